@@ -1,0 +1,182 @@
+"""The dataset card: ``DATASET_CARD.md`` rendered with a version's manifest.
+
+The YAML front matter follows the Hugging Face Hub's dataset card metadata; its ``configs``
+make ``load_dataset(version_dir)`` give ``train`` by default and ``duplicates`` / ``rejects``
+as named configs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from corpus.config import resource
+from corpus.records import ARTICLE_SCHEMA
+
+TABLES = (("default", "data"), ("duplicates", "duplicates"), ("rejects", "rejects"))
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_MIN_LANGUAGE_SHARE = 0.01  # languages below 1% of rows are noise for the card's metadata
+
+_FIELD_DOCS = {
+    "id": "stable hash of the raw record's mapped fields",
+    "url": "the article's URL, as scraped",
+    "publisher": "publisher name (from the URL, the source column or the text)",
+    "title": "headline",
+    "published_at": "ISO 8601 with the source's UTC offset; a date alone stays a date",
+    "dateline": "place named at the start of the body (e.g. JAKARTA)",
+    "authors": "authors from the author column or byline",
+    "editor_initials": "editor initials such as (esn)",
+    "cited_sources": "agencies/outlets the text cites (dikutip dari Yonhap)",
+    "captions": "photo captions found in the text",
+    "category": "section/category from the source",
+    "text": "the body: paragraphs separated by a blank line",
+    "boilerplate": "lines removed from the body, for audit",
+    "language": "ISO 639-1 code from langdetect (None when too short to tell)",
+    "language_score": "langdetect's probability for `language`",
+    "n_words": "number of words in `text`",
+    "extra": "JSON object of source columns that map to no field",
+    "source": "provenance: input file, row, line, sha256 of the raw bytes, format",
+}
+
+
+def size_category(n: int) -> str:
+    """The Hub's size bucket for ``n`` rows."""
+    bounds = [
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+    ]
+    for bound, label in bounds:
+        if n < bound:
+            return label
+    return "1M<n<10M" if n < 10_000_000 else "n>10M"
+
+
+def front_matter(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The YAML metadata block of the card."""
+    counts = manifest["counts"]
+    languages = manifest["summary"]["languages"]
+    accepted = max(counts["accepted"], 1)
+    langs = sorted(
+        code.split("-")[0]
+        for code, n in languages.items()
+        if code != "unknown" and n / accepted >= _MIN_LANGUAGE_SHARE
+    )
+    configs = []
+    for name, folder in TABLES:
+        if not manifest["shards"].get(folder):
+            continue  # datasets cannot load an empty split; an empty table has no config
+        config: dict[str, Any] = {
+            "config_name": name,
+            "data_files": [{"split": "train", "path": f"{folder}/train-*.parquet"}],
+        }
+        if name == "default":
+            config["default"] = True
+        configs.append(config)
+    return {
+        "pretty_name": manifest["dataset"],
+        "language": sorted(set(langs)) or ["und"],
+        "license": "other",
+        "task_categories": ["text-generation", "text-classification"],
+        "size_categories": [size_category(counts["accepted"])],
+        "tags": ["news", "deduplicated", "corpus"],
+        "configs": configs,
+    }
+
+
+def render(manifest: Mapping[str, Any], load_path: str) -> str:
+    """The card's Markdown for one version."""
+    counts, summary = manifest["counts"], manifest["summary"]
+    values = {
+        "front_matter": yaml.safe_dump(
+            front_matter(manifest), sort_keys=False, allow_unicode=True
+        ).strip(),
+        "pretty_name": f"{manifest['dataset']} v{manifest['version']}",
+        "summary": (
+            f"A deduplicated news corpus of {counts['accepted']:,} articles built from "
+            f"{len(manifest['inputs']):,} raw file(s) by `corpus ingest`."
+        ),
+        "code_version": manifest["code_version"],
+        "load_path": load_path,
+        "read": f"{counts['read']:,}",
+        "accepted": f"{counts['accepted']:,}",
+        "duplicates": f"{counts['duplicates']:,}",
+        "rejected": f"{counts['rejected']:,}",
+        "languages_table": _count_table("language", summary["languages"]),
+        "publishers_table": _count_table("publisher", summary["publishers"]),
+        "date_range": _date_range(summary),
+        "processing": _processing(manifest),
+        "fields_table": _fields_table(),
+        "inputs_table": _inputs_table(manifest["inputs"]),
+        "version": manifest["version"],
+        "parent": manifest.get("parent") or "none",
+        "created_at": manifest["created_at"],
+        "config_hash": manifest["config_hash"],
+        "schema_fingerprint": manifest["schema_fingerprint"],
+    }
+    template = resource("DATASET_CARD.md").read_text(encoding="utf-8")
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+
+
+def _count_table(label: str, counts: Mapping[str, int], limit: int = 30) -> str:
+    if not counts:
+        return "_none_"
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = [f"| {label} | articles | share |", "|---|---:|---:|"]
+    lines += [f"| {name} | {n:,} | {n / total:.1%} |" for name, n in ranked[:limit]]
+    if len(ranked) > limit:
+        rest = sum(n for _, n in ranked[limit:])
+        lines.append(f"| {len(ranked) - limit} others | {rest:,} | {rest / total:.1%} |")
+    return "\n".join(lines)
+
+
+def _date_range(summary: Mapping[str, Any]) -> str:
+    if not summary.get("published_min"):
+        return "No article has a parsed publication date."
+    return (
+        f"From {summary['published_min']} to {summary['published_max']}; "
+        f"{summary['published_missing']:,} article(s) without a parsed date."
+    )
+
+
+def _processing(manifest: Mapping[str, Any]) -> str:
+    stages = manifest["stages"]
+    lines = [
+        "1. **read**: "
+        + ", ".join(f"{k} {v:,}" for k, v in stages.get("read", {}).items())
+        + " (csv, jsonl, json, txt, optionally gzip-compressed).",
+        "2. **validate** against `raw_article.schema.json`: "
+        + ", ".join(f"{k} {v:,}" for k, v in stages.get("validate", {}).items())
+        + ".",
+        "3. **structure**: body, boilerplate and metadata split by publisher profiles and generic rules.",
+        "4. **langid**: langdetect (seeded) on the body.",
+        "5. **dedup**: exact duplicates of the normalized body (NFKC, case-folded, whitespace "
+        "collapsed); survivor = earliest published, then longest, then first in input order: "
+        + ", ".join(f"{k} {v:,}" for k, v in stages.get("dedup", {}).items())
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
+def _fields_table() -> str:
+    lines = ["| field | type | description |", "|---|---|---|"]
+    for f in ARTICLE_SCHEMA:
+        lines.append(f"| `{f.name}` | `{f.type}` | {_FIELD_DOCS.get(f.name, '')} |")
+    return "\n".join(lines)
+
+
+def _inputs_table(inputs: list[Mapping[str, Any]], limit: int = 50) -> str:
+    if not inputs:
+        return "_none_"
+    lines = ["| file | records | sha256 |", "|---|---:|---|"]
+    lines += [
+        f"| `{i['path']}` | {i['records']:,} | `{i['sha256'][:16]}…` |" for i in inputs[:limit]
+    ]
+    if len(inputs) > limit:
+        lines.append(f"| … {len(inputs) - limit} more in manifest.json | | |")
+    return "\n".join(lines)

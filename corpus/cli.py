@@ -1,0 +1,237 @@
+"""The ``corpus`` command: options -> config -> one library call -> a short summary.
+
+This is the only module that prints or exits; ``CorpusError``s become ``Error: ...`` on stderr
+and their exit code here, in ``_errors``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corpus import __version__
+from corpus.config import load_config, parse_map_options
+from corpus.errors import CorpusError
+from corpus.pipeline import IngestResult, ingest
+from corpus.validate import Report, check_paths
+
+app = typer.Typer(
+    help="Turn raw scraped news articles into a versioned, deduplicated, documented dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)  # paths are never broken across lines
+err = Console(stderr=True, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    """How ``corpus validate`` reports."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except CorpusError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"corpus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    """corpus: news articles in, a versioned dataset out."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
+        force=True,
+    )
+
+
+ExistingPaths = Annotated[
+    list[Path], typer.Argument(exists=True, readable=True, help="Raw files or folders to read.")
+]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option("--map", help="Map a raw field onto a column: FIELD=COLUMN (repeatable)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", exists=True, dir_okay=False, help="corpus.toml to read settings from."
+    ),
+]
+
+
+@app.command("ingest")
+def ingest_command(
+    raw: Annotated[
+        list[Path] | None,
+        typer.Argument(exists=True, readable=True, help="Raw files or folders (default: raw/)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where versions are written (default: processed).")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="Dataset name (default: news).")
+    ] = None,
+    config: ConfigOption = None,
+    mapping: MapOption = None,
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="Version to create, X.Y.Z (default: next minor)."),
+    ] = None,
+) -> None:
+    """Read raw articles and write the next version of the dataset."""
+    with _errors():
+        cfg = load_config(
+            config,
+            out=out_dir,
+            dataset=dataset,
+            version=version,
+            column_map=parse_map_options(mapping or []),
+        )
+        paths = raw or [Path("raw")]
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def progress(phase: str, done: int) -> None:
+                verb = "reading and structuring" if phase == "read" else "deduplicating and writing"
+                bar.update(task, description=f"{verb}: {done:,} records")
+
+            result = ingest(paths, cfg, created_at=_created_at(), progress=progress)
+        _print_summary(result)
+
+
+def _created_at() -> datetime | None:
+    # SOURCE_DATE_EPOCH (reproducible-builds convention) pins created_at for byte-identical output.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else None
+
+
+def _print_summary(result: IngestResult) -> None:
+    c = result.counts
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for name in ("read", "accepted", "duplicates", "rejected"):
+        table.add_row(name, f"{c[name]:,}")
+    out.print(
+        f"[bold green]Created[/] {result.version_dir} (version {result.version})", highlight=False
+    )
+    out.print(table)
+    ok = c["read"] == c["accepted"] + c["duplicates"] + c["rejected"]
+    out.print(
+        f"read {c['read']:,} = accepted {c['accepted']:,} + duplicates {c['duplicates']:,} "
+        f"+ rejected {c['rejected']:,} {'[green]✓[/]' if ok else '[red]✗[/]'}",
+        highlight=False,
+    )
+    langs = ", ".join(f"{k} {v:,}" for k, v in list(result.languages.items())[:8])
+    out.print(f"languages: {langs or 'none'}", highlight=False)
+    if result.skipped:
+        out.print(
+            f"[yellow]skipped {len(result.skipped)} unsupported file(s)[/] (see manifest.json)"
+        )
+    rate = c["read"] / result.seconds if result.seconds else 0.0
+    out.print(f"time: {result.seconds:.1f} s ({rate:,.0f} records/s)", highlight=False)
+
+
+@app.command("validate")
+def validate_command(
+    paths: ExistingPaths,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="text, json, or github annotations.")
+    ] = OutputFormat.text,
+    config: ConfigOption = None,
+    mapping: MapOption = None,
+) -> None:
+    """Check raw files against the raw schema: exit 0 if all valid, 1 if any record is invalid."""
+    with _errors():
+        cfg = load_config(config, column_map=parse_map_options(mapping or []))
+        report = check_paths(paths, cfg)
+    _print_report(report, fmt)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report: Report, fmt: OutputFormat) -> None:
+    data = report.as_dict()
+    if fmt is OutputFormat.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fmt is OutputFormat.github:
+        for e in data["errors"]:
+            props = f"file={_gh_prop(e['file'])}"
+            if e["line"]:
+                props += f",line={e['line']}"
+            props += f",title={_gh_prop('corpus validate: ' + e['reason'])}"
+            where = f"row {e['row']}: " if e["row"] else ""
+            print(
+                f"::error {props}::{_gh_data(where + (e['pointer'] or '/') + ': ' + e['message'])}"
+            )
+        print(f"{data['records']} records in {data['files']} files: {data['invalid']} invalid")
+        return
+    for e in data["errors"]:
+        where = (
+            e["file"]
+            + (f":{e['line']}" if e["line"] else "")
+            + (f" (row {e['row']})" if e["row"] else "")
+        )
+        out.print(
+            f"{where}: {e['pointer'] or '/'}: {e['message']} [{e['code']}]",
+            highlight=False,
+            markup=False,
+        )
+    for s in data["skipped"]:
+        out.print(f"skipped {s['path']}: {s['reason']}", highlight=False, markup=False)
+    verdict = "[green]all valid[/]" if report.ok else f"[red]{data['invalid']} invalid[/]"
+    out.print(f"{data['records']:,} records in {data['files']} file(s): {verdict}", highlight=False)
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,168 @@
+"""Run configuration: frozen, explicit, checked when built (before any input is read)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from corpus.errors import ConfigError
+from corpus.records import canonical_json
+
+#: Column names recognised without configuration, per raw-schema field. Matching ignores case,
+#: a BOM, surrounding spaces, and treats "-", " " and "_" alike.
+COLUMN_PRESETS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "text": ("text", "content", "body", "isi", "isi_berita", "article", "konten", "berita"),
+        "title": ("title", "judul", "headline", "judul_berita"),
+        "url": ("url", "link", "tautan", "permalink"),
+        "published": (
+            "published",
+            "date",
+            "tanggal",
+            "tanggal_publikasi",
+            "published_at",
+            "publish_date",
+            "pubdate",
+            "datetime",
+            "waktu",
+        ),
+        "published_time": ("time", "jam", "published_time"),
+        "author": ("author", "authors", "penulis", "byline", "reporter", "wartawan"),
+        "source": ("source", "sumber", "publisher", "media", "site"),
+        "category": ("category", "kategori", "section", "rubrik", "kanal"),
+        "subcategory": ("sub_category", "subcategory", "sub_kategori", "subkategori"),
+        "language": ("language", "lang", "bahasa"),
+        "fetched_at": ("fetched_at", "scraped_at", "crawled_at", "crawl_date"),
+    }
+)
+
+RAW_FIELDS = frozenset(COLUMN_PRESETS)
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def normalize_column(name: str) -> str:
+    """The form column names are compared in: ``" Tanggal-Publikasi"`` -> ``tanggal_publikasi``."""
+    return re.sub(r"[\s\-_]+", "_", name.strip().lstrip("\ufeff").strip().lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything an ingest run depends on; its ``fingerprint`` goes into the manifest."""
+
+    dataset: str = "news"
+    out: Path = Path("processed")
+    column_map: Mapping[str, str] = field(default_factory=dict)  # raw field -> source column
+    batch_size: int = 1000
+    shard_max_rows: int = 100_000
+    shard_max_bytes: int = 256 * 1024 * 1024  # uncompressed text bytes per shard
+    row_group_rows: int = 5_000
+    language_seed: int = 0
+    max_text_chars: int = 1_000_000
+    version: str | None = None  # explicit X.Y.Z for the new version; default: next minor
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.dataset):
+            raise ConfigError(
+                f"dataset name {self.dataset!r} is not valid: use letters, digits, '.', '_' or '-'"
+            )
+        for key in self.column_map:
+            if key not in RAW_FIELDS:
+                raise ConfigError(
+                    f"cannot map onto unknown field {key!r}; known fields: {', '.join(sorted(RAW_FIELDS))}"
+                )
+        for name in ("batch_size", "shard_max_rows", "shard_max_bytes", "row_group_rows"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.version is not None and not _SEMVER.match(self.version):
+            raise ConfigError(f"version {self.version!r} is not X.Y.Z (e.g. 1.2.0)")
+        object.__setattr__(self, "column_map", dict(self.column_map))  # a private copy
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the settings that change output (not paths, batch size or version)."""
+        relevant = {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in {"out", "batch_size", "version", "dataset"}
+        }
+        return hashlib.sha256(canonical_json(relevant).encode()).hexdigest()[:16]
+
+    def public(self) -> dict[str, Any]:
+        """The settings as plain JSON-able values, for the manifest."""
+        values = asdict(self)
+        values["out"] = str(self.out)
+        return values
+
+
+def resource(name: str) -> Path:
+    """A project file shipped with the package (``schemas/...``, ``DATASET_CARD.md``): inside
+    the wheel under ``corpus/_resources``, or at the repository root in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_resources" / name, here.parent / name):
+        if candidate.exists():
+            return candidate
+    raise ConfigError(f"cannot find {name} next to the corpus package; is the install complete?")
+
+
+def parse_map_options(options: Iterable[str]) -> dict[str, str]:
+    """``["title=headline"]`` -> ``{"title": "headline"}``; a malformed item is a ConfigError."""
+    mapping: dict[str, str] = {}
+    for option in options:
+        key, sep, column = option.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise ConfigError(f"--map expects FIELD=COLUMN (e.g. title=headline), got {option!r}")
+        mapping[key.strip()] = column.strip()
+    return mapping
+
+
+def load_config(path: Path | None, **overrides: Any) -> Config:
+    """Build the Config from ``corpus.toml`` (if given or present) plus command-line overrides.
+
+    ``corpus.toml`` holds ``[ingest]`` (any Config field) and ``[map]`` (field = "column").
+    """
+    values: dict[str, Any] = {}
+    column_map: dict[str, str] = {}
+    if path is None and Path("corpus.toml").is_file():
+        path = Path("corpus.toml")
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} does not exist") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        unknown = set(data) - {"ingest", "map"}
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown section(s) {sorted(unknown)}; use [ingest] and [map]"
+            )
+        values.update(data.get("ingest", {}))
+        column_map.update(data.get("map", {}))
+    column_map.update(overrides.pop("column_map", None) or {})
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    known = {f for f in Config.__dataclass_fields__}
+    unknown_keys = set(values) - known
+    if unknown_keys:
+        raise ConfigError(f"unknown setting(s) {sorted(unknown_keys)}; known: {sorted(known)}")
+    if "out" in values:
+        values["out"] = Path(values["out"])
+    try:
+        return Config(column_map=column_map, **values)
+    except TypeError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from None
+
+
+__all__ = [
+    "COLUMN_PRESETS",
+    "Config",
+    "load_config",
+    "normalize_column",
+    "parse_map_options",
+]

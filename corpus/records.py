@@ -1,0 +1,217 @@
+"""Typed, frozen records at each stage boundary, and the Arrow schemas derived from them.
+
+The Parquet schema of every table is derived from these dataclasses once (``arrow_schema``),
+never inferred from data, so every shard of every version has the same schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+import pyarrow as pa
+import xxhash
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a record came from: file (relative to the input root), position, raw-bytes hash."""
+
+    path: str
+    row: int | None  # 1-based record number within the file (data rows only for CSV)
+    line: int | None  # 1-based line where the record starts
+    sha256: str  # of the record's raw bytes as read
+    format: str  # txt | jsonl | json | csv | html
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One record as read, with its columns already mapped onto the raw schema's names.
+
+    ``fields`` is what validation checks against ``raw_article.schema.json``; ``extra`` holds
+    columns that map to nothing (kept, never dropped); ``raw`` is the verbatim source text.
+    """
+
+    fields: Mapping[str, Any]
+    extra: Mapping[str, Any]
+    provenance: Provenance
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem with one record: where in the record (JSON pointer) and what is wrong."""
+
+    pointer: str
+    message: str
+    code: str  # the JSON Schema keyword that failed, or a reader error code
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that did not make it into the dataset, kept verbatim with every reason."""
+
+    id: str
+    stage: str  # read | validate | language
+    reason: str  # short machine-readable reason, e.g. "schema", "decode", "empty_file"
+    issues: tuple[Issue, ...]
+    raw: str
+    source: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One processed article: a row of ``data/``. Field order is the Parquet column order."""
+
+    id: str
+    url: str | None
+    publisher: str | None
+    title: str | None
+    published_at: str | None  # ISO 8601 with the source's UTC offset; a bare date stays a date
+    dateline: str | None
+    authors: tuple[str, ...]
+    editor_initials: tuple[str, ...]
+    cited_sources: tuple[str, ...]
+    captions: tuple[str, ...]
+    category: str | None
+    text: str  # the body
+    boilerplate: tuple[str, ...]  # removed lines, for audit
+    language: str | None
+    language_score: float | None
+    n_words: int
+    extra: str  # JSON object (sorted keys) of source columns that map to no field
+    source: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An article removed as a duplicate of ``duplicate_of``, kept whole so it can be audited."""
+
+    article: Article
+    duplicate_of: str
+    reason: str  # exact (near, same_url, superseded_revision come with near-dup dedup)
+    similarity: float
+
+
+# --------------------------------------------------------------------------- Arrow schemas
+
+_SCALARS: dict[Any, pa.DataType] = {
+    str: pa.string(),
+    int: pa.int64(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+}
+
+
+def _arrow_type(tp: Any) -> tuple[pa.DataType, bool]:
+    """Arrow type of a type hint, and whether it is nullable."""
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"unsupported union {tp!r}")
+        return _arrow_type(args[0])[0], True
+    if origin is tuple:
+        item, ellipsis = get_args(tp)
+        if ellipsis is not Ellipsis:
+            raise TypeError(f"only homogeneous tuples map to Arrow lists, got {tp!r}")
+        return pa.list_(_arrow_field("item", item)), False
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return pa.struct(_arrow_fields(tp)), False
+    if tp in _SCALARS:
+        return _SCALARS[tp], False
+    raise TypeError(f"no Arrow type for {tp!r}")
+
+
+def _arrow_field(name: str, tp: Any) -> pa.Field:
+    arrow_type, nullable = _arrow_type(tp)
+    return pa.field(name, arrow_type, nullable=nullable)
+
+
+def _arrow_fields(cls: type) -> list[pa.Field]:
+    hints = get_type_hints(cls)
+    return [_arrow_field(f.name, hints[f.name]) for f in dataclasses.fields(cls)]
+
+
+def arrow_schema(cls: type) -> pa.Schema:
+    """The Arrow schema of a record dataclass (nested dataclasses become structs)."""
+    return pa.schema(_arrow_fields(cls))
+
+
+ARTICLE_SCHEMA = arrow_schema(Article)
+DUPLICATE_SCHEMA = pa.schema(
+    [*ARTICLE_SCHEMA, *(f for f in arrow_schema(Duplicate) if f.name != "article")]
+)
+REJECTED_SCHEMA = arrow_schema(Rejected)
+
+
+def to_row(record: Any) -> dict[str, Any]:
+    """A record as a plain dict matching its Arrow schema (tuples become lists)."""
+    if isinstance(record, Duplicate):
+        row = to_row(record.article)
+        row.update(duplicate_of=record.duplicate_of, reason=record.reason)
+        row["similarity"] = record.similarity
+        return row
+    return typing.cast(dict[str, Any], _plain(dataclasses.asdict(record)))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def article_from_row(row: Mapping[str, Any]) -> Article:
+    """Inverse of ``to_row`` for an Article row read back from Parquet."""
+    values = dict(row)
+    values["source"] = Provenance(**values["source"])
+    for f in dataclasses.fields(Article):
+        if isinstance(values.get(f.name), list):
+            values[f.name] = tuple(values[f.name])
+    return Article(**{f.name: values[f.name] for f in dataclasses.fields(Article)})
+
+
+def schema_fingerprint(schema: pa.Schema) -> str:
+    """A short stable hash of a schema's names, types and nullability."""
+    text = "\n".join(f"{f.name}:{f.type}:{f.nullable}" for f in schema)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted-key compact JSON: the canonical form ids and hashes are computed on."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def stable_id(value: Any) -> str:
+    """A 128-bit hex id of a value's canonical JSON; same content, same id, any process."""
+    return xxhash.xxh3_128_hexdigest(canonical_json(value).encode("utf-8", "surrogatepass"))
+
+
+__all__ = [
+    "ARTICLE_SCHEMA",
+    "DUPLICATE_SCHEMA",
+    "REJECTED_SCHEMA",
+    "Article",
+    "Duplicate",
+    "Issue",
+    "Provenance",
+    "RawRecord",
+    "Rejected",
+    "arrow_schema",
+    "article_from_row",
+    "canonical_json",
+    "schema_fingerprint",
+    "stable_id",
+    "to_row",
+]

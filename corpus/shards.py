@@ -1,0 +1,166 @@
+"""Parquet shards: bounded size, explicit schema, zstd, deterministic names, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.config import Config
+from corpus.records import ARTICLE_SCHEMA, Article, article_from_row, to_row
+
+COMPRESSION = "zstd"
+
+
+@dataclass(frozen=True, slots=True)
+class ShardInfo:
+    """One written shard, as the manifest lists it (path relative to the version folder)."""
+
+    path: str
+    rows: int
+    bytes: int
+    sha256: str
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ShardWriter:
+    """Writes rows of one table into ``<folder>/<split>-0000i-of-0000N.parquet``.
+
+    A shard is closed when it reaches ``shard_max_rows`` rows or ``shard_max_bytes`` of string
+    data; names get their final ``-of-N`` only on ``close``, so parts are renamed into place.
+    A table with no rows gets no shard (and no folder): ``datasets`` cannot load an empty
+    split, so the card declares only the tables that have rows.
+    """
+
+    def __init__(
+        self, root: Path, folder: str, schema: pa.Schema, cfg: Config, split: str = "train"
+    ) -> None:
+        self._dir = root / folder
+        self._folder, self._split, self._schema = folder, split, schema
+        self._max_rows, self._max_bytes = cfg.shard_max_rows, cfg.shard_max_bytes
+        self._group_rows = cfg.row_group_rows
+        self._buffer: list[dict[str, Any]] = []
+        self._buffer_bytes = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._parts: list[tuple[Path, int]] = []
+        self._rows = self._bytes = 0
+        self.total_rows = 0
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        """Add one row (a dict matching the schema)."""
+        size = _string_bytes(row)
+        if self._writer is not None and (
+            self._rows + len(self._buffer) >= self._max_rows
+            or self._bytes + self._buffer_bytes + size > self._max_bytes
+        ):
+            self._flush()
+            self._finish_part()
+        self._buffer.append(dict(row))
+        self._buffer_bytes += size
+        self.total_rows += 1
+        if len(self._buffer) >= self._group_rows:
+            self._flush()
+
+    def close(self) -> list[ShardInfo]:
+        """Finish the last shard and give every shard its final name."""
+        self._flush()
+        self._finish_part()
+
+        total = len(self._parts)
+        shards = []
+        for index, (part, rows) in enumerate(self._parts):
+            final = self._dir / f"{self._split}-{index:05d}-of-{total:05d}.parquet"
+            os.replace(part, final)
+            shards.append(
+                ShardInfo(
+                    f"{self._folder}/{final.name}", rows, final.stat().st_size, file_sha256(final)
+                )
+            )
+        return shards
+
+    def _open(self) -> None:
+        self._dir.mkdir(parents=True, exist_ok=True)
+        part = self._dir / f".part-{len(self._parts):05d}.parquet.tmp"
+        self._writer = pq.ParquetWriter(part, self._schema, compression=COMPRESSION)
+        self._parts.append((part, 0))
+        self._rows = self._bytes = 0
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None
+        table = pa.Table.from_pylist(self._buffer, schema=self._schema)
+        self._writer.write_table(table, row_group_size=self._group_rows)
+        self._rows += len(self._buffer)
+        self._bytes += self._buffer_bytes
+        self._buffer, self._buffer_bytes = [], 0
+
+    def _finish_part(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._writer = None
+        part, _ = self._parts[-1]
+        self._parts[-1] = (part, self._rows)
+
+
+def _string_bytes(row: Mapping[str, Any]) -> int:
+    """A cheap estimate of a row's uncompressed size: the length of its string values."""
+    total = 0
+    for value in row.values():
+        if isinstance(value, str):
+            total += len(value)
+        elif isinstance(value, list):
+            total += sum(len(v) for v in value if isinstance(v, str))
+    return total
+
+
+class Spool:
+    """A temporary Parquet file holding articles between dedup's two passes."""
+
+    def __init__(self, path: Path, cfg: Config) -> None:
+        self._path = path
+        self._group_rows = cfg.row_group_rows
+
+    def __call__(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Store every article, then read them back in order (one row group at a time)."""
+        with pq.ParquetWriter(self._path, ARTICLE_SCHEMA, compression="lz4") as writer:
+            batch: list[dict[str, Any]] = []
+            for article in articles:
+                batch.append(to_row(article))
+                if len(batch) >= self._group_rows:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=ARTICLE_SCHEMA))
+                    batch = []
+            if batch:
+                writer.write_table(pa.Table.from_pylist(batch, schema=ARTICLE_SCHEMA))
+        return self._read()
+
+    def _read(self) -> Iterator[Article]:
+        try:
+            parquet = pq.ParquetFile(self._path)
+            for group in range(parquet.num_row_groups):
+                for row in parquet.read_row_group(group).to_pylist():
+                    yield article_from_row(row)
+        finally:
+            self._path.unlink(missing_ok=True)
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """All rows of one shard as dicts (for tests and small tables)."""
+    return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]

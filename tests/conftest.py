@@ -1,0 +1,46 @@
+"""Shared fixtures: fixture corpora copied to tmp_path, the shared real corpora (optional)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Loading a version must never touch the network; set before datasets/huggingface_hub import.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+# Timing-based failures are noise on a shared 2-core CI machine; correctness is what is tested.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/corpora, or skip the test when the shared data is absent."""
+    path = CORPORA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared corpus {path} not present")
+    return path
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A copy of tests/data/mini: CSV, JSONL and TXT articles with a duplicate and bad rows."""
+    target = tmp_path / "raw"
+    shutil.copytree(DATA / "mini", target)
+    return target
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The seed article shipped in raw/."""
+    return (REPO / "raw" / "000_a533d64818c347f6.txt").read_text(encoding="utf-8")

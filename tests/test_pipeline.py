@@ -1,0 +1,443 @@
+"""End to end: a fixture corpus through every stage, checking the complete output (doc2dash)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from datasets import load_dataset
+
+from corpus import langid, pipeline
+from corpus.config import Config
+from corpus.errors import InputError
+from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
+from tests.conftest import shared_path
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def table(version: Path, name: str) -> list[dict[str, Any]]:
+    return pq.read_table(version / name).to_pylist() if (version / name).exists() else []
+
+
+EXPECTED = {
+    "data": [
+        {
+            "id": "ef205794fa978f52c7f0f39ae6d0767b",
+            "url": None,
+            "publisher": None,
+            "title": "Gempa Magnitudo 5,2 Guncang Maluku",
+            "published_at": "2021-11-18T10:15:00+09:00",
+            "dateline": "AMBON",
+            "authors": [],
+            "editor_initials": [],
+            "cited_sources": [],
+            "captions": [],
+            "category": None,
+            "text": "Gempa bermagnitudo 5,2 mengguncang wilayah Maluku pada Kamis pagi. Badan Meteorologi, "
+            "Klimatologi, dan Geofisika menyatakan gempa tidak berpotensi tsunami.\n"
+            "\n"
+            "Warga sempat berhamburan keluar rumah karena guncangan terasa cukup kuat selama beberapa "
+            "detik.",
+            "boilerplate": [],
+            "language": "id",
+            "language_score": 1.0,
+            "n_words": 32,
+            "extra": "{}",
+            "source": {
+                "path": "gempa.txt",
+                "row": 1,
+                "line": 1,
+                "sha256": "b436e4bf09b3eb1e60926ce6c89eaaed795e011add1467ab9b285481e41113ff",
+                "format": "txt",
+            },
+        },
+        {
+            "id": "6addba8e5537ab7448e12b95e10f4002",
+            "url": "https://www.example.co.id/read/2/banjir-bekasi",
+            "publisher": "example.co.id",
+            "title": "Banjir Rendam Ratusan Rumah di Bekasi",
+            "published_at": "2021-11-16T08:10:00+07:00",
+            "dateline": "BEKASI",
+            "authors": ["Siti Aminah"],
+            "editor_initials": [],
+            "cited_sources": [],
+            "captions": [],
+            "category": None,
+            "text": "Banjir merendam ratusan rumah warga di Kecamatan Bekasi Timur setelah hujan deras "
+            "mengguyur sejak Senin malam.\n"
+            "\n"
+            "Petugas BPBD mengevakuasi warga lanjut usia dan anak-anak ke tempat pengungsian "
+            "sementara.",
+            "boilerplate": [],
+            "language": "id",
+            "language_score": 1.0,
+            "n_words": 28,
+            "extra": '{"rating":"4"}',
+            "source": {
+                "path": "portal.csv",
+                "row": 2,
+                "line": 4,
+                "sha256": "8ce25474753a6727fa517cea9cdf04fa233b064dfa5549148909f8fb48011e71",
+                "format": "csv",
+            },
+        },
+        {
+            "id": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
+            "url": "https://mirror.example.net/cabai",
+            "publisher": "mirror.example.net",
+            "title": "Harga Cabai Naik Jelang Lebaran",
+            "published_at": "2021-11-16T20:00:00+07:00",
+            "dateline": "JAKARTA",
+            "authors": [],
+            "editor_initials": [],
+            "cited_sources": [],
+            "captions": [],
+            "category": None,
+            "text": "Harga cabai rawit di pasar tradisional Jakarta naik hingga dua kali lipat menjelang "
+            "Lebaran, kata pedagang di Pasar Minggu.\n"
+            "\n"
+            "Kenaikan ini dipicu oleh cuaca buruk yang mengganggu panen di sentra produksi Jawa Barat "
+            "dan Jawa Tengah.",
+            "boilerplate": [],
+            "language": "id",
+            "language_score": 1.0,
+            "n_words": 36,
+            "extra": "{}",
+            "source": {
+                "path": "wire.jsonl",
+                "row": 1,
+                "line": 1,
+                "sha256": "47b6bad84a4e2477ae9bb87d4fd8bf7434cdbb2bb0b1ecd694308c780433c4e1",
+                "format": "jsonl",
+            },
+        },
+        {
+            "id": "1e60838af35c20b02af83bead86c9e1b",
+            "url": "https://wire.example.com/rates",
+            "publisher": "wire.example.com",
+            "title": "Central bank holds rates steady",
+            "published_at": "2021-11-18",
+            "dateline": None,
+            "authors": [],
+            "editor_initials": [],
+            "cited_sources": [],
+            "captions": [],
+            "category": None,
+            "text": "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing "
+            "inflation and a stable currency, and said it would watch global markets closely.",
+            "boilerplate": [],
+            "language": "en",
+            "language_score": 1.0,
+            "n_words": 26,
+            "extra": "{}",
+            "source": {
+                "path": "wire.jsonl",
+                "row": 2,
+                "line": 2,
+                "sha256": "45294cb161f7c37d20fec03f739dc7284ffce95fa2deb5f4d7f8cefc176e2efa",
+                "format": "jsonl",
+            },
+        },
+    ],
+    "duplicates": [
+        {
+            "id": "c725e5386d6f5af2f1a027c8587279d0",
+            "url": "https://www.example.co.id/read/1/harga-cabai",
+            "publisher": "example.co.id",
+            "title": "Harga Cabai Naik Jelang Lebaran",
+            "published_at": "2021-11-17T17:45:00+07:00",
+            "dateline": "JAKARTA",
+            "authors": ["Budi Santoso"],
+            "editor_initials": [],
+            "cited_sources": [],
+            "captions": [],
+            "category": None,
+            "text": "Harga cabai rawit di pasar tradisional Jakarta naik hingga dua kali lipat "
+            "menjelang Lebaran, kata pedagang di Pasar Minggu.\n"
+            "\n"
+            "Kenaikan ini dipicu oleh cuaca buruk yang mengganggu panen di sentra produksi Jawa "
+            "Barat dan Jawa Tengah.",
+            "boilerplate": [],
+            "language": "id",
+            "language_score": 1.0,
+            "n_words": 36,
+            "extra": '{"rating":"5"}',
+            "source": {
+                "path": "portal.csv",
+                "row": 1,
+                "line": 2,
+                "sha256": "bef817aebd1fd46dc41a13a984b15d224c831496b781eb81273e59d6a073fe26",
+                "format": "csv",
+            },
+            "duplicate_of": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
+            "reason": "exact",
+            "similarity": 1.0,
+        }
+    ],
+    "rejects": [
+        {
+            "id": "faf2c2d9b8dd708950677feade24b731",
+            "stage": "validate",
+            "reason": "schema",
+            "issues": [
+                {
+                    "pointer": "",
+                    "message": "'text' is required but no column maps to it (map one with --map "
+                    "FIELD=COLUMN)",
+                    "code": "required",
+                }
+            ],
+            "raw": 'Tanpa Isi,,https://www.example.co.id/read/3/kosong,"Selasa, 16 November 2021 - 09:00 '
+            'WIB",Anon,example.co.id,1\n',
+            "source": {
+                "path": "portal.csv",
+                "row": 3,
+                "line": 6,
+                "sha256": "f8ce6f17bceada023914096ade016f45f0b051277f36878b229159592df1bf61",
+                "format": "csv",
+            },
+        },
+        {
+            "id": "3c22e6bea2279e85db9c4f4485c2dd99",
+            "stage": "validate",
+            "reason": "schema",
+            "issues": [
+                {
+                    "pointer": "/title",
+                    "message": "42 is of type integer, expected string or null",
+                    "code": "type",
+                }
+            ],
+            "raw": '{"title": 42, "text": "Judul yang salah tipe tetap ditolak oleh validasi skema, bukan '
+            'diterima diam-diam."}\n',
+            "source": {
+                "path": "wire.jsonl",
+                "row": 3,
+                "line": 3,
+                "sha256": "544d186cbaa1ffb8520bba219f4278d45a221ab4422cc4406fbb9704c94fbd76",
+                "format": "jsonl",
+            },
+        },
+        {
+            "id": "acd0ec83b27c877887153c0611095d74",
+            "stage": "read",
+            "reason": "not_object",
+            "issues": [
+                {"pointer": "", "message": "expected a JSON object, got list", "code": "type"}
+            ],
+            "raw": '["not", "an", "object"]\n',
+            "source": {
+                "path": "wire.jsonl",
+                "row": 4,
+                "line": 4,
+                "sha256": "6bdddeaee19595f4bdff2fba57f2e57db3fc948106439499c54a21c043b2f626",
+                "format": "jsonl",
+            },
+        },
+        {
+            "id": "6a8306b9c57926d5c92d4bdc8021c73a",
+            "stage": "read",
+            "reason": "json",
+            "issues": [
+                {
+                    "pointer": "",
+                    "message": "not valid JSON: Expecting property name enclosed in double quotes at "
+                    "column 1",
+                    "code": "json",
+                }
+            ],
+            "raw": '{"title": "broken json",\n',
+            "source": {
+                "path": "wire.jsonl",
+                "row": 5,
+                "line": 5,
+                "sha256": "5f52b9552e3119f5bba5c4af61c8aaa79d6e5d179840ff87b9ab588a01a2cb4f",
+                "format": "jsonl",
+            },
+        },
+    ],
+}
+
+
+def test_mini_corpus_complete_output(mini: Path, tmp_path: Path) -> None:
+    result = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path / "out"), created_at=WHEN)
+    version = tmp_path / "out" / "mini" / "v1.0.0"
+    assert result.version_dir == version
+    assert result.counts == {"read": 9, "accepted": 4, "duplicates": 1, "rejected": 4}
+    for name in ("data", "duplicates", "rejects"):
+        assert table(version, name) == EXPECTED[name], name
+    assert pq.read_schema(version / "data" / "train-00000-of-00001.parquet") == ARTICLE_SCHEMA
+    assert (
+        pq.read_schema(version / "duplicates" / "train-00000-of-00001.parquet") == DUPLICATE_SCHEMA
+    )
+    assert pq.read_schema(version / "rejects" / "train-00000-of-00001.parquet") == REJECTED_SCHEMA
+
+
+def test_manifest_records_counts_inputs_shards(mini: Path, tmp_path: Path) -> None:
+    pipeline.ingest([mini], Config(dataset="mini", out=tmp_path), created_at=WHEN)
+    version = tmp_path / "mini" / "v1.0.0"
+    manifest = json.loads((version / "manifest.json").read_text())
+    assert (
+        manifest["dataset"] == "mini"
+        and manifest["version"] == "1.0.0"
+        and manifest["parent"] is None
+    )
+    assert manifest["created_at"] == "2026-01-02T03:04:05+00:00"
+    assert manifest["counts"] == {"read": 9, "accepted": 4, "duplicates": 1, "rejected": 4}
+    assert manifest["config_hash"] == Config().fingerprint
+    assert [(i["path"], i["records"]) for i in manifest["inputs"]] == [
+        ("gempa.txt", 1),
+        ("portal.csv", 3),
+        ("wire.jsonl", 5),
+    ]
+    assert (
+        manifest["inputs"][1]["sha256"]
+        == hashlib.sha256((mini / "portal.csv").read_bytes()).hexdigest()
+    )
+    assert manifest["skipped"] == [{"path": "notes.md", "reason": "unsupported file type .md"}]
+    assert manifest["stages"]["read"] == {
+        "records": 9,
+        "rejected:json": 1,
+        "rejected:not_object": 1,
+    }
+    assert manifest["stages"]["dedup"] == {"exact": 1, "unique": 4}
+    for shard in (s for shards in manifest["shards"].values() for s in shards):
+        path = version / shard["path"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == shard["sha256"]
+        assert pq.ParquetFile(path).metadata.num_rows == shard["rows"]
+        assert path.stat().st_size == shard["bytes"]
+    assert manifest["summary"]["languages"] == {"en": 1, "id": 3}
+    assert manifest["summary"]["published_min"] == "2021-11-16T08:10:00+07:00"
+    assert manifest["summary"]["published_max"] == "2021-11-18T10:15:00+09:00"  # 01:15 UTC
+
+
+def test_load_dataset_opens_every_table_offline(mini: Path, tmp_path: Path) -> None:
+    pipeline.ingest([mini], Config(dataset="mini", out=tmp_path / "out"), created_at=WHEN)
+    version = str(tmp_path / "out" / "mini" / "v1.0.0")
+    cache = str(tmp_path / "hf-cache")
+    train = load_dataset(version, split="train", cache_dir=cache)
+    assert train.num_rows == 4
+    assert train[0]["title"] == "Gempa Magnitudo 5,2 Guncang Maluku"
+    assert (
+        load_dataset(version, "duplicates", split="train", cache_dir=cache)[0]["duplicate_of"]
+        == train[2]["id"]
+    )
+    assert load_dataset(version, "rejects", split="train", cache_dir=cache).num_rows == 4
+    card = (Path(version) / "README.md").read_text()
+    meta = yaml.safe_load(card.split("---\n")[1])
+    assert [c["config_name"] for c in meta["configs"]] == ["default", "duplicates", "rejects"]
+
+
+def test_second_ingest_makes_the_next_version_and_keeps_the_first(
+    mini: Path, tmp_path: Path
+) -> None:
+    cfg = Config(dataset="mini", out=tmp_path)
+    pipeline.ingest([mini], cfg, created_at=WHEN)
+    first = {p: p.read_bytes() for p in (tmp_path / "mini" / "v1.0.0").rglob("*") if p.is_file()}
+    second = pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert second.version == "1.1.0"
+    assert json.loads((second.version_dir / "manifest.json").read_text())["parent"] == "1.0.0"
+    assert {p: p.read_bytes() for p in first} == first
+
+
+def test_same_input_same_bytes(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    digests = []
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        monkeypatch.chdir(tmp_path / run)
+        pipeline.ingest([mini], Config(dataset="mini", out=Path("processed")), created_at=WHEN)
+        version = tmp_path / run / "processed" / "mini" / "v1.0.0"
+        digests.append(
+            {
+                p.relative_to(version).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in version.rglob("*")
+                if p.is_file()
+            }
+        )
+    assert digests[0] == digests[1]
+    assert set(digests[0]) == {
+        "README.md",
+        "manifest.json",
+        "data/train-00000-of-00001.parquet",
+        "duplicates/train-00000-of-00001.parquet",
+        "rejects/train-00000-of-00001.parquet",
+    }
+
+
+def test_a_crash_leaves_no_version_behind(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = Config(dataset="mini", out=tmp_path)
+    pipeline.ingest([mini], cfg, created_at=WHEN)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+        yield
+
+    monkeypatch.setattr(langid, "run", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert sorted(p.name for p in (tmp_path / "mini").iterdir()) == ["v1.0.0"]
+
+
+def test_bad_inputs_are_rejected_and_the_run_completes(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.jsonl").write_bytes(bytes(range(256)))
+    (raw / "latin1.txt").write_bytes("Berita café".encode("latin-1"))
+    (raw / "quoting.csv").write_text(
+        'judul,isi\nA,"Isi yang "rusak" kutipnya\nB,Isi yang benar dan cukup panjang untuk dideteksi bahasanya.\n'
+    )
+    (raw / "types.jsonl").write_text(
+        '"a string"\n{"text": ["list"]}\n{"judul": "no text"}\n'
+        + json.dumps({"text": "x" * 2_000_000})
+        + "\n"
+    )
+    (raw / "ok.json").write_text(
+        json.dumps([{"isi": "Artikel yang sah dengan isi yang cukup panjang untuk dideteksi."}])
+    )
+    result = pipeline.ingest([raw], Config(out=tmp_path / "out"), created_at=WHEN)
+    c = result.counts
+    assert c["read"] == c["accepted"] + c["duplicates"] + c["rejected"]
+    rejects = table(result.version_dir, "rejects")
+    reasons = sorted((r["source"]["path"], r["reason"]) for r in rejects)
+    assert reasons == [
+        ("binary.jsonl", "binary"),
+        ("empty.txt", "empty_file"),
+        ("latin1.txt", "decode"),
+        ("quoting.csv", "csv"),
+        ("types.jsonl", "not_object"),
+        ("types.jsonl", "schema"),
+        ("types.jsonl", "schema"),
+        ("types.jsonl", "schema"),
+    ]
+    assert c == {"read": 10, "accepted": 2, "duplicates": 0, "rejected": 8}
+
+
+def test_no_readable_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x")
+    with pytest.raises(InputError, match="no readable files"):
+        pipeline.ingest([tmp_path], Config(out=tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("corpus", ["news-id-2025"])
+def test_real_corpus_ingests_without_configuration(corpus: str, tmp_path: Path) -> None:
+    raw = shared_path(corpus)
+    result = pipeline.ingest([raw], Config(dataset=corpus, out=tmp_path))
+    c = result.counts
+    assert c["read"] == c["accepted"] + c["duplicates"] + c["rejected"]
+    assert c["accepted"] > 0.9 * c["read"]
+    train = load_dataset(str(result.version_dir), split="train", cache_dir=str(tmp_path / "hf"))
+    assert train.num_rows == c["accepted"]
+    shutil.rmtree(tmp_path / "hf")
