@@ -17,6 +17,13 @@ The rules are layered, each one a small table an auditor can read:
    The place becomes ``dateline``; the lead-in leaves the body.
 6. **Trailer**: editor initials ``"(esn)"`` closing the body become ``editor_initials``.
 7. **Cited sources** (``"seperti dikutip dari Yonhap"``) are read from the body, which keeps them.
+8. **published_at** from the date fields, else the header's date line (``corpus.dates``). A time
+   without zone gets the profile's ``timezone`` (WIB for the Indonesian sites) and stays naive for
+   an unknown publisher. A day/month swap is corrected only when the URL's ``/YYYY/MM/DD/`` shows
+   exactly that swap (a spreadsheet read "10/09/2019" month first).
+
+``run`` counts what each rule did under ``structure/<name>`` (``published_at_parsed``,
+``published_at_unparsed``, ``dateline``, ``boilerplate_lines``, ``lead_in_<rule>``, ...).
 """
 
 from __future__ import annotations
@@ -55,7 +62,9 @@ class Profile:
 
     name: str  # canonical display name, e.g. "SINDOnews"
     domains: tuple[str, ...]  # "sindonews.com" also matches "daerah.sindonews.com"
-    markers: tuple[re.Pattern[str], ...]  # text that identifies the site when URL and source are absent
+    markers: tuple[
+        re.Pattern[str], ...
+    ]  # text that identifies the site when URL and source are absent
     timezone: str | None  # offset assumed for a time given without zone
     lead_ins: tuple[re.Pattern[str], ...]  # site lead-ins; group "place" is the dateline
     not_datelines: frozenset[str]  # upper-case labels that are not places ("INFO NASIONAL")
@@ -110,7 +119,9 @@ def _patterns(data: Mapping[str, Any], key: str, origin: str) -> tuple[re.Patter
         try:
             compiled.append(re.compile(expanded))
         except re.error as exc:
-            raise ConfigError(f"{origin}: {key} pattern {source!r} is not a valid regex: {exc}") from None
+            raise ConfigError(
+                f"{origin}: {key} pattern {source!r} is not a valid regex: {exc}"
+            ) from None
     return tuple(compiled)
 
 
@@ -122,13 +133,17 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
     unknown = set(data) - _PROFILE_KEYS
     if unknown:
-        raise ConfigError(f"{origin}: unknown key(s) {sorted(unknown)}; known: {sorted(_PROFILE_KEYS)}")
+        raise ConfigError(
+            f"{origin}: unknown key(s) {sorted(unknown)}; known: {sorted(_PROFILE_KEYS)}"
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{origin}: 'name' must be a non-empty string")
     timezone = data.get("timezone")
     if timezone is not None and (not isinstance(timezone, str) or not _OFFSET.match(timezone)):
-        raise ConfigError(f"{origin}: 'timezone' must be an offset like \"+07:00\", got {timezone!r}")
+        raise ConfigError(
+            f"{origin}: 'timezone' must be an offset like \"+07:00\", got {timezone!r}"
+        )
     lead_ins = _patterns(data, "lead_ins", origin)
     for pattern in lead_ins:
         if "place" not in pattern.groupindex:
@@ -163,7 +178,10 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
     ("scroll_prompt", re.compile(r"^SCROLL TO CONTINUE WITH CONTENT$", re.IGNORECASE)),
     ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
-    ("video_promo", re.compile(r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$")),
+    (
+        "video_promo",
+        re.compile(r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$"),
+    ),
     ("syndication", re.compile(r"^Artikel ini (?:telah|sudah|pertama kali|lebih dulu)\b.{0,250}$")),
     (
         "continue_prompt",
@@ -187,11 +205,12 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
-# Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``.
-GENERIC_INLINE_BOILERPLATE: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)"),  # "(Baca juga: <headline>)"
+# Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
+# with a substring it needs, checked first because most paragraphs have none.
+GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),  # "(Baca juga: <headline>)"
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
-    re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$"),
+    (")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
 )
 
 _NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
@@ -204,16 +223,20 @@ _CAPS_DATELINE = re.compile(
 )
 # An upper-case "place" that is an outlet's domain ("TRIBUNNEWS.COM - "): a lead-in, no dateline.
 _OUTLET_PLACE = re.compile(r"\.(?:COM|CO|ID|NET)\b", re.IGNORECASE)
-# A lead-in whose publisher and place were links the scraper dropped: " , - ", ", , -¬†", "‚Äì".
-_LOST_LEAD_IN = re.compile(rf"^(?:[\s,]|¬†)*{_DASH}(?:(?:[\s,]|¬†)+|(?=[A-Z\"“‘'(]))")
+# A lead-in whose publisher and place were links the scraper dropped: " , - ", ", , -¬†", "‚Äì",
+# sometimes doubled (", , -¬†,, ,-¬†") or behind a rule ("-----------, - ").
+_LOST_LEAD_IN = re.compile(rf"^(?:(?:{_SP}|,)*(?:-+|–|—|‚Äì|‚Äî))+(?:(?:{_SP}|,)+|(?=[A-Z\"“‘'(]))")
 _LEADING_JUNK = re.compile(r"^(?:[\s,]|¬†)+")
-_TRAILING_JUNK = re.compile(r"(?:[\s,]|¬†|_x000D_)+$")  # "_x000D_" is an escaped CR from xlsx
+_JUNK_CHARS = " ,\t\n\r\xa0\u3000"
+_JUNK_SUFFIXES = ("¬†", "_x000D_")  # mojibake no-break space; an escaped CR from xlsx
 
-# Paragraphs joined by "," after sentence-final punctuation (and an optional closing quote), but
-# not a comma that closes a quotation: '"Ibu ada keluhan apa?," tanya dokter'.
-# A colon directly before the comma ("Simak video ...:,") ended a prompt whose embed was dropped.
+# Paragraphs joined by "," after sentence-final punctuation (then optionally a closing quote and a
+# bracket such as "(esn)" or "(Baca juga: ...)"), but not a comma that closes a quotation
+# ('"Ibu ada keluhan apa?," tanya dokter') nor one after an initial ("B.J.,"). A colon directly
+# before the comma ("Simak video ...:,") ended a prompt whose embed was dropped.
 _COMMA_JOIN = re.compile(
-    r"([.!?](?:[\"”’']|‚Äù|‚Äô)?|(?<=\w):(?:\s|¬†)*)[ \xa0]?,(?=\S)(?![\"”’]\s|‚Äù\s|‚Äô\s)"
+    r"(?=[.!?:])((?:[!?]|(?<!\b[A-Z])\.)(?:[\"”’']|‚Äù|‚Äô)?(?:\s*\([^()]{0,200}\))?|(?<=\w):(?:\s|¬†)*)"
+    r"[ \xa0]?,(?=\S)(?![\"”’]\s|‚Äù\s|‚Äô\s)"
 )
 # "Baca juga:,,Ia pun ...", "Baca selengkapnya di , , Kesehatan ...": a prompt whose link was
 # dropped, glued to the next paragraph; the prompt is split off and the paragraph kept
@@ -222,7 +245,7 @@ _COMMA_PROMPT = re.compile(
     r"|(?:Baca|Simak)(?:\s+berita)?\s+selengkapnya(?:\s+di(?:\s*sini)?)?(?=\s*,))[\s,]*"
 )
 
-# Editor credit closing the body: "(esn)", "(cr30/tribun-medan.com)", "(hp/ts)", "(Arief Setyadi )".
+# Editor credit closing the body: "(esn)", "(cr30/tribun-medan.com)", "(hp/ts)", "(Andi Pratama )".
 _CREDIT = (
     r"\(\s*(?P<credit>[a-z]{2,5}\d{0,3}(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
     r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3})\s*\)"
@@ -249,9 +272,10 @@ _NOT_OUTLET = frozenset(
 _CITED = re.compile(
     r"\b(?:[Dd]ikutip|[Dd]ilansir|[Mm]engutip|[Mm]elansir)(?:\s+dari)?"
     r"(?:\s+(?:laman|situs|media|kantor berita|akun|portal|laporan|surat kabar|harian|majalah))?"
-    r"\s*(?P<src>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})"
+    r"\s*(?P<src>[A-Z][\w.&'’-]*(?:\s+(?:of\s+)?[A-Z][\w.&'’-]*){0,3})"
 )
 
+_NYA = re.compile(r"-nya$")  # "akun Twitter-nya": the possessive is not part of the name
 _URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
@@ -277,9 +301,20 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _rstrip_junk(text: str) -> str:
+    # a loop, not a regex anchored at $: that would be retried from every space in the text
+    while True:
+        stripped = text.rstrip(_JUNK_CHARS)
+        for suffix in _JUNK_SUFFIXES:
+            stripped = stripped.removesuffix(suffix)
+        if stripped == text:
+            return text
+        text = stripped
+
+
 def _split_paragraphs(text: str) -> tuple[list[str], bool, bool]:
     """(paragraphs, first line followed by a blank line, paragraphs were comma-joined)."""
-    text = _TRAILING_JUNK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _rstrip_junk(text.replace("\r\n", "\n").replace("\r", "\n"))
     if "\n" in text.strip():
         lines = text.split("\n")
         paragraphs = [s for s in (line.strip() for line in lines) if s]
@@ -339,7 +374,8 @@ def _boilerplate_rule(line: str, profile: Profile | None) -> str | None:
 
 def _strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[str]]:
     removed: list[str] = []
-    patterns = GENERIC_INLINE_BOILERPLATE + (profile.inline_boilerplate if profile else ())
+    patterns = [p for needle, p in GENERIC_INLINE_BOILERPLATE if needle in paragraph]
+    patterns.extend(profile.inline_boilerplate if profile else ())
     for pattern in patterns:
         if pattern.search(paragraph):
             removed.extend(m.group(0).strip() for m in pattern.finditer(paragraph))
@@ -441,13 +477,15 @@ def _trailer(body: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], list[st
 def _cited_sources(body: Iterable[str]) -> list[str]:
     found: list[str] = []
     for paragraph in body:
+        if "utip" not in paragraph and "lansir" not in paragraph:
+            continue  # cheaper than the regex; "utip" is in both "dikutip" and "mengutip"
         for match in _CITED.finditer(paragraph):
             words = []
             for word in match.group("src").split():
                 if word.strip(".,") in _NOT_OUTLET:
                     break
                 words.append(word)
-            name = " ".join(words).rstrip(".,:;'’-")
+            name = _NYA.sub("", " ".join(words)).rstrip(".,:;'’-")
             if name and words[0].strip(".,") not in _NOT_OUTLET:
                 found.append(name)
     return found

@@ -1,0 +1,77 @@
+"""Whole-run ingest benchmark on a real corpus: throughput, peak RSS, and per-stage cost.
+
+    uv run python benchmarks/ingest.py [RAW_DIR]   # default ../shared/corpora/news-id-2019
+
+Prints a Markdown table. Stage costs are measured by running each stage alone over the same
+records in this process (read; read+validate; +structure; +langid), so differences between
+rows are each stage's share; the last row is the real pipeline writing a version.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from corpus import langid, sources, structure, validate
+from corpus.config import Config
+from corpus.pipeline import ingest
+from corpus.records import RawRecord
+from corpus.stats import Stats
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-id-2019"
+
+
+def timed(label: str, work: Callable[[], int], rows: list[tuple[str, float, int]]) -> None:
+    start = time.perf_counter()
+    n = work()
+    rows.append((label, time.perf_counter() - start, n))
+
+
+def drain(items: Iterable[object]) -> int:
+    return sum(1 for _ in items)
+
+
+def main() -> None:
+    raw = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    if not raw.exists():
+        sys.exit(f"{raw} not found: pass a raw folder (the shared corpora live in ../shared)")
+    cfg = Config()
+    files, _ = sources.discover([raw])
+    rows: list[tuple[str, float, int]] = []
+
+    def read() -> Iterable[object]:
+        return sources.run(files, cfg, Stats())
+
+    def valid() -> list[RawRecord]:
+        return [r for r in validate.run(sources.run(files, cfg, Stats()), cfg, Stats()) if isinstance(r, RawRecord)]
+
+    timed("read", lambda: drain(read()), rows)
+    timed("read + validate", lambda: drain(validate.run(read(), cfg, Stats())), rows)  # type: ignore[arg-type]
+    records = valid()
+    timed("structure only", lambda: drain(structure.run(records, Stats())), rows)
+    articles = list(structure.run(records, Stats()))
+    timed("langid only", lambda: drain(langid.run(articles, cfg, Stats())), rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        result: dict[str, int] = {}
+
+        def full() -> int:
+            r = ingest([raw], Config(out=Path(tmp)))
+            result.update(r.counts)
+            return r.counts["read"]
+
+        timed("full ingest (writes a version)", full, rows)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Corpus: {raw} ({len(files)} files); counts {result}")
+    print("| step | seconds | records | records/s |")
+    print("|---|---:|---:|---:|")
+    for label, seconds, n in rows:
+        print(f"| {label} | {seconds:.2f} | {n:,} | {n / seconds:,.0f} |")
+    print(f"\npeak RSS of the benchmark process: {peak_mb:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

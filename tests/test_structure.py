@@ -1,0 +1,653 @@
+"""The structure stage: the seed article exactly, each rule on small texts, real-data invariants."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpus.config import COLUMN_PRESETS, normalize_column
+from corpus.errors import ConfigError
+from corpus.records import Provenance, RawRecord, stable_id
+from corpus.stats import Stats
+from corpus.structure import load_profiles, parse_profile, run, structure
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = ROOT / "raw" / "000_a533d64818c347f6.txt"
+# a lost lead-in left at the start of a body: " , - ", "- ", ", , -"
+_LEAD_IN_LEFT = re.compile(r"^[\s,]*[-–—]+(?:[\s,]|$)")
+
+
+def record(text: str, extra: Any = None, **fields: Any) -> RawRecord:
+    provenance = Provenance("sample.csv", 1, 2, "0" * 64, "csv")
+    return RawRecord({"text": text, **fields}, extra or {}, provenance, text)
+
+
+def paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+def test_seed_article_exact() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    provenance = Provenance("000_a533d64818c347f6.txt", 1, 1, "0" * 64, "txt")
+    article = structure(RawRecord({"text": text}, {}, provenance, text))
+
+    assert article.title == (
+        "Pejabat AS dan Korsel Cari Cara Tarik Korut Kembali ke Meja Perundingan"
+    )
+    assert article.published_at == "2021-11-17T17:45:00+07:00"
+    assert article.captions == ("Ilustrasi",)
+    assert article.dateline == "SEOUL"
+    assert article.editor_initials == ("esn",)
+    assert article.cited_sources == ("Yonhap",)
+    assert article.publisher == "SINDOnews"
+    assert article.authors == ()
+
+    lines = [line.strip() for line in text.splitlines()]
+    first = next(i for i, line in enumerate(lines) if line.startswith("SEOUL - Wakil Menteri"))
+    last = next(
+        i for i, line in enumerate(lines) if line.endswith("perdamaian abadi di semenanjung.")
+    )
+    body = [line for line in lines[first : last + 1] if line]
+    body[0] = body[0].removeprefix("SEOUL - ")
+    assert len(body) == 9
+    assert body[0].startswith("Wakil Menteri Luar Negeri Korea Selatan")
+    assert article.text == "\n\n".join(body)
+
+    start = lines.index("Lihat Juga :")
+    assert article.boilerplate == tuple(lines[start:])
+    assert len(article.boilerplate) == 9
+    assert article.boilerplate[-1] == "Berita Terkini More"
+    assert "(esn)" not in article.text
+    assert "(esn)" not in article.boilerplate
+
+    assert article.id == stable_id({"text": text})
+    assert article.n_words == len(article.text.split())
+    assert article.language is None
+    assert article.language_score is None
+    assert article.extra == "{}"
+    assert article.source == provenance
+
+
+def test_structure_is_deterministic() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert structure(record(text)) == structure(record(text))
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def test_comma_joined_paragraphs_split_after_sentence_end() -> None:
+    text = (
+        " , - Sebanyak 12 warga mengikuti lomba.,Lomba dimulai pagi hari. ,"
+        '"Kami senang sekali," kata Budi.,Apakah akan diulang?,Ya! , '
+    )
+    article = structure(record(text, title="Lomba"))
+    assert paragraphs(article.text) == [
+        "Sebanyak 12 warga mengikuti lomba.",
+        "Lomba dimulai pagi hari.",
+        '"Kami senang sekali," kata Budi.',
+        "Apakah akan diulang?",
+        "Ya!",
+    ]
+    assert article.dateline is None
+
+
+def test_comma_join_split_is_conservative() -> None:
+    text = (
+        '- "Ibu ada keluhan apa?," tanya dokter, lalu pergi.,'
+        "Ia bertemu B.J.,Habibie di sana, harga 1,5 juta, kata dia."
+    )
+    assert paragraphs(structure(record(text, title="t")).text) == [
+        '"Ibu ada keluhan apa?," tanya dokter, lalu pergi.',
+        "Ia bertemu B.J.,Habibie di sana, harga 1,5 juta, kata dia.",
+    ]
+
+
+def test_comma_joined_read_more_prompt_is_split_off() -> None:
+    text = "- Hujan turun deras.,Baca juga:,,Warga diminta waspada.,Baca Juga :,Banjir surut."
+    article = structure(record(text, title="t"))
+    assert paragraphs(article.text) == [
+        "Hujan turun deras.",
+        "Warga diminta waspada.",
+        "Banjir surut.",
+    ]
+    assert article.boilerplate == ("Baca juga:", "Baca Juga :")
+
+
+def test_line_breaks_split_and_blank_lines_collapse() -> None:
+    text = "Paragraf satu.\n\n\n\nParagraf dua.\r\nParagraf tiga.\n"
+    assert paragraphs(structure(record(text, title="t")).text) == [
+        "Paragraf satu.",
+        "Paragraf dua.",
+        "Paragraf tiga.",
+    ]
+
+
+# --------------------------------------------------------------------------- lead-ins
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "dateline", "body_start"),
+    [
+        ("SEOUL - Presiden bertemu.", None, "SEOUL", "Presiden bertemu."),
+        ("JAKARTA- Harga naik.", None, "JAKARTA", "Harga naik."),
+        ("NEW DELHI– Hujan deras.", None, "NEW DELHI", "Hujan deras."),
+        ("MIAMI–Presiden FIFA hadir.", None, "MIAMI", "Presiden FIFA hadir."),
+        (
+            "Liputan6.com, Jakarta - Harga emas naik.",
+            "https://www.liputan6.com/bisnis/read/1/x",
+            "Jakarta",
+            "Harga emas naik.",
+        ),
+        (
+            "Liputan6.com, JakartaKita semua tahu.",
+            "https://www.liputan6.com/news/read/2/x",
+            "Jakarta",
+            "Kita semua tahu.",
+        ),
+        (
+            "JAKARTA, KOMPAS.com - Polisi menangkap pelaku.",
+            "https://megapolitan.kompas.com/read/2025/06/18/1/x",
+            "JAKARTA",
+            "Polisi menangkap pelaku.",
+        ),
+        (
+            "KOMPAS.com - Tidur cukup itu penting.",
+            "https://health.kompas.com/read/2025/06/18/2/x",
+            None,
+            "Tidur cukup itu penting.",
+        ),
+        (
+            "REPUBLIKA.CO.ID, JAKARTA -- Ketua umum hadir.",
+            "https://news.republika.co.id/berita/x",
+            "JAKARTA",
+            "Ketua umum hadir.",
+        ),
+        (
+            "TEMPO.CO,Yogyakarta- Ada agenda menarik.",
+            "https://travel.tempo.co/read/1/x",
+            "Yogyakarta",
+            "Ada agenda menarik.",
+        ),
+        (
+            "Jakarta - Menteri hadir.",
+            "https://news.detik.com/berita/d-1/x",
+            "Jakarta",
+            "Menteri hadir.",
+        ),
+        ("TRIBUNNEWS.COM - Laga berakhir.", None, None, "Laga berakhir."),
+        # the scraper dropped the linked publisher and place: strip the residue, no dateline
+        (" , - Sebanyak 94 warga hadir.", None, None, "Sebanyak 94 warga hadir."),
+        (", , -\u00ac\u2020Direktur hadir.", None, None, "Direktur hadir."),
+        (", , -\u00ac\u2020,, ,-\u00ac\u2020Menteri hadir.", None, None, "Menteri hadir."),
+        ("-----------, - Semangat itu muncul.", None, None, "Semangat itu muncul."),
+        ("\u201a\u00c4\u00ec Partai hadir.", None, None, "Partai hadir."),
+    ],
+)
+def test_lead_in_becomes_dateline(
+    text: str, url: str | None, dateline: str | None, body_start: str
+) -> None:
+    fields = {"title": "t"} | ({"url": url} if url else {})
+    article = structure(record(text, **fields))
+    assert article.dateline == dateline
+    assert article.text == body_start
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TEKA-TEKI pembunuhan belum terjawab.",
+        "PS TIRA-Persikabo menang 2-1.",
+        "Ahok - sapaan akrabnya - hadir.",  # title case is a dateline only in detik's profile
+        "KPK, lembaga antirasuah, bekerja.",
+        "-5 derajat Celsius tercatat pagi ini.",
+    ],
+)
+def test_no_dateline_in_ordinary_openings(text: str) -> None:
+    article = structure(record(text, title="t"))
+    assert article.dateline is None
+    assert article.text == text
+
+
+def test_rubric_label_is_not_a_dateline() -> None:
+    text = "INFO NASIONAL - Kementerian meluncurkan program."
+    article = structure(record(text, title="t", url="https://nasional.tempo.co/read/1/x"))
+    assert article.dateline is None
+    assert article.text == text
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Baca Juga",
+        "Baca juga: Harga Cabai Naik Lagi",
+        "Lihat Juga :",
+        "Advertisement",
+        "SCROLL TO CONTINUE WITH CONTENT",
+        "[Gambas:Video 20detik]",
+        "[Gambas:Instagram]",
+        "Simak juga Video 'Banjir di Kota':",
+        "Tonton juga Video: Jalan Tol Padat",
+        "Artikel ini telah tayang di Tribunnews.com dengan judul Banjir Surut",
+        "Artikel ini telah naik di detikJabar.",
+        "Baca berita selengkapnya di sini.",
+        "Ikuti berita terkini kami di WhatsApp Channel",
+        "Dapatkan update berita pilihan setiap hari di Google News",
+        "***",
+        "--------",
+        "Editor: Nama Redaktur",
+    ],
+)
+def test_generic_boilerplate_lines(line: str) -> None:
+    text = f"Paragraf pertama berita.\n{line}\nParagraf kedua berita."
+    article = structure(record(text, title="t"))
+    assert article.boilerplate == (line,)
+    assert paragraphs(article.text) == ["Paragraf pertama berita.", "Paragraf kedua berita."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bagaimana mungkin?",  # short, but body
+        "Susunan pemain:",
+        "Baca juga buku panduan yang dibagikan panitia.",  # a sentence, not a prompt
+        "Video itu viral setelah diunggah akun Instagram.",
+        "Simak selengkapnya tanggal dan doa berikut ini.",  # introduces the article's own list
+        "Warga diminta mengikuti grup WhatsApp RT untuk informasi banjir.",
+    ],
+)
+def test_body_lines_are_kept(line: str) -> None:
+    text = f"Paragraf pertama berita.\n{line}\nParagraf kedua berita."
+    article = structure(record(text, title="t"))
+    assert article.boilerplate == ()
+    assert line in paragraphs(article.text)
+
+
+def test_profile_tail_start_cuts_the_footer() -> None:
+    text = (
+        "Paragraf pertama berita.\nParagraf kedua berita.\nLihat Juga :\ntulis komentar anda\n"
+        "Judul Berita Lain Yang Direkomendasikan"
+    )
+    article = structure(record(text, title="t", source="sindonews.com"))
+    assert paragraphs(article.text) == ["Paragraf pertama berita.", "Paragraf kedua berita."]
+    assert article.boilerplate == (
+        "Lihat Juga :",
+        "tulis komentar anda",
+        "Judul Berita Lain Yang Direkomendasikan",
+    )
+
+
+def test_tail_start_is_ignored_when_body_follows() -> None:
+    long_paragraph = " ".join(["kata"] * 40) + "."
+    text = f"Paragraf pertama berita.\nLihat Juga :\n{long_paragraph}"
+    article = structure(record(text, title="t", source="sindonews.com"))
+    assert article.boilerplate == ("Lihat Juga :",)  # only the generic line rule
+    assert paragraphs(article.text) == ["Paragraf pertama berita.", long_paragraph]
+
+
+def test_inline_read_more_and_profile_fragment() -> None:
+    text = (
+        "Kabar itu dibenarkan. (Baca juga: Harga Beras Naik)\n"
+        "Rapat selesai sore hari.Ikuti Whatsapp Channel Republika"
+    )
+    article = structure(record(text, title="t", url="https://news.republika.co.id/berita/x"))
+    assert paragraphs(article.text) == ["Kabar itu dibenarkan.", "Rapat selesai sore hari."]
+    assert article.boilerplate == (
+        "(Baca juga: Harga Beras Naik)",
+        "Ikuti Whatsapp Channel Republika",
+    )
+
+
+# --------------------------------------------------------------------------- trailer
+
+
+@pytest.mark.parametrize(
+    ("text", "initials", "sources", "last"),
+    [
+        ("Rapat selesai.\n(esn)", ("esn",), (), "Rapat selesai."),
+        ("Rapat selesai. (kha)", ("kha",), (), "Rapat selesai."),
+        ("- Rapat selesai.,(hp/ts)", ("hp", "ts"), (), "Rapat selesai."),
+        (
+            "Rapat selesai.\n(cr30/tribun-medan.com)",
+            ("cr30",),
+            ("tribun-medan.com",),
+            "Rapat selesai.",
+        ),
+        ("Rapat selesai.\n(Andi Pratama )", ("Andi Pratama",), (), "Rapat selesai."),
+    ],
+)
+def test_editor_initials(
+    text: str, initials: tuple[str, ...], sources: tuple[str, ...], last: str
+) -> None:
+    article = structure(record(text, title="t"))
+    assert article.editor_initials == initials
+    assert article.cited_sources == sources
+    assert paragraphs(article.text)[-1] == last
+    assert article.boilerplate == ()
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Allah berfirman. (QS Al Baqarah Ayat 152)",
+        "Skor akhir 2-1. (Maxi Gomez 70')",
+        "Banjir melanda kota.\n(Foto Ilustrasi)",
+        "Cerita ini belum selesai. (Bersambung)",
+        "Pertemuan digelar di kantor (esn) pusat.",
+    ],
+)
+def test_parentheses_that_are_not_credits_stay(last: str) -> None:
+    article = structure(record(last, title="t"))
+    assert article.editor_initials == ()
+    assert "\n\n".join(last.split("\n")) == article.text
+
+
+def test_advertorial_label_is_boilerplate() -> None:
+    article = structure(record("Produk baru diluncurkan. (adv)", title="t"))
+    assert article.text == "Produk baru diluncurkan."
+    assert article.boilerplate == ("(adv)",)
+    assert article.editor_initials == ()
+
+
+# --------------------------------------------------------------------------- cited sources
+
+
+def test_cited_sources_are_read_and_kept_in_body() -> None:
+    text = (
+        "Harga minyak naik, seperti dikutip dari Reuters, Senin (16/9/2019).\n"
+        "Hal itu dilansir dari CNN International.\n"
+        "Menurut laporan, mengutip Antara, jalan ditutup.\n"
+        "Seperti dikutip Yonhap Selasa, pertemuan batal.\n"
+        "Dia mengutip data lama dan dilansir dari laman resmi kementerian.\n"
+        "Seperti dikutip dari Reuters, harga turun lagi."
+    )
+    article = structure(record(text, title="t"))
+    assert article.cited_sources == ("Reuters", "CNN International", "Antara", "Yonhap")
+    assert article.text == text.replace("\n", "\n\n")
+
+
+# --------------------------------------------------------------------------- header of .txt files
+
+
+def test_title_from_first_line_only_when_it_looks_like_a_headline() -> None:
+    text = "Banjir Rendam Ratusan Rumah di Bekasi\n\nHujan deras mengguyur sejak pagi."
+    article = structure(record(text))
+    assert article.title == "Banjir Rendam Ratusan Rumah di Bekasi"
+    assert article.text == "Hujan deras mengguyur sejak pagi."
+
+    sentence = "Hujan deras mengguyur sejak pagi.\n\nWarga mengungsi."
+    assert structure(record(sentence)).title is None
+    no_blank = "Banjir Rendam Rumah\nHujan deras mengguyur sejak pagi."
+    assert structure(record(no_blank)).title is None
+    given = structure(record(text, title="Judul Dari Kolom"))
+    assert given.title == "Judul Dari Kolom"
+    assert given.text.startswith("Banjir Rendam")
+
+
+def test_date_line_and_captions_in_the_header() -> None:
+    text = (
+        "Banjir Rendam Ratusan Rumah\n\nSenin, 16 September 2019 - 07:00 WITA\n"
+        "Foto: Dok. Warga\nIlustrasi banjir\nMAKASSAR - Hujan deras mengguyur kota."
+    )
+    article = structure(record(text))
+    assert article.published_at == "2019-09-16T07:00:00+08:00"
+    assert article.captions == ("Foto: Dok. Warga", "Ilustrasi banjir")
+    assert article.dateline == "MAKASSAR"
+    assert article.text == "Hujan deras mengguyur kota."
+
+
+def test_captions_need_a_date_line() -> None:
+    text = "Ilustrasi\nHujan deras mengguyur kota."
+    article = structure(record(text, title="t"))
+    assert article.captions == ()
+    assert paragraphs(article.text) == ["Ilustrasi", "Hujan deras mengguyur kota."]
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_published_from_fields() -> None:
+    fields = {"title": "t", "source": "sindonews.com"}
+    article = structure(
+        record("Isi.", published="2019-09-14 00:00:00", published_time="22:19 WIB", **fields)
+    )
+    assert article.published_at == "2019-09-14T22:19:00+07:00"
+    okezone = structure(
+        record(
+            "Isi.",
+            title="t",
+            source="okezone.com",
+            published="2019-09-13 00:00:00",
+            published_time="23:15:00",
+        )
+    )
+    assert okezone.published_at == "2019-09-13T23:15:00+07:00"
+    assert (
+        structure(record("Isi.", published="26 Oktober 2019", **fields)).published_at
+        == "2019-10-26"
+    )
+
+
+def test_no_offset_is_assumed_for_an_unknown_publisher() -> None:
+    article = structure(
+        record(
+            "Isi.", title="t", source="contoh.net", published="10-Sep-19", published_time="23:04"
+        )
+    )
+    assert article.published_at == "2019-09-10T23:04:00"
+    assert article.publisher == "contoh.net"
+
+
+def test_day_month_swapped_by_a_spreadsheet_is_corrected_from_the_url() -> None:
+    url = "https://regional.kompas.com/read/2019/09/10/21480001/contoh"
+    article = structure(
+        record(
+            "Isi.", title="t", url=url, published="2019-10-09 00:00:00", published_time="21:48 WIB"
+        )
+    )
+    assert article.published_at == "2019-09-10T21:48:00+07:00"
+    # a date that merely differs from the URL's is left alone
+    other = structure(record("Isi.", title="t", url=url, published="2019-09-11 00:00:00"))
+    assert other.published_at == "2019-09-11"
+
+
+def test_unparseable_date_is_none_and_counted() -> None:
+    stats = Stats()
+    articles = list(run([record("Isi.", title="t", published="kemarin sore")], stats))
+    assert articles[0].published_at is None
+    assert stats.get("structure", "published_at_unparsed") == 1
+    assert stats.get("structure", "published_at_parsed") == 0
+    assert stats.get("structure", "articles") == 1
+
+
+# --------------------------------------------------------------------------- metadata fields
+
+
+@pytest.mark.parametrize(
+    ("author", "url", "expected"),
+    [
+        ("Tim Kompas.com, Sari Wulandari", None, ("Tim Kompas.com", "Sari Wulandari")),
+        ("Ani Lestari dan Budi Santoso", None, ("Ani Lestari", "Budi Santoso")),
+        (["Ani Lestari", "Budi Santoso", "Ani Lestari"], None, ("Ani Lestari", "Budi Santoso")),
+        ("Rina Hartati -detikOto", "https://oto.detik.com/mobil/d-1/x", ("Rina Hartati",)),
+        (
+            "Deutsche Welle (DW) -detikNews",
+            "https://news.detik.com/d-2/x",
+            ("Deutsche Welle (DW)",),
+        ),
+        (
+            "Redaksi, dengan bahan dari kantor berita resmi pemerintah daerah",
+            None,
+            ("Redaksi, dengan bahan dari kantor berita resmi pemerintah daerah",),
+        ),
+    ],
+)
+def test_authors(author: Any, url: str | None, expected: tuple[str, ...]) -> None:
+    fields: dict[str, Any] = {"title": "t", "author": author} | ({"url": url} if url else {})
+    assert structure(record("Isi.", **fields)).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "text", "publisher"),
+    [
+        ({"url": "https://daerah.sindonews.com/read/1/x"}, "Isi.", "SINDOnews"),
+        ({"source": "Kompas.com"}, "Isi.", "Kompas.com"),
+        ({"source": "tempo.co"}, "Isi.", "Tempo"),
+        ({"url": "https://www.tribunnews.com/x", "source": "okezone.com"}, "Isi.", "Tribunnews"),
+        ({}, "Liputan6.com, Jakarta - Isi berita.", "Liputan6.com"),
+        ({}, "Isi berita.\n[Gambas:Video 20detik]", "detikcom"),
+        ({"url": "https://www.antaranews.com/berita/1"}, "Isi.", "antaranews.com"),
+        ({}, "Isi.", None),
+    ],
+)
+def test_publisher(fields: dict[str, str], text: str, publisher: str | None) -> None:
+    assert structure(record(text, title="t", **fields)).publisher == publisher
+
+
+def test_record_fields_carry_over() -> None:
+    rec = record(
+        "- Isi berita ini.",
+        extra={"sub-category": "Regional", "views": 3},
+        title="  Judul  ",
+        url="https://regional.kompas.com/read/2019/09/10/1/x",
+        category="News",
+    )
+    article = structure(rec)
+    assert article.title == "Judul"
+    assert article.category == "News"
+    assert article.url == "https://regional.kompas.com/read/2019/09/10/1/x"
+    assert json.loads(article.extra) == {"sub-category": "Regional", "views": 3}
+    assert article.id == stable_id(dict(rec.fields))
+    assert article.n_words == 3
+
+
+def test_run_counts_outcomes() -> None:
+    stats = Stats()
+    records = [
+        record(SEED.read_text(encoding="utf-8")),
+        record(" , - Isi.,Isi kedua.", title="t", source="sindonews.com", published="13/09/2019"),
+        record("Isi.", title="t"),
+    ]
+    articles = list(run(records, stats))
+    assert len(articles) == 3
+    counts = stats.stage("structure")
+    assert counts["articles"] == 3
+    assert counts["published_at_parsed"] == 2
+    assert counts["published_at_date_only"] == 1
+    assert counts["published_at_missing"] == 1
+    assert counts["dateline"] == 1
+    assert counts["comma_joined"] == 1
+    assert counts["boilerplate_lines"] == 9
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def test_profiles_cover_the_canonical_publishers() -> None:
+    names = {p.name for p in load_profiles()}
+    assert names == {
+        "SINDOnews",
+        "detikcom",
+        "Kompas.com",
+        "Tribunnews",
+        "Liputan6.com",
+        "Okezone",
+        "Tempo",
+        "Republika",
+    }
+    assert all(p.timezone == "+07:00" for p in load_profiles())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('name = "X"\nfoo = 1', "unknown key"),
+        ("domains = []", "'name'"),
+        ('name = "X"\nboilerplate = ["("]', "not a valid regex"),
+        ('name = "X"\nlead_ins = ["^X - "]', "(?P<place>"),
+        ('name = "X"\ntimezone = "WIB"', "offset"),
+        ('name = "X"\nmarkers = "x"', "list of strings"),
+        ("name = ", "not valid TOML"),
+    ],
+)
+def test_bad_profile_is_a_config_error(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_profile(text, "profiles/x.toml")
+
+
+# --------------------------------------------------------------------------- real data
+
+
+def _csv_records(path: Path) -> Iterator[RawRecord]:
+    preset = {normalize_column(c): f for f, cols in COLUMN_PRESETS.items() for c in cols}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row_number, row in enumerate(csv.DictReader(fh), 1):
+            fields: dict[str, Any] = {}
+            extra: dict[str, Any] = {}
+            for column, value in row.items():
+                name = preset.get(normalize_column(column))
+                if name is None:
+                    extra[column] = value
+                elif value:
+                    fields[name] = value
+            if fields.get("text", "").strip():  # validation rejects empty bodies first
+                provenance = Provenance(path.name, row_number, None, "0" * 64, "csv")
+                yield RawRecord(fields, extra, provenance, "")
+
+
+@pytest.mark.shared
+def test_sindonews_2019_invariants() -> None:
+    path = SHARED / "corpora" / "news-id-2019" / "sindonews.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (the shared corpora live next to the repository)")
+    stats = Stats()
+    articles = list(run(_csv_records(path), stats))
+    n = len(articles)
+    assert n > 3000
+    assert sum(bool(a.text) for a in articles) >= 0.99 * n
+    assert not [a.url for a in articles if _LEAD_IN_LEFT.match(a.text)]
+    assert stats.get("structure", "published_at_parsed") >= 0.98 * n
+    assert {a.publisher for a in articles} == {"SINDOnews"}
+    # the 2019 bodies are comma-joined: they must come out as several paragraphs
+    assert sum("\n\n" in a.text for a in articles) >= 0.95 * n
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "name",
+    [
+        "news-id-2019/kompas.csv",
+        "news-id-2019/okezone.csv",
+        "news-id-2019/tempo.csv",
+        "news-id-2019/tribunnews.csv",
+        "news-id-2025/scrapping_news_2025-06-18.csv",
+    ],
+)
+def test_other_publishers_are_not_damaged(name: str) -> None:
+    path = SHARED / "corpora" / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (the shared corpora live next to the repository)")
+    stats = Stats()
+    records = list(_csv_records(path))
+    articles = list(run(records, stats))
+    n = len(articles)
+    raw_words = sum(len(r.fields["text"].split()) for r in records)
+    body_words = sum(a.n_words for a in articles)
+    assert body_words >= 0.95 * raw_words  # boilerplate is a few lines, never whole bodies
+    assert sum(bool(a.text) for a in articles) >= 0.98 * n
+    assert stats.get("structure", "published_at_parsed") >= 0.99 * n
+    assert not [a.url for a in articles if _LEAD_IN_LEFT.match(a.text)]
+    assert stats.get("structure", "publisher_from_url") == n
