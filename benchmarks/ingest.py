@@ -47,7 +47,11 @@ def main() -> None:
         return sources.run(files, cfg, Stats())
 
     def valid() -> list[RawRecord]:
-        return [r for r in validate.run(sources.run(files, cfg, Stats()), cfg, Stats()) if isinstance(r, RawRecord)]
+        return [
+            r
+            for r in validate.run(sources.run(files, cfg, Stats()), cfg, Stats())
+            if isinstance(r, RawRecord)
+        ]
 
     timed("read", lambda: drain(read()), rows)
     timed("read + validate", lambda: drain(validate.run(read(), cfg, Stats())), rows)  # type: ignore[arg-type]

@@ -14,9 +14,13 @@ from typing import Any
 import yaml
 
 from corpus.config import resource
-from corpus.records import ARTICLE_SCHEMA
+from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
 
-TABLES = (("default", "data"), ("duplicates", "duplicates"), ("rejects", "rejects"))
+TABLES = (
+    ("default", "data", ARTICLE_SCHEMA),
+    ("duplicates", "duplicates", DUPLICATE_SCHEMA),
+    ("rejects", "rejects", REJECTED_SCHEMA),
+)
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _MIN_LANGUAGE_SHARE = 0.01  # languages below 1% of rows are noise for the card's metadata
 
@@ -66,9 +70,10 @@ def front_matter(manifest: Mapping[str, Any]) -> dict[str, Any]:
         for code, n in languages.items()
         if code != "unknown" and n / accepted >= _MIN_LANGUAGE_SHARE
     )
-    configs = []
-    for name, folder in TABLES:
-        if not manifest["shards"].get(folder):
+    configs, infos = [], []
+    for name, folder, schema in TABLES:
+        shards = manifest["shards"].get(folder)
+        if not shards:
             continue  # datasets cannot load an empty split; an empty table has no config
         config: dict[str, Any] = {
             "config_name": name,
@@ -77,6 +82,7 @@ def front_matter(manifest: Mapping[str, Any]) -> dict[str, Any]:
         if name == "default":
             config["default"] = True
         configs.append(config)
+        infos.append(_dataset_info(name, schema, shards))
     return {
         "pretty_name": manifest["dataset"],
         "language": sorted(set(langs)) or ["und"],
@@ -85,6 +91,28 @@ def front_matter(manifest: Mapping[str, Any]) -> dict[str, Any]:
         "size_categories": [size_category(counts["accepted"])],
         "tags": ["news", "deduplicated", "corpus"],
         "configs": configs,
+        "dataset_info": infos,
+    }
+
+
+def _dataset_info(name: str, schema: Any, shards: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The Hub's ``dataset_info`` entry of one table: features, row count, sizes.
+
+    Besides documenting the table, it makes ``load_dataset`` check the row count, and it keeps
+    datasets' cache apart: without it two local versions with the same folder name (``v1.0.0``
+    of two datasets) hash alike and the second load returns the first one's cached rows.
+    Sizes are the Parquet bytes on disk (the Hub's ``num_bytes`` is Arrow bytes, unknown here).
+    """
+    from datasets import Features  # heavy import, only needed when a card is rendered
+
+    rows = sum(int(s["rows"]) for s in shards)
+    size = sum(int(s["bytes"]) for s in shards)
+    return {
+        "config_name": name,
+        "features": Features.from_arrow_schema(schema)._to_yaml_list(),
+        "splits": [{"name": "train", "num_bytes": size, "num_examples": rows}],
+        "download_size": size,
+        "dataset_size": size,
     }
 
 

@@ -31,19 +31,30 @@ def manifest(**shards: list[dict[str, Any]]) -> dict[str, Any]:
             "published_missing": 1,
         },
         "inputs": [{"path": "a.csv", "records": 10, "sha256": "0" * 64, "format": "csv"}],
-        "shards": {"data": [{"path": "data/train-00000-of-00001.parquet"}], **shards},
+        "shards": {
+            "data": [{"path": "data/train-00000-of-00001.parquet", "rows": 7, "bytes": 900}],
+            **shards,
+        },
     }
 
 
 def test_front_matter_declares_only_tables_with_rows() -> None:
-    meta = front_matter(
-        manifest(duplicates=[{"path": "duplicates/train-00000-of-00001.parquet"}], rejects=[])
-    )
+    dup = {"path": "duplicates/train-00000-of-00001.parquet", "rows": 2, "bytes": 100}
+    meta = front_matter(manifest(duplicates=[dup], rejects=[]))
     assert [c["config_name"] for c in meta["configs"]] == ["default", "duplicates"]
     assert meta["configs"][0]["default"] is True
     assert meta["configs"][0]["data_files"] == [{"split": "train", "path": "data/train-*.parquet"}]
     assert meta["language"] == ["en", "id"]
     assert meta["size_categories"] == ["n<1K"]
+    info = meta["dataset_info"]
+    assert [i["config_name"] for i in info] == ["default", "duplicates"]
+    assert info[0]["splits"] == [{"name": "train", "num_bytes": 900, "num_examples": 7}]
+    assert info[0]["features"][0] == {"name": "id", "dtype": "string"}
+    assert info[1]["features"][-3:] == [
+        {"name": "duplicate_of", "dtype": "string"},
+        {"name": "reason", "dtype": "string"},
+        {"name": "similarity", "dtype": "float64"},
+    ]
 
 
 def test_card_yaml_passes_the_hubs_metadata_model() -> None:

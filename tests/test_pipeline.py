@@ -336,6 +336,22 @@ def test_load_dataset_opens_every_table_offline(mini: Path, tmp_path: Path) -> N
     assert [c["config_name"] for c in meta["configs"]] == ["default", "duplicates", "rejects"]
 
 
+def test_versions_of_two_datasets_do_not_share_the_datasets_cache(
+    mini: Path, tmp_path: Path
+) -> None:
+    # Both versions are folders named v1.0.0 with the same data_files patterns; without a
+    # per-version dataset_info in the card, datasets hashes them alike and serves stale rows.
+    pipeline.ingest([mini], Config(dataset="a", out=tmp_path), created_at=WHEN)
+    pipeline.ingest([mini / "gempa.txt"], Config(dataset="b", out=tmp_path), created_at=WHEN)
+    cache = str(tmp_path / "hf-cache")
+    assert (
+        load_dataset(str(tmp_path / "a" / "v1.0.0"), split="train", cache_dir=cache).num_rows == 4
+    )
+    assert (
+        load_dataset(str(tmp_path / "b" / "v1.0.0"), split="train", cache_dir=cache).num_rows == 1
+    )
+
+
 def test_second_ingest_makes_the_next_version_and_keeps_the_first(
     mini: Path, tmp_path: Path
 ) -> None:
