@@ -24,7 +24,7 @@ from rich.table import Table
 
 from corpus import __version__
 from corpus.config import load_config, parse_map_options
-from corpus.errors import CorpusError
+from corpus.errors import CorpusError, UsageError
 from corpus.pipeline import IngestResult, ingest
 from corpus.validate import Report, check_paths
 
@@ -235,3 +235,70 @@ def _gh_data(text: str) -> str:
 
 def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@app.command("publish")
+def publish_command(
+    version_dir: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, file_okay=False, help="A version folder, e.g. processed/news/v1.1.0."
+        ),
+    ],
+    repo_id: Annotated[
+        str | None, typer.Option("--repo-id", help="Hub dataset repo, ORG/NAME.")
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Publish to a folder or fsspec URL (s3://...) instead of the Hub."
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="HF_TOKEN", show_envvar=True, help="Hub token (never printed)."
+        ),
+    ] = None,
+    private: Annotated[
+        bool, typer.Option("--private", help="Create the Hub repo as private.")
+    ] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", envvar="HF_ENDPOINT", help="Hub URL (default: huggingface.co)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; upload nothing.")
+    ] = False,
+) -> None:
+    """Publish a version: one Hub commit plus a vX.Y.Z tag, or a copy to --to."""
+    from corpus import publish
+
+    with _errors():
+        if (repo_id is None) == (to is None):
+            raise UsageError("give exactly one of --repo-id ORG/NAME (the Hub) or --to PATH_OR_URL")
+        if repo_id is not None:
+            result = publish.publish_hub(
+                version_dir,
+                repo_id,
+                token=token,
+                private=private,
+                endpoint=endpoint,
+                dry_run=dry_run,
+            )
+        else:
+            assert to is not None
+            result = publish.publish_fs(version_dir, to, dry_run=dry_run)
+    if dry_run:
+        out.print("[bold]dry run[/]: nothing uploaded", highlight=False)
+        for line in publish.iter_plan(result.plan):
+            out.print(line, highlight=False, markup=False)
+        return
+    deleted = f", removed {len(result.plan.delete)} stale file(s)" if result.plan.delete else ""
+    out.print(
+        f"[bold green]Published[/] {version_dir} to {result.plan.target} as {result.plan.tag}: "
+        f"{len(result.plan.upload)} file(s){deleted}",
+        highlight=False,
+    )
+    if result.commit:
+        out.print(f"commit {result.commit}", highlight=False)

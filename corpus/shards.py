@@ -63,9 +63,9 @@ class ShardWriter:
     def write(self, row: Mapping[str, Any]) -> None:
         """Add one row (a dict matching the schema)."""
         size = _string_bytes(row)
-        if self._writer is not None and (
-            self._rows + len(self._buffer) >= self._max_rows
-            or self._bytes + self._buffer_bytes + size > self._max_bytes
+        part_rows = self._rows + len(self._buffer)  # rows already in the current shard
+        if part_rows and (
+            part_rows >= self._max_rows or self._bytes + self._buffer_bytes + size > self._max_bytes
         ):
             self._flush()
             self._finish_part()
@@ -118,6 +118,7 @@ class ShardWriter:
         self._writer = None
         part, _ = self._parts[-1]
         self._parts[-1] = (part, self._rows)
+        self._rows = self._bytes = 0
 
 
 def _string_bytes(row: Mapping[str, Any]) -> int:

@@ -42,6 +42,13 @@ def test_shards_roll_over_by_text_bytes(tmp_path: Path) -> None:
     assert [s.rows for s in writer.close()] == [1, 1, 1]
 
 
+def test_shards_roll_over_before_the_first_row_group_is_full(tmp_path: Path) -> None:
+    writer = ShardWriter(tmp_path, "data", SCHEMA, Config(shard_max_rows=2, row_group_rows=1000))
+    for n in range(5):
+        writer.write({"n": n, "s": "x"})
+    assert [s.rows for s in writer.close()] == [2, 2, 1]
+
+
 def test_empty_table_writes_nothing(tmp_path: Path) -> None:
     assert ShardWriter(tmp_path, "rejects", SCHEMA, Config()).close() == []
     assert not (tmp_path / "rejects").exists()
