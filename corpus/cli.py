@@ -26,7 +26,7 @@ from corpus import __version__
 from corpus.config import load_config, parse_map_options
 from corpus.errors import CorpusError, UsageError
 from corpus.pipeline import IngestResult, ingest
-from corpus.validate import Report, check_paths
+from corpus.validate import Report, check_paths, check_version, is_version_dir
 
 app = typer.Typer(
     help="Turn raw scraped news articles into a versioned, deduplicated, documented dataset.",
@@ -185,11 +185,24 @@ def validate_command(
     ] = OutputFormat.text,
     config: ConfigOption = None,
     mapping: MapOption = None,
+    skip_load: Annotated[
+        bool,
+        typer.Option("--skip-load", help="For versions: don't check that load_dataset opens them."),
+    ] = False,
 ) -> None:
-    """Check raw files against the raw schema: exit 0 if all valid, 1 if any record is invalid."""
+    """Check raw files against the raw schema, or published versions (folders with a
+    manifest.json) against their manifest, schemas and card. Exit 0 if all is valid, 1 if not."""
     with _errors():
         cfg = load_config(config, column_map=parse_map_options(mapping or []))
-        report = check_paths(paths, cfg)
+        version_dirs = [p for p in paths if is_version_dir(p)]
+        raw = [p for p in paths if not is_version_dir(p)]
+        report = check_paths(raw, cfg) if raw else Report()
+        for version_dir in version_dirs:
+            found = check_version(version_dir, load=not skip_load)
+            report.files.update(found.files)
+            report.records += found.records
+            report.invalid += found.invalid
+            report.findings.extend(found.findings)
     _print_report(report, fmt)
     if not report.ok:
         raise typer.Exit(1)
@@ -226,6 +239,8 @@ def _print_report(report: Report, fmt: OutputFormat) -> None:
     for s in data["skipped"]:
         out.print(f"skipped {s['path']}: {s['reason']}", highlight=False, markup=False)
     verdict = "[green]all valid[/]" if report.ok else f"[red]{data['invalid']} invalid[/]"
+    if not report.ok and data["invalid"] == 0:
+        verdict = f"[red]{len(data['errors'])} problem(s)[/]"
     out.print(f"{data['records']:,} records in {data['files']} file(s): {verdict}", highlight=False)
 
 
