@@ -399,7 +399,7 @@ def _check_shard(
     except (OSError, pa.ArrowException) as exc:
         problem(rel, "parquet", f"not a readable Parquet file: {exc}")
         return 0
-    rows = parquet.metadata.num_rows
+    rows = int(parquet.metadata.num_rows)
     if rows != shard.get("rows"):
         problem(rel, "rows", f"holds {rows} rows; the manifest says {shard.get('rows')}")
     if parquet.schema_arrow != schema:
