@@ -317,3 +317,79 @@ def publish_command(
     )
     if result.commit:
         out.print(f"commit {result.commit}", highlight=False)
+
+
+class ListFormat(StrEnum):
+    """How ``corpus versions`` and ``corpus diff`` report."""
+
+    text = "text"
+    json = "json"
+
+
+DatasetOption = Annotated[str, typer.Option("--dataset", help="Dataset name.")]
+OutOption = Annotated[Path, typer.Option("--out", help="Folder holding the datasets.")]
+
+
+@app.command("versions")
+def versions_command(
+    dataset: DatasetOption = "news",
+    out_dir: OutOption = Path("processed"),
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.text,
+) -> None:
+    """List the versions of a dataset with their counts."""
+    from corpus import versions
+
+    with _errors():
+        rows = versions.describe(out_dir / dataset)
+    if fmt is ListFormat.json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        out.print(f"no versions under {out_dir / dataset}", highlight=False)
+        return
+    table = Table(
+        "version", "parent", "created", "read", "accepted", "duplicates", "rejected", "MB"
+    )
+    for r in rows:
+        c = r["counts"]
+        table.add_row(
+            r["version"],
+            r["parent"] or "-",
+            r["created_at"] or "-",
+            *(f"{c.get(k, 0):,}" for k in ("read", "accepted", "duplicates", "rejected")),
+            f"{r['bytes'] / 1e6:,.1f}",
+        )
+    out.print(table)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Older version: 1.0.0, v1.0.0 or a version folder.")],
+    new: Annotated[str, typer.Argument(help="Newer version (default: latest).")] = "latest",
+    dataset: DatasetOption = "news",
+    out_dir: OutOption = Path("processed"),
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.text,
+    limit: Annotated[int, typer.Option("--limit", help="Ids to show per kind (text format).")] = 20,
+) -> None:
+    """Articles added, removed and changed between two versions."""
+    from corpus import versions
+
+    with _errors():
+        dataset_dir = out_dir / dataset
+        result = versions.diff(
+            versions.resolve(dataset_dir, old), versions.resolve(dataset_dir, new)
+        )
+    if fmt is ListFormat.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return
+    counts = result.as_dict()["counts"]
+    out.print(
+        f"v{result.old} → v{result.new}: {counts['added']:,} added, {counts['removed']:,} removed, "
+        f"{counts['changed']:,} changed, {counts['unchanged']:,} unchanged",
+        highlight=False,
+    )
+    for label, ids in (("added", result.added), ("removed", result.removed)):
+        for article_id in ids[:limit]:
+            out.print(f"  {label:8} {article_id}", highlight=False)
+    for old_id, new_id in result.changed[:limit]:
+        out.print(f"  changed  {old_id} → {new_id}", highlight=False)

@@ -152,3 +152,108 @@ def read_manifest(version_dir: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise VersionError(f"{path} is damaged: {exc}") from None
     return data
+
+
+# --------------------------------------------------------------------------- listing and diff
+
+
+def resolve(dataset_dir: Path, ref: str) -> Path:
+    """A version folder from ``"1.2.0"``, ``"v1.2.0"``, ``"latest"`` or a path to one."""
+    as_path = Path(ref)
+    if (as_path / MANIFEST).is_file():
+        return as_path
+    if ref == "latest":
+        found = list_versions(dataset_dir)
+        if not found:
+            raise VersionError(f"{dataset_dir} has no versions yet")
+        return dataset_dir / found[-1].dirname
+    folder = dataset_dir / Version.parse(ref).dirname
+    if not (folder / MANIFEST).is_file():
+        raise VersionError(
+            f"{folder} is not a version (known: {', '.join(map(str, list_versions(dataset_dir))) or 'none'})"
+        )
+    return folder
+
+
+def describe(dataset_dir: Path) -> list[dict[str, Any]]:
+    """One summary per version, oldest first: version, parent, created_at, counts, bytes."""
+    rows = []
+    for version in list_versions(dataset_dir):
+        manifest = read_manifest(dataset_dir / version.dirname)
+        shards = [s for table in manifest.get("shards", {}).values() for s in table]
+        rows.append(
+            {
+                "version": str(version),
+                "parent": manifest.get("parent"),
+                "created_at": manifest.get("created_at"),
+                "counts": manifest.get("counts", {}),
+                "bytes": sum(int(s.get("bytes", 0)) for s in shards),
+                "path": (dataset_dir / version.dirname).as_posix(),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDiff:
+    """What changed in ``data`` between two versions. An article whose URL is in both but whose
+    id differs (its content changed) is *changed*, not added plus removed."""
+
+    old: str
+    new: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[tuple[str, str], ...]  # (old id, new id)
+    unchanged: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able form, for ``--format json``."""
+        return {
+            "old": self.old,
+            "new": self.new,
+            "counts": {
+                "added": len(self.added),
+                "removed": len(self.removed),
+                "changed": len(self.changed),
+                "unchanged": self.unchanged,
+            },
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": [{"old": o, "new": n} for o, n in self.changed],
+        }
+
+
+def data_ids(version_dir: Path) -> dict[str, str | None]:
+    """``{id: url}`` of every accepted article of a version (reads two columns only)."""
+    import pyarrow.parquet as pq
+
+    manifest = read_manifest(version_dir)
+    ids: dict[str, str | None] = {}
+    for shard in manifest.get("shards", {}).get("data", []):
+        table = pq.read_table(version_dir / shard["path"], columns=["id", "url"])
+        ids.update(
+            zip(table.column("id").to_pylist(), table.column("url").to_pylist(), strict=True)
+        )
+    return ids
+
+
+def diff(old_dir: Path, new_dir: Path) -> VersionDiff:
+    """Added, removed and changed articles from ``old_dir`` to ``new_dir``."""
+    old, new = data_ids(old_dir), data_ids(new_dir)
+    gone = {i: u for i, u in old.items() if i not in new}
+    came = {i: u for i, u in new.items() if i not in old}
+    new_by_url = {u: i for i, u in sorted(came.items()) if u}
+    changed = []
+    for old_id, url in sorted(gone.items()):
+        if url and url in new_by_url:
+            changed.append((old_id, new_by_url.pop(url)))
+    changed_old = {o for o, _ in changed}
+    changed_new = {n for _, n in changed}
+    return VersionDiff(
+        old=str(read_manifest(old_dir)["version"]),
+        new=str(read_manifest(new_dir)["version"]),
+        added=tuple(sorted(i for i in came if i not in changed_new)),
+        removed=tuple(sorted(i for i in gone if i not in changed_old)),
+        changed=tuple(changed),
+        unchanged=len(old.keys() & new.keys()),
+    )

@@ -2,20 +2,31 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from corpus import pipeline
+from corpus.cli import app
+from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.versions import (
     MANIFEST,
     Version,
     building,
+    data_ids,
+    describe,
+    diff,
     list_versions,
     next_version,
     read_manifest,
+    resolve,
     write_json,
 )
+
+runner = CliRunner()
 
 
 def make_version(dataset_dir: Path, name: str) -> None:
@@ -87,3 +98,65 @@ def test_damaged_manifest_is_a_version_error(tmp_path: Path) -> None:
     with pytest.raises(VersionError, match="not a version"):
         read_manifest(tmp_path)
     assert json.loads(json.dumps({"a": 1})) == {"a": 1}
+
+
+def _grown(mini: Path, tmp_path: Path) -> Path:
+    raw2 = tmp_path / "raw2"
+    shutil.copytree(mini, raw2)
+    csv = raw2 / "portal.csv"
+    csv.write_text(csv.read_text().replace("ke tempat pengungsian sementara", "ke masjid terdekat"))
+    (raw2 / "gempa.txt").unlink()
+    (raw2 / "new.jsonl").write_text(
+        json.dumps(
+            {
+                "judul": "Baru",
+                "isi": "Artikel yang benar-benar baru tentang panen padi di Karawang.",
+            }
+        )
+        + "\n"
+    )
+    return raw2
+
+
+def test_diff_and_describe(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg).version_dir
+    v2 = pipeline.ingest([_grown(mini, tmp_path)], cfg).version_dir
+    result = diff(v1, v2)
+    assert (result.old, result.new) == ("1.0.0", "1.1.0")
+    counts = result.as_dict()["counts"]
+    assert counts == {"added": 1, "removed": 1, "changed": 1, "unchanged": 2}
+    old_ids, new_ids = data_ids(v1), data_ids(v2)
+    (old_id, new_id) = result.changed[0]
+    assert old_ids[old_id] == new_ids[new_id] == "https://www.example.co.id/read/2/banjir-bekasi"
+    assert [r["version"] for r in describe(tmp_path / "out" / "mini")] == ["1.0.0", "1.1.0"]
+    assert resolve(tmp_path / "out" / "mini", "latest") == v2
+    assert resolve(tmp_path / "out" / "mini", "v1.0.0") == v1
+    with pytest.raises(VersionError, match=r"known: 1\.0\.0, 1\.1\.0"):
+        resolve(tmp_path / "out" / "mini", "3.0.0")
+
+
+def test_cli_versions_and_diff(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    pipeline.ingest([mini], cfg)
+    pipeline.ingest([_grown(mini, tmp_path)], cfg)
+    common = ["--dataset", "mini", "--out", str(tmp_path / "out")]
+    listed = runner.invoke(app, ["versions", *common, "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert [
+        (r["version"], r["parent"], r["counts"]["accepted"]) for r in json.loads(listed.stdout)
+    ] == [
+        ("1.0.0", None, 4),
+        ("1.1.0", "1.0.0", 4),
+    ]
+    text = runner.invoke(app, ["versions", *common])
+    assert "1.1.0" in text.stdout and "1.0.0" in text.stdout
+    changed = runner.invoke(app, ["diff", "1.0.0", *common])
+    assert changed.exit_code == 0, changed.output
+    assert "v1.0.0 → v1.1.0: 1 added, 1 removed, 1 changed, 2 unchanged" in changed.stdout
+    as_json = json.loads(
+        runner.invoke(app, ["diff", "v1.0.0", "v1.1.0", *common, "--format", "json"]).stdout
+    )
+    assert as_json["counts"]["changed"] == 1
+    missing = runner.invoke(app, ["diff", "9.9.9", *common])
+    assert missing.exit_code == 1 and "Error: " in missing.stderr
