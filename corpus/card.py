@@ -130,7 +130,7 @@ def render(manifest: Mapping[str, Any], load_path: str) -> str:
         ),
         "code_version": manifest["code_version"],
         "load_path": load_path,
-        "read": f"{counts['read']:,}",
+        "conservation": _conservation(counts, manifest.get("removals", [])),
         "accepted": f"{counts['accepted']:,}",
         "duplicates": f"{counts['duplicates']:,}",
         "rejected": f"{counts['rejected']:,}",
@@ -148,6 +148,20 @@ def render(manifest: Mapping[str, Any], load_path: str) -> str:
     }
     template = resource("DATASET_CARD.md").read_text(encoding="utf-8")
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+
+
+def _conservation(counts: Mapping[str, int], removals: list[Any]) -> str:
+    text = (
+        f"Every raw record is in exactly one table: {counts['read']:,} read = "
+        f"{counts['accepted']:,} accepted + {counts['duplicates']:,} duplicates + "
+        f"{counts['rejected']:,} rejected"
+    )
+    if counts.get("removed"):
+        text += (
+            f" + {counts['removed']:,} removed on request (takedowns; ids, URLs and reasons in "
+            "`manifest.json` under `removals`)"
+        )
+    return text + "."
 
 
 def _count_table(label: str, counts: Mapping[str, int], limit: int = 30) -> str:

@@ -393,3 +393,53 @@ def diff_command(
             out.print(f"  {label:8} {article_id}", highlight=False)
     for old_id, new_id in result.changed[:limit]:
         out.print(f"  changed  {old_id} → {new_id}", highlight=False)
+
+
+@app.command("remove")
+def remove_command(
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help="Why (recorded in the manifest), e.g. a takedown ticket."),
+    ],
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Article id to remove (repeatable).")
+    ] = None,
+    urls: Annotated[
+        list[str] | None, typer.Option("--url", help="Article URL to remove (repeatable).")
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file", exists=True, dir_okay=False, help="A file of ids or URLs, one per line."
+        ),
+    ] = None,
+    dataset: DatasetOption = "news",
+    out_dir: OutOption = Path("processed"),
+    version: Annotated[
+        str | None, typer.Option("--version", help="Version to create (default: next minor).")
+    ] = None,
+) -> None:
+    """Create the next version without some articles (a takedown); later versions keep them out."""
+    from corpus import versions
+
+    with _errors():
+        id_list, url_list = list(ids or []), list(urls or [])
+        if from_file is not None:
+            for line in from_file.read_text(encoding="utf-8").splitlines():
+                item = line.strip()
+                if item and not item.startswith("#"):
+                    (url_list if "://" in item else id_list).append(item)
+        cfg = load_config(None, dataset=dataset, out=out_dir, version=version)
+        version_dir, removed = versions.remove(
+            out_dir / dataset,
+            ids=id_list,
+            urls=url_list,
+            reason=reason,
+            cfg=cfg,
+            created_at=_created_at(),
+        )
+    out.print(
+        f"[bold green]Created[/] {version_dir}: removed {len(removed)} article(s)", highlight=False
+    )
+    for r in removed:
+        out.print(f"  {r.table:10} {r.id} {r.url or ''}", highlight=False, markup=False)

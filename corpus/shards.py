@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,31 @@ class ShardInfo:
     rows: int
     bytes: int
     sha256: str
+    shared_from: str | None = None  # the earlier version's shard this one is (version/path)
+    link: str | None = None  # "hardlink" or "copy", for a shared shard
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A shard of an earlier version that a new version keeps unchanged."""
+
+    source: Path  # the shard file in the earlier version
+    origin: str  # "v1.0.0/data/train-00000-of-00001.parquet", for the manifest
+    rows: int
+    sha256: str
+
+
+def link_or_copy(source: Path, target: Path) -> str:
+    """Share ``source`` as ``target``: a hard link where the file system allows, else a copy.
+
+    A version never modifies its files, so a hard link is safe: neither name is ever rewritten.
+    """
+    try:
+        os.link(source, target)
+        return "hardlink"
+    except OSError:
+        shutil.copyfile(source, target)
+        return "copy"
 
 
 def file_sha256(path: Path) -> str:
@@ -75,22 +101,35 @@ class ShardWriter:
         if len(self._buffer) >= self._group_rows:
             self._flush()
 
-    def close(self) -> list[ShardInfo]:
-        """Finish the last shard and give every shard its final name."""
+    def close(self, carried: Sequence[Carried] = ()) -> list[ShardInfo]:
+        """Finish the last shard and give every shard its final name.
+
+        ``carried`` shards of an earlier version come first, shared (hard-linked) rather than
+        rewritten; the new shards follow, and all are numbered ``i-of-N`` together.
+        """
         self._flush()
         self._finish_part()
-
-        total = len(self._parts)
+        total = len(carried) + len(self._parts)
+        if carried:
+            self._dir.mkdir(parents=True, exist_ok=True)
         shards = []
-        for index, (part, rows) in enumerate(self._parts):
-            final = self._dir / f"{self._split}-{index:05d}-of-{total:05d}.parquet"
-            os.replace(part, final)
+        for index, shard in enumerate(carried):
+            final = self._final(index, total)
+            link = link_or_copy(shard.source, final)
+            rel = f"{self._folder}/{final.name}"
             shards.append(
-                ShardInfo(
-                    f"{self._folder}/{final.name}", rows, final.stat().st_size, file_sha256(final)
-                )
+                ShardInfo(rel, shard.rows, final.stat().st_size, shard.sha256, shard.origin, link)
             )
+        for index, (part, rows) in enumerate(self._parts, start=len(carried)):
+            final = self._final(index, total)
+            os.replace(part, final)
+            rel = f"{self._folder}/{final.name}"
+            shards.append(ShardInfo(rel, rows, final.stat().st_size, file_sha256(final)))
+        self.total_rows += sum(c.rows for c in carried)
         return shards
+
+    def _final(self, index: int, total: int) -> Path:
+        return self._dir / f"{self._split}-{index:05d}-of-{total:05d}.parquet"
 
     def _open(self) -> None:
         self._dir.mkdir(parents=True, exist_ok=True)

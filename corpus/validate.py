@@ -330,7 +330,7 @@ def check_version(version_dir: Path, *, load: bool = True) -> Report:
                 )
     counts = manifest.get("counts", {})
     if counts and counts.get("read") != sum(
-        counts.get(k, 0) for k in ("accepted", "duplicates", "rejected")
+        counts.get(k, 0) for k in ("accepted", "duplicates", "rejected", "removed")
     ):
         problem(
             versions.MANIFEST,

@@ -6,13 +6,17 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.errors import VersionError
+
+if TYPE_CHECKING:
+    from corpus.config import Config
 
 MANIFEST = "manifest.json"
 _VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
@@ -257,3 +261,122 @@ def diff(old_dir: Path, new_dir: Path) -> VersionDiff:
         changed=tuple(changed),
         unchanged=len(old.keys() & new.keys()),
     )
+
+
+# --------------------------------------------------------------------------- takedowns
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """An article taken out of the dataset, recorded in every later version's manifest."""
+
+    id: str
+    url: str | None
+    reason: str
+    version: str  # the version that first left it out
+    table: str  # data | duplicates
+
+
+def remove(
+    dataset_dir: Path,
+    *,
+    ids: Iterable[str] = (),
+    urls: Iterable[str] = (),
+    reason: str,
+    cfg: Config,
+    created_at: datetime | None = None,
+) -> tuple[Path, list[Removal]]:
+    """Create the next version without the articles whose id or URL is given.
+
+    Shards that hold none of them are shared with the previous version; the others are rewritten
+    without those rows. The removals are listed in the manifest, and ``pipeline.ingest`` keeps
+    them out of every later version.
+    """
+    from corpus import card
+    from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
+    from corpus.shards import Carried, ShardWriter
+
+    wanted_ids = {i.strip() for i in ids if i.strip()}
+    wanted_urls = {u.strip() for u in urls if u.strip()}
+    if not wanted_ids and not wanted_urls:
+        raise VersionError("nothing to remove: give --id, --url or --from-file")
+    if not reason.strip():
+        raise VersionError("a removal needs a --reason (it is recorded in the manifest)")
+    previous_dir = resolve(dataset_dir, "latest")
+    previous = read_manifest(previous_dir)
+    version = next_version(dataset_dir, cfg.version)
+    removed: list[Removal] = []
+    schemas = {"data": ARTICLE_SCHEMA, "duplicates": DUPLICATE_SCHEMA, "rejects": REJECTED_SCHEMA}
+
+    with building(dataset_dir, version) as tmp:
+        shards: dict[str, list[dict[str, Any]]] = {}
+        for table, schema in schemas.items():
+            writer = ShardWriter(tmp, table, schema, cfg)
+            carried = []
+            for shard in previous["shards"].get(table, []):
+                source = previous_dir / shard["path"]
+                hits = _matches(source, wanted_ids, wanted_urls) if table != "rejects" else set()
+                if not hits:
+                    origin = shard.get("shared_from") or f"v{previous['version']}/{shard['path']}"
+                    carried.append(Carried(source, origin, int(shard["rows"]), shard["sha256"]))
+                    continue
+                for row in _rows(source):
+                    if row["id"] in hits:
+                        removed.append(
+                            Removal(row["id"], row.get("url"), reason, str(version), table)
+                        )
+                    else:
+                        writer.write(row)
+            shards[table] = [_shard_entry(s) for s in writer.close(carried)]
+        if not removed:
+            raise VersionError(
+                f"no article of v{previous['version']} has the given id(s) or URL(s)"
+            )
+        manifest = dict(previous)
+        counts = dict(previous["counts"])
+        counts["accepted"] -= sum(r.table == "data" for r in removed)
+        counts["duplicates"] -= sum(r.table == "duplicates" for r in removed)
+        counts["removed"] = counts.get("removed", 0) + len(removed)
+        manifest.update(
+            version=str(version),
+            parent=str(previous["version"]),
+            created_at=(created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+            counts=counts,
+            shards=shards,
+            removals=[*previous.get("removals", []), *(asdict(r) for r in removed)],
+            conservation="read == accepted + duplicates + rejected + removed",
+        )
+        write_json(tmp / MANIFEST, manifest)
+        (tmp / "README.md").write_text(
+            card.render(manifest, (dataset_dir / version.dirname).as_posix()), encoding="utf-8"
+        )
+    return dataset_dir / version.dirname, removed
+
+
+def _matches(shard: Path, ids: set[str], urls: set[str]) -> set[str]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(shard, columns=["id", "url"])
+    return {
+        i
+        for i, u in zip(
+            table.column("id").to_pylist(), table.column("url").to_pylist(), strict=True
+        )
+        if i in ids or (u is not None and u.strip() in urls)
+    }
+
+
+def _rows(shard: Path) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(shard)
+    for group in range(parquet.num_row_groups):
+        yield from parquet.read_row_group(group).to_pylist()
+
+
+def _shard_entry(info: Any) -> dict[str, Any]:
+    """A shard as the manifest lists it (shared shards say where they come from)."""
+    entry = {"path": info.path, "rows": info.rows, "bytes": info.bytes, "sha256": info.sha256}
+    if info.shared_from:
+        entry.update(shared_from=info.shared_from, link=info.link)
+    return entry

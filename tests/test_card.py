@@ -63,7 +63,7 @@ def test_card_yaml_passes_the_hubs_metadata_model() -> None:
     data = yaml.safe_load(block)
     card = DatasetCardData(**data)
     assert card.pretty_name == "news-id"
-    assert "10 read = 7 accepted +\n2 duplicates + 1 rejected" in body
+    assert "10 read = 7 accepted + 2 duplicates + 1 rejected." in body
     assert "| Kompas.com | 5 | 71.4% |" in body
     assert "From 2019-09-01 to 2019-09-30T10:00:00+07:00" in body
     assert "{{" not in text

@@ -22,6 +22,7 @@ from corpus.versions import (
     list_versions,
     next_version,
     read_manifest,
+    remove,
     resolve,
     write_json,
 )
@@ -160,3 +161,66 @@ def test_cli_versions_and_diff(mini: Path, tmp_path: Path) -> None:
     assert as_json["counts"]["changed"] == 1
     missing = runner.invoke(app, ["diff", "9.9.9", *common])
     assert missing.exit_code == 1 and "Error: " in missing.stderr
+
+
+def test_remove_makes_a_version_without_them_and_shares_untouched_shards(
+    mini: Path, tmp_path: Path
+) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg).version_dir
+    before = {p: p.read_bytes() for p in v1.rglob("*") if p.is_file()}
+    gempa = next(i for i, u in data_ids(v1).items() if u is None)
+    v2, removed = remove(
+        tmp_path / "out" / "mini",
+        ids=[gempa],
+        urls=["https://www.example.co.id/read/2/banjir-bekasi"],
+        reason="takedown #12",
+        cfg=cfg,
+    )
+    assert v2.name == "v1.1.0"
+    assert sorted(r.table for r in removed) == ["data", "data"]
+    assert len(data_ids(v2)) == 2 and gempa not in data_ids(v2)
+    manifest = read_manifest(v2)
+    assert manifest["counts"] == {
+        "read": 9,
+        "accepted": 2,
+        "duplicates": 1,
+        "rejected": 4,
+        "removed": 2,
+    }
+    assert next((r["id"], r["reason"], r["version"]) for r in manifest["removals"]) == (
+        gempa,
+        "takedown #12",
+        "1.1.0",
+    )
+    rejects = manifest["shards"]["rejects"][0]
+    assert rejects["shared_from"] == "v1.0.0/rejects/train-00000-of-00001.parquet"
+    assert rejects["link"] == "hardlink"
+    assert (
+        os.stat(v2 / rejects["path"]).st_ino
+        == os.stat(v1 / "rejects/train-00000-of-00001.parquet").st_ino
+    )
+    assert "shared_from" not in manifest["shards"]["data"][0]  # rewritten without the rows
+    assert {p: p.read_bytes() for p in v1.rglob("*") if p.is_file()} == before
+    from corpus.validate import check_version
+
+    assert check_version(v2, load=True).ok
+    with pytest.raises(VersionError, match="no article"):
+        remove(tmp_path / "out" / "mini", ids=["nope"], reason="x", cfg=cfg)
+    with pytest.raises(VersionError, match="needs a --reason"):
+        remove(tmp_path / "out" / "mini", ids=[gempa], reason=" ", cfg=cfg)
+
+
+def test_cli_remove_from_file(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    pipeline.ingest([mini], cfg)
+    listing = tmp_path / "takedown.txt"
+    listing.write_text("# ticket 7\nhttps://mirror.example.net/cabai\n")
+    common = ["--dataset", "mini", "--out", str(tmp_path / "out")]
+    result = runner.invoke(
+        app, ["remove", "--from-file", str(listing), "--reason", "ticket 7", *common]
+    )
+    assert result.exit_code == 0, result.output
+    assert "removed 1 article(s)" in result.stdout
+    nothing = runner.invoke(app, ["remove", "--reason", "x", *common])
+    assert nothing.exit_code == 1 and "nothing to remove" in nothing.stderr
