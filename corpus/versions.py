@@ -380,3 +380,81 @@ def _shard_entry(info: Any) -> dict[str, Any]:
     if info.shared_from:
         entry.update(shared_from=info.shared_from, link=info.link)
     return entry
+
+
+# --------------------------------------------------------------------------- incremental ingest
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What a new version inherits from the latest one: its folder, manifest, the inputs it has
+    already read (by sha256) and the articles taken down from it."""
+
+    version_dir: Path
+    manifest: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """The previous version's number."""
+        return str(self.manifest["version"])
+
+    @property
+    def input_hashes(self) -> frozenset[str]:
+        """sha256 of every raw file some earlier version has read."""
+        return frozenset(i["sha256"] for i in self.manifest.get("inputs", []))
+
+    @property
+    def removed_ids(self) -> frozenset[str]:
+        """Ids of articles taken down: never to come back."""
+        return frozenset(r["id"] for r in self.manifest.get("removals", []))
+
+    @property
+    def removed_urls(self) -> frozenset[str]:
+        """URLs of articles taken down: never to come back."""
+        return frozenset(r["url"] for r in self.manifest.get("removals", []) if r.get("url"))
+
+    def carried(self, table: str) -> list[Any]:
+        """The previous version's shards of ``table``, to share into the new version."""
+        from corpus.shards import Carried
+
+        out = []
+        for shard in self.manifest.get("shards", {}).get(table, []):
+            origin = shard.get("shared_from") or f"v{self.version}/{shard['path']}"
+            out.append(
+                Carried(
+                    self.version_dir / shard["path"], origin, int(shard["rows"]), shard["sha256"]
+                )
+            )
+        return out
+
+
+def previous_for_ingest(dataset_dir: Path, config_hash: str, *, rebuild: bool) -> Previous | None:
+    """The version a new ingest builds on, or None for a full build (first version, ``rebuild``).
+
+    A changed configuration needs ``--rebuild``: mixing rows processed under two configurations
+    in one version would make it impossible to say how the version was made.
+    """
+    existing = list_versions(dataset_dir)
+    if not existing or rebuild:
+        return None
+    latest = dataset_dir / existing[-1].dirname
+    manifest = read_manifest(latest)
+    if manifest.get("config_hash") != config_hash:
+        raise VersionError(
+            f"the configuration changed since v{manifest['version']} (config hash "
+            f"{manifest.get('config_hash')} -> {config_hash}): rerun with --rebuild to reprocess "
+            "every input under the new configuration"
+        )
+    return Previous(latest, manifest)
+
+
+def bump(version: Version, part: str) -> Version:
+    """The next ``major``, ``minor`` or ``patch`` version."""
+    match part:
+        case "major":
+            return Version(version.major + 1, 0, 0)
+        case "minor":
+            return version.next_minor()
+        case "patch":
+            return Version(version.major, version.minor, version.patch + 1)
+    raise VersionError(f"--bump takes major, minor or patch, not {part!r}")
