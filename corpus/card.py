@@ -38,11 +38,21 @@ _FIELD_DOCS = {
     "category": "section/category from the source",
     "text": "the body: paragraphs separated by a blank line",
     "boilerplate": "lines removed from the body, for audit",
+    "boilerplate_rules": "for each `boilerplate` line, the rule that removed it (`read_more`, "
+    "`profile:<publisher>`, `learned`, `glued_repeat`, ...)",
+    "updated_at": "ISO 8601 of a time the source marks as an update (Diperbarui/Updated)",
+    "desk": "the publisher's desk or channel (detikFinance)",
+    "syndicated_from": "outlet that first ran the article (Artikel ini telah tayang di ...)",
     "language": "ISO 639-1 code from langdetect (None when too short to tell)",
     "language_score": "langdetect's probability for `language`",
+    "language_share": "share of the body's letters in sentences in `language` (low = mixed body)",
+    "language_alternatives": "close languages langdetect cannot tell from `language` that a "
+    "second opinion points to (`ms`, `jv`, `su` for `id`): filter on it to exclude possible Malay",
     "n_words": "number of words in `text`",
     "extra": "JSON object of source columns that map to no field",
     "source": "provenance: input file, row, line, sha256 of the raw bytes, format",
+    "duplicate_count": "duplicates of this article removed in this version (see `duplicates`)",
+    "also_seen_at": "other publishers those duplicates came from",
 }
 
 
@@ -188,6 +198,11 @@ def _date_range(summary: Mapping[str, Any]) -> str:
 
 def _processing(manifest: Mapping[str, Any]) -> str:
     stages = manifest["stages"]
+    config = manifest.get("config", {})
+    dd = {
+        k: config.get(f"dedup_{k}", default)
+        for k, default in (("ngram", 3), ("threshold", 0.8), ("containment", 0.8))
+    }
     lines = [
         "1. **read**: "
         + ", ".join(f"{k} {v:,}" for k, v in stages.get("read", {}).items())
@@ -197,8 +212,14 @@ def _processing(manifest: Mapping[str, Any]) -> str:
         + ".",
         "3. **structure**: body, boilerplate and metadata split by publisher profiles and generic rules.",
         "4. **langid**: langdetect (seeded) on the body.",
-        "5. **dedup**: exact duplicates of the normalized body (NFKC, case-folded, whitespace "
-        "collapsed); survivor = earliest published, then longest, then first in input order: "
+        "5. **dedup**: same URL (older copies are `same_url` re-scrapes or "
+        "`superseded_revision`s of the newest), exact bodies (NFKC, case-folded, whitespace "
+        f"collapsed), near-duplicates (MinHash-LSH on word {dd['ngram']}-grams of the body, "
+        f"verified: estimated Jaccard >= {dd['threshold']} or the shorter body >= "
+        f"{dd['containment']:.0%} inside the longer), against this "
+        "run and every earlier version; survivor = earliest published, then longest, then "
+        "publisher priority, then input order; every removed row is in `duplicates` with "
+        "`duplicate_of`, `cluster_id`, `reason`, `similarity`: "
         + ", ".join(f"{k} {v:,}" for k, v in stages.get("dedup", {}).items())
         + ".",
     ]

@@ -38,6 +38,13 @@ out = Console(soft_wrap=True)  # paths are never broken across lines
 err = Console(stderr=True, soft_wrap=True)
 
 
+class OtherLanguages(StrEnum):
+    """What ``corpus ingest --languages`` does with articles in other languages."""
+
+    reject = "reject"
+    keep = "keep"
+
+
 class OutputFormat(StrEnum):
     """How ``corpus validate`` reports."""
 
@@ -116,6 +123,20 @@ def ingest_command(
         str | None,
         typer.Option("--version", help="Version to create, X.Y.Z (default: next minor)."),
     ] = None,
+    languages: Annotated[
+        str | None,
+        typer.Option(
+            "--languages",
+            help="Target languages, comma-separated langdetect codes (e.g. id,en); default: all.",
+        ),
+    ] = None,
+    other_languages: Annotated[
+        OtherLanguages | None,
+        typer.Option(
+            "--other-languages",
+            help="What to do with articles outside --languages (default: reject).",
+        ),
+    ] = None,
 ) -> None:
     """Read raw articles and write the next version of the dataset."""
     with _errors():
@@ -125,6 +146,8 @@ def ingest_command(
             dataset=dataset,
             version=version,
             column_map=parse_map_options(mapping or []),
+            languages=languages,
+            other_languages=other_languages.value if other_languages else None,
         )
         paths = raw or [Path("raw")]
         with Progress(
@@ -393,6 +416,53 @@ def diff_command(
             out.print(f"  {label:8} {article_id}", highlight=False)
     for old_id, new_id in result.changed[:limit]:
         out.print(f"  changed  {old_id} → {new_id}", highlight=False)
+
+
+boilerplate_app = typer.Typer(
+    help="Learned cross-document boilerplate: find recurring lines, review, commit.",
+    no_args_is_help=True,
+)
+app.add_typer(boilerplate_app, name="boilerplate")
+
+
+@boilerplate_app.command("learn")
+def boilerplate_learn_command(
+    raw: ExistingPaths,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Rules file to write (default: the config's, else rules/boilerplate.toml).",
+        ),
+    ] = None,
+    min_share: Annotated[
+        float,
+        typer.Option("--min-share", help="Least share of a publisher's articles holding the line."),
+    ] = 0.01,
+    min_articles: Annotated[
+        int, typer.Option("--min-articles", help="Least number of articles holding the line.")
+    ] = 5,
+    config: ConfigOption = None,
+    mapping: MapOption = None,
+) -> None:
+    """Find lines one publisher repeats across articles and write them as rules to review."""
+    from corpus.boilerplate import learn_paths
+
+    with _errors():
+        cfg = load_config(config, column_map=parse_map_options(mapping or []))
+        target = out_file or cfg.boilerplate_rules or Path("rules/boilerplate.toml")
+        result = learn_paths(raw, cfg, target, min_share=min_share, min_articles=min_articles)
+    pending = sum(r.action == "review" for r in result.rules)
+    out.print(
+        f"[bold green]Wrote[/] {target}: {len(result.rules)} rule(s) from {result.records:,} "
+        f"records, {pending} to review",
+        highlight=False,
+    )
+    for publisher, n in result.articles.items():
+        k = sum(r.publisher == publisher for r in result.rules)
+        out.print(f"  {publisher}: {n:,} articles, {k} rule(s)", highlight=False, markup=False)
+    if pending:
+        out.print('Review it: set action = "drop" or "keep" on each rule, then commit the file.')
 
 
 @app.command("remove")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -43,6 +44,8 @@ COLUMN_PRESETS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 RAW_FIELDS = frozenset(COLUMN_PRESETS)
+#: Reviewed learned-boilerplate rules used when the configuration names none (if the file exists).
+DEFAULT_BOILERPLATE_RULES = Path("rules/boilerplate.toml")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -66,6 +69,16 @@ class Config:
     language_seed: int = 0
     max_text_chars: int = 1_000_000
     version: str | None = None  # explicit X.Y.Z for the new version; default: next minor
+    # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
+    # rules/boilerplate.toml when that file exists
+    boilerplate_rules: Path | None = None
+    dedup_threshold: float = 0.8  # estimated Jaccard of word shingles at or above = near-dup
+    dedup_containment: float = 0.8  # or: this share of the shorter body's shingles in the other
+    dedup_ngram: int = 3  # words per shingle
+    dedup_publisher_priority: tuple[str, ...] = ()  # survivor tie-break, most preferred first
+    # target languages (langdetect codes); others go to rejects (reason "language") or are kept
+    languages: tuple[str, ...] = ()  # empty: every language is a target
+    other_languages: str = "reject"  # reject | keep
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.dataset):
@@ -80,9 +93,27 @@ class Config:
         for name in ("batch_size", "shard_max_rows", "shard_max_bytes", "row_group_rows"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("dedup_threshold", "dedup_containment"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name} must be in (0, 1], got {getattr(self, name)}")
+        if not 1 <= self.dedup_ngram <= 10:
+            raise ConfigError(f"dedup_ngram must be between 1 and 10, got {self.dedup_ngram}")
+        object.__setattr__(self, "dedup_publisher_priority", tuple(self.dedup_publisher_priority))
+        object.__setattr__(self, "languages", _language_codes(self.languages))
+        if self.other_languages not in ("reject", "keep"):
+            raise ConfigError(
+                f"other_languages must be 'reject' or 'keep', got {self.other_languages!r}"
+            )
         if self.version is not None and not _SEMVER.match(self.version):
             raise ConfigError(f"version {self.version!r} is not X.Y.Z (e.g. 1.2.0)")
         object.__setattr__(self, "column_map", dict(self.column_map))  # a private copy
+        if self.boilerplate_rules is not None:
+            rules = Path(self.boilerplate_rules)
+            if not rules.is_file():
+                raise ConfigError(
+                    f"boilerplate_rules: {rules} is not a file (write one with `corpus boilerplate learn`)"
+                )
+            object.__setattr__(self, "boilerplate_rules", rules)
 
     @property
     def fingerprint(self) -> str:
@@ -90,15 +121,43 @@ class Config:
         relevant = {
             k: v
             for k, v in asdict(self).items()
-            if k not in {"out", "batch_size", "version", "dataset"}
+            if k not in {"out", "batch_size", "version", "dataset", "boilerplate_rules"}
         }
+        if self.boilerplate_rules is not None:  # the rules' content changes output, not the path
+            relevant["boilerplate_rules"] = hashlib.sha256(
+                self.boilerplate_rules.read_bytes()
+            ).hexdigest()
         return hashlib.sha256(canonical_json(relevant).encode()).hexdigest()[:16]
 
     def public(self) -> dict[str, Any]:
         """The settings as plain JSON-able values, for the manifest."""
         values = asdict(self)
         values["out"] = str(self.out)
+        if self.boilerplate_rules is not None:
+            values["boilerplate_rules"] = self.boilerplate_rules.as_posix()
         return values
+
+
+def _language_codes(value: Iterable[str] | str) -> tuple[str, ...]:
+    """Target languages as a sorted tuple of codes langdetect knows (``"id,en"`` accepted)."""
+    items = value.split(",") if isinstance(value, str) else value
+    codes = tuple(sorted({str(item).strip() for item in items if str(item).strip()}))
+    if not codes:
+        return ()
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    known = sorted(os.listdir(PROFILES_DIRECTORY))
+    for code in codes:
+        if code in {"ms", "jv", "su"}:
+            raise ConfigError(
+                f"languages: langdetect has no {code!r} profile and labels such text 'id'; "
+                f"keep 'id' and filter on language_alternatives containing {code!r}"
+            )
+        if code not in known:
+            raise ConfigError(
+                f"languages: unknown language code {code!r}; langdetect knows {', '.join(known)}"
+            )
+    return codes
 
 
 def resource(name: str) -> Path:
@@ -153,6 +212,10 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
         raise ConfigError(f"unknown setting(s) {sorted(unknown_keys)}; known: {sorted(known)}")
     if "out" in values:
         values["out"] = Path(values["out"])
+    if "boilerplate_rules" in values:
+        values["boilerplate_rules"] = Path(values["boilerplate_rules"])
+    elif DEFAULT_BOILERPLATE_RULES.is_file():
+        values["boilerplate_rules"] = DEFAULT_BOILERPLATE_RULES
     try:
         return Config(column_map=column_map, **values)
     except TypeError as exc:

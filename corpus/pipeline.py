@@ -32,7 +32,7 @@ from corpus.records import (
     schema_fingerprint,
     to_row,
 )
-from corpus.shards import ShardWriter, Spool
+from corpus.shards import ShardWriter, Spool, file_sha256
 from corpus.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -92,11 +92,15 @@ def ingest(
     *,
     created_at: datetime | None = None,
     progress: Progress | None = None,
+    dedup_previous: bool = False,
 ) -> IngestResult:
     """Read raw files under ``paths`` and write the next version of ``cfg.dataset``.
 
     The version appears only when complete; ``read == accepted + duplicates + rejected`` is
     checked before it does (``ConservationError`` otherwise, and nothing is written).
+    ``dedup_previous``: deduplicate against every published article through the latest
+    version's dedup index; for an ingest whose version carries the previous rows forward (a
+    full rebuild must not, or it would drop everything already published).
     """
     started = time.perf_counter()
     files, skipped = sources.discover(paths)
@@ -122,8 +126,17 @@ def ingest(
 
         items = validate.run(sources.run(files, cfg, stats), cfg, stats)
         records = _divert_rejects(items, rejects, per_file, report)
-        articles = langid.run(_structured(records, rejects, stats), cfg, stats)
-        routed = dedup.run(articles, cfg, stats, Spool(tmp / ".dedup-spool.parquet", cfg))
+        structured: deque[RawRecord] = deque()  # raw records of articles on their way to langid
+        articles = _on_target(
+            langid.run(_structured(records, rejects, stats, cfg, structured), cfg, stats),
+            structured,
+            rejects,
+            cfg,
+            stats,
+        )
+        index = _dedup_index(dataset_dir, parent) if dedup_previous else dedup.DedupIndex()
+        spool = Spool(tmp / ".dedup-spool.parquet", cfg)
+        routed = dedup.run(articles, cfg, stats, spool, index=index)
         for done, item in enumerate(routed, start=1):
             if isinstance(item, Duplicate):
                 duplicates.write(to_row(item))
@@ -133,6 +146,7 @@ def ingest(
             if done % _PROGRESS_EVERY == 0:
                 report("write", done)
 
+        index_files = index.save(tmp / "dedup", cfg.dedup_ngram)
         shards = {
             "data": data.close(),
             "duplicates": duplicates.close(),
@@ -172,6 +186,17 @@ def ingest(
             ],
             "skipped": [{"path": s.relpath, "reason": s.reason} for s in skipped],
             "shards": {name: [_shard_dict(s) for s in infos] for name, infos in shards.items()},
+            "dedup_index": {
+                "rows": len(index),
+                "files": [
+                    {
+                        "path": f.relative_to(tmp).as_posix(),
+                        "bytes": f.stat().st_size,
+                        "sha256": file_sha256(f),
+                    }
+                    for f in index_files
+                ],
+            },
             "schema_fingerprint": {
                 "data": schema_fingerprint(ARTICLE_SCHEMA),
                 "duplicates": schema_fingerprint(DUPLICATE_SCHEMA),
@@ -190,6 +215,17 @@ def ingest(
         skipped=skipped,
         seconds=time.perf_counter() - started,
     )
+
+
+def _dedup_index(dataset_dir: Path, parent: list[versions.Version]) -> dedup.DedupIndex:
+    """The latest version's dedup index (cumulative over every earlier version), or an empty one."""
+    if not parent:
+        return dedup.DedupIndex()
+    folder = dataset_dir / parent[-1].dirname / "dedup"
+    if not (folder / dedup.INDEX_FILE).is_file():
+        log.warning("%s has no dedup index: new articles are not checked against it", parent[-1])
+        return dedup.DedupIndex()
+    return dedup.DedupIndex.load(folder)
 
 
 def _shard_dict(info: Any) -> dict[str, Any]:
@@ -215,9 +251,14 @@ def _divert_rejects(
 
 
 def _structured(
-    records: Iterable[RawRecord], rejects: ShardWriter, stats: Stats
+    records: Iterable[RawRecord],
+    rejects: ShardWriter,
+    stats: Stats,
+    cfg: Config,
+    structured: deque[RawRecord] | None = None,
 ) -> Iterator[Article]:
-    """Run the structure stage; an article left with no body is rejected with its raw text."""
+    """Run the structure stage; an article left with no body is rejected with its raw text.
+    The raw record of each article passed on is appended to ``structured``, if given."""
     pending: deque[RawRecord] = deque()
 
     def feed() -> Iterator[RawRecord]:
@@ -225,9 +266,11 @@ def _structured(
             pending.append(record)
             yield record
 
-    for article in structure.run(feed(), stats):
+    for article in structure.run(feed(), stats, cfg):
         record = pending.popleft()  # structure is one-to-one and keeps order
         if article.text.strip():
+            if structured is not None:
+                structured.append(record)
             yield article
             continue
         stats.count("structure", "empty_body")
@@ -245,6 +288,45 @@ def _structured(
                     ),
                     raw=record.raw,
                     source=prov,
+                )
+            )
+        )
+
+
+def _on_target(
+    articles: Iterable[Article],
+    structured: deque[RawRecord],
+    rejects: ShardWriter,
+    cfg: Config,
+    stats: Stats,
+) -> Iterator[Article]:
+    """Reject articles outside ``cfg.languages`` (with their raw record) when asked to."""
+    for article in articles:
+        record = structured.popleft()  # langid is one-to-one and keeps order
+        if langid.on_target(article, cfg.languages):
+            yield article
+            continue
+        stats.count("langid", "other_language")
+        if cfg.other_languages == "keep":
+            yield article
+            continue
+        rejects.write(
+            to_row(
+                Rejected(
+                    id=article.id,
+                    stage="language",
+                    reason="language",
+                    issues=(
+                        Issue(
+                            "/text",
+                            f"language {article.language!r} (score {article.language_score}) is "
+                            f"not a target language ({', '.join(cfg.languages)}); keep it with "
+                            "--other-languages keep",
+                            "language",
+                        ),
+                    ),
+                    raw=record.raw,
+                    source=record.provenance,
                 )
             )
         )

@@ -87,6 +87,15 @@ class Article:
     n_words: int
     extra: str  # JSON object (sorted keys) of source columns that map to no field
     source: Provenance
+    duplicate_count: int = 0  # duplicates of this article removed by dedup in its version
+    also_seen_at: tuple[str, ...] = ()  # other publishers those duplicates came from, sorted
+    # Added with defaults, so older call sites still build an Article; still explicit columns.
+    updated_at: str | None = None  # ISO 8601 of a "Diperbarui"/"Updated" time, when marked so
+    desk: str | None = None  # the publisher's desk or channel ("detikFinance")
+    syndicated_from: str | None = None  # outlet that first ran it ("Artikel ini telah tayang di")
+    boilerplate_rules: tuple[str, ...] = ()  # per ``boilerplate`` line: the rule that removed it
+    language_share: float | None = None  # share of the body's letters in ``language`` (langid)
+    language_alternatives: tuple[str, ...] = ()  # close languages langdetect can't tell from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +103,10 @@ class Duplicate:
     """An article removed as a duplicate of ``duplicate_of``, kept whole so it can be audited."""
 
     article: Article
-    duplicate_of: str
-    reason: str  # exact (near, same_url, superseded_revision come with near-dup dedup)
-    similarity: float
+    duplicate_of: str  # the article this one duplicates (the newest revision, for a revision)
+    cluster_id: str  # id of the article the whole cluster kept
+    reason: str  # exact | near | same_url | superseded_revision
+    similarity: float  # estimated Jaccard of the word shingles (1.0 for exact)
 
 
 # --------------------------------------------------------------------------- Arrow schemas
@@ -155,7 +165,9 @@ def to_row(record: Any) -> dict[str, Any]:
     """A record as a plain dict matching its Arrow schema (tuples become lists)."""
     if isinstance(record, Duplicate):
         row = to_row(record.article)
-        row.update(duplicate_of=record.duplicate_of, reason=record.reason)
+        row.update(
+            duplicate_of=record.duplicate_of, cluster_id=record.cluster_id, reason=record.reason
+        )
         row["similarity"] = record.similarity
         return row
     return typing.cast(dict[str, Any], _plain(dataclasses.asdict(record)))

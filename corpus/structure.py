@@ -9,18 +9,32 @@ The rules are layered, each one a small table an auditor can read:
    publisher is a profile in ``corpus/profiles/*.toml`` (data, not code).
 3. **Header** (texts without a title field): a headline-like first line is the title; a line that
    is only a date gives ``published_at``; short non-sentence lines right after it are captions.
-4. **Boilerplate**: generic line rules (below) plus the profile's, a profile "tail start" after
-   which the rest of the page is footer, and inline fragments. When unsure a line stays in the
-   body: removing body text is worse than keeping boilerplate, and no line goes for being short.
+   With a title field, a first line that repeats it (an HTML page's headline) is header too.
+4. **Boilerplate**, in layers; every removed line keeps the name of the rule that removed it
+   (``Article.boilerplate_rules``, parallel to ``Article.boilerplate``):
+   generic line rules (``GENERIC_BOILERPLATE``: ``read_more``, ``advertisement``, ...), the
+   profile's (``profile:<name>``), a profile "tail start" after which the rest of the page is
+   footer (``tail:<name>``), text the article repeats (``repeated_paragraph``, ``glued_repeat``:
+   republika's scraper wrote the body glued into one line next to its paragraphs), reviewed
+   learned rules (``learned``, ``corpus.boilerplate``), and fragments inside a paragraph
+   (``inline_read_more`` for a glued "Baca juga: <headline>", cut at the glue points so the body
+   on both sides stays; ``profile_inline:<name>``). When unsure a line stays in the body:
+   removing body text is worse than keeping boilerplate, and no line goes for being short.
 5. **Lead-in** of the first body paragraph: the profile's (``"JAKARTA, KOMPAS.com -"``), an
    upper-case place (``"SEOUL - "``), or a lead-in whose place the scraper lost (``" , - "``).
    The place becomes ``dateline``; the lead-in leaves the body.
-6. **Trailer**: editor initials ``"(esn)"`` closing the body become ``editor_initials``.
+6. **Trailer**: editor initials ``"(esn)"`` closing the body become ``editor_initials``; for a
+   profile with ``caps_credit``, reporters in capitals (``"ANDITA RAHMA | FRISKI RIANA"``) become
+   ``authors`` and one-word outlets ``cited_sources``.
 7. **Cited sources** (``"seperti dikutip dari Yonhap"``) are read from the body, which keeps them.
+   "Sumber: Antara" credits add to them; "Artikel ini telah tayang di X" gives ``syndicated_from``.
+   Bylines ("Laporan Wartawan Tribunnews.com, Name", "Penulis: Name") give ``authors`` when the
+   author column is empty; a profile's author suffix may name the ``desk`` ("-detikFinance").
 8. **published_at** from the date fields, else the header's date line (``corpus.dates``). A time
    without zone gets the profile's ``timezone`` (WIB for the Indonesian sites) and stays naive for
    an unknown publisher. A day/month swap is corrected only when the URL's ``/YYYY/MM/DD/`` shows
-   exactly that swap (a spreadsheet read "10/09/2019" month first).
+   exactly that swap (a spreadsheet read "10/09/2019" month first). A value marked "Diperbarui"
+   or "Updated" is also ``updated_at``.
 
 ``run`` counts what each rule did under ``structure/<name>`` (``published_at_parsed``,
 ``published_at_unparsed``, ``dateline``, ``boilerplate_lines``, ``lead_in_<rule>``, ...).
@@ -39,6 +53,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from corpus.boilerplate import RuleSet, load_rules
+from corpus.config import Config
 from corpus.dates import parse_date_line, parse_datetime
 from corpus.errors import ConfigError
 from corpus.records import Article, RawRecord, canonical_json, stable_id
@@ -72,6 +88,10 @@ class Profile:
     inline_boilerplate: tuple[re.Pattern[str], ...]  # furniture glued inside a paragraph
     tail_start: tuple[re.Pattern[str], ...]  # a line from which the rest of the page is footer
     author_suffix: tuple[re.Pattern[str], ...]  # removed from each author ("-detikOto")
+    # the author column lists the editor last ("Writer, Editor" on kompas.com)
+    author_column_editor_last: bool = False
+    # the body closes with reporters or sources in capitals ("ANDITA RAHMA | FRISKI RIANA")
+    caps_credit: bool = False
 
     def matches_host(self, host: str) -> bool:
         """Whether a URL host belongs to this publisher."""
@@ -100,6 +120,8 @@ _PROFILE_KEYS = frozenset(
         "inline_boilerplate",
         "tail_start",
         "author_suffix",
+        "author_column_editor_last",
+        "caps_credit",
     }
 )
 _OFFSET = re.compile(r"^[+-](?:0\d|1[0-4]):[0-5]\d$")
@@ -110,6 +132,13 @@ def _strings(data: Mapping[str, Any], key: str, origin: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{origin}: {key!r} must be a list of strings")
     return tuple(value)
+
+
+def _flag(data: Mapping[str, Any], key: str, origin: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{origin}: {key!r} must be true or false")
+    return value
 
 
 def _patterns(data: Mapping[str, Any], key: str, origin: str) -> tuple[re.Pattern[str], ...]:
@@ -159,6 +188,8 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         inline_boilerplate=_patterns(data, "inline_boilerplate", origin),
         tail_start=_patterns(data, "tail_start", origin),
         author_suffix=_patterns(data, "author_suffix", origin),
+        author_column_editor_last=_flag(data, "author_column_editor_last", origin),
+        caps_credit=_flag(data, "caps_credit", origin),
     )
 
 
@@ -182,6 +213,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "video_promo",
         re.compile(r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$"),
     ),
+    # "Artikel ini telah diubah pada Jumat 20 September 2019, Pukul 21.05 WIB, untuk ...": an
+    # editor's note; its time is ``updated_at``
+    (
+        "correction_note",
+        re.compile(
+            r"^(?:Artikel|Berita) ini (?:telah |sudah )?(?:diubah|diperbarui|diperbaharui|diralat"
+            r"|dikoreksi|mengalami perubahan)\b.{0,300}$"
+        ),
+    ),
     ("syndication", re.compile(r"^Artikel ini (?:telah|sudah|pertama kali|lebih dulu)\b.{0,250}$")),
     (
         "continue_prompt",
@@ -201,16 +241,107 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("social_embed", re.compile(r"^(?:A post shared by|View this post on Instagram)\b.*$")),
     (
         "credit_line",
-        re.compile(r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting)\s*:\s*\S.{0,60}$"),
+        re.compile(
+            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)\s*:\s*\S.{0,60}$",
+            re.IGNORECASE,
+        ),
     ),
+    # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
+    (
+        "byline",
+        re.compile(
+            r"^Laporan\s+(?:Wartawan|Reporter|Koresponden|Kontributor)\b[^,]{0,60},\s*\S.{0,60}$",
+            re.IGNORECASE,
+        ),
+    ),
+    # "sumber : Antara", "Sumber: Reuters, AFP" closing a body (the outlets go to cited_sources)
+    ("source_credit", re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$")),
+)
+# the name in a credit or byline line that goes to ``authors``
+_BYLINE_AUTHOR = re.compile(
+    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep)\s*:\s*|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+_SOURCE_CREDIT = re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*(?P<src>.+)$")
+# "Artikel ini telah tayang di Kompas.com dengan judul ...": the outlet is ``syndicated_from``
+_SYNDICATED = re.compile(
+    r"\b(?:tayang|terbit|naik|dimuat|diterbitkan|dipublikasikan)\s+(?:di|pada|dalam)\s*"
+    r"(?![Bb]ahasa\b)(?P<outlet>[A-Za-z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}?)(?=\s+dengan\b|\s*[,:;(]|\.?\s*$|\.\s)"
 )
 
 # Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
-# with a substring it needs, checked first because most paragraphs have none.
-GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),  # "(Baca juga: <headline>)"
+# with its rule name and a substring it needs, checked first because most paragraphs have none.
+GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # "(Baca juga: <headline>)"
+    ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
-    (")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
+    ("empty_link", ")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
+    # a source credit glued to the end of the last sentence: "...nasional.sumber : Antara"
+    (
+        "source_credit",
+        "umber",
+        re.compile(r"(?<=[.!?\"”’])\s*(?:[Ss]umber|SUMBER)\s*:\s*[A-Z][\w.&' /-]{1,40}$"),
+    ),
+)
+
+# A read-more prompt glued inside a paragraph: "...lalu.Baca juga: KPK Lelang AsetBerdasarkan ...",
+# "...kepolisian.Baca JugaTertimbun Longsor, ...DievakuasiIni Kronologi ...Adapun kedua korban".
+# It must follow a sentence end, a comma or a glued word (never a mid-sentence "lihat juga").
+_INLINE_PROMPT = re.compile(
+    r"(?:^|(?<=[.!?,;\"”’')\]])|(?<=[a-z0-9]))[ \xa0]*"
+    r"(?:Baca|BACA|Lihat|LIHAT)[ \xa0]+(?:[Jj]uga|JUGA)(?:[ \xa0]*[:;])?[ \xa0,]*"
+)
+# Where one glued headline ends and the next text starts: a lower-case word of 4+ letters (or a
+# digit, "!", "?") directly followed by a capitalized word or an opening quote ("TikusAdapun").
+_GLUE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[0-9!?]))(?=[A-Z][a-z]|[\"“‘])")
+_LEADING_PROMPT = re.compile(r"^(?:Baca|BACA|Lihat|LIHAT)[ \xa0]*(?:[Jj]uga|JUGA)")
+_TITLE_SMALL_WORDS = frozenset(
+    [
+        "di",
+        "ke",
+        "dari",
+        "dan",
+        "atau",
+        "yang",
+        "untuk",
+        "dengan",
+        "pada",
+        "ini",
+        "itu",
+        "vs",
+        "jadi",
+        "usai",
+        "soal",
+        "bagi",
+        "dalam",
+        "oleh",
+        "akan",
+        "saat",
+        "hingga",
+        "sebagai",
+        "tak",
+        "tidak",
+        "baru",
+        "lagi",
+        "juga",
+        "si",
+        "sang",
+        "para",
+        "kian",
+        "makin",
+        "bisa",
+        "jelang",
+        "the",
+        "of",
+        "and",
+        "in",
+        "to",
+        "a",
+        "for",
+        "on",
+        "at",
+        "by",
+    ]
 )
 
 _NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
@@ -246,15 +377,18 @@ _COMMA_PROMPT = re.compile(
 )
 
 # Editor credit closing the body: "(esn)", "(cr30/tribun-medan.com)", "(hp/ts)", "(Andi Pratama )".
+# Also "(Tribunnews.com/Danang Triatmojo)": the outlet, then the reporter's name.
 _CREDIT = (
     r"\(\s*(?P<credit>[a-z]{2,5}\d{0,3}(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
-    r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3})\s*\)"
+    r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3}"
+    r"|[A-Z][\w-]*\.(?:com|co\.id|id)\s*/\s*[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,3})\s*\)"
 )
 _CREDIT_LINE = re.compile(rf"^{_CREDIT}$")
 _CREDIT_END = re.compile(rf"(?<=[.!?\"”’])\s*{_CREDIT}$")
 _NOT_CREDIT_WORDS = frozenset(
     {"foto", "ilustrasi", "video", "bersambung", "tamat", "selesai", "dok", "sumber", "gambar"}
 )
+_NAME_WITH_INITIAL = re.compile(r"^[A-Z][a-z]+(?: [A-Z]\.?)+$|^(?:[A-Z]\. ?)+[A-Z][a-z]+")
 _INITIALS = re.compile(r"^[a-z]{2,5}\d{0,3}$")
 _ADVERTORIAL = re.compile(r"(?:^|(?<=[.!?\"”’])\s*)\(\s*[Aa]dv\s*\)$")  # advertorial label
 
@@ -278,6 +412,55 @@ _CITED = re.compile(
 _NYA = re.compile(r"-nya$")  # "akun Twitter-nya": the possessive is not part of the name
 _URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
+# an outlet or a team in the author column ("Tempo.co", "Tim Kompas.com", "Redaksi"), no person
+_NOT_A_PERSON = re.compile(
+    r"^(?:(?:Tim|Team)\s+\S.*|Redaksi|Admin|[\w-]+\.(?:com|co|id|net|co\.id)(?:\s+\w+)?)$",
+    re.IGNORECASE,
+)
+# Reporters' names (or sources) in capitals closing a tempo body: "ANDITA RAHMA | FRISKI RIANA"
+# words that make a capitalized credit an outlet, not a person ("DAILY MAIL", "LIVE SCIENCE")
+_OUTLET_WORDS = frozenset(
+    {
+        "THE",
+        "TIMES",
+        "POST",
+        "MAIL",
+        "NEWS",
+        "DAILY",
+        "HERALD",
+        "JOURNAL",
+        "TODAY",
+        "TV",
+        "PRESS",
+        "REUTERS",
+        "INDONESIA",
+        "LIGA",
+        "ARENA",
+        "MAGAZINE",
+        "WEEKLY",
+        "TRIBUNE",
+        "GAZETTE",
+        "GUARDIAN",
+        "AGENCY",
+        "MEDIA",
+        "ONLINE",
+        "DIGITAL",
+        "CHANNEL",
+        "NETWORK",
+        "SCIENCE",
+        "LETTERS",
+        "REVIEW",
+        "SCENE",
+        "ROOM",
+        "WIRE",
+        "INSIDER",
+    }
+)
+_CAPS_NAME = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+_CAPS_CREDIT_LINE = re.compile(rf"^(?P<names>{_CAPS_NAME}(?:\s*\|\s*{_CAPS_NAME})*)$")
+_CAPS_CREDIT_END = re.compile(
+    rf"(?<=[.!?\"”’])[\s,]+(?P<names>{_CAPS_NAME}(?:\s*\|\s*{_CAPS_NAME})+)$"
+)
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
 _SENTENCE_END = (".", "!", "?", '"', "”", "’", ":", ";", ",")
 
@@ -337,6 +520,11 @@ def _split_paragraphs(text: str) -> tuple[list[str], bool, bool]:
     return paragraphs, False, True
 
 
+@functools.lru_cache(maxsize=4096)
+def _shipped_profile_for_host(host: str) -> Profile | None:
+    return next((p for p in load_profiles() if p.matches_host(host)), None)
+
+
 def _publisher(
     fields: Mapping[str, Any], text: str, profiles: Sequence[Profile]
 ) -> tuple[Profile | None, str | None, str]:
@@ -344,9 +532,12 @@ def _publisher(
     url = _text(fields.get("url"))
     host = (urlsplit(url).hostname or "") if url else ""
     if host:
-        for profile in profiles:
-            if profile.matches_host(host):
-                return profile, profile.name, "url"
+        if profiles is load_profiles():
+            profile = _shipped_profile_for_host(host)
+        else:
+            profile = next((p for p in profiles if p.matches_host(host)), None)
+        if profile is not None:
+            return profile, profile.name, "url"
     source = _text(fields.get("source"))
     if source:
         for profile in profiles:
@@ -368,19 +559,93 @@ def _boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     if profile is not None:
         for pattern in profile.boilerplate:
             if pattern.match(line):
-                return "profile"
+                return f"profile:{profile.name}"
     return None
 
 
-def _strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[str]]:
+def _title_like(segment: str) -> bool:
+    """A glued related-article headline: short, no sentence break, every main word capitalized."""
+    words = segment.split()
+    if not 1 <= len(words) <= 20 or ". " in segment:
+        return False
+    for word in words:
+        first = word.lstrip("\"“‘'(")[:1]
+        if first.isalpha() and not first.isupper() and word.lower() not in _TITLE_SMALL_WORDS:
+            return False
+    return True
+
+
+def _strip_read_more(paragraph: str) -> tuple[str, list[str]]:
+    """Cut glued "Baca juga: <headline>..." prompts out of a paragraph, keeping both sides."""
     removed: list[str] = []
-    patterns = [p for needle, p in GENERIC_INLINE_BOILERPLATE if needle in paragraph]
-    patterns.extend(profile.inline_boilerplate if profile else ())
-    for pattern in patterns:
+    pos = 0
+    while (match := _INLINE_PROMPT.search(paragraph, pos)) is not None:
+        if match.end() == len(paragraph) or paragraph[match.end()] == ",":
+            end = match.end()  # the link was dropped: the prompt alone
+        else:
+            # headlines run from one glue point to the next; the first is always a headline when
+            # it is headline-like, later ones only while they are; body text resumes after them
+            end = match.end()
+            for k, glue in enumerate(_iter_glue(paragraph, match.end())):
+                if not _title_like(paragraph[end:glue]):
+                    if k == 0:
+                        end = -1
+                    break
+                end = glue
+            else:
+                tail = paragraph[end:]
+                if _title_like(tail) and not tail.rstrip().endswith((".", ":")):
+                    end = len(paragraph)
+                elif end == match.end():
+                    end = -1
+            if end < 0:
+                # no headline found: a prompt only when it says so ("Baca juga:") or is glued
+                # to the next word; "Baca juga buku panduan ..." is a sentence
+                prompt = match.group(0).rstrip(" \xa0,")
+                glued = not match.group(0)[-1:].isspace()
+                end = match.end() if prompt.endswith((":", ";")) or glued else -1
+            if end < 0:
+                pos = match.end()
+                continue
+        fragment = paragraph[match.start() : end].strip(" \xa0,")
+        if not fragment:
+            pos = match.end()
+            continue
+        removed.append(fragment)
+        before = paragraph[: match.start()].rstrip(" \xa0,")
+        after = paragraph[end:].lstrip(" \xa0,")
+        joiner = " " if before and after else ""
+        paragraph = before + joiner + after
+        pos = len(before)
+    return paragraph.strip(), removed
+
+
+def _iter_glue(paragraph: str, start: int) -> Iterator[int]:
+    for glue in _GLUE.finditer(paragraph, start + 1):
+        yield glue.start()
+
+
+def _strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[tuple[str, str]]]:
+    removed: list[tuple[str, str]] = []
+    rules = [(name, p) for name, needle, p in GENERIC_INLINE_BOILERPLATE if needle in paragraph]
+    if profile is not None:
+        rules.extend((f"profile_inline:{profile.name}", p) for p in profile.inline_boilerplate)
+    for name, pattern in rules:
         if pattern.search(paragraph):
-            removed.extend(m.group(0).strip() for m in pattern.finditer(paragraph))
+            removed.extend((m.group(0).strip(), name) for m in pattern.finditer(paragraph))
             paragraph = pattern.sub("", paragraph).strip()
+    if "Baca" in paragraph or "Lihat" in paragraph or "BACA" in paragraph or "LIHAT" in paragraph:
+        paragraph, prompts = _strip_read_more(paragraph)
+        removed.extend((p, "inline_read_more") for p in prompts)
     return paragraph, removed
+
+
+def _holds_title(line: str, title: str) -> bool:
+    """Whether a first line is the headline: the title, or the title behind a short kicker."""
+    line_n, title_n = " ".join(line.split()).casefold(), " ".join(title.split()).casefold()
+    return line_n == title_n or (
+        len(line) <= 250 and line_n.endswith(title_n) and len(line_n) - len(title_n) <= 30
+    )
 
 
 def _is_headline(line: str) -> bool:
@@ -447,8 +712,9 @@ def _credit(credit: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         return (credit,), ()
     parts = [p.strip() for p in credit.split("/") if p.strip()]
     initials = tuple(p for p in parts if _INITIALS.match(p))
-    outlets = tuple(p for p in parts if "." in p)
-    return initials, outlets
+    outlets = tuple(p for p in parts if "." in p and not _NAME_WITH_INITIAL.match(p))
+    names = tuple(p for p in parts if p not in initials and p not in outlets)
+    return initials + names, outlets
 
 
 def _trailer(body: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
@@ -474,6 +740,41 @@ def _trailer(body: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], list[st
     return credit[0], credit[1], []
 
 
+def _name_case(name: str) -> str:
+    """ "FIKRI ARIGI" -> "Fikri Arigi"; initials stay ("KARANA WW" -> "Karana WW")."""
+    return " ".join(
+        w if len(w) <= 3 and not set(w.lower()) & set("aeiou") else w.title() for w in name.split()
+    )
+
+
+def _caps_credit(body: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Reporters or sources in capitals closing the body: (authors, sources, removed).
+
+    A part of two or more words is a person ("ANDITA RAHMA" -> "Andita Rahma"), a one-word part
+    an outlet ("LIVEMINT", "ANTARA"). A credit line never is the whole body.
+    """
+    if not body:
+        return [], [], []
+    last = body[-1]
+    match = _CAPS_CREDIT_LINE.match(last)
+    if match is not None and "|" not in last and (len(body) < 2 or len(last.split()) > 4):
+        match = None
+    if match is None:
+        match = _CAPS_CREDIT_END.search(last)
+    if match is None:
+        return [], [], []
+    parts = [p.strip() for p in match.group("names").split("|") if p.strip()]
+    if any(w.lower().strip(".") in _NOT_CREDIT_WORDS for p in parts for w in p.split()):
+        return [], [], []  # "BERSAMBUNG", "SELESAI": the story's own end mark
+    body[-1] = last[: match.start()].strip() if match.start() else ""
+    if not body[-1]:
+        body.pop()
+    is_person = [len(p.split()) >= 2 and not _OUTLET_WORDS & set(p.split()) for p in parts]
+    people = [_name_case(p) for p, person in zip(parts, is_person, strict=True) if person]
+    outlets = [p for p, person in zip(parts, is_person, strict=True) if not person]
+    return people, outlets, [match.group("names")]
+
+
 def _cited_sources(body: Iterable[str]) -> list[str]:
     found: list[str] = []
     for paragraph in body:
@@ -491,22 +792,32 @@ def _cited_sources(body: Iterable[str]) -> list[str]:
     return found
 
 
-def _authors(value: Any, profile: Profile | None) -> tuple[str, ...]:
+def _authors(value: Any, profile: Profile | None) -> tuple[tuple[str, ...], str | None]:
+    """(authors, desk): a profile's author suffix may name the desk ("-detikFinance")."""
     items = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
     out: list[str] = []
+    desk = None
     for item in items:
         if not isinstance(item, str) or not item.strip():
             continue
         name = item.strip()
         for suffix in profile.author_suffix if profile else ():
-            name = suffix.sub("", name).strip() or name
+            match = suffix.search(name)
+            if match is None:
+                continue
+            if "desk" in suffix.groupindex and match.group("desk") and desk is None:
+                desk = match.group("desk")
+            name = (name[: match.start()] + name[match.end() :]).strip() or name
         parts = [p.strip() for p in _AUTHOR_SPLIT.split(name)]
         # split "A, B" / "A dan B" only when every part reads as a name on its own
         if len(parts) > 1 and all(p and _NAME_LIKE.match(p) for p in parts):
             out.extend(parts)
         else:
             out.append(name)
-    return tuple(dict.fromkeys(out))
+    people = [name for name in out if not _NOT_A_PERSON.match(name)]
+    if profile is not None and profile.author_column_editor_last and len(out) > 1:
+        people = [name for name in out[:-1] if not _NOT_A_PERSON.match(name)]
+    return tuple(dict.fromkeys(people)), desk
 
 
 def _url_date(url: str | None) -> str | None:
@@ -514,14 +825,20 @@ def _url_date(url: str | None) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
+_UPDATED = re.compile(r"\b(?:diperbarui|diupdate|update|updated|pembaruan)\b", re.IGNORECASE)
+
+
 def _published(
     fields: Mapping[str, Any], date_line: str | None, url: str | None, offset: str | None
-) -> tuple[str | None, Counter[str]]:
+) -> tuple[str | None, str | None, Counter[str]]:
+    """(published_at, updated_at, notes). A value marked "Diperbarui"/"Updated" is the update
+    time; it is also ``published_at`` when the page gives no other time (liputan6)."""
     notes: Counter[str] = Counter()
     raw = _text(fields.get("published"))
     value = None
     if raw is not None:
         value = parse_datetime(raw, _text(fields.get("published_time")), default_offset=offset)
+    source = raw if value is not None else date_line
     if value is None and raw is not None:
         notes["published_field_unparsed"] += 1
         logger.debug("unparsed date %r", raw)
@@ -530,7 +847,7 @@ def _published(
         notes["published_at_from_text"] += value is not None
     if value is None:
         notes["published_at_unparsed" if raw or date_line else "published_at_missing"] += 1
-        return None, notes
+        return None, None, notes
     # A spreadsheet that read "10/09/2019" month first stored 2019-10-09; the URL's date path
     # (/2019/09/10/) shows the day and month swapped. Only an exact swap is corrected.
     in_url = _url_date(url)
@@ -541,10 +858,99 @@ def _published(
     notes["published_at_parsed"] += 1
     if len(value) == 10:
         notes["published_at_date_only"] += 1
-    return value, notes
+    updated = value if source and _UPDATED.search(source) else None
+    notes["updated_at"] += updated is not None
+    return value, updated, notes
 
 
-def _structure(record: RawRecord, profiles: Sequence[Profile]) -> _Outcome:
+def _repeats(paragraphs: Sequence[str]) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Paragraphs that repeat text the article already holds: ({index: rule}, residue).
+
+    ``repeated_paragraph``: an exact repeat (8+ words; short list items may repeat on purpose) of
+    an earlier paragraph. ``glued_repeat``: a paragraph that is other paragraphs of the article
+    glued together (a page whose scraper emitted every nesting level, as republika's and
+    okezone's did), found when two or more of them cover at least 70% of it. The text of a glued
+    copy that no paragraph holds (a subheading, a glued "Baca juga") is its residue: returned as
+    {index: pieces} to go in as paragraphs of their own before that index, where the normal rules
+    judge them, so dropping the copy loses no body text.
+    """
+    drop: dict[int, str] = {}
+    residue: dict[int, list[str]] = {}
+    first: dict[str, int] = {}
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph in first:
+            if paragraph.count(" ") >= 7:
+                drop[i] = "repeated_paragraph"
+        else:
+            first[paragraph] = i
+    if len(paragraphs) < 3:
+        return drop, residue
+    for i, paragraph in enumerate(paragraphs):
+        if len(paragraph) < 60 or i in drop:
+            continue
+        # a glued copy holds a neighbour (the scraper writes the levels next to each other);
+        # checking that first keeps this linear in the number of paragraphs
+        neighbours = [*paragraphs[max(i - 1, 0) : i], *paragraphs[i + 1 : i + 2]]
+        if not any(30 <= len(n) < len(paragraph) and n in paragraph for n in neighbours):
+            continue
+        spans: list[tuple[int, int, int]] = []
+        for j, other in enumerate(paragraphs):
+            if j == i or j in drop or not 30 <= len(other) < len(paragraph):
+                continue
+            at = paragraph.find(other)
+            if at >= 0:
+                spans.append((at, at + len(other), j))
+        if not spans:
+            continue
+        covered, reach = 0, 0
+        gaps: list[tuple[str, int]] = []  # (uncovered text, index of the paragraph after it)
+        for lo, hi, j in sorted(spans):
+            if lo > reach:
+                gaps.append((paragraph[reach:lo], j))
+            lo = max(lo, reach)
+            if hi > lo:
+                covered += hi - lo
+                reach = hi
+        if covered < 0.7 * len(paragraph):
+            continue
+        if len(spans) >= 2:
+            drop[i] = "glued_repeat"
+            last = max(spans, key=lambda span: span[1])[2]
+            gaps.append((paragraph[reach:], last + 1))
+            for text, before in gaps:
+                if sum(ch.isalnum() for ch in text) >= 3:
+                    residue.setdefault(before, []).append(text.strip())
+        else:
+            # one paragraph inside another: drop the copy that is contained, so no text is lost
+            drop[spans[0][2]] = "repeated_paragraph"
+    return drop, residue
+
+
+def _credited(line: str) -> list[str]:
+    """Outlets of a "Sumber: Antara, Reuters" credit."""
+    match = _SOURCE_CREDIT.match(line)
+    if match is None:
+        return []
+    return [s.strip(" .") for s in re.split(r"[,/]| dan ", match["src"]) if s.strip(" .")]
+
+
+def _byline_author(line: str) -> str | None:
+    match = _BYLINE_AUTHOR.match(line)
+    if match is None:
+        return None
+    name = match.group("name").strip(" .,")
+    return name if _NAME_LIKE.match(name) else None
+
+
+def _syndicated(lines: Iterable[str]) -> str | None:
+    for line in lines:
+        match = _SYNDICATED.search(line)
+        if match:
+            return match.group("outlet").rstrip(".")
+    return None
+
+
+def _structure(record: RawRecord, profiles: Sequence[Profile], rules: RuleSet) -> _Outcome:
     fields = record.fields
     text = fields["text"]
     notes: Counter[str] = Counter()
@@ -565,6 +971,11 @@ def _structure(record: RawRecord, profiles: Sequence[Profile]) -> _Outcome:
     ):
         title, start = paragraphs[0], 1
         notes["title_from_text"] += 1
+    elif title is not None and len(paragraphs) > 1 and _holds_title(paragraphs[0], title):
+        # the page's headline above the body (HTML pages): the title, not body; it may be the
+        # fuller form ("In Picture: ..." where the meta title dropped the kicker)
+        title, start = paragraphs[0], 1
+        notes["title_in_text"] += 1
     date_line = None
     captions: list[str] = []
     if start < len(paragraphs) and parse_date_line(paragraphs[start]) is not None:
@@ -573,23 +984,63 @@ def _structure(record: RawRecord, profiles: Sequence[Profile]) -> _Outcome:
             captions.append(paragraphs[start])
             start += 1
 
-    # boilerplate, kept in document order
-    boilerplate: list[str] = []
+    # boilerplate, kept in document order with the rule that removed each line
+    removed: list[tuple[str, str]] = []
     end = len(paragraphs)
     tail = _tail_start(paragraphs, start, profile)
     if tail is not None:
         end = tail
         notes["tail_cut"] += 1
+    repeats, residue = _repeats(paragraphs[start:end])
     body: list[str] = []
-    for paragraph in paragraphs[start:end]:
-        if _boilerplate_rule(paragraph, profile) is not None:
-            boilerplate.append(paragraph)
+    bylines: list[str] = []
+    sourced: list[str] = []
+    learned = bool(rules.drops) and publisher in rules.drops
+    # what only a dropped glued copy held goes in where it stood, judged like any paragraph
+    segment: list[tuple[str, str | None]] = []
+    for k in range(end - start + 1):
+        # a residue opening with a read-more prompt is the related headlines, nothing else: the
+        # body around them is in the other paragraphs
+        segment.extend(
+            (piece, "read_more" if _LEADING_PROMPT.match(piece) else None)
+            for piece in residue.get(k, ())
+        )
+        if start + k < end:
+            segment.append((paragraphs[start + k], repeats.get(k)))
+    for paragraph, repeat in segment:
+        rule = _boilerplate_rule(paragraph, profile) or repeat
+        if rule == "read_more" and repeat is None:
+            rest, cut = _strip_read_more(paragraph)
+            if rest and cut and not _INLINE_PROMPT.fullmatch(cut[0]):
+                # "Baca juga: <headline>" glued to body text: the headline goes, the body stays
+                removed.append((cut[0], rule))
+                notes["boilerplate_read_more"] += 1
+                paragraph, rule = rest, None
+        if rule is None and learned and rules.drops_line(publisher, paragraph):
+            rule = "learned"
+        if rule is not None:
+            removed.append((paragraph, rule))
+            notes[f"boilerplate_{rule.split(':')[0]}"] += 1
+            if rule in ("credit_line", "byline"):
+                name = _byline_author(paragraph)
+                if name:
+                    bylines.append(name)
+            elif rule == "source_credit":
+                sourced.extend(_credited(paragraph))
             continue
-        paragraph, removed = _strip_inline(paragraph, profile)
-        boilerplate.extend(removed)
+        paragraph, inline = _strip_inline(paragraph, profile)
+        removed.extend(inline)
+        for fragment, rule in inline:
+            if rule == "source_credit":
+                sourced.extend(_credited(fragment))
+        if inline and paragraph and (rule := _boilerplate_rule(paragraph, profile)) is not None:
+            removed.append((paragraph, rule))  # what is left is furniture too ("sumber : Antara")
+            if rule == "source_credit":
+                sourced.extend(_credited(paragraph))
+            continue
         if paragraph:
             body.append(paragraph)
-    boilerplate_tail = paragraphs[end:]
+    tail_lines = [(line, f"tail:{profile.name}") for line in paragraphs[end:] if profile]
 
     # lead-in and dateline
     dateline = None
@@ -601,19 +1052,40 @@ def _structure(record: RawRecord, profiles: Sequence[Profile]) -> _Outcome:
         else:
             body.pop(0)
 
-    editor_initials, outlets, removed = _trailer(body)
-    boilerplate.extend(removed)
-    boilerplate.extend(boilerplate_tail)
-    cited = tuple(dict.fromkeys([*_cited_sources(body), *outlets]))
+    editor_initials, outlets, trailer = _trailer(body)
+    removed.extend((line, "advertorial") for line in trailer)
+    credited, credited_outlets, credit_lines = (
+        _caps_credit(body) if profile is not None and profile.caps_credit else ([], [], [])
+    )
+    removed.extend((line, "caps_credit") for line in credit_lines)
+    sourced.extend(credited_outlets)
+    bylines.extend(credited)
+    removed.extend(tail_lines)
+    cited = tuple(dict.fromkeys([*_cited_sources(body), *outlets, *sourced]))
+    syndicated = _syndicated(line for line, rule in removed if rule == "syndication")
 
-    published_at, date_notes = _published(fields, date_line, _text(fields.get("url")), offset)
+    published_at, updated_at, date_notes = _published(
+        fields, date_line, _text(fields.get("url")), offset
+    )
     notes.update(date_notes)
+    if updated_at is None:
+        for line, rule in removed:
+            if rule == "correction_note":
+                updated_at = parse_datetime(line, default_offset=offset)
+                notes["updated_at_from_note"] += updated_at is not None
+                break
+    authors, desk = _authors(fields.get("author"), profile)
+    if not authors and bylines:
+        authors, _ = _authors(bylines, profile)
+        notes["authors_from_byline"] += 1
     body_text = "\n\n".join(body)
     notes["dateline"] += dateline is not None
     notes["editor_initials"] += bool(editor_initials)
     notes["captions"] += bool(captions)
     notes["cited_sources"] += bool(cited)
-    notes["boilerplate_lines"] += len(boilerplate)
+    notes["syndicated_from"] += syndicated is not None
+    notes["desk"] += desk is not None
+    notes["boilerplate_lines"] += len(removed)
     notes["body_empty"] += not body_text
     article = Article(
         id=stable_id(dict(fields)),
@@ -622,32 +1094,49 @@ def _structure(record: RawRecord, profiles: Sequence[Profile]) -> _Outcome:
         title=title,
         published_at=published_at,
         dateline=dateline,
-        authors=_authors(fields.get("author"), profile),
+        authors=authors,
         editor_initials=editor_initials,
         cited_sources=cited,
         captions=tuple(captions),
         category=_text(fields.get("category")),
         text=body_text,
-        boilerplate=tuple(boilerplate),
+        boilerplate=tuple(line for line, _ in removed),
         language=None,
         language_score=None,
         n_words=_words(body_text),
         extra=canonical_json(dict(record.extra)),
         source=record.provenance,
+        updated_at=updated_at,
+        desk=desk,
+        syndicated_from=syndicated,
+        boilerplate_rules=tuple(rule for _, rule in removed),
     )
     return _Outcome(article, +notes)
 
 
 def structure(record: RawRecord) -> Article:
     """Split one raw record into body, boilerplate and metadata (pure, deterministic)."""
-    return _structure(record, load_profiles()).article
+    return _structure(record, load_profiles(), RuleSet()).article
 
 
-def run(records: Iterable[RawRecord], stats: Stats) -> Iterator[Article]:
+def structure_with(record: RawRecord, profiles: Sequence[Profile], rules: RuleSet) -> Article:
+    """``structure`` with explicit profiles and learned boilerplate rules."""
+    return _structure(record, profiles, rules).article
+
+
+def rules_for(cfg: Config | None) -> RuleSet:
+    """The reviewed learned-boilerplate rules a config names (none when it names no file)."""
+    if cfg is None or cfg.boilerplate_rules is None:
+        return RuleSet()
+    return load_rules(cfg.boilerplate_rules)
+
+
+def run(records: Iterable[RawRecord], stats: Stats, cfg: Config | None = None) -> Iterator[Article]:
     """Structure every record, counting rule outcomes under ``structure/<name>``."""
     profiles = load_profiles()
+    rules = rules_for(cfg)
     for record in records:
-        outcome = _structure(record, profiles)
+        outcome = _structure(record, profiles, rules)
         stats.count(STAGE, "articles")
         for name, n in sorted(outcome.notes.items()):
             stats.count(STAGE, name, n)
@@ -661,6 +1150,8 @@ __all__ = [
     "Profile",
     "load_profiles",
     "parse_profile",
+    "rules_for",
     "run",
     "structure",
+    "structure_with",
 ]

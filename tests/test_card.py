@@ -50,8 +50,9 @@ def test_front_matter_declares_only_tables_with_rows() -> None:
     assert [i["config_name"] for i in info] == ["default", "duplicates"]
     assert info[0]["splits"] == [{"name": "train", "num_bytes": 900, "num_examples": 7}]
     assert info[0]["features"][0] == {"name": "id", "dtype": "string"}
-    assert info[1]["features"][-3:] == [
+    assert info[1]["features"][-4:] == [
         {"name": "duplicate_of", "dtype": "string"},
+        {"name": "cluster_id", "dtype": "string"},
         {"name": "reason", "dtype": "string"},
         {"name": "similarity", "dtype": "float64"},
     ]

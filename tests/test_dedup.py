@@ -1,22 +1,34 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import random
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus import dedup
 from corpus.config import Config
+from corpus.errors import VersionError
 from corpus.records import Article, Duplicate, Provenance
 from corpus.stats import Stats
 
 
-def art(id: str, text: str, published: str | None = None) -> Article:
+def art(
+    id: str,
+    text: str,
+    published: str | None = None,
+    *,
+    url: str | None = None,
+    publisher: str | None = None,
+) -> Article:
     return Article(
         id,
-        None,
-        None,
+        url,
+        publisher,
         None,
         published,
         None,
@@ -39,8 +51,10 @@ def in_memory(articles: Iterable[Article]) -> Iterator[Article]:
     return iter(list(articles))
 
 
-def route(articles: list[Article]) -> list[Article | Duplicate]:
-    return list(dedup.run(articles, Config(), Stats(), in_memory))
+def route(
+    articles: list[Article], cfg: Config | None = None, index: dedup.DedupIndex | None = None
+) -> list[Article | Duplicate]:
+    return list(dedup.run(articles, cfg or Config(), Stats(), in_memory, index=index))
 
 
 def test_normalize_nfkc_casefold_whitespace() -> None:
@@ -57,6 +71,7 @@ def test_earliest_published_survives_whatever_the_input_order() -> None:
         dups = [(d.article.id, d.duplicate_of, d.reason) for d in out if isinstance(d, Duplicate)]
         assert survivors == ["early"]
         assert dups == [("late", "early", "exact")]
+        assert [a.duplicate_count for a in out if isinstance(a, Article)] == [1]
 
 
 def test_then_longest_then_input_order() -> None:
@@ -102,3 +117,202 @@ def test_published_timestamp_orders_offsets_and_dates() -> None:
     assert dedup.published_timestamp("2021-11-17") < wib
     assert dedup.published_timestamp(None) == dedup.published_timestamp("garbage") == float("inf")
     assert dataclasses.is_dataclass(art("x", "y"))
+
+
+# --------------------------------------------------------------------------- near-duplicates
+
+WORDS = [f"kata{i}" for i in range(3000)]
+
+
+def story(seed: int, n: int = 400) -> str:
+    """A pseudo-article of ``n`` words; different seeds share almost no 3-word shingle."""
+    rnd = random.Random(seed)
+    return " ".join(rnd.choice(WORDS) for _ in range(n))
+
+
+def edited(text: str, every: int, seed: int = 0) -> str:
+    """``text`` with one word in ``every`` replaced (a light edit)."""
+    rnd = random.Random(seed)
+    words = text.split()
+    for i in range(0, len(words), every):
+        words[i] = rnd.choice(WORDS) + "x"
+    return " ".join(words)
+
+
+def by_id(out: list[Article | Duplicate]) -> dict[str, Article | Duplicate]:
+    return {x.id if isinstance(x, Article) else x.article.id: x for x in out}
+
+
+def test_lsh_bands_and_rows_come_from_the_candidate_threshold() -> None:
+    assert (dedup.BANDS, dedup.ROWS) == (32, 4)
+    assert dedup.lsh_params(0.5, 128, 32) == (25, 5)
+    assert dedup.BANDS * dedup.ROWS <= dedup.NUM_PERM
+
+
+def test_signature_estimates_jaccard() -> None:
+    a = story(1)
+    b = edited(a, 10)
+    sa, sb = (set(dedup.shingles(t, 3).tolist()) for t in (a, b))
+    true = len(sa & sb) / len(sa | sb)
+    sigs, sizes = dedup.signatures([a, b, story(2)], 3)
+    compact = dedup.compact(sigs)
+    assert sizes.tolist()[:2] == [len(sa), len(sb)]
+    assert abs(float(dedup.jaccard(compact[0], compact[1])) - true) < 0.1
+    assert float(dedup.jaccard(compact[0], compact[2])) < 0.05
+    again, _ = dedup.signatures([a], 3)
+    assert (again[0] == sigs[0]).all()  # deterministic, any process (no Python hash())
+
+
+def test_near_duplicate_found_verified_and_unrelated_kept() -> None:
+    base = story(1)
+    out = by_id(
+        route(
+            [
+                art("orig", base, "2021-01-01", publisher="a.com"),
+                art("edit", edited(base, 40), "2021-01-02", publisher="b.com"),
+                art("trunc", " ".join(base.split()[:260]), "2021-01-03", publisher="c.com"),
+                art("other", story(2), "2021-01-01", publisher="d.com"),
+                art("far", edited(base, 2), "2021-01-04"),  # half the words changed
+            ]
+        )
+    )
+    edit, trunc = out["edit"], out["trunc"]
+    assert isinstance(edit, Duplicate) and isinstance(trunc, Duplicate)
+    assert (edit.reason, edit.duplicate_of, edit.cluster_id) == ("near", "orig", "orig")
+    assert 0.7 < edit.similarity < 1.0
+    assert trunc.reason == "near"  # containment: the truncated copy is inside the original
+    assert isinstance(out["other"], Article) and isinstance(out["far"], Article)
+    orig = out["orig"]
+    assert isinstance(orig, Article)
+    assert (orig.duplicate_count, orig.also_seen_at) == (2, ("b.com", "c.com"))
+
+
+def test_survivor_order_earliest_longest_publisher_priority_input() -> None:
+    text = story(3)
+    same = [art("x", text, "2021-01-01", publisher="x.com"), art("y", text, publisher="y.com")]
+    cfg = Config(dedup_publisher_priority=("y.com", "x.com"))
+    assert [a.id for a in route(same, cfg) if isinstance(a, Article)] == ["x"]  # dates first
+    tie = [art("x", text, publisher="x.com"), art("y", text, publisher="y.com")]
+    assert [a.id for a in route(tie, cfg) if isinstance(a, Article)] == ["y"]
+    assert [a.id for a in route(tie) if isinstance(a, Article)] == ["x"]  # input order
+
+
+def test_normalize_url_drops_scheme_www_tracking_fragment() -> None:
+    a = "https://www.Example.com/read/1/?utm_source=x&id=7&fbclid=abc#top"
+    b = "http://example.com/read/1?id=7"
+    assert dedup.normalize_url(a) == dedup.normalize_url(b) == "example.com/read/1?id=7"
+    assert dedup.url_hash(a) == dedup.url_hash(b) != dedup.url_hash("example.com/read/2")
+    assert dedup.url_hash(None) == dedup.url_hash("  ") == 0
+
+
+def test_same_url_revisions_keep_the_newest() -> None:
+    url = "https://news.example/read/9"
+    first, updated = story(4), edited(story(4), 5)
+    out = by_id(
+        route(
+            [
+                art("v1", first, "2021-01-01T08:00:00+07:00", url=url),
+                art("v1-again", first, "2021-01-01T08:00:00+07:00", url=url + "?utm_medium=x"),
+                art(
+                    "v2", updated, "2021-01-01T09:00:00+07:00", url="http://www.news.example/read/9"
+                ),
+            ]
+        )
+    )
+    v1, again = out["v1"], out["v1-again"]
+    assert isinstance(out["v2"], Article)
+    assert isinstance(v1, Duplicate) and isinstance(again, Duplicate)
+    assert (v1.reason, v1.duplicate_of) == ("superseded_revision", "v2")
+    assert (again.reason, again.duplicate_of) == ("superseded_revision", "v2")
+
+
+def test_rescrape_of_the_same_url_and_text_is_same_url() -> None:
+    url = "https://news.example/read/10"
+    out = route([art("a", "Teks sama.", url=url), art("b", "teks  SAMA.", url=url)])
+    dup = [d for d in out if isinstance(d, Duplicate)]
+    assert [(d.article.id, d.reason, d.duplicate_of) for d in dup] == [("a", "same_url", "b")]
+
+
+def test_cluster_id_follows_a_revision_into_its_near_duplicate_cluster() -> None:
+    base = story(5)
+    out = by_id(
+        route(
+            [
+                art("wire", base, "2021-01-01"),
+                art("old", edited(base, 30, 1), "2021-01-02", url="https://p.example/1"),
+                art("new", edited(base, 30, 2), "2021-01-03", url="https://p.example/1"),
+            ]
+        )
+    )
+    old, new = out["old"], out["new"]
+    assert isinstance(old, Duplicate) and isinstance(new, Duplicate)
+    assert (old.duplicate_of, old.cluster_id, old.reason) == ("new", "wire", "superseded_revision")
+    assert (new.duplicate_of, new.cluster_id, new.reason) == ("wire", "wire", "near")
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def test_incremental_dedup_against_a_saved_index(tmp_path: Path) -> None:
+    cfg = Config()
+    index = dedup.DedupIndex()
+    first = [art("p1", story(10), "2021-01-01"), art("p2", story(11), "2021-01-01")]
+    assert all(isinstance(x, Article) for x in route(first, cfg, index))
+    files = index.save(tmp_path / "v1", cfg.dedup_ngram)
+    assert [f.name for f in files] == ["index.parquet", "signatures.npy"]
+
+    loaded = dedup.DedupIndex.load(tmp_path / "v1")
+    assert len(loaded) == 2 and loaded.id(1) == "p2"
+    second = [
+        art("copy", story(10), "2020-01-01"),  # earlier, but p1 is published: p1 stays
+        art("near", edited(story(11), 25), "2021-01-02"),
+        art("new", story(12), "2021-01-02"),
+    ]
+    out = by_id(route(second, cfg, loaded))
+    copy, near = out["copy"], out["near"]
+    assert isinstance(copy, Duplicate) and (copy.duplicate_of, copy.reason) == ("p1", "exact")
+    assert isinstance(near, Duplicate) and (near.duplicate_of, near.reason) == ("p2", "near")
+    assert isinstance(out["new"], Article)
+    loaded.save(tmp_path / "v2", cfg.dedup_ngram)
+    again = dedup.DedupIndex.load(tmp_path / "v2")
+    assert [again.id(i) for i in range(len(again))] == ["p1", "p2", "new"]  # cumulative
+    # a published article coming again is never re-added
+    out = route([art("p1", story(10), "2021-01-01")], cfg, again)
+    assert isinstance(out[0], Duplicate) and out[0].duplicate_of == "p1"
+
+
+def test_saved_index_is_byte_identical_for_the_same_input(tmp_path: Path) -> None:
+    digests = []
+    for name in ("a", "b"):
+        index = dedup.DedupIndex()
+        route([art("p1", story(10)), art("p2", story(11))], Config(), index)
+        files = index.save(tmp_path / name, 3)
+        digests.append([hashlib.sha256(f.read_bytes()).hexdigest() for f in files])
+    assert digests[0] == digests[1]
+
+
+def test_index_built_with_other_shingles_is_refused(tmp_path: Path) -> None:
+    index = dedup.DedupIndex()
+    route([art("p1", story(10))], Config(dedup_ngram=5), index)
+    index.save(tmp_path / "v1", 5)
+    with pytest.raises(VersionError, match="dedup_ngram=5"):
+        route([art("x", "y")], Config(), dedup.DedupIndex.load(tmp_path / "v1"))
+
+
+near_texts = st.lists(st.integers(0, 5), max_size=12)
+
+
+@given(near_texts, st.randoms())
+def test_near_dedup_conserves_is_idempotent_and_order_free(seeds: list[int], rnd: object) -> None:
+    # seeds 0-2 are three stories; 3-5 are light edits of them (near duplicates)
+    texts = [story(s) if s < 3 else edited(story(s - 3), 50) for s in seeds]
+    articles = [art(str(i), t, f"2021-01-{1 + i:02d}") for i, t in enumerate(texts)]
+    out = route(articles)
+    assert len(out) == len(articles)
+    survivors = [a for a in out if isinstance(a, Article)]
+    assert len(survivors) == len({s % 3 for s in seeds})
+    plain = [dataclasses.replace(a, duplicate_count=0, also_seen_at=()) for a in survivors]
+    assert [a.id for a in route(plain)] == [a.id for a in plain]  # idempotent
+    shuffled = list(articles)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert {a.id for a in route(shuffled) if isinstance(a, Article)} == {a.id for a in survivors}

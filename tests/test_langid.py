@@ -1,12 +1,63 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
-from corpus.langid import detect
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+from typer.testing import CliRunner
+
+from corpus import pipeline
+from corpus.cli import app
+from corpus.config import Config
+from corpus.errors import ConfigError
+from corpus.langid import Guess, detect, identify, model
 
 ID = "Wakil Menteri Luar Negeri Korea Selatan mengadakan pembicaraan dengan mitranya dari Amerika Serikat."
 EN = "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing inflation."
+ID_BODY = (
+    "Presiden Joko Widodo meresmikan jalan tol baru di Jawa Tengah pada hari Senin. Menurut dia, "
+    "jalan ini akan mempercepat distribusi barang dan menurunkan biaya logistik.\n\n"
+    "Pemerintah menargetkan pembangunan jalan tol sepanjang 2.500 kilometer hingga akhir tahun "
+    "depan. Sebagian besar proyek dibiayai oleh badan usaha milik negara."
+)
+EN_QUOTE = (
+    '"We are very happy with the progress of this project and we look forward to more '
+    'investment in the region," said the ambassador.'
+)
+MALAY = (
+    "Kerajaan negeri akan membina hospital baharu di daerah itu kerana permintaan rakyat yang "
+    "semakin tinggi. Selepas mesyuarat exco, beliau berkata projek itu dijangka siap dalam "
+    "tempoh dua tahun dan akan memberi manfaat kepada penduduk setempat."
+)
+
+
+@pytest.fixture(scope="module")
+def plain() -> DetectorFactory:
+    """Plain langdetect, seeded: the reference the fast path must agree with."""
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    return factory
+
+
+def plain_probabilities(factory: DetectorFactory, text: str) -> list[tuple[str, float]]:
+    detector = factory.create()
+    detector.append(text)
+    try:
+        return [(p.lang, round(p.prob, 6)) for p in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+def fast_probabilities(text: str) -> list[tuple[str, float]]:
+    return [(lang, round(p, 6)) for lang, p in model(0).probabilities(text)]
 
 
 def test_detects_indonesian_and_english() -> None:
@@ -17,15 +68,130 @@ def test_detects_indonesian_and_english() -> None:
 def test_short_text_is_unknown_not_a_guess() -> None:
     assert detect("ok") == (None, None)
     assert detect("12345 67890 !!! ???") == (None, None)
+    assert identify("Ya, benar.") == Guess(None, None, None, ())
 
 
-def test_same_answer_in_another_process() -> None:
-    # mixed text is where an unseeded langdetect flips between runs
+CASES = [
+    ID,
+    EN,
+    ID_BODY + "\n\n" + EN_QUOTE,
+    "Presiden said the economy is kuat dan stabil, the minister added bahwa inflasi turun.",
+    "JAKARTA, KOMPAS.com - BMKG mencatat GEMPA M 5,2 di Maluku; lihat https://bmkg.go.id/x?y=1 "
+    "atau tulis ke humas@bmkg.go.id.",
+    "Москва — Президент России провёл совещание с членами правительства. OK, fine.",
+    "東京都は新たに感染者を確認したと発表した。 Tokyo reported new cases.",
+    "Thủ tướng Chính phủ yêu cầu các bộ ngành đẩy mạnh giải ngân vốn đầu tư công.",
+    "Die Bundesregierung hat am Mittwoch neue Maßnahmen beschlossen, sagte ein Sprecher.",
+    "«Ça suffit», a déclaré le ministre à l'Assemblée nationale mardi soir.",
+    ID_BODY * 40,  # past langdetect's 10,000-character cut, ending mid-word
+    "x" * 30,
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_same_probabilities_as_plain_langdetect(plain: DetectorFactory, text: str) -> None:
+    assert fast_probabilities(text) == plain_probabilities(plain, text)
+
+
+@settings(max_examples=60)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*list("abcdeghiklmnoprstuyABKMJ .,\n'\"-0123"), "é", "ß", "я", "д", "中", "’"]
+        ),
+        min_size=1,
+        max_size=300,
+    )
+)
+def test_same_probabilities_as_plain_langdetect_on_any_text(
+    plain: DetectorFactory, text: str
+) -> None:
+    assert fast_probabilities(text) == plain_probabilities(plain, text)
+
+
+def test_same_answer_in_another_process_in_any_order() -> None:
+    # mixed text is where an unseeded langdetect flips between runs; caches must not matter
     mixed = "Presiden said the economy is kuat dan stabil, the minister added bahwa inflasi turun."
-    here = detect(mixed)
-    code = f"from corpus.langid import detect; print(repr(detect({mixed!r})))"
-    for _ in range(2):
+    here = identify(mixed)
+    code = (
+        "from corpus.langid import identify\n"
+        f"for t in {CASES[:6]!r}: identify(t)\n"
+        f"print(repr(identify({mixed!r})))"
+    )
+    for hash_seed in ("1", "2"):
         there = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
         ).stdout.strip()
         assert there == repr(here)
+
+
+def test_an_english_quote_does_not_flip_an_indonesian_article() -> None:
+    guess = identify(ID_BODY + "\n\n" + EN_QUOTE)
+    assert guess.language == "id"
+    assert guess.share is not None and 0.5 < guess.share < 0.9
+    assert identify(ID_BODY).share == 1.0
+
+
+def test_a_long_quote_in_a_short_article_follows_the_letters() -> None:
+    body = (
+        "Menurut dia, pemerintah akan menurunkan harga bahan bakar minyak bulan depan. "
+        "Kebijakan itu diambil setelah harga minyak dunia turun tajam pekan lalu. "
+        "Pemerintah juga akan menambah subsidi untuk angkutan umum di seluruh provinsi.\n\n"
+        '"We will keep working on it," he said.'
+    )
+    guess = identify(body)
+    assert guess.language == "id"
+    assert guess.score is not None and guess.score > 0.5
+
+
+def test_malay_is_flagged_and_indonesian_is_not() -> None:
+    malay = identify(MALAY)
+    assert malay.language == "id"  # langdetect has no Malay profile
+    assert "ms" in malay.alternatives
+    assert identify(ID_BODY).alternatives == ()
+    assert identify(EN).alternatives == ()  # only ``id`` gets a second opinion
+
+
+def test_target_languages_are_checked_when_the_config_is_built() -> None:
+    assert Config(languages="en, id").languages == ("en", "id")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="no 'ms' profile"):
+        Config(languages=("ms",))
+    with pytest.raises(ConfigError, match="unknown language code 'xx'"):
+        Config(languages=("id", "xx"))
+    with pytest.raises(ConfigError, match="other_languages"):
+        Config(other_languages="drop")
+
+
+def test_other_languages_are_rejected_verbatim_or_kept(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = pipeline.ingest([mini], Config(dataset="a", out=out, languages=("id",)))
+    rejects = pq.read_table(result.version_dir / "rejects").to_pylist()
+    language = [r for r in rejects if r["reason"] == "language"]
+    assert len(language) == 1
+    assert language[0]["stage"] == "language"
+    assert "'en'" in language[0]["issues"][0]["message"]
+    source = mini / language[0]["source"]["path"]
+    assert language[0]["raw"] in source.read_text(encoding="utf-8")
+    data = pq.read_table(result.version_dir / "data").to_pylist()
+    assert {r["language"] for r in data} == {"id"}
+
+    kept = pipeline.ingest(
+        [mini], Config(dataset="b", out=out, languages=("id",), other_languages="keep")
+    )
+    assert kept.counts["rejected"] == result.counts["rejected"] - 1
+    assert "en" in kept.languages
+
+
+def test_cli_languages_option(mini: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["ingest", str(mini), "--out", str(tmp_path), "--languages", "id"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "rejected" in done.output
+    bad = runner.invoke(app, [*args[:-1], "id,ms"])
+    assert bad.exit_code != 0
+    assert "no 'ms' profile" in bad.output

@@ -47,6 +47,10 @@ EXPECTED = {
             "Warga sempat berhamburan keluar rumah karena guncangan terasa cukup kuat selama beberapa "
             "detik.",
             "boilerplate": [],
+            "boilerplate_rules": [],
+            "updated_at": None,
+            "desk": None,
+            "syndicated_from": None,
             "language": "id",
             "language_score": 1.0,
             "n_words": 32,
@@ -58,6 +62,10 @@ EXPECTED = {
                 "sha256": "b436e4bf09b3eb1e60926ce6c89eaaed795e011add1467ab9b285481e41113ff",
                 "format": "txt",
             },
+            "duplicate_count": 0,
+            "also_seen_at": [],
+            "language_share": 1.0,
+            "language_alternatives": [],
         },
         {
             "id": "6addba8e5537ab7448e12b95e10f4002",
@@ -77,6 +85,10 @@ EXPECTED = {
             "Petugas BPBD mengevakuasi warga lanjut usia dan anak-anak ke tempat pengungsian "
             "sementara.",
             "boilerplate": [],
+            "boilerplate_rules": [],
+            "updated_at": None,
+            "desk": None,
+            "syndicated_from": None,
             "language": "id",
             "language_score": 1.0,
             "n_words": 28,
@@ -88,6 +100,10 @@ EXPECTED = {
                 "sha256": "8ce25474753a6727fa517cea9cdf04fa233b064dfa5549148909f8fb48011e71",
                 "format": "csv",
             },
+            "duplicate_count": 0,
+            "also_seen_at": [],
+            "language_share": 1.0,
+            "language_alternatives": [],
         },
         {
             "id": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
@@ -107,6 +123,10 @@ EXPECTED = {
             "Kenaikan ini dipicu oleh cuaca buruk yang mengganggu panen di sentra produksi Jawa Barat "
             "dan Jawa Tengah.",
             "boilerplate": [],
+            "boilerplate_rules": [],
+            "updated_at": None,
+            "desk": None,
+            "syndicated_from": None,
             "language": "id",
             "language_score": 1.0,
             "n_words": 36,
@@ -118,6 +138,10 @@ EXPECTED = {
                 "sha256": "47b6bad84a4e2477ae9bb87d4fd8bf7434cdbb2bb0b1ecd694308c780433c4e1",
                 "format": "jsonl",
             },
+            "duplicate_count": 1,
+            "also_seen_at": ["example.co.id"],
+            "language_share": 1.0,
+            "language_alternatives": [],
         },
         {
             "id": "1e60838af35c20b02af83bead86c9e1b",
@@ -134,6 +158,10 @@ EXPECTED = {
             "text": "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing "
             "inflation and a stable currency, and said it would watch global markets closely.",
             "boilerplate": [],
+            "boilerplate_rules": [],
+            "updated_at": None,
+            "desk": None,
+            "syndicated_from": None,
             "language": "en",
             "language_score": 1.0,
             "n_words": 26,
@@ -145,6 +173,10 @@ EXPECTED = {
                 "sha256": "45294cb161f7c37d20fec03f739dc7284ffce95fa2deb5f4d7f8cefc176e2efa",
                 "format": "jsonl",
             },
+            "duplicate_count": 0,
+            "also_seen_at": [],
+            "language_share": 1.0,
+            "language_alternatives": [],
         },
     ],
     "duplicates": [
@@ -166,6 +198,10 @@ EXPECTED = {
             "Kenaikan ini dipicu oleh cuaca buruk yang mengganggu panen di sentra produksi Jawa "
             "Barat dan Jawa Tengah.",
             "boilerplate": [],
+            "boilerplate_rules": [],
+            "updated_at": None,
+            "desk": None,
+            "syndicated_from": None,
             "language": "id",
             "language_score": 1.0,
             "n_words": 36,
@@ -177,7 +213,12 @@ EXPECTED = {
                 "sha256": "bef817aebd1fd46dc41a13a984b15d224c831496b781eb81273e59d6a073fe26",
                 "format": "csv",
             },
+            "duplicate_count": 0,
+            "also_seen_at": [],
+            "language_share": 1.0,
+            "language_alternatives": [],
             "duplicate_of": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
+            "cluster_id": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
             "reason": "exact",
             "similarity": 1.0,
         }
@@ -385,7 +426,30 @@ def test_same_input_same_bytes(mini: Path, tmp_path: Path, monkeypatch: pytest.M
         "data/train-00000-of-00001.parquet",
         "duplicates/train-00000-of-00001.parquet",
         "rejects/train-00000-of-00001.parquet",
+        "dedup/index.parquet",
+        "dedup/signatures.npy",
     }
+
+
+def test_incremental_ingest_dedups_against_the_published_index(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    manifest = json.loads((v1.version_dir / "manifest.json").read_text())
+    assert manifest["dedup_index"]["rows"] == v1.counts["accepted"] == 4
+    assert [f["path"] for f in manifest["dedup_index"]["files"]] == [
+        "dedup/index.parquet",
+        "dedup/signatures.npy",
+    ]
+    published = {r["id"] for r in table(v1.version_dir, "data/train-00000-of-00001.parquet")}
+    (mini / "new.jsonl").write_text(
+        json.dumps({"judul": "Baru", "isi": "Artikel baru tentang panen padi di Karawang."}) + "\n"
+    )
+    v2 = pipeline.ingest([mini], cfg, created_at=WHEN, dedup_previous=True)
+    # everything already published comes back as a duplicate of the published row
+    assert v2.counts == {"read": 10, "accepted": 1, "duplicates": 5, "rejected": 4}
+    dups = table(v2.version_dir, "duplicates/train-00000-of-00001.parquet")
+    assert {d["duplicate_of"] for d in dups} <= published
+    assert json.loads((v2.version_dir / "manifest.json").read_text())["dedup_index"]["rows"] == 5
 
 
 def test_a_crash_leaves_no_version_behind(

@@ -58,7 +58,7 @@ def test_article_schema_is_derived_from_the_dataclass() -> None:
     assert not ARTICLE_SCHEMA.field("text").nullable
     assert ARTICLE_SCHEMA.field("title").nullable
     assert ARTICLE_SCHEMA.field("source").type.num_fields == 5
-    assert DUPLICATE_SCHEMA.names[-3:] == ["duplicate_of", "reason", "similarity"]
+    assert DUPLICATE_SCHEMA.names[-4:] == ["duplicate_of", "cluster_id", "reason", "similarity"]
     assert REJECTED_SCHEMA.field("issues").type.value_type.names == ["pointer", "message", "code"]
 
 
@@ -92,7 +92,7 @@ def test_duplicate_row_has_article_columns_and_reason(tmp_path: Path) -> None:
         "{}",
         Provenance("f", 1, 1, "0", "txt"),
     )
-    row = to_row(Duplicate(article, "b", "exact", 1.0))
+    row = to_row(Duplicate(article, "b", "b", "exact", 1.0))
     assert list(row) == DUPLICATE_SCHEMA.names
     pa.Table.from_pylist([row], schema=DUPLICATE_SCHEMA)
 

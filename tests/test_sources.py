@@ -231,3 +231,53 @@ def test_arbitrary_jsonl_rows_validate_or_reject(
         valid_text = isinstance(text, str) and text.strip() != ""
         if not valid_text:
             assert isinstance(item, Rejected)
+
+
+# --------------------------------------------------------------------------- HTML pages
+
+HTML_DIR = Path(__file__).parent / "data" / "html"
+
+
+def test_html_page_is_one_article_with_metadata() -> None:
+    from corpus.structure import structure
+
+    files, skipped = discover([HTML_DIR])
+    assert [(f.relpath, f.format) for f in files] == [("berita.html", "html")]
+    assert skipped == []
+    (item,) = list(sources.run(files, Config(), Stats()))
+    assert isinstance(item, RawRecord)
+    fields = item.fields
+    assert fields["title"] == "Banjir Rob Rendam Pesisir Semarang"  # no " - Kompas.com" suffix
+    assert fields["url"].startswith("https://regional.kompas.com/read/2024/03/05/")
+    assert fields["author"] == "Sari Wulandari"
+    # the page's own date line (its zone), with the meta tag's seconds
+    assert fields["published"] == "2024-03-05T10:15:00+07:00"
+    assert "Beranda" not in fields["text"] and "Copyright" not in fields["text"]
+    assert item.provenance.format == "html"
+    assert (
+        item.provenance.sha256
+        == hashlib.sha256((HTML_DIR / "berita.html").read_bytes()).hexdigest()
+    )
+    assert item.raw.startswith("<!DOCTYPE html>")
+
+    article = structure(item)  # then the same plain-text rules as any other source
+    assert article.publisher == "Kompas.com"
+    assert article.published_at == "2024-03-05T10:15:00+07:00"
+    assert article.dateline == "SEMARANG"
+    assert article.text.startswith("Banjir rob kembali merendam permukiman warga")
+    assert article.text.endswith("menyiagakan pompa air di titik-titik rawan.")
+    assert article.boilerplate == (
+        "Baca juga: Tanggul Laut Semarang Ditargetkan Rampung Tahun Depan",
+    )
+
+
+def test_html_page_without_main_text_is_rejected(tmp_path: Path) -> None:
+    page = tmp_path / "kosong.htm"
+    page.write_text(
+        "<html><head><title>x</title></head><body><script>var a;</script></body></html>"
+    )
+    files, _ = discover([page])
+    (item,) = list(sources.run(files, Config(), Stats()))
+    assert isinstance(item, Rejected)
+    assert item.reason == "no_main_text"
+    assert item.raw.startswith("<html>")
