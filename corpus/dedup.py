@@ -359,7 +359,9 @@ class DedupIndex:
                 "url": pa.array(joined(2, self.url), pa.uint64()),
                 "size": pa.array(joined(3, self.size), pa.uint32()),
                 "bands": pa.FixedSizeBinaryArray.from_buffers(
-                    pa.binary(4 * BANDS), n_old + n_new, [None, pa.py_buffer(np.ascontiguousarray(bands))]
+                    pa.binary(4 * BANDS),
+                    n_old + n_new,
+                    [None, pa.py_buffer(np.ascontiguousarray(bands))],
                 ),
             }
         ).replace_schema_metadata({_META_KEY: json.dumps(self.params(ngram), sort_keys=True)})

@@ -218,14 +218,18 @@ def ingest(
 
 
 def _dedup_index(dataset_dir: Path, parent: list[versions.Version]) -> dedup.DedupIndex:
-    """The latest version's dedup index (cumulative over every earlier version), or an empty one."""
-    if not parent:
-        return dedup.DedupIndex()
-    folder = dataset_dir / parent[-1].dirname / "dedup"
-    if not (folder / dedup.INDEX_FILE).is_file():
-        log.warning("%s has no dedup index: new articles are not checked against it", parent[-1])
-        return dedup.DedupIndex()
-    return dedup.DedupIndex.load(folder)
+    """The newest dedup index (cumulative over every earlier version), or an empty one."""
+    # A version made without one (a takedown, or one older than the index) falls back to the
+    # newest earlier index: it covers a superset of what is published now.
+    for version in reversed(parent):
+        folder = dataset_dir / version.dirname / "dedup"
+        if (folder / dedup.INDEX_FILE).is_file():
+            if version != parent[-1]:
+                log.warning("%s has no dedup index; using the one of %s", parent[-1], version)
+            return dedup.DedupIndex.load(folder)
+    if parent:
+        log.warning("no version has a dedup index: new articles are checked only among themselves")
+    return dedup.DedupIndex()
 
 
 def _shard_dict(info: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -15,9 +16,10 @@ from typer.testing import CliRunner
 
 from corpus import pipeline
 from corpus.cli import app
-from corpus.config import Config
+from corpus.config import Config, load_config
 from corpus.errors import ConfigError
-from corpus.langid import Guess, detect, identify, model
+from corpus.executor import map_batches
+from corpus.langid import Guess, detect, identify, identify_batch, model
 
 ID = "Wakil Menteri Luar Negeri Korea Selatan mengadakan pembicaraan dengan mitranya dari Amerika Serikat."
 EN = "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing inflation."
@@ -129,6 +131,12 @@ def test_same_answer_in_another_process_in_any_order() -> None:
         assert there == repr(here)
 
 
+def test_same_answers_from_worker_processes_in_batches() -> None:
+    inline = [identify(text) for text in CASES]
+    batches = map_batches(partial(identify_batch, seed=0), CASES[::-1], workers=2, batch_size=5)
+    assert [g for batch in batches for g in batch] == inline[::-1]
+
+
 def test_an_english_quote_does_not_flip_an_indonesian_article() -> None:
     guess = identify(ID_BODY + "\n\n" + EN_QUOTE)
     assert guess.language == "id"
@@ -164,6 +172,14 @@ def test_target_languages_are_checked_when_the_config_is_built() -> None:
         Config(languages=("id", "xx"))
     with pytest.raises(ConfigError, match="other_languages"):
         Config(other_languages="drop")
+
+
+def test_target_languages_from_corpus_toml(tmp_path: Path) -> None:
+    toml = tmp_path / "corpus.toml"
+    toml.write_text('[ingest]\nlanguages = ["id", "en"]\nother_languages = "keep"\n')
+    cfg = load_config(toml)
+    assert (cfg.languages, cfg.other_languages) == (("en", "id"), "keep")
+    assert cfg.fingerprint != load_config(None).fingerprint  # it changes the output
 
 
 def test_other_languages_are_rejected_verbatim_or_kept(mini: Path, tmp_path: Path) -> None:

@@ -452,6 +452,17 @@ def test_incremental_ingest_dedups_against_the_published_index(mini: Path, tmp_p
     assert json.loads((v2.version_dir / "manifest.json").read_text())["dedup_index"]["rows"] == 5
 
 
+def test_a_version_without_dedup_index_falls_back_to_an_earlier_one(
+    mini: Path, tmp_path: Path
+) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    pipeline.ingest([mini], cfg, created_at=WHEN)
+    v2 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    shutil.rmtree(v2.version_dir / "dedup")  # as a version made before the index existed
+    v3 = pipeline.ingest([mini], cfg, created_at=WHEN, dedup_previous=True)
+    assert v3.counts["accepted"] == 0  # everything was found in v1.0.0's index
+
+
 def test_a_crash_leaves_no_version_behind(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -38,30 +38,6 @@ from corpus.stats import Stats
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parents[1].parent / "shared" / "corpora"
 MIN = langid.MIN_LETTERS
-#: Indonesian spellings of the words in ``langid.MALAY_ONLY_WORDS`` and a few more: text with these
-#: and none of those is written the Indonesian way, whatever its file says.
-INDONESIAN_ONLY_WORDS = frozenset(
-    [
-        "karena",
-        "bahwa",
-        "kendaraan",
-        "proyek",
-        "universitas",
-        "persen",
-        "miliar",
-        "kesehatan",
-        "tentara",
-        "uang",
-        "mobil",
-        "kantor",
-        "gratis",
-        "bisa",
-        "nggak",
-        "gak",
-        "aja",
-        "banget",
-    ]
-)
 ALIASES = {"nb": ("no",), "zh": ("zh-cn", "zh-tw")}  # eval code -> langdetect codes
 
 
@@ -78,7 +54,7 @@ def supported(code: str, profiles: set[str]) -> tuple[str, ...]:
 def spelling(text: str) -> str:
     """``ms``/``id``/``both``/``neither``: which country's distinctive spellings a text uses."""
     words = set(re.findall(r"[a-z]+", text.lower()))
-    ms, id_ = bool(words & langid.MALAY_ONLY_WORDS), bool(words & INDONESIAN_ONLY_WORDS)
+    ms, id_ = bool(words & langid.MALAY_ONLY_WORDS), bool(words & langid.INDONESIAN_ONLY_WORDS)
     return "both" if ms and id_ else "ms" if ms else "id" if id_ else "neither"
 
 
