@@ -45,6 +45,14 @@ class OtherLanguages(StrEnum):
     keep = "keep"
 
 
+class Bump(StrEnum):
+    """Which part of the version an ingest raises."""
+
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
 class OutputFormat(StrEnum):
     """How ``corpus validate`` reports."""
 
@@ -137,8 +145,27 @@ def ingest_command(
             help="What to do with articles outside --languages (default: reject).",
         ),
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Reprocess every input instead of adding new files to the latest version.",
+        ),
+    ] = False,
+    bump: Annotated[
+        Bump | None, typer.Option("--bump", help="Version part to raise (default: minor).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=0, help="Worker processes (default: one per core; 1: no workers)."
+        ),
+    ] = None,
 ) -> None:
-    """Read raw articles and write the next version of the dataset."""
+    """Read raw articles and write the next version of the dataset.
+
+    With earlier versions, only raw files they have not read (by sha256) are processed, and the
+    new version is the latest one plus the new articles, deduplicated against everything."""
     with _errors():
         cfg = load_config(
             config,
@@ -148,6 +175,9 @@ def ingest_command(
             column_map=parse_map_options(mapping or []),
             languages=languages,
             other_languages=other_languages.value if other_languages else None,
+            rebuild=rebuild or None,
+            bump=bump.value if bump else None,
+            workers=workers,
         )
         paths = raw or [Path("raw")]
         with Progress(
@@ -174,6 +204,13 @@ def _created_at() -> datetime | None:
 
 
 def _print_summary(result: IngestResult) -> None:
+    if not result.created:
+        out.print(
+            f"Nothing new: {result.version_dir} (version {result.version}) already holds every "
+            "input file (use --rebuild to reprocess them)",
+            highlight=False,
+        )
+        return
     c = result.counts
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
@@ -190,6 +227,14 @@ def _print_summary(result: IngestResult) -> None:
         f"+ rejected {c['rejected']:,} {'[green]✓[/]' if ok else '[red]✗[/]'}",
         highlight=False,
     )
+    if result.totals != c:
+        t = result.totals
+        out.print(
+            f"version total: accepted {t['accepted']:,}, duplicates {t['duplicates']:,}, "
+            f"rejected {t['rejected']:,}"
+            + (f", removed {t['removed']:,}" if t.get("removed") else ""),
+            highlight=False,
+        )
     langs = ", ".join(f"{k} {v:,}" for k, v in list(result.languages.items())[:8])
     out.print(f"languages: {langs or 'none'}", highlight=False)
     if result.skipped:

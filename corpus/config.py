@@ -69,6 +69,9 @@ class Config:
     language_seed: int = 0
     max_text_chars: int = 1_000_000
     version: str | None = None  # explicit X.Y.Z for the new version; default: next minor
+    bump: str = "minor"  # which part of the version a new ingest raises: major | minor | patch
+    rebuild: bool = False  # reprocess every input instead of adding new ones to the latest version
+    workers: int = 0  # processes for the per-record stages; 0: one per available core
     # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
     # rules/boilerplate.toml when that file exists
     boilerplate_rules: Path | None = None
@@ -104,6 +107,10 @@ class Config:
             raise ConfigError(
                 f"other_languages must be 'reject' or 'keep', got {self.other_languages!r}"
             )
+        if self.bump not in ("major", "minor", "patch"):
+            raise ConfigError(f"bump must be major, minor or patch, got {self.bump!r}")
+        if self.workers < 0:
+            raise ConfigError(f"workers must be 0 (one per core) or more, got {self.workers}")
         if self.version is not None and not _SEMVER.match(self.version):
             raise ConfigError(f"version {self.version!r} is not X.Y.Z (e.g. 1.2.0)")
         object.__setattr__(self, "column_map", dict(self.column_map))  # a private copy
@@ -121,7 +128,17 @@ class Config:
         relevant = {
             k: v
             for k, v in asdict(self).items()
-            if k not in {"out", "batch_size", "version", "dataset", "boilerplate_rules"}
+            if k
+            not in {
+                "out",
+                "batch_size",
+                "version",
+                "dataset",
+                "boilerplate_rules",
+                "bump",
+                "rebuild",
+                "workers",
+            }
         }
         if self.boilerplate_rules is not None:  # the rules' content changes output, not the path
             relevant["boilerplate_rules"] = hashlib.sha256(

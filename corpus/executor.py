@@ -6,6 +6,7 @@ not depend on how it was executed.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -46,15 +47,23 @@ def map_batches(
     are in flight, so memory stays bounded by the batch size, not by the input. ``fn`` must be
     picklable (a module-level function or a ``functools.partial`` of one).
     """
-    if workers <= 1:
-        for batch in batched(items, batch_size):
-            yield fn(batch)
+    chunks = batched(items, batch_size)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if workers <= 1 or second is None:  # one batch: starting processes would cost more than it
+        yield fn(first)
+        if second is not None:
+            yield fn(second)
+            for batch in chunks:
+                yield fn(batch)
         return
     # spawn: workers start clean (no inherited locks or threads from a progress bar).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[R]] = deque()
-        for batch in batched(items, batch_size):
+        for batch in itertools.chain((first, second), chunks):
             pending.append(pool.submit(fn, batch))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()

@@ -8,6 +8,7 @@ memory is bounded by batch size plus the dedup index, not by corpus size.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import Counter, deque
@@ -17,9 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corpus import __version__, card, dedup, langid, sources, structure, validate, versions
+from corpus import (
+    __version__,
+    card,
+    dedup,
+    executor,
+    langid,
+    sources,
+    structure,
+    validate,
+    versions,
+)
 from corpus.config import Config
-from corpus.errors import ConservationError, InputError
+from corpus.errors import ConservationError, InputError, VersionError
 from corpus.records import (
     ARTICLE_SCHEMA,
     DUPLICATE_SCHEMA,
@@ -52,6 +63,8 @@ class IngestResult:
     languages: dict[str, int]
     skipped: list[sources.Skipped]
     seconds: float
+    created: bool = True  # False when every input was already in the latest version
+    totals: dict[str, int] = field(default_factory=dict)  # the version's counts, all ingests
 
 
 @dataclass(slots=True)
@@ -76,6 +89,19 @@ class _Summary:
         if self.published_max is None or key > self.published_max:
             self.published_max = key
 
+    def absorb(self, earlier: dict[str, Any]) -> None:
+        """Add an earlier version's summary (its rows are carried into this version)."""
+        self.languages.update(earlier.get("languages", {}))
+        self.publishers.update(earlier.get("publishers", {}))
+        self.published_missing += earlier.get("published_missing", 0)
+        for bound in (earlier.get("published_min"), earlier.get("published_max")):
+            if bound:
+                key = (dedup.published_timestamp(bound), bound)
+                if self.published_min is None or key < self.published_min:
+                    self.published_min = key
+                if self.published_max is None or key > self.published_max:
+                    self.published_max = key
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "languages": dict(sorted(self.languages.items())),
@@ -92,15 +118,15 @@ def ingest(
     *,
     created_at: datetime | None = None,
     progress: Progress | None = None,
-    dedup_previous: bool = False,
 ) -> IngestResult:
     """Read raw files under ``paths`` and write the next version of ``cfg.dataset``.
 
+    When the dataset has versions (and ``cfg.rebuild`` is off), the new version is the latest
+    one plus what the raw files it has not read yet (by sha256) bring: its shards are shared,
+    new articles are deduplicated against everything published through its dedup index, and
+    articles taken down stay out. With no new file, no version is made (``created`` is False).
     The version appears only when complete; ``read == accepted + duplicates + rejected`` is
-    checked before it does (``ConservationError`` otherwise, and nothing is written).
-    ``dedup_previous``: deduplicate against every published article through the latest
-    version's dedup index; for an ingest whose version carries the previous rows forward (a
-    full rebuild must not, or it would drop everything already published).
+    checked for this ingest before it does (``ConservationError`` otherwise).
     """
     started = time.perf_counter()
     files, skipped = sources.discover(paths)
@@ -112,8 +138,23 @@ def ingest(
     for s in skipped:
         log.warning("skipping %s: %s", s.relpath, s.reason)
     dataset_dir = cfg.out / cfg.dataset
-    version = versions.next_version(dataset_dir, cfg.version)
-    parent = versions.list_versions(dataset_dir)
+    previous = versions.previous_for_ingest(dataset_dir, cfg.fingerprint, rebuild=cfg.rebuild)
+    hashes = {f.relpath: f.sha256() for f in files}
+    if previous is not None:
+        seen = previous.input_hashes
+        files = [f for f in files if hashes[f.relpath] not in seen]
+        if not files:
+            return IngestResult(
+                version_dir=previous.version_dir,
+                version=previous.version,
+                counts={"read": 0, "accepted": 0, "duplicates": 0, "rejected": 0},
+                languages={},
+                skipped=skipped,
+                seconds=time.perf_counter() - started,
+                created=False,
+                totals=dict(previous.manifest["counts"]),
+            )
+    version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     stats = Stats()
     per_file: Counter[str] = Counter()
     summary = _Summary()
@@ -124,20 +165,39 @@ def ingest(
         data = ShardWriter(tmp, "data", ARTICLE_SCHEMA, cfg)
         duplicates = ShardWriter(tmp, "duplicates", DUPLICATE_SCHEMA, cfg)
 
-        items = validate.run(sources.run(files, cfg, stats), cfg, stats)
-        records = _divert_rejects(items, rejects, per_file, report)
-        structured: deque[RawRecord] = deque()  # raw records of articles on their way to langid
-        articles = _on_target(
-            langid.run(_structured(records, rejects, stats, cfg, structured), cfg, stats),
-            structured,
-            rejects,
-            cfg,
-            stats,
-        )
-        index = _dedup_index(dataset_dir, parent) if dedup_previous else dedup.DedupIndex()
+        def read() -> Iterator[RawRecord | Rejected]:
+            for done, item in enumerate(sources.run(files, cfg, stats), start=1):
+                per_file[
+                    item.source.path if isinstance(item, Rejected) else item.provenance.path
+                ] += 1
+                if done % _PROGRESS_EVERY == 0:
+                    report("read", done)
+                yield item
+
+        def processed() -> Iterator[Article]:
+            batches = executor.map_batches(
+                functools.partial(process_batch, cfg),
+                read(),
+                workers=cfg.workers or executor.default_workers(),
+                batch_size=cfg.batch_size,
+            )
+            for rejected, articles, counts in batches:
+                stats.merge(counts)
+                for item in rejected:
+                    rejects.write(to_row(item))
+                for article in articles:
+                    gone = _taken_down(article, previous)
+                    if gone is None:
+                        yield article
+                    else:
+                        stats.count("removed", "taken_down")
+                        rejects.write(to_row(gone))
+
+        index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
         spool = Spool(tmp / ".dedup-spool.parquet", cfg)
-        routed = dedup.run(articles, cfg, stats, spool, index=index)
-        for done, item in enumerate(routed, start=1):
+        for done, item in enumerate(
+            dedup.run(processed(), cfg, stats, spool, index=index), start=1
+        ):
             if isinstance(item, Duplicate):
                 duplicates.write(to_row(item))
             else:
@@ -146,12 +206,6 @@ def ingest(
             if done % _PROGRESS_EVERY == 0:
                 report("write", done)
 
-        index_files = index.save(tmp / "dedup", cfg.dedup_ngram)
-        shards = {
-            "data": data.close(),
-            "duplicates": duplicates.close(),
-            "rejects": rejects.close(),
-        }
         counts = {
             "read": stats.get("read", "records"),
             "accepted": data.total_rows,
@@ -163,27 +217,50 @@ def ingest(
                 f"read {counts['read']} != accepted {counts['accepted']} + duplicates "
                 f"{counts['duplicates']} + rejected {counts['rejected']}; no version was written"
             )
+        index_files = index.save(tmp / "dedup", cfg.dedup_ngram)
+        shards = {
+            "data": data.close(previous.carried("data") if previous else ()),
+            "duplicates": duplicates.close(previous.carried("duplicates") if previous else ()),
+            "rejects": rejects.close(previous.carried("rejects") if previous else ()),
+        }
+        inputs = [
+            {
+                "path": f.relpath,
+                "format": f.format,
+                "sha256": hashes[f.relpath],
+                "records": per_file[f.relpath],
+            }
+            for f in files
+        ]
+        totals = dict(counts)
+        history: dict[str, Any] = {}
+        if previous is not None:
+            earlier = previous.manifest
+            for key, value in earlier["counts"].items():
+                totals[key] = totals.get(key, 0) + value
+            summary.absorb(earlier.get("summary", {}))
+            inputs = [*earlier.get("inputs", []), *inputs]
+            history = {"removals": earlier.get("removals", [])} if earlier.get("removals") else {}
         manifest = {
             "dataset": cfg.dataset,
             "version": str(version),
-            "parent": str(parent[-1]) if parent else None,
+            "parent": previous.version if previous else _latest(dataset_dir),
             "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
             "code_version": __version__,
             "config_hash": cfg.fingerprint,
-            "config": {k: v for k, v in cfg.public().items() if k not in {"out", "version"}},
-            "counts": counts,
-            "conservation": "read == accepted + duplicates + rejected",
+            "config": {
+                k: v
+                for k, v in cfg.public().items()
+                if k not in {"out", "version", "workers", "rebuild", "bump"}
+            },
+            "build": "incremental" if previous else "full",
+            "counts": totals,
+            "ingest_counts": counts,
+            "conservation": "read == accepted + duplicates + rejected"
+            + (" + removed" if totals.get("removed") else ""),
             "stages": stats.as_dict(),
             "summary": summary.as_dict(),
-            "inputs": [
-                {
-                    "path": f.relpath,
-                    "format": f.format,
-                    "sha256": f.sha256(),
-                    "records": per_file[f.relpath],
-                }
-                for f in files
-            ],
+            "inputs": inputs,
             "skipped": [{"path": s.relpath, "reason": s.reason} for s in skipped],
             "shards": {name: [_shard_dict(s) for s in infos] for name, infos in shards.items()},
             "dedup_index": {
@@ -202,6 +279,7 @@ def ingest(
                 "duplicates": schema_fingerprint(DUPLICATE_SCHEMA),
                 "rejects": schema_fingerprint(REJECTED_SCHEMA),
             },
+            **history,
         }
         versions.write_json(tmp / versions.MANIFEST, manifest)
         load_path = (dataset_dir / version.dirname).as_posix()
@@ -214,49 +292,90 @@ def ingest(
         languages=dict(summary.languages.most_common()),
         skipped=skipped,
         seconds=time.perf_counter() - started,
+        created=True,
+        totals=totals,
     )
 
 
-def _dedup_index(dataset_dir: Path, parent: list[versions.Version]) -> dedup.DedupIndex:
-    """The newest dedup index (cumulative over every earlier version), or an empty one."""
-    # A version made without one (a takedown, or one older than the index) falls back to the
-    # newest earlier index: it covers a superset of what is published now.
-    for version in reversed(parent):
-        folder = dataset_dir / version.dirname / "dedup"
-        if (folder / dedup.INDEX_FILE).is_file():
-            if version != parent[-1]:
-                log.warning("%s has no dedup index; using the one of %s", parent[-1], version)
-            return dedup.DedupIndex.load(folder)
-    if parent:
-        log.warning("no version has a dedup index: new articles are checked only among themselves")
-    return dedup.DedupIndex()
+def process_batch(
+    cfg: Config, batch: list[RawRecord | Rejected]
+) -> tuple[list[Rejected], list[Article], Counter[tuple[str, str]]]:
+    """The per-record stages over one batch: validate -> structure -> langid.
+
+    Runs in a worker process; returns the batch's rejects and articles (each in input order) and
+    the stage counts, which the caller merges.
+    """
+    stats = Stats()
+    rejected: list[Rejected] = []
+    records = _split_rejects(validate.run(batch, cfg, stats), rejected)
+    pending: deque[RawRecord] = deque()  # raw records of articles on their way to langid
+    articles = _on_target(
+        langid.run(_structured(records, rejected, stats, cfg, pending), cfg, stats),
+        pending,
+        rejected,
+        cfg,
+        stats,
+    )
+    kept = list(articles)
+    return rejected, kept, stats.counts
+
+
+def _split_rejects(
+    items: Iterable[RawRecord | Rejected], rejected: list[Rejected]
+) -> Iterator[RawRecord]:
+    for item in items:
+        if isinstance(item, Rejected):
+            rejected.append(item)
+        else:
+            yield item
+
+
+def _taken_down(article: Article, previous: versions.Previous | None) -> Rejected | None:
+    """A reject for an article taken down from an earlier version (its text is not kept)."""
+    if previous is None or not previous.manifest.get("removals"):
+        return None
+    if (
+        article.id not in previous.removed_ids
+        and (article.url or "").strip() not in previous.removed_urls
+    ):
+        return None
+    message = "this article was taken down from an earlier version (see removals in manifest.json)"
+    return Rejected(
+        id=article.id,
+        stage="removed",
+        reason="taken_down",
+        issues=(Issue("", message, "taken_down"),),
+        raw="",  # a takedown means the text must not be redistributed, not even among rejects
+        source=article.source,
+    )
+
+
+def _latest(dataset_dir: Path) -> str | None:
+    found = versions.list_versions(dataset_dir)
+    return str(found[-1]) if found else None
+
+
+def _dedup_index(previous: versions.Previous) -> dedup.DedupIndex:
+    """The dedup index of everything published up to ``previous`` (cumulative)."""
+    folder = previous.version_dir / "dedup"
+    if (folder / dedup.INDEX_FILE).is_file():
+        return dedup.DedupIndex.load(folder)
+    raise VersionError(
+        f"{previous.version_dir} has no dedup index, so new articles cannot be checked against it: "
+        "rerun with --rebuild"
+    )
 
 
 def _shard_dict(info: Any) -> dict[str, Any]:
-    return {"path": info.path, "rows": info.rows, "bytes": info.bytes, "sha256": info.sha256}
-
-
-def _divert_rejects(
-    items: Iterable[RawRecord | Rejected],
-    rejects: ShardWriter,
-    per_file: Counter[str],
-    report: Progress,
-) -> Iterator[RawRecord]:
-    """Write rejected records out; pass the valid ones on."""
-    for done, item in enumerate(items, start=1):
-        if done % _PROGRESS_EVERY == 0:
-            report("read", done)
-        if isinstance(item, Rejected):
-            per_file[item.source.path] += 1
-            rejects.write(to_row(item))
-        else:
-            per_file[item.provenance.path] += 1
-            yield item
+    entry = {"path": info.path, "rows": info.rows, "bytes": info.bytes, "sha256": info.sha256}
+    if info.shared_from:
+        entry.update(shared_from=info.shared_from, link=info.link)
+    return entry
 
 
 def _structured(
     records: Iterable[RawRecord],
-    rejects: ShardWriter,
+    rejects: list[Rejected],
     stats: Stats,
     cfg: Config,
     structured: deque[RawRecord] | None = None,
@@ -279,20 +398,16 @@ def _structured(
             continue
         stats.count("structure", "empty_body")
         prov = record.provenance
-        rejects.write(
-            to_row(
-                Rejected(
-                    id=article.id,
-                    stage="structure",
-                    reason="empty_body",
-                    issues=(
-                        Issue(
-                            "/text", "no body text is left after removing boilerplate", "empty_body"
-                        ),
-                    ),
-                    raw=record.raw,
-                    source=prov,
-                )
+        rejects.append(
+            Rejected(
+                id=article.id,
+                stage="structure",
+                reason="empty_body",
+                issues=(
+                    Issue("/text", "no body text is left after removing boilerplate", "empty_body"),
+                ),
+                raw=record.raw,
+                source=prov,
             )
         )
 
@@ -300,7 +415,7 @@ def _structured(
 def _on_target(
     articles: Iterable[Article],
     structured: deque[RawRecord],
-    rejects: ShardWriter,
+    rejects: list[Rejected],
     cfg: Config,
     stats: Stats,
 ) -> Iterator[Article]:
@@ -314,23 +429,21 @@ def _on_target(
         if cfg.other_languages == "keep":
             yield article
             continue
-        rejects.write(
-            to_row(
-                Rejected(
-                    id=article.id,
-                    stage="language",
-                    reason="language",
-                    issues=(
-                        Issue(
-                            "/text",
-                            f"language {article.language!r} (score {article.language_score}) is "
-                            f"not a target language ({', '.join(cfg.languages)}); keep it with "
-                            "--other-languages keep",
-                            "language",
-                        ),
+        rejects.append(
+            Rejected(
+                id=article.id,
+                stage="language",
+                reason="language",
+                issues=(
+                    Issue(
+                        "/text",
+                        f"language {article.language!r} (score {article.language_score}) is "
+                        f"not a target language ({', '.join(cfg.languages)}); keep it with "
+                        "--other-languages keep",
+                        "language",
                     ),
-                    raw=record.raw,
-                    source=record.provenance,
-                )
+                ),
+                raw=record.raw,
+                source=record.provenance,
             )
         )

@@ -16,6 +16,10 @@ class Stats:
         """Add ``n`` to the counter ``stage/name``."""
         self.counts[(stage, name)] += n
 
+    def merge(self, counts: Counter[tuple[str, str]]) -> None:
+        """Add counts gathered elsewhere (a worker process's)."""
+        self.counts.update(counts)
+
     def get(self, stage: str, name: str) -> int:
         """The current value of ``stage/name`` (0 if never counted)."""
         return self.counts[(stage, name)]

@@ -66,12 +66,12 @@ def list_versions(dataset_dir: Path) -> list[Version]:
     return sorted(found)
 
 
-def next_version(dataset_dir: Path, explicit: str | None) -> Version:
+def next_version(dataset_dir: Path, explicit: str | None, part: str = "minor") -> Version:
     """The version a new ingest creates: ``explicit`` if given (must be new and newer), else the
-    next minor after the latest, else 1.0.0."""
+    latest with ``part`` (major | minor | patch) raised, else 1.0.0."""
     existing = list_versions(dataset_dir)
     if explicit is None:
-        return existing[-1].next_minor() if existing else FIRST
+        return bump(existing[-1], part) if existing else FIRST
     wanted = Version.parse(explicit)
     if (dataset_dir / wanted.dirname).exists():
         raise VersionError(
@@ -294,7 +294,7 @@ def remove(
     """
     from corpus import card
     from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
-    from corpus.shards import Carried, ShardWriter
+    from corpus.shards import Carried, ShardWriter, link_or_copy
 
     wanted_ids = {i.strip() for i in ids if i.strip()}
     wanted_urls = {u.strip() for u in urls if u.strip()}
@@ -332,6 +332,12 @@ def remove(
             raise VersionError(
                 f"no article of v{previous['version']} has the given id(s) or URL(s)"
             )
+        # The dedup index still knows the removed articles: a re-scraped copy is then a duplicate
+        # of a removed id, and the pipeline rejects takedowns by id and URL before dedup.
+        for entry in previous.get("dedup_index", {}).get("files", []):
+            target = tmp / entry["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(previous_dir / entry["path"], target)
         manifest = dict(previous)
         counts = dict(previous["counts"])
         counts["accepted"] -= sum(r.table == "data" for r in removed)

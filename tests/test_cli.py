@@ -37,7 +37,33 @@ def test_ingest_prints_summary_with_conservation(mini: Path, tmp_path: Path) -> 
     again = runner.invoke(
         app, ["ingest", str(mini), "--out", str(tmp_path / "out"), "--dataset", "mini"]
     )
-    assert "(version 1.1.0)" in again.stdout
+    assert again.exit_code == 0, again.output
+    assert "Nothing new: " in again.stdout and "already holds every input file" in again.stdout
+    (mini / "more.jsonl").write_text(
+        '{"isi": "Artikel tambahan tentang harga beras di Cianjur."}\n'
+    )
+    third = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(mini),
+            "--out",
+            str(tmp_path / "out"),
+            "--dataset",
+            "mini",
+            "--bump",
+            "major",
+        ],
+    )
+    assert third.exit_code == 0, third.output
+    assert "(version 2.0.0)" in third.stdout
+    assert "read 1 = accepted 1 + duplicates 0 + rejected 0 ✓" in third.stdout
+    assert "version total: accepted 5, duplicates 1, rejected 4" in third.stdout
+    rebuilt = runner.invoke(
+        app, ["ingest", str(mini), "--out", str(tmp_path / "out"), "--dataset", "mini", "--rebuild"]
+    )
+    assert "(version 2.1.0)" in rebuilt.stdout
+    assert "read 10 = accepted 5 + duplicates 1 + rejected 4 ✓" in rebuilt.stdout
 
 
 def test_ingest_explicit_version_and_map(mini: Path, tmp_path: Path) -> None:
@@ -54,7 +80,7 @@ def test_ingest_explicit_version_and_map(mini: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "news" / "v2.0.0" / "manifest.json").is_file()
-    again = runner.invoke(app, args)
+    again = runner.invoke(app, [*args, "--rebuild"])
     assert again.exit_code == 1
     assert (
         "Error: " in again.stderr

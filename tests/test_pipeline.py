@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from datasets import load_dataset
 
 from corpus import langid, pipeline
 from corpus.config import Config
-from corpus.errors import InputError
+from corpus.errors import InputError, VersionError
 from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
+from corpus.validate import check_version
+from corpus.versions import diff, remove
 from tests.conftest import shared_path
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -393,15 +396,14 @@ def test_versions_of_two_datasets_do_not_share_the_datasets_cache(
     )
 
 
-def test_second_ingest_makes_the_next_version_and_keeps_the_first(
-    mini: Path, tmp_path: Path
-) -> None:
+def test_rebuild_makes_the_next_version_and_keeps_the_first(mini: Path, tmp_path: Path) -> None:
     cfg = Config(dataset="mini", out=tmp_path)
     pipeline.ingest([mini], cfg, created_at=WHEN)
     first = {p: p.read_bytes() for p in (tmp_path / "mini" / "v1.0.0").rglob("*") if p.is_file()}
-    second = pipeline.ingest([mini], cfg, created_at=WHEN)
+    second = pipeline.ingest([mini], replace(cfg, rebuild=True), created_at=WHEN)
     assert second.version == "1.1.0"
-    assert json.loads((second.version_dir / "manifest.json").read_text())["parent"] == "1.0.0"
+    manifest = json.loads((second.version_dir / "manifest.json").read_text())
+    assert (manifest["parent"], manifest["build"]) == ("1.0.0", "full")
     assert {p: p.read_bytes() for p in first} == first
 
 
@@ -440,27 +442,133 @@ def test_incremental_ingest_dedups_against_the_published_index(mini: Path, tmp_p
         "dedup/index.parquet",
         "dedup/signatures.npy",
     ]
-    published = {r["id"] for r in table(v1.version_dir, "data/train-00000-of-00001.parquet")}
+    published = {r["id"]: r for r in table(v1.version_dir, "data/train-00000-of-00001.parquet")}
+    gempa = next(r for r in published.values() if r["source"]["path"] == "gempa.txt")
     (mini / "new.jsonl").write_text(
-        json.dumps({"judul": "Baru", "isi": "Artikel baru tentang panen padi di Karawang."}) + "\n"
+        json.dumps({"judul": "Baru", "isi": "Artikel baru tentang panen padi di Karawang."})
+        + "\n"
+        + json.dumps({"judul": "Salinan", "isi": gempa["text"]})  # a copy of a published body
+        + "\n"
     )
-    v2 = pipeline.ingest([mini], cfg, created_at=WHEN, dedup_previous=True)
-    # everything already published comes back as a duplicate of the published row
-    assert v2.counts == {"read": 10, "accepted": 1, "duplicates": 5, "rejected": 4}
-    dups = table(v2.version_dir, "duplicates/train-00000-of-00001.parquet")
-    assert {d["duplicate_of"] for d in dups} <= published
-    assert json.loads((v2.version_dir / "manifest.json").read_text())["dedup_index"]["rows"] == 5
-
-
-def test_a_version_without_dedup_index_falls_back_to_an_earlier_one(
-    mini: Path, tmp_path: Path
-) -> None:
-    cfg = Config(dataset="mini", out=tmp_path / "out")
-    pipeline.ingest([mini], cfg, created_at=WHEN)
     v2 = pipeline.ingest([mini], cfg, created_at=WHEN)
-    shutil.rmtree(v2.version_dir / "dedup")  # as a version made before the index existed
-    v3 = pipeline.ingest([mini], cfg, created_at=WHEN, dedup_previous=True)
-    assert v3.counts["accepted"] == 0  # everything was found in v1.0.0's index
+    assert v2.counts == {"read": 2, "accepted": 1, "duplicates": 1, "rejected": 0}
+    assert v2.totals == {"read": 11, "accepted": 5, "duplicates": 2, "rejected": 4}
+    dups = table(v2.version_dir, "duplicates")
+    copy = next(d for d in dups if d["source"]["path"] == "new.jsonl")
+    assert copy["duplicate_of"] == gempa["id"]
+    manifest = json.loads((v2.version_dir / "manifest.json").read_text())
+    assert manifest["build"] == "incremental"
+    assert manifest["dedup_index"]["rows"] == 5
+    assert [i["path"] for i in manifest["inputs"]] == [
+        "gempa.txt",
+        "portal.csv",
+        "wire.jsonl",
+        "new.jsonl",
+    ]
+
+
+def test_a_version_without_dedup_index_needs_a_rebuild(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    shutil.rmtree(v1.version_dir / "dedup")  # as a version made before the index existed
+    (mini / "new.jsonl").write_text(
+        json.dumps({"isi": "Berita baru tentang banjir di Demak."}) + "\n"
+    )
+    with pytest.raises(VersionError, match="no dedup index"):
+        pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert pipeline.ingest([mini], replace(cfg, rebuild=True), created_at=WHEN).version == "1.1.0"
+
+
+def test_a_changed_configuration_needs_a_rebuild(mini: Path, tmp_path: Path) -> None:
+    pipeline.ingest([mini], Config(dataset="mini", out=tmp_path), created_at=WHEN)
+    (mini / "new.jsonl").write_text(
+        json.dumps({"isi": "Berita baru tentang banjir di Demak."}) + "\n"
+    )
+    with pytest.raises(VersionError, match=r"configuration changed since v1\.0\.0"):
+        pipeline.ingest([mini], Config(dataset="mini", out=tmp_path, dedup_threshold=0.9))
+
+
+def test_three_growing_ingests_share_shards_and_stay_immutable(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    (mini / "b.jsonl").write_text(
+        json.dumps({"isi": "Harga beras di Cianjur naik menjelang musim tanam."}) + "\n"
+    )
+    v2 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    rows_v2 = table(v2.version_dir, "data")
+    (mini / "c.jsonl").write_text(
+        json.dumps({"isi": "Jembatan gantung di Lebak kembali dibuka untuk warga."}) + "\n"
+    )
+    v3 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert [v.version for v in (v1, v2, v3)] == ["1.0.0", "1.1.0", "1.2.0"]
+    assert [v.totals["accepted"] for v in (v1, v2, v3)] == [4, 5, 6]
+    m3 = json.loads((v3.version_dir / "manifest.json").read_text())
+    shared = [s for s in m3["shards"]["data"] if "shared_from" in s]
+    assert [s["shared_from"] for s in shared] == [
+        "v1.0.0/data/train-00000-of-00001.parquet",
+        "v1.1.0/data/train-00001-of-00002.parquet",
+    ]
+    first = v3.version_dir / shared[0]["path"]
+    assert (
+        first.stat().st_ino == (v1.version_dir / "data/train-00000-of-00001.parquet").stat().st_ino
+    )
+    # v1.1.0 still loads exactly its own rows after v1.2.0 exists
+    loaded = load_dataset(str(v2.version_dir), split="train", cache_dir=str(tmp_path / "hf"))
+    assert loaded.to_list() == rows_v2
+    assert diff(v2.version_dir, v3.version_dir).as_dict()["counts"] == {
+        "added": 1,
+        "removed": 0,
+        "changed": 0,
+        "unchanged": 5,
+    }
+    for v in (v1, v2, v3):
+        assert check_version(v.version_dir, load=False).ok
+
+
+def test_worker_count_does_not_change_a_byte(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(30):  # enough records for several batches
+        (mini / f"extra-{n:02d}.jsonl").write_text(
+            json.dumps({"isi": f"Berita nomor {n} tentang pasar ikan di Muara Angke yang ramai."})
+            + "\n"
+        )
+    digests = []
+    for workers in (1, 2):
+        run = tmp_path / f"w{workers}"
+        run.mkdir()
+        monkeypatch.chdir(run)
+        cfg = Config(dataset="mini", out=Path("processed"), workers=workers, batch_size=4)
+        version = pipeline.ingest([mini], cfg, created_at=WHEN).version_dir
+        digests.append(
+            {
+                p.relative_to(run / version).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in (run / version).rglob("*")
+                if p.is_file()
+            }
+        )
+    assert digests[0] == digests[1]
+
+
+def test_a_takedown_stays_out_of_later_versions(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    banjir = next(r for r in table(v1.version_dir, "data") if r["url"] and "banjir" in r["url"])
+    remove(tmp_path / "out" / "mini", urls=[banjir["url"]], reason="court order", cfg=cfg)
+    (mini / "again.jsonl").write_text(
+        json.dumps({"url": banjir["url"], "isi": "Versi baru: " + banjir["text"]}) + "\n"
+    )
+    v3 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert v3.counts == {"read": 1, "accepted": 0, "duplicates": 0, "rejected": 1}
+    rejected = [r for r in table(v3.version_dir, "rejects") if r["source"]["path"] == "again.jsonl"]
+    assert [(r["stage"], r["reason"], r["raw"]) for r in rejected] == [
+        ("removed", "taken_down", "")
+    ]
+    assert banjir["url"] not in {r["url"] for r in table(v3.version_dir, "data")}
+    manifest = json.loads((v3.version_dir / "manifest.json").read_text())
+    assert [r["url"] for r in manifest["removals"]] == [banjir["url"]]
+    assert manifest["counts"]["removed"] == 1
+    assert check_version(v3.version_dir, load=False).ok
 
 
 def test_a_crash_leaves_no_version_behind(
@@ -475,7 +583,7 @@ def test_a_crash_leaves_no_version_behind(
 
     monkeypatch.setattr(langid, "run", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        pipeline.ingest([mini], cfg, created_at=WHEN)
+        pipeline.ingest([mini], replace(cfg, rebuild=True, workers=1), created_at=WHEN)
     assert sorted(p.name for p in (tmp_path / "mini").iterdir()) == ["v1.0.0"]
 
 

@@ -32,7 +32,9 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandInHub]:
 def two_versions(mini: Path, tmp_path: Path) -> tuple[Path, Path]:
     first = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path / "out"))
     # a second version sharded differently, so the first version's shard names go stale
-    second = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path / "out", shard_max_rows=2))
+    second = pipeline.ingest(
+        [mini], Config(dataset="mini", out=tmp_path / "out", shard_max_rows=2, rebuild=True)
+    )
     return first.version_dir, second.version_dir
 
 

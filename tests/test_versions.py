@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,7 @@ def _grown(mini: Path, tmp_path: Path) -> Path:
 def test_diff_and_describe(mini: Path, tmp_path: Path) -> None:
     cfg = Config(dataset="mini", out=tmp_path / "out")
     v1 = pipeline.ingest([mini], cfg).version_dir
-    v2 = pipeline.ingest([_grown(mini, tmp_path)], cfg).version_dir
+    v2 = pipeline.ingest([_grown(mini, tmp_path)], replace(cfg, rebuild=True)).version_dir
     result = diff(v1, v2)
     assert (result.old, result.new) == ("1.0.0", "1.1.0")
     counts = result.as_dict()["counts"]
@@ -140,7 +141,7 @@ def test_diff_and_describe(mini: Path, tmp_path: Path) -> None:
 def test_cli_versions_and_diff(mini: Path, tmp_path: Path) -> None:
     cfg = Config(dataset="mini", out=tmp_path / "out")
     pipeline.ingest([mini], cfg)
-    pipeline.ingest([_grown(mini, tmp_path)], cfg)
+    pipeline.ingest([_grown(mini, tmp_path)], replace(cfg, rebuild=True))
     common = ["--dataset", "mini", "--out", str(tmp_path / "out")]
     listed = runner.invoke(app, ["versions", *common, "--format", "json"])
     assert listed.exit_code == 0, listed.output
