@@ -9,16 +9,20 @@ rows are each stage's share; the last row is the real pipeline writing a version
 
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from corpus import langid, sources, structure, validate
 from corpus.config import Config
-from corpus.pipeline import ingest
 from corpus.records import RawRecord
 from corpus.stats import Stats
 
@@ -59,22 +63,81 @@ def main() -> None:
     timed("structure only", lambda: drain(structure.run(records, Stats())), rows)
     articles = list(structure.run(records, Stats()))
     timed("langid only", lambda: drain(langid.run(articles, cfg, Stats())), rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        result: dict[str, int] = {}
+    timed("I/O floor: read + write zstd Parquet", lambda: io_floor(files, cfg), rows)
+    result: dict[str, int] = {}
+    peaks: dict[int, float] = {}
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
 
-        def full() -> int:
-            r = ingest([raw], Config(out=Path(tmp)))
-            result.update(r.counts)
-            return r.counts["read"]
+            def full(workers: int = workers, tmp: str = tmp) -> int:
+                command = [
+                    sys.executable,
+                    "-m",
+                    "corpus",
+                    "ingest",
+                    str(raw),
+                    "--out",
+                    tmp,
+                    "--workers",
+                    str(workers),
+                ]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                subprocess.run(command, check=True, capture_output=True)
+                peaks[workers] = (
+                    max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+                )
+                manifest = json.loads(next(Path(tmp).glob("*/v1.0.0/manifest.json")).read_text())
+                result.update(manifest["counts"])
+                return int(manifest["counts"]["read"])
 
-        timed("full ingest (writes a version)", full, rows)
+            timed(f"full `corpus ingest`, {workers} worker(s)", full, rows)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Corpus: {raw} ({len(files)} files); counts {result}")
     print("| step | seconds | records | records/s |")
     print("|---|---:|---:|---:|")
     for label, seconds, n in rows:
         print(f"| {label} | {seconds:.2f} | {n:,} | {n / seconds:,.0f} |")
-    print(f"\npeak RSS of the benchmark process: {peak_mb:,.0f} MB")
+    floor = next(sec for label, sec, _ in rows if label.startswith("I/O floor"))
+    for label, sec, _ in rows:
+        if label.startswith("full"):
+            print(f"{label}: {sec / floor:.1f}x the I/O floor")
+    print(f"\npeak RSS of the benchmark process (per-stage rows): {peak_mb:,.0f} MB")
+    print(
+        "peak RSS of an ingest (largest process): "
+        + ", ".join(f"{w} worker(s) {mb:,.0f} MB" for w, mb in peaks.items())
+    )
+
+
+def io_floor(files: list[sources.InputFile], cfg: Config) -> int:
+    """Read every record and write the raw fields as zstd Parquet: the cost of I/O alone."""
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = None
+        batch: list[dict[str, str]] = []
+        for item in sources.run(files, cfg, Stats()):
+            n += 1
+            if isinstance(item, RawRecord):
+                batch.append(
+                    {k: str(v) for k, v in item.fields.items() if k in ("title", "text", "url")}
+                )
+            if len(batch) >= 5000:
+                writer = _write(writer, batch, Path(tmp))
+                batch = []
+        writer = _write(writer, batch, Path(tmp))
+        if writer is not None:
+            writer.close()
+    return n
+
+
+def _write(
+    writer: pq.ParquetWriter | None, batch: list[dict[str, str]], tmp: Path
+) -> pq.ParquetWriter | None:
+    schema = pa.schema([("title", pa.string()), ("text", pa.string()), ("url", pa.string())])
+    if not batch:
+        return writer
+    writer = writer or pq.ParquetWriter(tmp / "floor.parquet", schema, compression="zstd")
+    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    return writer
 
 
 if __name__ == "__main__":

@@ -140,6 +140,7 @@ def render(manifest: Mapping[str, Any], load_path: str) -> str:
         ),
         "code_version": manifest["code_version"],
         "load_path": load_path,
+        "changelog": _changelog(manifest),
         "conservation": _conservation(counts, manifest.get("removals", [])),
         "accepted": f"{counts['accepted']:,}",
         "duplicates": f"{counts['duplicates']:,}",
@@ -158,6 +159,35 @@ def render(manifest: Mapping[str, Any], load_path: str) -> str:
     }
     template = resource("DATASET_CARD.md").read_text(encoding="utf-8")
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+
+
+def _changelog(manifest: Mapping[str, Any]) -> str:
+    """What this version changed from its parent (from the manifest)."""
+    version, parent = manifest["version"], manifest.get("parent")
+    lines = []
+    ingest = manifest.get("ingest_counts")
+    if manifest.get("build") == "incremental" and ingest:
+        lines.append(
+            f"- v{version} adds to v{parent}: {ingest['read']:,} new record(s) read -> "
+            f"{ingest['accepted']:,} accepted, {ingest['duplicates']:,} duplicates (of this ingest "
+            f"or of earlier versions), {ingest['rejected']:,} rejected; earlier shards are shared, "
+            "not rewritten."
+        )
+    elif ingest or manifest.get("build") == "full":
+        base = (
+            f"a full build (parent v{parent} is not carried over)"
+            if parent
+            else "the first version"
+        )
+        lines.append(f"- v{version} is {base}.")
+    removed_here = [r for r in manifest.get("removals", []) if r.get("version") == version]
+    if removed_here:
+        reasons = sorted({r["reason"] for r in removed_here})
+        lines.append(
+            f"- v{version} removes {len(removed_here):,} article(s) on request ({'; '.join(reasons)}); "
+            "ids and URLs are under `removals` in `manifest.json`."
+        )
+    return "\n".join(lines) or f"- v{version}."
 
 
 def _conservation(counts: Mapping[str, int], removals: list[Any]) -> str:

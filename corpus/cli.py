@@ -242,7 +242,10 @@ def _print_summary(result: IngestResult) -> None:
             f"[yellow]skipped {len(result.skipped)} unsupported file(s)[/] (see manifest.json)"
         )
     rate = c["read"] / result.seconds if result.seconds else 0.0
-    out.print(f"time: {result.seconds:.1f} s ({rate:,.0f} records/s)", highlight=False)
+    out.print(
+        f"time: {result.seconds:.1f} s ({rate:,.{0 if rate >= 10 else 1}f} records/s)",
+        highlight=False,
+    )
 
 
 @app.command("validate")

@@ -338,7 +338,8 @@ def remove(
             target = tmp / entry["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(previous_dir / entry["path"], target)
-        manifest = dict(previous)
+        manifest = {k: v for k, v in previous.items() if k != "ingest_counts"}
+        manifest["build"] = "takedown"
         counts = dict(previous["counts"])
         counts["accepted"] -= sum(r.table == "data" for r in removed)
         counts["duplicates"] -= sum(r.table == "duplicates" for r in removed)
