@@ -632,12 +632,15 @@ def run(
     stats: Stats,
     spool: Callable[[Iterable[Article]], Iterable[Article]],
     index: DedupIndex | None = None,
+    known: dict[str, tuple[U32, int]] | None = None,
 ) -> Iterator[Article | Duplicate]:
     """Route every article to survivor or duplicate, against this run and ``index``.
 
     ``spool`` stores the articles it is given (consuming them) and returns an iterable that
     reads them back in the same order; it is how the two passes avoid holding the corpus.
     ``index`` (the previous version's) gets this run's survivors added, ready to ``save``.
+    ``known``: MinHash signatures and shingle counts already computed (by the workers that ran
+    the per-record stages), by article id; each is used once and removed.
     """
     index = index if index is not None else DedupIndex()
     index.check(cfg)
@@ -652,11 +655,11 @@ def run(
             for article in articles:
                 pending.append(article)
                 if len(pending) >= cfg.batch_size:
-                    _fingerprint(pending, cfg, sig_file, batches, publishers, publisher_code)
+                    _fingerprint(pending, cfg, sig_file, batches, publishers, publisher_code, known)
                     yield from pending
                     pending = []
             if pending:
-                _fingerprint(pending, cfg, sig_file, batches, publishers, publisher_code)
+                _fingerprint(pending, cfg, sig_file, batches, publishers, publisher_code, known)
                 yield from pending
 
         stored = spool(observed())
@@ -699,6 +702,23 @@ def run(
         del sigs
 
 
+def _signatures_of(
+    batch: list[Article], ngram: int, known: dict[str, tuple[U32, int]]
+) -> tuple[U32, U32]:
+    """Signatures of a batch: those in ``known`` (popped), the rest computed here."""
+    found = [known.pop(a.id, None) for a in batch]
+    missing = [i for i, f in enumerate(found) if f is None]
+    sigs = np.empty((len(batch), NUM_PERM), dtype=np.uint32)
+    sizes = np.empty(len(batch), dtype=np.uint32)
+    if missing:
+        computed, counts = signatures([batch[i].text for i in missing], ngram)
+        sigs[missing], sizes[missing] = computed, counts
+    for i, f in enumerate(found):
+        if f is not None:
+            sigs[i], sizes[i] = f
+    return sigs, sizes
+
+
 def _fingerprint(
     batch: list[Article],
     cfg: Config,
@@ -706,9 +726,10 @@ def _fingerprint(
     out: list[_Batch],
     publishers: list[str],
     publisher_code: dict[str, int],
+    known: dict[str, tuple[U32, int]] | None = None,
 ) -> None:
     """Pass one for a batch: hashes, order keys and band keys kept; signatures to disk."""
-    sigs, sizes = signatures([a.text for a in batch], cfg.dedup_ngram)
+    sigs, sizes = _signatures_of(batch, cfg.dedup_ngram, known or {})
     sig_file.write(compact(sigs).tobytes())
     codes = []
     for a in batch:

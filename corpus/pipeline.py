@@ -53,6 +53,10 @@ Progress = Callable[[str, int], None]
 _PROGRESS_EVERY = 256
 
 
+#: What a worker returns for a batch: rejects, articles, stage counts, signatures, shingle counts.
+BatchResult = tuple[list[Rejected], list[Article], Counter[tuple[str, str]], Any, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     """What an ingest produced: the new version and its counts."""
@@ -181,8 +185,10 @@ def ingest(
                 workers=cfg.workers or executor.default_workers(),
                 batch_size=cfg.batch_size,
             )
-            for rejected, articles, counts in batches:
+            for rejected, articles, counts, sigs, sizes in batches:
                 stats.merge(counts)
+                for article, sig, size in zip(articles, sigs, sizes, strict=True):
+                    known[article.id] = (sig, int(size))
                 for item in rejected:
                     rejects.write(to_row(item))
                 for article in articles:
@@ -195,9 +201,9 @@ def ingest(
 
         index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
         spool = Spool(tmp / ".dedup-spool.parquet", cfg)
-        for done, item in enumerate(
-            dedup.run(processed(), cfg, stats, spool, index=index), start=1
-        ):
+        known: dict[str, tuple[Any, int]] = {}  # signatures from the workers, until dedup uses them
+        routed = dedup.run(processed(), cfg, stats, spool, index=index, known=known)
+        for done, item in enumerate(routed, start=1):
             if isinstance(item, Duplicate):
                 duplicates.write(to_row(item))
             else:
@@ -297,13 +303,12 @@ def ingest(
     )
 
 
-def process_batch(
-    cfg: Config, batch: list[RawRecord | Rejected]
-) -> tuple[list[Rejected], list[Article], Counter[tuple[str, str]]]:
-    """The per-record stages over one batch: validate -> structure -> langid.
+def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult:
+    """The per-record stages over one batch: validate -> structure -> langid (+ the articles'
+    MinHash signatures for dedup).
 
-    Runs in a worker process; returns the batch's rejects and articles (each in input order) and
-    the stage counts, which the caller merges.
+    Runs in a worker process; returns the batch's rejects and articles (each in input order),
+    the stage counts, which the caller merges, and the articles' signatures and shingle counts.
     """
     stats = Stats()
     rejected: list[Rejected] = []
@@ -317,7 +322,10 @@ def process_batch(
         stats,
     )
     kept = list(articles)
-    return rejected, kept, stats.counts
+    # Dedup's MinHash signatures are per-article work too: computing them here spreads them
+    # over the workers instead of the single process that runs the global dedup step.
+    sigs, sizes = dedup.signatures([a.text for a in kept], cfg.dedup_ngram)
+    return rejected, kept, stats.counts, sigs, sizes
 
 
 def _split_rejects(
