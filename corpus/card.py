@@ -241,7 +241,16 @@ def _processing(manifest: Mapping[str, Any]) -> str:
         + ", ".join(f"{k} {v:,}" for k, v in stages.get("validate", {}).items())
         + ".",
         "3. **structure**: body, boilerplate and metadata split by publisher profiles and generic rules.",
-        "4. **langid**: langdetect (seeded) on the body.",
+        "4. **langid**: langdetect's profiles and answers (seeded, deterministic) on the body; "
+        "`language_share` is the share of the body's letters in that language; "
+        "`language_alternatives` flags possible Malay/Javanese/Sundanese"
+        + (
+            f"; target languages {', '.join(config['languages'])}, others "
+            + ("kept" if config.get("other_languages") == "keep" else "rejected")
+            if config.get("languages")
+            else ""
+        )
+        + ".",
         "5. **dedup**: same URL (older copies are `same_url` re-scrapes or "
         "`superseded_revision`s of the newest), exact bodies (NFKC, case-folded, whitespace "
         f"collapsed), near-duplicates (MinHash-LSH on word {dd['ngram']}-grams of the body, "
