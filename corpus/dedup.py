@@ -524,9 +524,13 @@ def _plan(b: _Batch, sigs: U16, index: DedupIndex, publishers: list[str], cfg: C
         if len(o):
             sim[o] = np.where(exact_same, 1.0, jaccard(new_sig(o), new_sig(r)))
     rest = ordinals[kind == _UNIQUE]
-    # Published URLs stay: a new copy of one is a duplicate of the published article.
+    # Published URLs stay: a new copy of one is a duplicate of the published article, a
+    # re-scrape if the body is the same, else a revision (published rows are never rewritten).
     for m, row in _match_sorted(b.url, rest, index.url).items():
-        kind[m], target[m] = _SAME_URL, -row - 1
+        same = bool(b.exact[m] == index.exact[row])
+        kind[m], target[m] = (_SAME_URL if same else _REVISION), -row - 1
+        if not same:
+            sim[m] = float(jaccard(new_sig(np.array([m])), old_sig(np.array([row])))[0])
     rest = ordinals[kind == _UNIQUE]
 
     # 2. Content. One node per distinct body (its best-ranked copy); verified LSH pairs are the

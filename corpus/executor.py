@@ -34,6 +34,20 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+def _die_with_parent() -> None:
+    """In a worker: ask Linux to kill this process when its parent dies (a kill -9 of the
+    ingest must not leave workers behind). Elsewhere, a no-op."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux/glibc
+        pass
+
+
 def map_batches(
     fn: Callable[[list[T]], R],
     items: Iterable[T],
@@ -61,7 +75,9 @@ def map_batches(
         return
     # spawn: workers start clean (no inherited locks or threads from a progress bar).
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent
+    ) as pool:
         pending: deque[Future[R]] = deque()
         for batch in itertools.chain((first, second), chunks):
             pending.append(pool.submit(fn, batch))

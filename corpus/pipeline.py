@@ -53,6 +53,18 @@ Progress = Callable[[str, int], None]
 _PROGRESS_EVERY = 256
 
 
+def summarize(data_shards: Sequence[Path]) -> dict[str, Any]:
+    """The manifest's ``summary`` (languages, publishers, date range) of some data shards."""
+    import pyarrow.parquet as pq
+
+    summary = _Summary()
+    for shard in data_shards:
+        table = pq.read_table(shard, columns=["language", "publisher", "published_at"])
+        for row in table.to_pylist():
+            summary.add_values(row["language"], row["publisher"], row["published_at"])
+    return summary.as_dict()
+
+
 #: What a worker returns for a batch: rejects, articles, stage counts, signatures, shingle counts.
 BatchResult = tuple[list[Rejected], list[Article], Counter[tuple[str, str]], Any, Any]
 
@@ -82,12 +94,17 @@ class _Summary:
     published_missing: int = 0
 
     def add(self, article: Article) -> None:
-        self.languages[article.language or "unknown"] += 1
-        self.publishers[article.publisher or "unknown"] += 1
-        if not article.published_at:
+        self.add_values(article.language, article.publisher, article.published_at)
+
+    def add_values(
+        self, language: str | None, publisher: str | None, published_at: str | None
+    ) -> None:
+        self.languages[language or "unknown"] += 1
+        self.publishers[publisher or "unknown"] += 1
+        if not published_at:
             self.published_missing += 1
             return
-        key = (dedup.published_timestamp(article.published_at), article.published_at)
+        key = (dedup.published_timestamp(published_at), published_at)
         if self.published_min is None or key < self.published_min:
             self.published_min = key
         if self.published_max is None or key > self.published_max:
@@ -159,6 +176,8 @@ def ingest(
                 totals=dict(previous.manifest["counts"]),
             )
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
+    latest = versions.latest_manifest(dataset_dir)  # its removals bind every later version
+    takedowns = Takedowns.of(latest.get("removals", []) if latest else [])
     stats = Stats()
     per_file: Counter[str] = Counter()
     summary = _Summary()
@@ -192,19 +211,22 @@ def ingest(
                 for item in rejected:
                     rejects.write(to_row(item))
                 for article in articles:
-                    gone = _taken_down(article, previous)
-                    if gone is None:
-                        yield article
-                    else:
+                    if takedowns.covers(article):
                         stats.count("removed", "taken_down")
-                        rejects.write(to_row(gone))
+                        rejects.write(to_row(takedowns.reject(article)))
+                    else:
+                        yield article
 
         index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
         spool = Spool(tmp / ".dedup-spool.parquet", cfg)
         known: dict[str, tuple[Any, int]] = {}  # signatures from the workers, until dedup uses them
         routed = dedup.run(processed(), cfg, stats, spool, index=index, known=known)
         for done, item in enumerate(routed, start=1):
-            if isinstance(item, Duplicate):
+            if isinstance(item, Duplicate) and takedowns.covers_duplicate(item):
+                # a copy of a taken-down article must not ship its text in duplicates/ either
+                stats.count("removed", "copy_of_taken_down")
+                rejects.write(to_row(takedowns.reject(item.article)))
+            elif isinstance(item, Duplicate):
                 duplicates.write(to_row(item))
             else:
                 data.write(to_row(item))
@@ -212,6 +234,8 @@ def ingest(
             if done % _PROGRESS_EVERY == 0:
                 report("write", done)
 
+        # dedup reads its spool back and deletes it, except when no article reached it
+        (tmp / ".dedup-spool.parquet").unlink(missing_ok=True)
         counts = {
             "read": stats.get("read", "records"),
             "accepted": data.total_rows,
@@ -239,14 +263,14 @@ def ingest(
             for f in files
         ]
         totals = dict(counts)
-        history: dict[str, Any] = {}
+        history = {"removals": latest["removals"]} if latest and latest.get("removals") else {}
         if previous is not None:
             earlier = previous.manifest
             for key, value in earlier["counts"].items():
                 totals[key] = totals.get(key, 0) + value
             summary.absorb(earlier.get("summary", {}))
             inputs = [*earlier.get("inputs", []), *inputs]
-            history = {"removals": earlier.get("removals", [])} if earlier.get("removals") else {}
+
         manifest = {
             "dataset": cfg.dataset,
             "version": str(version),
@@ -338,24 +362,45 @@ def _split_rejects(
             yield item
 
 
-def _taken_down(article: Article, previous: versions.Previous | None) -> Rejected | None:
-    """A reject for an article taken down from an earlier version (its text is not kept)."""
-    if previous is None or not previous.manifest.get("removals"):
-        return None
-    if (
-        article.id not in previous.removed_ids
-        and (article.url or "").strip() not in previous.removed_urls
-    ):
-        return None
-    message = "this article was taken down from an earlier version (see removals in manifest.json)"
-    return Rejected(
-        id=article.id,
-        stage="removed",
-        reason="taken_down",
-        issues=(Issue("", message, "taken_down"),),
-        raw="",  # a takedown means the text must not be redistributed, not even among rejects
-        source=article.source,
-    )
+@dataclass(frozen=True, slots=True)
+class Takedowns:
+    """Articles removed on request from an earlier version: they, and copies of them, stay out
+    of every later version, rebuilt or not."""
+
+    ids: frozenset[str]
+    url_hashes: frozenset[int]  # normalized URLs (scheme, www., tracking parameters ignored)
+
+    @classmethod
+    def of(cls, removals: list[dict[str, Any]]) -> Takedowns:
+        """From a manifest's ``removals``."""
+        return cls(
+            frozenset(r["id"] for r in removals),
+            frozenset(h for r in removals if (h := dedup.url_hash(r.get("url")))),
+        )
+
+    def covers(self, article: Article) -> bool:
+        """Whether the article is one that was taken down (same id or same normalized URL)."""
+        return bool(self.ids) and (
+            article.id in self.ids or dedup.url_hash(article.url) in self.url_hashes
+        )
+
+    def covers_duplicate(self, duplicate: Duplicate) -> bool:
+        """Whether a duplicate is a copy of a taken-down article."""
+        return bool(self.ids) and (
+            duplicate.duplicate_of in self.ids or duplicate.cluster_id in self.ids
+        )
+
+    def reject(self, article: Article) -> Rejected:
+        """The reject row for it: provenance and id, but not its text."""
+        message = "this article (or what it copies) was taken down; see removals in manifest.json"
+        return Rejected(
+            id=article.id,
+            stage="removed",
+            reason="taken_down",
+            issues=(Issue("", message, "taken_down"),),
+            raw="",  # a takedown means the text must not be redistributed, not even among rejects
+            source=article.source,
+        )
 
 
 def _latest(dataset_dir: Path) -> str | None:

@@ -110,6 +110,12 @@ def publish_hub(
         raise PublishError(
             f"{repo_id} already has tag {tag}: a published version is never changed; ingest a new version"
         )
+    newer = sorted(t for t in existing_tags if _is_newer(t, tag))
+    if newer:
+        # main holds the newest release; committing an older one would roll it back
+        raise PublishError(
+            f"{repo_id} already has the newer tag(s) {', '.join(newer)}; publish versions in order"
+        )
     stale = sorted(p for p in remote if p.split("/", 1)[0] in TABLE_FOLDERS and p not in files)
     plan = PublishPlan(f"hf://datasets/{repo_id}", tag, files, tuple(stale), message)
     if dry_run:
@@ -136,6 +142,16 @@ def publish_hub(
         ),
     )
     return PublishResult(plan, commit=commit.oid, url=str(commit.commit_url))
+
+
+def _is_newer(tag: str, than: str) -> bool:
+    from corpus.errors import VersionError
+    from corpus.versions import Version
+
+    try:
+        return Version.parse(tag) > Version.parse(than)
+    except VersionError:
+        return False  # a tag that is not a version of ours
 
 
 def _with_retries(

@@ -112,6 +112,15 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[Skipped]]:
                 )
             else:
                 files.append(InputFile(path, rel, fmt[0], fmt[1]))
+    seen: dict[str, Path] = {}
+    for f in files:
+        # Provenance and incremental ingest identify a file by its relative path.
+        if f.relpath in seen and seen[f.relpath] != f.path:
+            raise InputError(
+                f"{seen[f.relpath]} and {f.path} are both {f.relpath!r} relative to their input "
+                "folders; give one folder that holds both, or rename one"
+            )
+        seen[f.relpath] = f.path
     return files, skipped
 
 

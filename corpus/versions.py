@@ -313,9 +313,19 @@ def remove(
         for table, schema in schemas.items():
             writer = ShardWriter(tmp, table, schema, cfg)
             carried = []
+            # Copies of a removed article go too: duplicates/ holds their full text.
+            gone = {r.id for r in removed if r.table == "data"} | {
+                r["id"] for r in previous.get("removals", []) if r.get("table") == "data"
+            }
             for shard in previous["shards"].get(table, []):
                 source = previous_dir / shard["path"]
-                hits = _matches(source, wanted_ids, wanted_urls) if table != "rejects" else set()
+                hits = (
+                    _matches(
+                        source, wanted_ids, wanted_urls, gone if table == "duplicates" else set()
+                    )
+                    if table != "rejects"
+                    else set()
+                )
                 if not hits:
                     origin = shard.get("shared_from") or f"v{previous['version']}/{shard['path']}"
                     carried.append(Carried(source, origin, int(shard["rows"]), shard["sha256"]))
@@ -338,8 +348,11 @@ def remove(
             target = tmp / entry["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(previous_dir / entry["path"], target)
+        from corpus.pipeline import summarize
+
         manifest = {k: v for k, v in previous.items() if k != "ingest_counts"}
         manifest["build"] = "takedown"
+        manifest["summary"] = summarize([tmp / s["path"] for s in shards.get("data", [])])
         counts = dict(previous["counts"])
         counts["accepted"] -= sum(r.table == "data" for r in removed)
         counts["duplicates"] -= sum(r.table == "duplicates" for r in removed)
@@ -360,16 +373,22 @@ def remove(
     return dataset_dir / version.dirname, removed
 
 
-def _matches(shard: Path, ids: set[str], urls: set[str]) -> set[str]:
+def _matches(shard: Path, ids: set[str], urls: set[str], copies_of: set[str]) -> set[str]:
+    """Ids of the rows of a shard to remove: by id, by URL (normalized), or, in duplicates/, by
+    the removed article they copy (``duplicate_of`` or ``cluster_id`` in ``copies_of``)."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(shard, columns=["id", "url"])
+    from corpus.dedup import url_hash
+
+    wanted_urls = {url_hash(u) for u in urls} - {0}
+    columns = ["id", "url", "duplicate_of", "cluster_id"] if copies_of else ["id", "url"]
+    rows = pq.read_table(shard, columns=columns).to_pylist()
     return {
-        i
-        for i, u in zip(
-            table.column("id").to_pylist(), table.column("url").to_pylist(), strict=True
-        )
-        if i in ids or (u is not None and u.strip() in urls)
+        r["id"]
+        for r in rows
+        if r["id"] in ids
+        or url_hash(r["url"]) in wanted_urls
+        or (copies_of and (r["duplicate_of"] in copies_of or r["cluster_id"] in copies_of))
     }
 
 
@@ -395,7 +414,7 @@ def _shard_entry(info: Any) -> dict[str, Any]:
 @dataclass(frozen=True, slots=True)
 class Previous:
     """What a new version inherits from the latest one: its folder, manifest, the inputs it has
-    already read (by sha256) and the articles taken down from it."""
+    already read (by sha256) and its shards."""
 
     version_dir: Path
     manifest: dict[str, Any]
@@ -410,16 +429,6 @@ class Previous:
         """sha256 of every raw file some earlier version has read."""
         return frozenset(i["sha256"] for i in self.manifest.get("inputs", []))
 
-    @property
-    def removed_ids(self) -> frozenset[str]:
-        """Ids of articles taken down: never to come back."""
-        return frozenset(r["id"] for r in self.manifest.get("removals", []))
-
-    @property
-    def removed_urls(self) -> frozenset[str]:
-        """URLs of articles taken down: never to come back."""
-        return frozenset(r["url"] for r in self.manifest.get("removals", []) if r.get("url"))
-
     def carried(self, table: str) -> list[Any]:
         """The previous version's shards of ``table``, to share into the new version."""
         from corpus.shards import Carried
@@ -433,6 +442,12 @@ class Previous:
                 )
             )
         return out
+
+
+def latest_manifest(dataset_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the newest version, or None when there is none."""
+    found = list_versions(dataset_dir)
+    return read_manifest(dataset_dir / found[-1].dirname) if found else None
 
 
 def previous_for_ingest(dataset_dir: Path, config_hash: str, *, rebuild: bool) -> Previous | None:

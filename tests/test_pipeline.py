@@ -640,3 +640,58 @@ def test_real_corpus_ingests_without_configuration(corpus: str, tmp_path: Path) 
     train = load_dataset(str(result.version_dir), split="train", cache_dir=str(tmp_path / "hf"))
     assert train.num_rows == c["accepted"]
     shutil.rmtree(tmp_path / "hf")
+
+
+def test_takedowns_survive_rebuilds_and_copies_under_other_urls(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    pipeline.ingest([mini], cfg, created_at=WHEN)
+    remove(
+        tmp_path / "out" / "mini",
+        urls=["https://mirror.example.net/cabai"],
+        reason="takedown #1",
+        cfg=cfg,
+    )
+    rebuilt = pipeline.ingest([mini], replace(cfg, rebuild=True), created_at=WHEN)
+    urls = {r["url"] for r in table(rebuilt.version_dir, "data")}
+    assert "https://mirror.example.net/cabai" not in urls
+    # its exact copy at another URL must not ship its text in duplicates/ either
+    assert all("cabai" not in (r["url"] or "") for r in table(rebuilt.version_dir, "duplicates"))
+    taken = [r for r in table(rebuilt.version_dir, "rejects") if r["reason"] == "taken_down"]
+    assert sorted(r["source"]["path"] for r in taken) == ["portal.csv", "wire.jsonl"]
+    assert all(r["raw"] == "" for r in taken)
+    manifest = json.loads((rebuilt.version_dir / "manifest.json").read_text())
+    assert [(r["table"], r["url"]) for r in manifest["removals"]] == [
+        ("data", "https://mirror.example.net/cabai"),
+        ("duplicates", "https://www.example.co.id/read/1/harga-cabai"),
+    ]
+    (mini / "again.jsonl").write_text(
+        json.dumps(
+            {
+                "url": "http://www.mirror.example.net/cabai/?utm_source=fb",
+                "isi": "Teks lain sama sekali tentang cabai.",
+            }
+        )
+        + "\n"
+    )
+    later = pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert later.counts == {"read": 1, "accepted": 0, "duplicates": 0, "rejected": 1}
+
+
+def test_no_spool_is_left_when_every_record_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "bad.jsonl").write_text('{"title": "no text"}\n')
+    result = pipeline.ingest([tmp_path / "raw"], Config(out=tmp_path / "out"), created_at=WHEN)
+    assert sorted(p.name for p in result.version_dir.iterdir()) == [
+        "README.md",
+        "dedup",
+        "manifest.json",
+        "rejects",
+    ]
+
+
+def test_two_roots_with_the_same_relative_name_are_refused(tmp_path: Path) -> None:
+    for root in ("a", "b"):
+        (tmp_path / root).mkdir()
+        (tmp_path / root / "x.jsonl").write_text(json.dumps({"isi": f"Berita {root}."}) + "\n")
+    with pytest.raises(InputError, match=r"both 'x\.jsonl'"):
+        pipeline.ingest([tmp_path / "a", tmp_path / "b"], Config(out=tmp_path / "out"))

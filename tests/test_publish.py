@@ -70,6 +70,16 @@ def test_an_existing_tag_is_refused(hub: StandInHub, two_versions: tuple[Path, P
     assert len(hub.hub.repos["org/mini"].commits) == 1
 
 
+def test_an_older_version_after_a_newer_one_is_refused(
+    hub: StandInHub, two_versions: tuple[Path, Path]
+) -> None:
+    v1, v2 = two_versions
+    publish_hub(v2, "org/mini", token=TOKEN, endpoint=hub.endpoint)
+    with pytest.raises(PublishError, match="newer tag"):
+        publish_hub(v1, "org/mini", token=TOKEN, endpoint=hub.endpoint)
+    assert len(hub.hub.repos["org/mini"].commits) == 1
+
+
 def test_transient_errors_are_retried_others_are_not(
     hub: StandInHub, two_versions: tuple[Path, Path], caplog: pytest.LogCaptureFixture
 ) -> None:

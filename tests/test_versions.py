@@ -222,6 +222,17 @@ def test_cli_remove_from_file(mini: Path, tmp_path: Path) -> None:
         app, ["remove", "--from-file", str(listing), "--reason", "ticket 7", *common]
     )
     assert result.exit_code == 0, result.output
-    assert "removed 1 article(s)" in result.stdout
+    # the exact copy in duplicates/ (it holds the same text) goes with it
+    assert "removed 2 article(s)" in result.stdout
+    assert "duplicates c725e5386d6f5af2f1a027c8587279d0" in result.stdout
     nothing = runner.invoke(app, ["remove", "--reason", "x", *common])
     assert nothing.exit_code == 1 and "nothing to remove" in nothing.stderr
+
+
+def test_remove_recomputes_the_summary(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    pipeline.ingest([mini], cfg)
+    v2, _ = remove(
+        tmp_path / "out" / "mini", urls=["https://wire.example.com/rates"], reason="x", cfg=cfg
+    )
+    assert read_manifest(v2)["summary"]["languages"] == {"id": 3}

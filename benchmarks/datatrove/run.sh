@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# datatrove side by side (issue 7): datatrove (with and without a langdetect step) and
+# `corpus ingest`, same input, one run; writes benchmarks/datatrove/RESULTS.md.
+#   bash benchmarks/datatrove/run.sh [WORK_DIR]     default: /tmp/datatrove-bench
+# datatrove goes into a throwaway venv under /tmp (never into the project's pyproject/uv.lock).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=${1:-/tmp/datatrove-bench}
+venv=${DATATROVE_VENV:-/tmp/datatrove-bench-venv}
+version=${DATATROVE_VERSION:-0.10.1}
+if [ ! -x "$venv/bin/python" ]; then
+  uv venv -q -p 3.11 "$venv"
+fi
+# io: ParquetWriter (pyarrow); processing: MinHash (xxhash, nltk); spacy: the word tokenizer
+# datatrove assigns to Indonesian (and English), which its MinHash signature step needs.
+uv pip install -q -p "$venv/bin/python" "datatrove[io,processing]==$version" spacy langdetect
+mkdir -p "$work"
+python3 benchmarks/datatrove/prepare.py "$work"
+uv run python benchmarks/datatrove/bench.py "$work" "$venv/bin/python" \
+  --results benchmarks/datatrove/RESULTS.md
