@@ -695,3 +695,23 @@ def test_two_roots_with_the_same_relative_name_are_refused(tmp_path: Path) -> No
         (tmp_path / root / "x.jsonl").write_text(json.dumps({"isi": f"Berita {root}."}) + "\n")
     with pytest.raises(InputError, match=r"both 'x\.jsonl'"):
         pipeline.ingest([tmp_path / "a", tmp_path / "b"], Config(out=tmp_path / "out"))
+
+
+def test_new_text_at_a_published_url_is_a_superseded_revision(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path / "out")
+    v1 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    rates = next(
+        r for r in table(v1.version_dir, "data") if r["url"] == "https://wire.example.com/rates"
+    )
+    (mini / "update.jsonl").write_text(
+        json.dumps(
+            {"url": "https://wire.example.com/rates/", "text": rates["text"] + " Markets rose."}
+        )
+        + "\n"
+    )
+    v2 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    (row,) = [
+        d for d in table(v2.version_dir, "duplicates") if d["source"]["path"] == "update.jsonl"
+    ]
+    assert (row["reason"], row["duplicate_of"]) == ("superseded_revision", rates["id"])
+    assert 0.5 < row["similarity"] < 1.0
