@@ -397,26 +397,36 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-DatasetOption = Annotated[str, typer.Option("--dataset", help="Dataset name.")]
-OutOption = Annotated[Path, typer.Option("--out", help="Folder holding the datasets.")]
+DatasetOption = Annotated[
+    str | None, typer.Option("--dataset", help="Dataset name (default: corpus.toml's, else news).")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Folder holding the datasets (default: processed).")
+]
+
+
+def _dataset_dir(dataset: str | None, out_dir: Path | None) -> Path:
+    cfg = load_config(None, dataset=dataset, out=out_dir)
+    return cfg.out / cfg.dataset
 
 
 @app.command("versions")
 def versions_command(
-    dataset: DatasetOption = "news",
-    out_dir: OutOption = Path("processed"),
+    dataset: DatasetOption = None,
+    out_dir: OutOption = None,
     fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.text,
 ) -> None:
     """List the versions of a dataset with their counts."""
     from corpus import versions
 
     with _errors():
-        rows = versions.describe(out_dir / dataset)
+        dataset_dir = _dataset_dir(dataset, out_dir)
+        rows = versions.describe(dataset_dir)
     if fmt is ListFormat.json:
         print(json.dumps(rows, indent=2))
         return
     if not rows:
-        out.print(f"no versions under {out_dir / dataset}", highlight=False)
+        out.print(f"no versions under {dataset_dir}", highlight=False)
         return
     table = Table(
         "version", "parent", "created", "read", "accepted", "duplicates", "rejected", "MB"
@@ -437,8 +447,8 @@ def versions_command(
 def diff_command(
     old: Annotated[str, typer.Argument(help="Older version: 1.0.0, v1.0.0 or a version folder.")],
     new: Annotated[str, typer.Argument(help="Newer version (default: latest).")] = "latest",
-    dataset: DatasetOption = "news",
-    out_dir: OutOption = Path("processed"),
+    dataset: DatasetOption = None,
+    out_dir: OutOption = None,
     fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.text,
     limit: Annotated[int, typer.Option("--limit", help="Ids to show per kind (text format).")] = 20,
 ) -> None:
@@ -446,7 +456,7 @@ def diff_command(
     from corpus import versions
 
     with _errors():
-        dataset_dir = out_dir / dataset
+        dataset_dir = _dataset_dir(dataset, out_dir)
         result = versions.diff(
             versions.resolve(dataset_dir, old), versions.resolve(dataset_dir, new)
         )
@@ -531,8 +541,8 @@ def remove_command(
             "--from-file", exists=True, dir_okay=False, help="A file of ids or URLs, one per line."
         ),
     ] = None,
-    dataset: DatasetOption = "news",
-    out_dir: OutOption = Path("processed"),
+    dataset: DatasetOption = None,
+    out_dir: OutOption = None,
     version: Annotated[
         str | None, typer.Option("--version", help="Version to create (default: next minor).")
     ] = None,
@@ -549,7 +559,7 @@ def remove_command(
                     (url_list if "://" in item else id_list).append(item)
         cfg = load_config(None, dataset=dataset, out=out_dir, version=version)
         version_dir, removed = versions.remove(
-            out_dir / dataset,
+            cfg.out / cfg.dataset,
             ids=id_list,
             urls=url_list,
             reason=reason,
