@@ -214,7 +214,12 @@ interleaved, the table shows each command's best wall time.
 - datatrove: default MinhashConfig (5-gram words, 14 buckets x 8 hashes, no pair
   verification), Indonesian word tokenizer (spaCy); ours: 3-gram words, 128 hashes, 32 bands,
   verified Jaccard >= 0.8 or containment >= 0.8, plus validation, structure, langid and the
-  versioned release. Per-stage times and counts:
+  versioned release.
+- datatrove with langdetect: stage 1 is JsonlReader -> LambdaFilter (seeded langdetect, keeps
+  all, as ours does without `--languages`) -> JsonlWriter (uncompressed) -> signatures, and
+  stage 4 reads that filtered JSONL, so langdetect runs once per article (`dt_pipeline.py`).
+- Issue 7's earlier reference on this machine (datatrove 0.10.1): ~143 s with the langdetect
+  step, ~72 s without. Per-stage times and counts of this run:
 {stages}
 
 Machine: {os.cpu_count()} cores, {platform.platform()}; shared with other jobs, `uptime`:

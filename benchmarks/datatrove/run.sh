@@ -15,6 +15,6 @@ fi
 # datatrove assigns to Indonesian (and English), which its MinHash signature step needs.
 uv pip install -q -p "$venv/bin/python" "datatrove[io,processing]==$version" spacy langdetect
 mkdir -p "$work"
-python3 benchmarks/datatrove/prepare.py "$work"
+uv run python benchmarks/datatrove/prepare.py "$work"
 uv run python benchmarks/datatrove/bench.py "$work" "$venv/bin/python" \
   --results benchmarks/datatrove/RESULTS.md
