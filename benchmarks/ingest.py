@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,23 +19,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from _measure import measured_ingest  # benchmarks/ is on sys.path when run as a script
 
 from corpus import langid, sources, structure, validate
 from corpus.config import Config
 from corpus.records import RawRecord
 from corpus.stats import Stats
-
-# Runs `corpus ingest ARGS` in a fresh interpreter and reports its own peak RSS and that of its
-# largest worker (KiB), so the numbers are the ingest's, not this benchmark's.
-_MEASURED = """
-import json, resource, sys
-from corpus.cli import app
-try:
-    app(["ingest", *sys.argv[1:]], standalone_mode=False)
-finally:
-    usage = {k: resource.getrusage(getattr(resource, "RUSAGE_" + k.upper())).ru_maxrss for k in ("self", "children")}
-    sys.stderr.write(json.dumps(usage) + "\\n")
-"""
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-id-2019"
 
@@ -77,15 +65,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
 
             def full(workers: int = workers, tmp: str = tmp) -> int:
-                args = [str(raw), "--out", tmp, "--workers", str(workers)]
-                done = subprocess.run(
-                    [sys.executable, "-c", _MEASURED, *args],
-                    check=True,
-                    capture_output=True,
-                    text=True,
+                _, main_mb, worker_mb = measured_ingest(
+                    [str(raw), "--out", tmp, "--workers", str(workers)]
                 )
-                usage = json.loads(done.stderr.strip().splitlines()[-1])
-                peaks[workers] = max(usage["self"], usage["children"]) / 1024
+                peaks[workers] = max(main_mb, worker_mb)
                 manifest = json.loads(next(Path(tmp).glob("*/v1.0.0/manifest.json")).read_text())
                 result.update(manifest["counts"])
                 return int(manifest["counts"]["read"])

@@ -1,0 +1,32 @@
+"""Shared by the benchmarks: run `corpus ingest` in a fresh interpreter and measure it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+# The child reports its own peak RSS and its largest worker's (KiB), so the numbers are the
+# ingest's, not the benchmark's (a child forked from a big parent would inherit its peak).
+_MEASURED = """
+import json, resource, sys
+from corpus.cli import app
+try:
+    app(["ingest", *sys.argv[1:]], standalone_mode=False)
+finally:
+    usage = {k: resource.getrusage(getattr(resource, "RUSAGE_" + k.upper())).ru_maxrss for k in ("self", "children")}
+    sys.stderr.write(json.dumps(usage) + "\\n")
+"""
+
+
+def measured_ingest(args: list[str]) -> tuple[float, float, float]:
+    """``corpus ingest ARGS``: (wall seconds, peak RSS of the main process, of its largest
+    worker), RSS in MB."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *args], check=True, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    usage = json.loads(done.stderr.strip().splitlines()[-1])
+    return seconds, usage["self"] / 1024, usage["children"] / 1024
