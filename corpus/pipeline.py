@@ -176,7 +176,8 @@ def ingest(
                 totals=dict(previous.manifest["counts"]),
             )
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
-    latest = versions.latest_manifest(dataset_dir)  # its removals bind every later version
+    # The latest version's removals bind every later version, rebuilt or not.
+    latest = previous.manifest if previous else versions.latest_manifest(dataset_dir)
     takedowns = Takedowns.of(latest.get("removals", []) if latest else [])
     stats = Stats()
     per_file: Counter[str] = Counter()
@@ -274,7 +275,7 @@ def ingest(
         manifest = {
             "dataset": cfg.dataset,
             "version": str(version),
-            "parent": previous.version if previous else _latest(dataset_dir),
+            "parent": str(latest["version"]) if latest else None,
             "created_at": (created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
             "code_version": __version__,
             "config_hash": cfg.fingerprint,
@@ -401,11 +402,6 @@ class Takedowns:
             raw="",  # a takedown means the text must not be redistributed, not even among rejects
             source=article.source,
         )
-
-
-def _latest(dataset_dir: Path) -> str | None:
-    found = versions.list_versions(dataset_dir)
-    return str(found[-1]) if found else None
 
 
 def _dedup_index(previous: versions.Previous) -> dedup.DedupIndex:

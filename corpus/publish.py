@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,7 +46,6 @@ class PublishResult:
     commit: str | None = None  # the Hub commit id, when publishing to the Hub
     url: str | None = None
     dry_run: bool = False
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def version_files(version_dir: Path) -> tuple[str, ...]:
