@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,8 +19,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from corpus import __version__
 from corpus.config import load_config, parse_map_options
@@ -51,6 +62,13 @@ class Bump(StrEnum):
     major = "major"
     minor = "minor"
     patch = "patch"
+
+
+class Executor(StrEnum):
+    """Where ``corpus ingest`` runs the per-record stages."""
+
+    local = "local"
+    ray = "ray"
 
 
 class OutputFormat(StrEnum):
@@ -158,14 +176,38 @@ def ingest_command(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", min=0, help="Worker processes (default: one per core; 1: no workers)."
+            "--workers",
+            min=0,
+            help="Worker processes, or CPUs of a local Ray cluster (default: one per core; 1: no workers).",
+        ),
+    ] = None,
+    executor: Annotated[
+        Executor | None,
+        typer.Option(
+            "--executor", help="local: worker processes; ray: Ray tasks (extra corpus[ray])."
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="Ray cluster to run on (auto, ray://HOST:10001); default: start a local one.",
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-size",
+            min=1,
+            help="Records per work unit (default 1000); an interrupted run resumes by unit.",
         ),
     ] = None,
 ) -> None:
     """Read raw articles and write the next version of the dataset.
 
     With earlier versions, only raw files they have not read (by sha256) are processed, and the
-    new version is the latest one plus the new articles, deduplicated against everything."""
+    new version is the latest one plus the new articles, deduplicated against everything.
+    Rerunning an interrupted ingest resumes it: finished work units are not done again."""
     with _errors():
         cfg = load_config(
             config,
@@ -178,23 +220,56 @@ def ingest_command(
             rebuild=rebuild or None,
             bump=bump.value if bump else None,
             workers=workers,
+            executor=executor.value if executor else None,
+            address=address,
+            batch_size=batch_size,
         )
         paths = raw or [Path("raw")]
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("reading", total=None)
-
-            def progress(phase: str, done: int) -> None:
-                verb = "reading and structuring" if phase == "read" else "deduplicating and writing"
-                bar.update(task, description=f"{verb}: {done:,} records")
-
+        with _stage_bars() as progress:
             result = ingest(paths, cfg, created_at=_created_at(), progress=progress)
         _print_summary(result)
+
+
+#: The ingest's stages as its progress bars name them.
+_STAGES = {
+    "read": "read",
+    "process": "validate · structure · langid",
+    "dedup": "dedup",
+    "write": "write",
+}
+
+
+class _RateColumn(ProgressColumn):
+    """Items per second of a task since it started (rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not elapsed or not task.completed:
+            return Text("")
+        return Text(f"{task.completed / elapsed:,.0f}/s", style="progress.data.speed")
+
+
+@contextmanager
+def _stage_bars() -> Iterator[Callable[[str, int, int | None], None]]:
+    """A live bar per ingest stage on stderr (count, rate, elapsed); gone when the run ends."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<32}"),
+        BarColumn(bar_width=24),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=None)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        yield progress
 
 
 def _created_at() -> datetime | None:

@@ -72,6 +72,8 @@ class Config:
     bump: str = "minor"  # which part of the version a new ingest raises: major | minor | patch
     rebuild: bool = False  # reprocess every input instead of adding new ones to the latest version
     workers: int = 0  # processes for the per-record stages; 0: one per available core
+    executor: str = "local"  # local (worker processes) | ray (Ray tasks; the corpus[ray] extra)
+    address: str | None = None  # Ray cluster to join ("auto", "ray://host:10001"); None: start one
     # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
     # rules/boilerplate.toml when that file exists
     boilerplate_rules: Path | None = None
@@ -111,6 +113,10 @@ class Config:
             raise ConfigError(f"bump must be major, minor or patch, got {self.bump!r}")
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (one per core) or more, got {self.workers}")
+        if self.executor not in ("local", "ray"):
+            raise ConfigError(f"executor must be 'local' or 'ray', got {self.executor!r}")
+        if self.address is not None and self.executor != "ray":
+            raise ConfigError("address is the Ray cluster to use: it needs executor 'ray'")
         if self.version is not None and not _SEMVER.match(self.version):
             raise ConfigError(f"version {self.version!r} is not X.Y.Z (e.g. 1.2.0)")
         object.__setattr__(self, "column_map", dict(self.column_map))  # a private copy
@@ -138,6 +144,8 @@ class Config:
                 "bump",
                 "rebuild",
                 "workers",
+                "executor",
+                "address",
             }
         }
         if self.boilerplate_rules is not None:  # the rules' content changes output, not the path

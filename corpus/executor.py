@@ -1,22 +1,42 @@
-"""Executors: run the per-record stages over batches, inline or in worker processes.
+"""Executors: run the per-record stages over batches, inline, in worker processes, or on Ray.
 
-Results come back in input order whatever the number of workers, so the output of a run does
-not depend on how it was executed.
+Results come back in input order whatever the executor and the number of workers, so the
+output of a run does not depend on how it was executed.
+
+Ray runs the same function as Ray core tasks, not Ray Data: our unit of work is already a pure
+function over a batch, results must come back in input order with a bounded number in flight
+(the driver streams them into the global dedup step), and a task takes and returns our own
+records as they are, with no conversion to and from Arrow blocks.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
+
+from corpus.errors import ConfigError
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+EXECUTORS = ("local", "ray")
+_END = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Done(Generic[R]):
+    """A job whose result is already known (a work unit finished by an earlier, interrupted
+    run): ``load()`` gives it in its place in the order; nothing is computed."""
+
+    load: Callable[[], R]
 
 
 def default_workers() -> int:
@@ -48,6 +68,51 @@ def _die_with_parent() -> None:
         pass
 
 
+def map_ordered(
+    fn: Callable[[T], R],
+    jobs: Iterable[T | Done[R]],
+    *,
+    executor: str = "local",
+    workers: int = 1,
+    address: str | None = None,
+) -> Iterator[R]:
+    """``fn`` over ``jobs``, results in input order; a ``Done`` job yields its result as is.
+
+    ``local`` with one worker runs everything in this process; with more, in spawned worker
+    processes. ``ray`` submits Ray tasks to the cluster at ``address`` (``None``: a local
+    cluster of ``workers`` CPUs started for this call). At most ``2 * workers`` jobs are in
+    flight, so memory stays bounded by the job size, not by the input. ``fn`` must be picklable
+    (a module-level function or a ``functools.partial`` of one).
+    """
+    if executor == "ray":
+        yield from _ray(fn, jobs, workers=workers, address=address)
+        return
+    if executor != "local":
+        raise ConfigError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    iterator = iter(jobs)
+    head: list[T | Done[R]] = []
+    todo = 0
+    while todo < 2 and (job := next(iterator, _END)) is not _END:
+        head.append(job)  # type: ignore[arg-type]
+        todo += not isinstance(job, Done)
+    if workers <= 1 or todo < 2:
+        # Inline: one worker, or too little work for starting processes to pay off.
+        for job in itertools.chain(head, iterator):
+            yield job.load() if isinstance(job, Done) else fn(job)
+        return
+    # spawn: workers start clean (no inherited locks or threads from a progress bar).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent
+    ) as pool:
+        yield from _windowed(
+            lambda job: pool.submit(fn, job),
+            lambda future: future.result(),
+            itertools.chain(head, iterator),
+            2 * workers,
+        )
+
+
 def map_batches(
     fn: Callable[[list[T]], R],
     items: Iterable[T],
@@ -55,33 +120,66 @@ def map_batches(
     workers: int,
     batch_size: int,
 ) -> Iterator[R]:
-    """``fn`` over consecutive batches of ``items``, results in input order.
+    """``fn`` over consecutive batches of ``items`` with local workers, results in input order."""
+    return map_ordered(fn, batched(items, batch_size), workers=workers)
 
-    With one worker everything runs in this process. With more, at most ``2 * workers`` batches
-    are in flight, so memory stays bounded by the batch size, not by the input. ``fn`` must be
-    picklable (a module-level function or a ``functools.partial`` of one).
-    """
-    chunks = batched(items, batch_size)
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None)
-    if workers <= 1 or second is None:  # one batch: starting processes would cost more than it
-        yield fn(first)
-        if second is not None:
-            yield fn(second)
-            for batch in chunks:
-                yield fn(batch)
-        return
-    # spawn: workers start clean (no inherited locks or threads from a progress bar).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with_parent
-    ) as pool:
-        pending: deque[Future[R]] = deque()
-        for batch in itertools.chain((first, second), chunks):
-            pending.append(pool.submit(fn, batch))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+
+def _windowed(
+    submit: Callable[[Any], Any],
+    wait: Callable[[Any], Any],
+    jobs: Iterable[Any],
+    window: int,
+) -> Iterator[Any]:
+    """Submit jobs keeping at most ``window`` in flight; results (or ``Done`` results) in order."""
+    pending: deque[Any] = deque()
+    for job in jobs:
+        pending.append(job if isinstance(job, Done) else submit(job))
+        if len(pending) >= window:
+            yield _take(pending.popleft(), wait)
+    while pending:
+        yield _take(pending.popleft(), wait)
+
+
+def _take(handle: Any, wait: Callable[[Any], Any]) -> Any:
+    return handle.load() if isinstance(handle, Done) else wait(handle)
+
+
+def _call(fn: Callable[[T], R], job: T) -> R:
+    """The Ray task: ``fn(job)`` on whichever node the scheduler picks."""
+    return fn(job)
+
+
+def _ray(
+    fn: Callable[[T], R], jobs: Iterable[T | Done[R]], *, workers: int, address: str | None
+) -> Iterator[R]:
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError(
+            "--executor ray needs Ray: install the extra, e.g. `uv pip install 'corpus[ray]'`"
+        ) from None
+    started_here = not ray.is_initialized()
+    if started_here:
+        options: dict[str, Any] = {
+            "include_dashboard": False,
+            "logging_level": logging.WARNING,
+            "log_to_driver": False,  # task errors still reach us through ray.get
+        }
+        if address:
+            ray.init(address=address, **options)
+        else:
+            ray.init(num_cpus=max(1, workers), **options)
+    try:
+        resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+        cpus = int(resources.get("CPU", workers)) or 1
+        task: Any = ray.remote(num_cpus=1, max_retries=2)(_call)  # a lost node's task reruns
+        shared_fn = ray.put(fn)  # shipped to the object store once, not with every task
+        yield from _windowed(
+            lambda job: task.remote(shared_fn, job),
+            ray.get,
+            jobs,
+            2 * cpus,
+        )
+    finally:
+        if started_here:
+            ray.shutdown()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import pickle
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from corpus import (
     dedup,
     executor,
     langid,
+    report,
+    runs,
     sources,
     structure,
     validate,
@@ -48,8 +51,10 @@ from corpus.stats import Stats
 
 log = logging.getLogger(__name__)
 
-#: ``progress(phase, done)``: phase is "read" (records read) or "write" (records routed).
-Progress = Callable[[str, int], None]
+#: ``progress(stage, done, total)``: records read ("read"), through the per-record stages
+#: ("process"), articles deduplicated ("dedup": 0 when planning starts, all when done) and
+#: routed to their table ("write"). ``total`` is None until it is known.
+Progress = Callable[[str, int, int | None], None]
 _PROGRESS_EVERY = 256
 
 
@@ -65,8 +70,34 @@ def summarize(data_shards: Sequence[Path]) -> dict[str, Any]:
     return summary.as_dict()
 
 
-#: What a worker returns for a batch: rejects, articles, stage counts, signatures, shingle counts.
-BatchResult = tuple[list[Rejected], list[Article], Counter[tuple[str, str]], Any, Any]
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What the per-record stages make of one batch (a work unit), in a worker."""
+
+    rejected: tuple[Rejected, ...]  # in input order
+    articles: tuple[Article, ...]  # in input order
+    counts: Counter[tuple[str, str]]  # stage counts, merged by the driver
+    signatures: Any  # MinHash signatures of ``articles`` (uint32, one row each)
+    sizes: Any  # their shingle counts
+    seconds: dict[str, float]  # CPU seconds per stage (report.WORKER_STAGES)
+    records: dict[str, int]  # records into each stage
+    peak_rss: int  # the worker's peak RSS so far, bytes
+
+
+#: A work unit: its number and its batch of input records.
+Job = tuple[int, list[RawRecord | Rejected]]
+#: A finished unit: number, input records, the pickled ``BatchResult``, reused from a log or not.
+UnitResult = tuple[int, int, bytes, bool]
+
+
+@dataclass(slots=True)
+class _Flow:
+    """Records through the driver so far, for progress and the report."""
+
+    read: int = 0
+    read_seconds: float = 0.0  # spent inside the readers
+    processed: int = 0  # input records whose unit is done
+    articles: int = 0  # articles handed to dedup
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +180,8 @@ def ingest(
     The version appears only when complete; ``read == accepted + duplicates + rejected`` is
     checked for this ingest before it does (``ConservationError`` otherwise).
     """
-    started = time.perf_counter()
+    times = report.RunTimes()
+    started = times.started
     files, skipped = sources.discover(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
@@ -179,10 +211,25 @@ def ingest(
     # The latest version's removals bind every later version, rebuilt or not.
     latest = previous.manifest if previous else versions.latest_manifest(dataset_dir)
     takedowns = Takedowns.of(latest.get("removals", []) if latest else [])
+    run_log = runs.RunLog.open(
+        dataset_dir,
+        runs.run_key(
+            code=__version__,
+            config=cfg.fingerprint,
+            version=str(version),
+            parent=str(latest["version"]) if latest else None,
+            batch_size=cfg.batch_size,
+            inputs=[[f.relpath, hashes[f.relpath]] for f in files],
+        ),
+    )
+    finished_units = run_log.finished()
+    workers = cfg.workers or executor.default_workers()
     stats = Stats()
     per_file: Counter[str] = Counter()
     summary = _Summary()
-    report = progress or (lambda phase, done: None)
+    tell = progress or (lambda stage, done, total: None)
+    flow = _Flow()
+    times.lap("setup")
 
     with versions.building(dataset_dir, version) as tmp:
         rejects = ShardWriter(tmp, "rejects", REJECTED_SCHEMA, cfg)
@@ -190,39 +237,70 @@ def ingest(
         duplicates = ShardWriter(tmp, "duplicates", DUPLICATE_SCHEMA, cfg)
 
         def read() -> Iterator[RawRecord | Rejected]:
-            for done, item in enumerate(sources.run(files, cfg, stats), start=1):
+            items = iter(sources.run(files, cfg, stats))
+            while True:
+                clock = time.perf_counter()
+                item = next(items, None)
+                flow.read_seconds += time.perf_counter() - clock
+                if item is None:
+                    break
+                flow.read += 1
                 per_file[
                     item.source.path if isinstance(item, Rejected) else item.provenance.path
                 ] += 1
-                if done % _PROGRESS_EVERY == 0:
-                    report("read", done)
+                if flow.read % _PROGRESS_EVERY == 0:
+                    tell("read", flow.read, None)
                 yield item
+            tell("read", flow.read, flow.read)
+
+        def jobs() -> Iterator[Job | executor.Done[UnitResult]]:
+            for index, batch in enumerate(executor.batched(read(), cfg.batch_size)):
+                if index in finished_units:  # done by an interrupted run of this command
+                    yield executor.Done(functools.partial(_reused, run_log, index, len(batch)))
+                else:
+                    yield index, batch
 
         def processed() -> Iterator[Article]:
-            batches = executor.map_batches(
-                functools.partial(process_batch, cfg),
-                read(),
-                workers=cfg.workers or executor.default_workers(),
-                batch_size=cfg.batch_size,
+            units = executor.map_ordered(
+                functools.partial(process_unit, cfg),
+                jobs(),
+                executor=cfg.executor,
+                workers=workers,
+                address=cfg.address,
             )
-            for rejected, articles, counts, sigs, sizes in batches:
-                stats.merge(counts)
-                for article, sig, size in zip(articles, sigs, sizes, strict=True):
-                    known[article.id] = (sig, int(size))
-                for item in rejected:
+            for index, size, blob, reused in units:
+                if not reused:
+                    run_log.save(index, blob)
+                result: BatchResult = pickle.loads(blob)
+                times.add_unit(result.seconds, result.records, result.peak_rss, reused)
+                stats.merge(result.counts)
+                for article, sig, n in zip(
+                    result.articles, result.signatures, result.sizes, strict=True
+                ):
+                    known[article.id] = (sig, int(n))
+                for item in result.rejected:
                     rejects.write(to_row(item))
-                for article in articles:
+                for article in result.articles:
                     if takedowns.covers(article):
                         stats.count("removed", "taken_down")
                         rejects.write(to_row(takedowns.reject(article)))
                     else:
+                        flow.articles += 1
                         yield article
+                flow.processed += size
+                tell("process", flow.processed, flow.read if flow.processed == flow.read else None)
+            times.lap("units")
+            tell("process", flow.processed, flow.processed)
+            tell("dedup", 0, flow.articles)
 
         index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
         spool = Spool(tmp / ".dedup-spool.parquet", cfg)
         known: dict[str, tuple[Any, int]] = {}  # signatures from the workers, until dedup uses them
         routed = dedup.run(processed(), cfg, stats, spool, index=index, known=known)
         for done, item in enumerate(routed, start=1):
+            if done == 1:  # the plan is made: every article's fate is known
+                times.lap("dedup")
+                tell("dedup", flow.articles, flow.articles)
             if isinstance(item, Duplicate) and takedowns.covers_duplicate(item):
                 # a copy of a taken-down article must not ship its text in duplicates/ either
                 stats.count("removed", "copy_of_taken_down")
@@ -232,8 +310,10 @@ def ingest(
             else:
                 data.write(to_row(item))
                 summary.add(item)
-            if done % _PROGRESS_EVERY == 0:
-                report("write", done)
+            if done % _PROGRESS_EVERY == 0 or done == flow.articles:
+                tell("write", done, flow.articles)
+        if not flow.articles:
+            times.lap("dedup")
 
         # dedup reads its spool back and deletes it, except when no article reached it
         (tmp / ".dedup-spool.parquet").unlink(missing_ok=True)
@@ -248,12 +328,13 @@ def ingest(
                 f"read {counts['read']} != accepted {counts['accepted']} + duplicates "
                 f"{counts['duplicates']} + rejected {counts['rejected']}; no version was written"
             )
-        index_files = index.save(tmp / "dedup", cfg.dedup_ngram)
         shards = {
             "data": data.close(previous.carried("data") if previous else ()),
             "duplicates": duplicates.close(previous.carried("duplicates") if previous else ()),
             "rejects": rejects.close(previous.carried("rejects") if previous else ()),
         }
+        times.lap("write")
+        index_files = index.save(tmp / "dedup", cfg.dedup_ngram)
         inputs = [
             {
                 "path": f.relpath,
@@ -282,7 +363,7 @@ def ingest(
             "config": {
                 k: v
                 for k, v in cfg.public().items()
-                if k not in {"out", "version", "workers", "rebuild", "bump"}
+                if k not in {"out", "version", "workers", "rebuild", "bump", "executor", "address"}
             },
             "build": "incremental" if previous else "full",
             "counts": totals,
@@ -315,6 +396,21 @@ def ingest(
         versions.write_json(tmp / versions.MANIFEST, manifest)
         load_path = (dataset_dir / version.dirname).as_posix()
         (tmp / "README.md").write_text(card.render(manifest, load_path), encoding="utf-8")
+        times.lap("finish")
+        # Not listed in the manifest and never published: it describes this run on this machine.
+        versions.write_json(
+            tmp / report.REPORT,
+            report.build(
+                times,
+                version=str(version),
+                executor=cfg.executor,
+                workers=workers,
+                counts=counts,
+                stages=stats.as_dict(),
+                read_seconds=flow.read_seconds,
+            ),
+        )
+    run_log.close()
 
     return IngestResult(
         version_dir=dataset_dir / version.dirname,
@@ -328,39 +424,117 @@ def ingest(
     )
 
 
+def process_unit(cfg: Config, job: Job) -> UnitResult:
+    """A work unit in a worker: ``process_batch`` over its batch, the result pickled (the
+    driver keeps the bytes as the unit's record for resuming, then unpickles them)."""
+    index, batch = job
+    result = process_batch(cfg, batch)
+    return index, len(batch), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), False
+
+
+def _reused(run_log: runs.RunLog, index: int, size: int) -> UnitResult:
+    return index, size, run_log.load(index), True
+
+
 def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult:
     """The per-record stages over one batch: validate -> structure -> langid (+ the articles'
-    MinHash signatures for dedup).
+    MinHash signatures for dedup, per-article work better spread over the workers than left to
+    the single process that runs the global dedup step).
 
-    Runs in a worker process; returns the batch's rejects and articles (each in input order),
-    the stage counts, which the caller merges, and the articles' signatures and shingle counts.
+    Each stage runs over the whole batch in turn, so each can be timed; rejects come back in
+    input order, whichever stage rejected them.
     """
     stats = Stats()
-    rejected: list[Rejected] = []
-    records = _split_rejects(validate.run(batch, cfg, stats), rejected)
-    pending: deque[RawRecord] = deque()  # raw records of articles on their way to langid
-    articles = _on_target(
-        langid.run(_structured(records, rejected, stats, cfg, pending), cfg, stats),
-        pending,
-        rejected,
-        cfg,
-        stats,
-    )
-    kept = list(articles)
-    # Dedup's MinHash signatures are per-article work too: computing them here spreads them
-    # over the workers instead of the single process that runs the global dedup step.
-    sigs, sizes = dedup.signatures([a.text for a in kept], cfg.dedup_ngram)
-    return rejected, kept, stats.counts, sigs, sizes
+    seconds: dict[str, float] = {}
+    records_in: dict[str, int] = {}
+    rejected: list[tuple[int, Rejected]] = []  # (position in the batch, reject)
 
-
-def _split_rejects(
-    items: Iterable[RawRecord | Rejected], rejected: list[Rejected]
-) -> Iterator[RawRecord]:
-    for item in items:
+    clock = time.process_time()
+    valid: list[tuple[int, RawRecord]] = []
+    for position, item in enumerate(validate.run(batch, cfg, stats)):
         if isinstance(item, Rejected):
-            rejected.append(item)
+            rejected.append((position, item))
         else:
-            yield item
+            valid.append((position, item))
+    clock = _timed("validate", len(batch), clock, seconds, records_in)
+
+    structured: list[tuple[int, RawRecord, Article]] = []
+    for (position, record), article in zip(
+        valid, structure.run((r for _, r in valid), stats, cfg), strict=True
+    ):
+        if article.text.strip():
+            structured.append((position, record, article))
+        else:
+            stats.count("structure", "empty_body")
+            rejected.append((position, _empty_body(article, record)))
+    clock = _timed("structure", len(valid), clock, seconds, records_in)
+
+    kept: list[Article] = []
+    identified = langid.run((a for _, _, a in structured), cfg, stats)
+    for (position, record, _), article in zip(structured, identified, strict=True):
+        if langid.on_target(article, cfg.languages):
+            kept.append(article)
+            continue
+        stats.count("langid", "other_language")
+        if cfg.other_languages == "keep":
+            kept.append(article)
+        else:
+            rejected.append((position, _other_language(article, record, cfg)))
+    clock = _timed("langid", len(structured), clock, seconds, records_in)
+
+    sigs, sizes = dedup.signatures([a.text for a in kept], cfg.dedup_ngram)
+    _timed("signatures", len(kept), clock, seconds, records_in)
+    rejected.sort(key=lambda pair: pair[0])
+    return BatchResult(
+        rejected=tuple(r for _, r in rejected),
+        articles=tuple(kept),
+        counts=stats.counts,
+        signatures=sigs,
+        sizes=sizes,
+        seconds=seconds,
+        records=records_in,
+        peak_rss=report.peak_rss(),
+    )
+
+
+def _timed(
+    stage: str, n: int, since: float, seconds: dict[str, float], records: dict[str, int]
+) -> float:
+    now = time.process_time()
+    seconds[stage], records[stage] = now - since, n
+    return now
+
+
+def _empty_body(article: Article, record: RawRecord) -> Rejected:
+    """The reject for an article left with no body: its raw text is kept."""
+    return Rejected(
+        id=article.id,
+        stage="structure",
+        reason="empty_body",
+        issues=(Issue("/text", "no body text is left after removing boilerplate", "empty_body"),),
+        raw=record.raw,
+        source=record.provenance,
+    )
+
+
+def _other_language(article: Article, record: RawRecord, cfg: Config) -> Rejected:
+    """The reject for an article outside ``cfg.languages``: its raw text is kept."""
+    return Rejected(
+        id=article.id,
+        stage="language",
+        reason="language",
+        issues=(
+            Issue(
+                "/text",
+                f"language {article.language!r} (score {article.language_score}) is not a "
+                f"target language ({', '.join(cfg.languages)}); keep it with "
+                "--other-languages keep",
+                "language",
+            ),
+        ),
+        raw=record.raw,
+        source=record.provenance,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,79 +594,3 @@ def _shard_dict(info: Any) -> dict[str, Any]:
     if info.shared_from:
         entry.update(shared_from=info.shared_from, link=info.link)
     return entry
-
-
-def _structured(
-    records: Iterable[RawRecord],
-    rejects: list[Rejected],
-    stats: Stats,
-    cfg: Config,
-    structured: deque[RawRecord] | None = None,
-) -> Iterator[Article]:
-    """Run the structure stage; an article left with no body is rejected with its raw text.
-    The raw record of each article passed on is appended to ``structured``, if given."""
-    pending: deque[RawRecord] = deque()
-
-    def feed() -> Iterator[RawRecord]:
-        for record in records:
-            pending.append(record)
-            yield record
-
-    for article in structure.run(feed(), stats, cfg):
-        record = pending.popleft()  # structure is one-to-one and keeps order
-        if article.text.strip():
-            if structured is not None:
-                structured.append(record)
-            yield article
-            continue
-        stats.count("structure", "empty_body")
-        prov = record.provenance
-        rejects.append(
-            Rejected(
-                id=article.id,
-                stage="structure",
-                reason="empty_body",
-                issues=(
-                    Issue("/text", "no body text is left after removing boilerplate", "empty_body"),
-                ),
-                raw=record.raw,
-                source=prov,
-            )
-        )
-
-
-def _on_target(
-    articles: Iterable[Article],
-    structured: deque[RawRecord],
-    rejects: list[Rejected],
-    cfg: Config,
-    stats: Stats,
-) -> Iterator[Article]:
-    """Reject articles outside ``cfg.languages`` (with their raw record) when asked to."""
-    for article in articles:
-        record = structured.popleft()  # langid is one-to-one and keeps order
-        if langid.on_target(article, cfg.languages):
-            yield article
-            continue
-        stats.count("langid", "other_language")
-        if cfg.other_languages == "keep":
-            yield article
-            continue
-        rejects.append(
-            Rejected(
-                id=article.id,
-                stage="language",
-                reason="language",
-                issues=(
-                    Issue(
-                        "/text",
-                        f"language {article.language!r} (score {article.language_score}) is "
-                        f"not a target language ({', '.join(cfg.languages)}); keep it with "
-                        "--other-languages keep",
-                        "language",
-                    ),
-                ),
-                raw=record.raw,
-                source=record.provenance,
-            )
-        )

@@ -21,6 +21,7 @@ from corpus.errors import InputError, VersionError
 from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
 from corpus.validate import check_version
 from corpus.versions import diff, remove
+from tests import outputs
 from tests.conftest import shared_path
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -413,14 +414,7 @@ def test_same_input_same_bytes(mini: Path, tmp_path: Path, monkeypatch: pytest.M
         (tmp_path / run).mkdir()
         monkeypatch.chdir(tmp_path / run)
         pipeline.ingest([mini], Config(dataset="mini", out=Path("processed")), created_at=WHEN)
-        version = tmp_path / run / "processed" / "mini" / "v1.0.0"
-        digests.append(
-            {
-                p.relative_to(version).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in version.rglob("*")
-                if p.is_file()
-            }
-        )
+        digests.append(outputs.digests(tmp_path / run / "processed" / "mini" / "v1.0.0"))
     assert digests[0] == digests[1]
     assert set(digests[0]) == {
         "README.md",
@@ -540,13 +534,7 @@ def test_worker_count_does_not_change_a_byte(
         monkeypatch.chdir(run)
         cfg = Config(dataset="mini", out=Path("processed"), workers=workers, batch_size=4)
         version = pipeline.ingest([mini], cfg, created_at=WHEN).version_dir
-        digests.append(
-            {
-                p.relative_to(run / version).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in (run / version).rglob("*")
-                if p.is_file()
-            }
-        )
+        digests.append(outputs.digests(run / version))
     assert digests[0] == digests[1]
 
 
@@ -584,7 +572,8 @@ def test_a_crash_leaves_no_version_behind(
     monkeypatch.setattr(langid, "run", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         pipeline.ingest([mini], replace(cfg, rebuild=True, workers=1), created_at=WHEN)
-    assert sorted(p.name for p in (tmp_path / "mini").iterdir()) == ["v1.0.0"]
+    # .runs keeps the finished work units (none here) for a rerun to resume from
+    assert sorted(p.name for p in (tmp_path / "mini").iterdir()) == [".runs", "v1.0.0"]
 
 
 def test_bad_inputs_are_rejected_and_the_run_completes(tmp_path: Path) -> None:
@@ -686,6 +675,7 @@ def test_no_spool_is_left_when_every_record_is_rejected(tmp_path: Path) -> None:
         "dedup",
         "manifest.json",
         "rejects",
+        "report.json",
     ]
 
 

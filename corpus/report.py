@@ -1,0 +1,107 @@
+"""The run report: where an ingest spent its time and memory, saved beside the manifest.
+
+Per-record stages run in workers, interleaved across batches, so each is reported as the CPU
+seconds its workers spent in it (summed over units) and the rate per core that gives. The
+driver's own steps (reading, dedup planning, writing) are wall-clock seconds. A unit reused
+from an interrupted run reports the time it took when it was computed.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The per-record stages, in pipeline order, as workers time them.
+WORKER_STAGES = ("validate", "structure", "langid", "signatures")
+#: The driver's steps, in order.
+DRIVER_STEPS = ("setup", "units", "dedup", "write", "finish")
+REPORT = "report.json"
+
+
+def peak_rss() -> int:
+    """Peak resident memory of this process so far, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)  # Linux reports KiB
+
+
+@dataclass(slots=True)
+class RunTimes:
+    """Gathered while an ingest runs (mutable: the driver adds to it as it goes)."""
+
+    started: float = field(default_factory=time.perf_counter)
+    driver: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
+    worker_seconds: Counter[str] = field(default_factory=Counter)  # stage -> CPU seconds
+    worker_records: Counter[str] = field(default_factory=Counter)  # stage -> records in
+    worker_peak_rss: int = 0
+    units: int = 0
+    units_reused: int = 0
+    _mark: float = field(default_factory=time.perf_counter)
+
+    def lap(self, step: str) -> None:
+        """Close driver step ``step``: the wall time since the previous lap is its time."""
+        now = time.perf_counter()
+        self.driver[step] = self.driver.get(step, 0.0) + (now - self._mark)
+        self._mark = now
+
+    def add_unit(
+        self, seconds: dict[str, float], records: dict[str, int], rss: int, reused: bool
+    ) -> None:
+        """Account one unit of per-record work."""
+        self.worker_seconds.update(seconds)
+        self.worker_records.update(records)
+        self.worker_peak_rss = max(self.worker_peak_rss, rss)
+        self.units += 1
+        self.units_reused += reused
+
+
+def build(
+    times: RunTimes,
+    *,
+    version: str,
+    executor: str,
+    workers: int,
+    counts: dict[str, int],
+    stages: dict[str, dict[str, int]],
+    read_seconds: float,
+) -> dict[str, Any]:
+    """The report as JSON-able data."""
+    wall = time.perf_counter() - times.started
+    per_record = {
+        stage: {
+            "records": times.worker_records[stage],
+            "cpu_seconds": round(times.worker_seconds[stage], 3),
+            "per_core_rate": _rate(times.worker_records[stage], times.worker_seconds[stage]),
+        }
+        for stage in WORKER_STAGES
+    }
+    driver = {step: round(times.driver.get(step, 0.0), 3) for step in DRIVER_STEPS}
+    return {
+        "version": version,
+        "executor": executor,
+        "workers": workers,
+        "wall_seconds": round(wall, 3),
+        "records_per_second": _rate(counts.get("read", 0), wall),
+        "units": {"total": times.units, "reused": times.units_reused},
+        "driver_seconds": driver,
+        "read_seconds": round(read_seconds, 3),
+        "per_record_stages": per_record,
+        "peak_rss_bytes": {"driver": peak_rss(), "worker": times.worker_peak_rss},
+        "counts": counts,
+        "reasons": stages,
+        "notes": {
+            "driver_seconds": "wall-clock steps of the main process: setup (finding and hashing "
+            "inputs), units (reading, the per-record stages in workers, dedup pass one), dedup "
+            "(planning), write (routing and Parquet writing), finish (index, manifest, card); "
+            "read_seconds is the part of units spent inside the readers",
+            "per_record_stages": "CPU seconds summed over workers (units reused from an "
+            "interrupted run count the time they took then)",
+        },
+    }
+
+
+def _rate(n: int, seconds: float) -> float:
+    return round(n / seconds, 1) if seconds > 0 else 0.0

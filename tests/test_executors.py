@@ -1,0 +1,39 @@
+"""The output does not depend on how the per-record stages were executed: local with one
+worker, local with two, or a Ray local cluster write byte-identical versions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from corpus import pipeline
+from corpus.config import Config
+from tests import outputs
+from tests.test_crash import _write_corpus
+
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _ingest(mini: Path, run: Path, monkeypatch: pytest.MonkeyPatch, **how: object) -> Path:
+    run.mkdir()
+    monkeypatch.chdir(run)  # the same relative --out everywhere: the card names the path
+    cfg = Config(dataset="mini", out=Path("processed"), batch_size=40, **how)  # type: ignore[arg-type]
+    return run / pipeline.ingest([mini], cfg, created_at=WHEN).version_dir
+
+
+def test_local_1_local_2_and_ray_write_the_same_bytes(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ray")
+    _write_corpus(mini / "more.jsonl", 300)  # with mini's own files: 8 units of 40 records
+    one = _ingest(mini, tmp_path / "local1", monkeypatch, workers=1)
+    two = _ingest(mini, tmp_path / "local2", monkeypatch, workers=2)
+    ray = _ingest(mini, tmp_path / "ray", monkeypatch, executor="ray", workers=2)
+    assert outputs.digests(one) == outputs.digests(two) == outputs.digests(ray)
+    assert {"data/train-00000-of-00001.parquet", "manifest.json"} <= set(outputs.digests(ray))
+    report = json.loads((ray / "report.json").read_text())
+    assert (report["executor"], report["units"]["total"]) == ("ray", 8)
+    assert report["per_record_stages"]["validate"]["records"] == report["counts"]["read"]

@@ -1,0 +1,113 @@
+"""An ingest killed with kill -9 resumes from its finished work units and writes exactly what an
+uninterrupted run writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from corpus import pipeline, runs
+from corpus.config import Config
+from tests import outputs
+from tests.test_crash import _write_corpus
+
+UNITS = 30
+BATCH = 100
+
+
+def _command(raw: Path) -> list[str]:
+    # The same relative --out in two folders: the card names the version's path.
+    return [
+        sys.executable,
+        "-m",
+        "corpus",
+        "ingest",
+        str(raw),
+        "--out",
+        "processed",
+        "--dataset",
+        "big",
+        "--workers",
+        "1",
+        "--batch-size",
+        str(BATCH),
+    ]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONUNBUFFERED": "1"}
+
+
+def _units_done(out: Path) -> int:
+    return len(list((out / "big" / runs.RUNS).glob("*/units/*.pickle")))
+
+
+def _kill_after(command: list[str], cwd: Path, units: int) -> int:
+    """Start the ingest, kill -9 it once ``units`` units are recorded; the units it left."""
+    out = cwd / "processed"
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 300
+    while _units_done(out) < units and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    finished = proc.poll() is not None
+    proc.send_signal(signal.SIGKILL)
+    _, stderr = proc.communicate()
+    assert not finished, f"the ingest ended before {units} units were done: {stderr.decode()}"
+    assert not (out / "big" / "v1.0.0").exists()
+    return _units_done(out)
+
+
+def test_kill_9_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _write_corpus(raw / "big.jsonl", UNITS * BATCH)
+    raw = raw.resolve()
+    command = _command(raw)
+    reference, resumed = tmp_path / "reference", tmp_path / "resumed"
+    for cwd in (reference, resumed):
+        cwd.mkdir()
+    done = subprocess.run(command, cwd=reference, env=_env(), capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+
+    left = [_kill_after(command, resumed, n) for n in (2, UNITS // 2, UNITS)]
+    assert left[0] >= 2 and left[1] >= UNITS // 2 and left[2] == UNITS
+    assert left == sorted(left)  # each rerun kept what the one before it finished
+
+    done = subprocess.run(command, cwd=resumed, env=_env(), capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+    out = resumed / "processed"
+    version = out / "big" / "v1.0.0"
+    assert outputs.digests(version) == outputs.digests(reference / "processed" / "big" / "v1.0.0")
+    report = json.loads((version / "report.json").read_text())
+    assert report["units"] == {"total": UNITS, "reused": UNITS}
+    assert not (out / "big" / runs.RUNS).exists()  # the units go once the version is in place
+
+
+def test_a_changed_setting_starts_over(mini: Path, tmp_path: Path) -> None:
+    dataset = tmp_path / "mini"
+    stale = runs.RunLog.open(dataset, "an-older-run")
+    stale.save(0, b"unit of a run with other settings")
+    (stale.folder / "owner.pid").write_text("999999999")  # its process is gone
+    result = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path))
+    assert not stale.folder.exists()
+    report = json.loads((result.version_dir / "report.json").read_text())
+    assert report["units"]["reused"] == 0
+    assert report["counts"] == result.counts
+
+
+def test_the_report_accounts_for_every_stage(mini: Path, tmp_path: Path) -> None:
+    result = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path, workers=1))
+    report = json.loads((result.version_dir / "report.json").read_text())
+    assert set(report["per_record_stages"]) == {"validate", "structure", "langid", "signatures"}
+    assert report["per_record_stages"]["validate"]["records"] == result.counts["read"]
+    assert report["reasons"]["dedup"]["unique"] == result.counts["accepted"]
+    assert set(report["driver_seconds"]) == {"setup", "units", "dedup", "write", "finish"}
+    assert report["peak_rss_bytes"]["driver"] > 10_000_000
+    assert report["peak_rss_bytes"]["worker"] > 10_000_000  # workers=1: this process
