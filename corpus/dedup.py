@@ -31,6 +31,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ import xxhash
 
 from corpus.config import Config
 from corpus.errors import VersionError
+from corpus.executor import default_workers
 from corpus.records import Article, Duplicate
 from corpus.stats import Stats
 
@@ -442,23 +444,40 @@ def _verified(
     return keep, sim
 
 
-def _band_pairs(bands: U32, members: I64) -> I64:
+def _by_band(pairs_in_band: Callable[[int], I64], bands: int, threads: int) -> I64:
+    """The candidate pairs of every band, each band a partition of its own: bands are worked
+    out in parallel threads (numpy's sorting releases the GIL) and merged in band order, so
+    the result does not depend on ``threads``."""
+    if threads <= 1:
+        found = [pairs_in_band(j) for j in range(bands)]
+    else:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dedup-band") as pool:
+            found = list(pool.map(pairs_in_band, range(bands)))
+    found = [f for f in found if len(f)]
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.concatenate(found)
+
+
+def _band_pairs(bands: U32, members: I64, threads: int = 1) -> I64:
     """Candidate pairs (ordinals) among ``members`` sharing a band key: all pairs of a small
     bucket; in a big one, each member with the bucket's first member and its neighbour."""
-    found = []
-    for j in range(bands.shape[1]):
+
+    def in_band(j: int) -> I64:
         keys = bands[members, j]
         order = np.argsort(keys, kind="stable")
         sk = keys[order]
         same = np.flatnonzero(sk[1:] == sk[:-1]) + 1
         if not len(same):
-            continue
+            return np.zeros((0, 2), dtype=np.int64)
         is_start = np.ones(len(sk), dtype=bool)
         is_start[same] = False
         start = np.maximum.accumulate(np.where(is_start, np.arange(len(sk)), 0))
         m = members[order]
-        found.append(np.stack([m[start[same]], m[same]], axis=1))
-        found.append(np.stack([m[same - 1], m[same]], axis=1))
+        found = [
+            np.stack([m[start[same]], m[same]], axis=1),
+            np.stack([m[same - 1], m[same]], axis=1),
+        ]
         # Buckets of 3..SMALL_BUCKET: every pair, so each member can be checked against each
         # possible survivor; bigger ones (boilerplate-like bodies) stay linear.
         size = np.diff(np.append(np.flatnonzero(is_start), len(sk)))
@@ -470,9 +489,9 @@ def _band_pairs(bands: U32, members: I64) -> I64:
             bucket = m[s0 : s0 + k]
             left, right = np.triu_indices(k, 1)
             found.append(np.stack([bucket[left], bucket[right]], axis=1))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
+        return np.concatenate(found).astype(np.int64)
+
+    pairs = _by_band(in_band, bands.shape[1], threads)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     pairs.sort(axis=1)
     return np.unique(pairs, axis=0)
@@ -546,7 +565,8 @@ def _plan(b: _Batch, sigs: U16, index: DedupIndex, publishers: list[str], cfg: C
     node_of = np.full(n, -1, dtype=np.int64)
     node_of[by_rank] = by_rank[first_pos[group]]  # each article -> its body's best copy
     nodes = np.sort(by_rank[first_pos])
-    edges = _band_pairs(b.bands, nodes)
+    threads = cfg.workers or default_workers()
+    edges = _band_pairs(b.bands, nodes, threads)
     ok, _ = _verified(edges, new_sig, new_sig, (b.size, b.size), cfg)
     neighbours: dict[int, list[int]] = {}
     for x, y in edges[ok].tolist():
@@ -554,7 +574,7 @@ def _plan(b: _Batch, sigs: U16, index: DedupIndex, publishers: list[str], cfg: C
         neighbours.setdefault(y, []).append(x)
     old_match: dict[int, int] = dict(_match_sorted(b.exact, nodes, index.exact))
     if len(index.exact) and len(nodes):
-        old_pairs = _old_band_pairs(b.bands, nodes, index.bands)
+        old_pairs = _old_band_pairs(b.bands, nodes, index.bands, threads)
         ok, _ = _verified(old_pairs, new_sig, old_sig, (b.size, old_sizes), cfg)
         for m, row in old_pairs[ok].tolist():
             old_match[m] = min(row, old_match.get(m, row))
@@ -609,10 +629,10 @@ def _plan(b: _Batch, sigs: U16, index: DedupIndex, publishers: list[str], cfg: C
     return _Plan(kind, target, cluster, sim, count, seen_at)
 
 
-def _old_band_pairs(bands: U32, members: I64, old_bands: U32) -> I64:
+def _old_band_pairs(bands: U32, members: I64, old_bands: U32, threads: int = 1) -> I64:
     """Candidate pairs (member, index row) sharing a band key with a published article."""
-    found = []
-    for j in range(bands.shape[1]):
+
+    def in_band(j: int) -> I64:
         keys = bands[members, j]
         order = np.argsort(keys, kind="stable")
         sk = keys[order]
@@ -620,11 +640,9 @@ def _old_band_pairs(bands: U32, members: I64, old_bands: U32) -> I64:
         pos = np.searchsorted(sk, old)
         pos_ok = np.minimum(pos, len(sk) - 1)
         hit = np.flatnonzero((pos < len(sk)) & (sk[pos_ok] == old))
-        if len(hit):
-            found.append(np.stack([members[order[pos_ok[hit]]], hit], axis=1))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found).astype(np.int64), axis=0)
+        return np.stack([members[order[pos_ok[hit]]], hit], axis=1).astype(np.int64)
+
+    return np.unique(_by_band(in_band, bands.shape[1], threads), axis=0)
 
 
 # --------------------------------------------------------------------------- the stage

@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -330,3 +331,18 @@ def test_near_dedup_conserves_is_idempotent_and_order_free(seeds: list[int], rnd
     shuffled = list(articles)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     assert {a.id for a in route(shuffled) if isinstance(a, Article)} == {a.id for a in survivors}
+
+
+def test_band_partitions_in_parallel_find_the_same_candidates() -> None:
+    rng = np.random.default_rng(3)
+    # few distinct keys per band, so buckets of every size occur
+    bands = rng.integers(0, 50, size=(2_000, dedup.BANDS), dtype=np.uint32)
+    members = np.sort(rng.choice(2_000, size=1_500, replace=False)).astype(np.int64)
+    old = rng.integers(0, 50, size=(300, dedup.BANDS), dtype=np.uint32)
+    serial = dedup._band_pairs(bands, members, threads=1)
+    assert len(serial) > 1_000
+    assert np.array_equal(serial, dedup._band_pairs(bands, members, threads=4))
+    assert np.array_equal(
+        dedup._old_band_pairs(bands, members, old, threads=1),
+        dedup._old_band_pairs(bands, members, old, threads=4),
+    )
