@@ -13,7 +13,7 @@ import logging
 import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +46,7 @@ from corpus.records import (
     schema_fingerprint,
     to_row,
 )
-from corpus.shards import ShardWriter, Spool, file_sha256
+from corpus.shards import ShardWriter, file_sha256
 from corpus.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ class _Flow:
     read_seconds: float = 0.0  # spent inside the readers
     processed: int = 0  # input records whose unit is done
     articles: int = 0  # articles handed to dedup
+    units: int = 0  # work units done (or reused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,13 +289,20 @@ def ingest(
                         flow.articles += 1
                         yield article
                 flow.processed += size
+                flow.units += 1
                 tell("process", flow.processed, flow.read if flow.processed == flow.read else None)
             times.lap("units")
             tell("process", flow.processed, flow.processed)
             tell("dedup", 0, flow.articles)
 
+        def spool(articles: Iterable[Article]) -> Iterator[Article]:
+            """Dedup's spool between its two passes: the run's units are on disk already, so
+            pass two reads them back rather than writing every article a second time."""
+            for _ in articles:  # pass one: dedup fingerprints them as they go by
+                pass
+            return _unit_articles(run_log, flow.units, takedowns)
+
         index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
-        spool = Spool(tmp / ".dedup-spool.parquet", cfg)
         known: dict[str, tuple[Any, int]] = {}  # signatures from the workers, until dedup uses them
         routed = dedup.run(processed(), cfg, stats, spool, index=index, known=known)
         for done, item in enumerate(routed, start=1):
@@ -315,8 +323,6 @@ def ingest(
         if not flow.articles:
             times.lap("dedup")
 
-        # dedup reads its spool back and deletes it, except when no article reached it
-        (tmp / ".dedup-spool.parquet").unlink(missing_ok=True)
         counts = {
             "read": stats.get("read", "records"),
             "accepted": data.total_rows,
@@ -434,6 +440,13 @@ def process_unit(cfg: Config, job: Job) -> UnitResult:
 
 def _reused(run_log: runs.RunLog, index: int, size: int) -> UnitResult:
     return index, size, run_log.load(index), True
+
+
+def _unit_articles(run_log: runs.RunLog, units: int, takedowns: Takedowns) -> Iterator[Article]:
+    """The articles of the run's units, in order, as the driver passed them on to dedup."""
+    for index in range(units):
+        result: BatchResult = pickle.loads(run_log.load(index))
+        yield from (a for a in result.articles if not takedowns.covers(a))
 
 
 def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult:
