@@ -57,6 +57,8 @@ U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+#: What the workers compute per article for dedup: signature, shingle count, exact-body hash.
+Known = dict[str, tuple[U32, int, int]]
 
 NUM_PERM = 128
 #: Pairs at or above this estimated Jaccard should become LSH candidates. Lower than the
@@ -654,15 +656,15 @@ def run(
     stats: Stats,
     spool: Callable[[Iterable[Article]], Iterable[Article]],
     index: DedupIndex | None = None,
-    known: dict[str, tuple[U32, int]] | None = None,
+    known: Known | None = None,
 ) -> Iterator[Article | Duplicate]:
     """Route every article to survivor or duplicate, against this run and ``index``.
 
     ``spool`` stores the articles it is given (consuming them) and returns an iterable that
     reads them back in the same order; it is how the two passes avoid holding the corpus.
     ``index`` (the previous version's) gets this run's survivors added, ready to ``save``.
-    ``known``: MinHash signatures and shingle counts already computed (by the workers that ran
-    the per-record stages), by article id; each is used once and removed.
+    ``known``: ``fingerprints`` already computed (by the workers that ran the per-record
+    stages), by article id; each is used once and removed.
     """
     index = index if index is not None else DedupIndex()
     index.check(cfg)
@@ -724,21 +726,27 @@ def run(
         del sigs
 
 
-def _signatures_of(
-    batch: list[Article], ngram: int, known: dict[str, tuple[U32, int]]
-) -> tuple[U32, U32]:
-    """Signatures of a batch: those in ``known`` (popped), the rest computed here."""
+def fingerprints(texts: Sequence[str], ngram: int) -> tuple[U32, U32, U64]:
+    """The per-article part of dedup: MinHash signatures, shingle counts, exact-body hashes."""
+    sigs, sizes = signatures(texts, ngram)
+    return sigs, sizes, np.array([body_hash(t) for t in texts], dtype=np.uint64)
+
+
+def _fingerprints_of(batch: list[Article], ngram: int, known: Known) -> tuple[U32, U32, U64]:
+    """Fingerprints of a batch: those in ``known`` (popped), the rest computed here."""
     found = [known.pop(a.id, None) for a in batch]
     missing = [i for i, f in enumerate(found) if f is None]
     sigs = np.empty((len(batch), NUM_PERM), dtype=np.uint32)
     sizes = np.empty(len(batch), dtype=np.uint32)
+    exact = np.empty(len(batch), dtype=np.uint64)
     if missing:
-        computed, counts = signatures([batch[i].text for i in missing], ngram)
-        sigs[missing], sizes[missing] = computed, counts
+        sigs[missing], sizes[missing], exact[missing] = fingerprints(
+            [batch[i].text for i in missing], ngram
+        )
     for i, f in enumerate(found):
         if f is not None:
-            sigs[i], sizes[i] = f
-    return sigs, sizes
+            sigs[i], sizes[i], exact[i] = f
+    return sigs, sizes, exact
 
 
 def _fingerprint(
@@ -748,10 +756,10 @@ def _fingerprint(
     out: list[_Batch],
     publishers: list[str],
     publisher_code: dict[str, int],
-    known: dict[str, tuple[U32, int]] | None = None,
+    known: Known | None = None,
 ) -> None:
     """Pass one for a batch: hashes, order keys and band keys kept; signatures to disk."""
-    sigs, sizes = _signatures_of(batch, cfg.dedup_ngram, known or {})
+    sigs, sizes, exact = _fingerprints_of(batch, cfg.dedup_ngram, known or {})
     sig_file.write(compact(sigs).tobytes())
     codes = []
     for a in batch:
@@ -763,7 +771,7 @@ def _fingerprint(
     out.append(
         _Batch(
             ids=np.array([a.id.encode() for a in batch], dtype=np.bytes_),
-            exact=np.array([body_hash(a.text) for a in batch], dtype=np.uint64),
+            exact=exact,
             url=np.array([url_hash(a.url) for a in batch], dtype=np.uint64),
             size=sizes,
             when=np.array([published_timestamp(a.published_at) for a in batch], dtype=np.float64),

@@ -79,6 +79,7 @@ class BatchResult:
     counts: Counter[tuple[str, str]]  # stage counts, merged by the driver
     signatures: Any  # MinHash signatures of ``articles`` (uint32, one row each)
     sizes: Any  # their shingle counts
+    exact: Any  # their exact-body hashes (uint64)
     seconds: dict[str, float]  # CPU seconds per stage (report.WORKER_STAGES)
     records: dict[str, int]  # records into each stage
     peak_rss: int  # the worker's peak RSS so far, bytes
@@ -275,10 +276,10 @@ def ingest(
                 result: BatchResult = pickle.loads(blob)
                 times.add_unit(result.seconds, result.records, result.peak_rss, reused)
                 stats.merge(result.counts)
-                for article, sig, n in zip(
-                    result.articles, result.signatures, result.sizes, strict=True
+                for article, sig, n, exact in zip(
+                    result.articles, result.signatures, result.sizes, result.exact, strict=True
                 ):
-                    known[article.id] = (sig, int(n))
+                    known[article.id] = (sig, int(n), int(exact))
                 for item in result.rejected:
                     rejects.write(to_row(item))
                 for article in result.articles:
@@ -303,7 +304,7 @@ def ingest(
             return _unit_articles(run_log, flow.units, takedowns)
 
         index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
-        known: dict[str, tuple[Any, int]] = {}  # signatures from the workers, until dedup uses them
+        known: dedup.Known = {}  # fingerprints from the workers, until dedup uses them
         routed = dedup.run(processed(), cfg, stats, spool, index=index, known=known)
         for done, item in enumerate(routed, start=1):
             if done == 1:  # the plan is made: every article's fate is known
@@ -451,8 +452,8 @@ def _unit_articles(run_log: runs.RunLog, units: int, takedowns: Takedowns) -> It
 
 def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult:
     """The per-record stages over one batch: validate -> structure -> langid (+ the articles'
-    MinHash signatures for dedup, per-article work better spread over the workers than left to
-    the single process that runs the global dedup step).
+    dedup fingerprints, per-article work better spread over the workers than left to the
+    single process that runs the global dedup step).
 
     Each stage runs over the whole batch in turn, so each can be timed; rejects come back in
     input order, whichever stage rejected them.
@@ -495,8 +496,8 @@ def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult
             rejected.append((position, _other_language(article, record, cfg)))
     clock = _timed("langid", len(structured), clock, seconds, records_in)
 
-    sigs, sizes = dedup.signatures([a.text for a in kept], cfg.dedup_ngram)
-    _timed("signatures", len(kept), clock, seconds, records_in)
+    sigs, sizes, exact = dedup.fingerprints([a.text for a in kept], cfg.dedup_ngram)
+    _timed("fingerprints", len(kept), clock, seconds, records_in)
     rejected.sort(key=lambda pair: pair[0])
     return BatchResult(
         rejected=tuple(r for _, r in rejected),
@@ -504,6 +505,7 @@ def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult
         counts=stats.counts,
         signatures=sigs,
         sizes=sizes,
+        exact=exact,
         seconds=seconds,
         records=records_in,
         peak_rss=report.peak_rss(),

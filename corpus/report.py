@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The per-record stages, in pipeline order, as workers time them.
-WORKER_STAGES = ("validate", "structure", "langid", "signatures")
+WORKER_STAGES = ("validate", "structure", "langid", "fingerprints")
 #: The driver's steps, in order.
 DRIVER_STEPS = ("setup", "units", "dedup", "write", "finish")
 REPORT = "report.json"

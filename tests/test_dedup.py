@@ -188,18 +188,21 @@ def test_near_duplicate_found_verified_and_unrelated_kept() -> None:
     assert (orig.duplicate_count, orig.also_seen_at) == (2, ("b.com", "c.com"))
 
 
-def test_signatures_computed_elsewhere_give_the_same_routing() -> None:
+def test_fingerprints_computed_elsewhere_give_the_same_routing() -> None:
     base = story(3)
     articles = [
         art("a", base, "2021-01-01"),
         art("b", edited(base, 40), "2021-01-02"),
         art("c", story(4), "2021-01-03"),
     ]
-    sigs, sizes = dedup.signatures([a.text for a in articles[:2]], 3)
-    known = {a.id: (sig, int(size)) for a, sig, size in zip(articles[:2], sigs, sizes, strict=True)}
+    sigs, sizes, exact = dedup.fingerprints([a.text for a in articles[:2]], 3)
+    known = {
+        a.id: (sig, int(size), int(h))
+        for a, sig, size, h in zip(articles[:2], sigs, sizes, exact, strict=True)
+    }
     with_known = list(dedup.run(articles, Config(), Stats(), in_memory, known=known))
     assert with_known == route(articles)
-    assert known == {}  # each precomputed signature is used once
+    assert known == {}  # each precomputed fingerprint is used once
 
 
 def test_survivor_order_earliest_longest_publisher_priority_input() -> None:
