@@ -9,6 +9,7 @@ rows are each stage's share; the last row is the real pipeline writing a version
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import resource
 import sys
@@ -74,6 +75,16 @@ def main() -> None:
                 return int(manifest["counts"]["read"])
 
             timed(f"full `corpus ingest`, {workers} worker(s)", full, rows)
+    if importlib.util.find_spec("ray"):  # the corpus[ray] extra
+        with tempfile.TemporaryDirectory() as tmp:
+
+            def on_ray(tmp: str = tmp) -> int:
+                measured_ingest([str(raw), "--out", tmp, "--executor", "ray", "--workers", "2"])
+                return result["read"]
+
+            timed(
+                "full `corpus ingest --executor ray` (local Ray, 2 CPUs, incl. start)", on_ray, rows
+            )
     timed("read", lambda: drain(read()), rows)
     timed("read + validate", lambda: drain(validate.run(read(), cfg, Stats())), rows)  # type: ignore[arg-type]
     records = valid()

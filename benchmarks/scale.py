@@ -22,18 +22,24 @@ def main() -> None:
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     print(
-        "| corpus | records | accepted | duplicates | rejected | seconds | records/s | peak RSS main / worker |"
+        "| corpus | records | accepted | duplicates | rejected | seconds | records/s "
+        "| peak RSS main / worker | units / dedup / write+finish s | worker CPU s: structure / langid / fingerprints |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|---|")
     for raw in map(Path, sys.argv[1:]):
         with tempfile.TemporaryDirectory(prefix="corpus-scale-") as out:
             seconds, main_mb, worker_mb = measured_ingest([str(raw), "--out", out])
-            manifest = json.loads(next(Path(out).glob("*/v1.0.0/manifest.json")).read_text())
-        c = manifest["counts"]
+            version = next(Path(out).glob("*/v1.0.0"))
+            manifest = json.loads((version / "manifest.json").read_text())
+            report = json.loads((version / "report.json").read_text())
+        c, d = manifest["counts"], report["driver_seconds"]
+        cpu = {k: v["cpu_seconds"] for k, v in report["per_record_stages"].items()}
         print(
             f"| {raw} | {c['read']:,} | {c['accepted']:,} | {c['duplicates']:,} | {c['rejected']:,} "
             f"| {seconds:,.1f} | {c['read'] / seconds:,.0f} "
-            f"| {main_mb:,.0f} MB / {worker_mb:,.0f} MB |",
+            f"| {main_mb:,.0f} MB / {worker_mb:,.0f} MB "
+            f"| {d['units']:,.1f} / {d['dedup']:,.1f} / {d['write'] + d['finish']:,.1f} "
+            f"| {cpu['structure']:,.0f} / {cpu['langid']:,.0f} / {cpu['fingerprints']:,.0f} |",
             flush=True,
         )
 

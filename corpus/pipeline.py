@@ -97,6 +97,7 @@ class _Flow:
 
     read: int = 0
     read_seconds: float = 0.0  # spent inside the readers
+    all_read: bool = False
     processed: int = 0  # input records whose unit is done
     articles: int = 0  # articles handed to dedup
     units: int = 0  # work units done (or reused)
@@ -179,8 +180,11 @@ def ingest(
     one plus what the raw files it has not read yet (by sha256) bring: its shards are shared,
     new articles are deduplicated against everything published through its dedup index, and
     articles taken down stay out. With no new file, no version is made (``created`` is False).
-    The version appears only when complete; ``read == accepted + duplicates + rejected`` is
-    checked for this ingest before it does (``ConservationError`` otherwise).
+    The per-record stages run in work units on ``cfg.executor``; a rerun of an interrupted
+    ingest reuses the units it finished (corpus/runs.py). The version appears only when
+    complete, with ``report.json`` beside its manifest (corpus/report.py);
+    ``read == accepted + duplicates + rejected`` is checked for this ingest before it does
+    (``ConservationError`` otherwise).
     """
     times = report.RunTimes()
     started = times.started
@@ -253,6 +257,7 @@ def ingest(
                 if flow.read % _PROGRESS_EVERY == 0:
                     tell("read", flow.read, None)
                 yield item
+            flow.all_read = True
             tell("read", flow.read, flow.read)
 
         def jobs() -> Iterator[Job | executor.Done[UnitResult]]:
@@ -291,7 +296,7 @@ def ingest(
                         yield article
                 flow.processed += size
                 flow.units += 1
-                tell("process", flow.processed, flow.read if flow.processed == flow.read else None)
+                tell("process", flow.processed, flow.read if flow.all_read else None)
             times.lap("units")
             tell("process", flow.processed, flow.processed)
             tell("dedup", 0, flow.articles)
