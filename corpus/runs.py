@@ -1,7 +1,7 @@
 """Resumable runs: the work units an ingest has finished, kept until its version is written.
 
 A unit is one batch of input records through the per-record stages (validate -> structure ->
-langid -> MinHash signatures): the bulk of an ingest's work. Units are numbered in input order,
+langid -> dedup fingerprints): the bulk of an ingest's work. Units are numbered in input order,
 and the same inputs, settings and batch size always cut the same units, so a rerun of an
 interrupted command finds its finished units under the same run key, loads them instead of
 computing them again, and writes exactly what an uninterrupted run would have. The global
