@@ -1,23 +1,28 @@
 """Language-id benchmark: plain seeded langdetect vs corpus.langid, same articles, same run.
 
-    uv run python benchmarks/langid.py [RAW_DIR] [--limit N]   # default ../shared/corpora/news-id-2019
+    uv run python benchmarks/langid.py [RAW_DIR] [--limit N] [--repeat 3]
+    # RAW_DIR defaults to ../shared/corpora/news-id-2019
 
 The articles are what the pipeline gives langid: read -> validate -> structure over RAW_DIR.
 Rows, all in this one process (one core), each from a cold start of its caches:
 
 * baseline: ``langdetect`` with one seeded factory, ``create().append(body)`` per article;
 * fast detect: ``corpus.langid.detect`` (langdetect's answer only);
-* langid stage: ``corpus.langid.run`` (adds language_share and the Malay second opinion).
+* full stage: ``corpus.langid.run`` as the pipeline calls it (adds language_share, the
+  mixed-language rule and the Malay second opinion). The issue's target applies to this row:
+  >= 1,500 articles/s per core with >= 99.5 % the same language as the baseline.
 
-Times are CPU seconds of this process (``time.process_time``), i.e. per core, so other load on a
-shared machine does not skew the comparison. Agreement is with the baseline's language on the
-full body; "exact" also compares the score rounded to 4 places. Profile loading (once per
+Times are CPU seconds of this process (``time.process_time``), i.e. per core. Other load on a
+shared machine still slows it (caches, memory bandwidth), so the fast rows run ``--repeat`` times
+and the best and the median are shown. Agreement is with the baseline's language on the full
+body; "language+score" also compares the score rounded to 4 places. Profile loading (once per
 worker) is timed apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from collections import Counter
@@ -31,6 +36,8 @@ from corpus.config import Config
 from corpus.records import Article, RawRecord
 from corpus.stats import Stats
 
+TARGET_RATE = 1_500  # articles/s per core, full stage (issue #5)
+TARGET_AGREEMENT = 0.995  # same language as plain langdetect on the full body (issue #5)
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-id-2019"
 
 
@@ -74,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, default=None, help="first N valid records only")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of the fast rows")
     args = parser.parse_args()
     if not args.raw.exists():
         sys.exit(f"{args.raw} not found: pass a raw folder (the shared corpora live in ../shared)")
@@ -88,33 +96,55 @@ def main() -> None:
     start = time.process_time()
     langid.model(0)
     fast_load = time.process_time() - start
-    start = time.process_time()
-    fast = [langid.detect(t) for t in texts]
-    fast_s = time.process_time() - start
-
-    langid.model.cache_clear()  # cold token cache again for the stage row
-    langid.model(0)
     langid._second_opinion_model()
-    start = time.process_time()
-    staged = list(langid.run(items, Config(), Stats()))
-    stage_s = time.process_time() - start
+
+    fast_s: list[float] = []
+    stage_s: list[float] = []
+    for _ in range(args.repeat):  # each run from a cold token cache, as a new worker starts
+        langid.model.cache_clear()
+        langid.model(0)
+        start = time.process_time()
+        fast = [langid.detect(t) for t in texts]
+        fast_s.append(time.process_time() - start)
+        langid.model.cache_clear()
+        langid.model(0)
+        start = time.process_time()
+        staged = list(langid.run(items, Config(), Stats()))
+        stage_s.append(time.process_time() - start)
 
     same = sum(p[0] == f[0] for p, f in zip(plain, fast, strict=True))
     exact = sum(p == f for p, f in zip(plain, fast, strict=True))
-    stage_same = sum(p[0] == a.language for p, a in zip(plain, staged, strict=True))
+    stage_answers = [(a.language, a.language_score) for a in staged]
+    stage_same = sum(p[0] == s[0] for p, s in zip(plain, stage_answers, strict=True))
+    stage_exact = sum(p == s for p, s in zip(plain, stage_answers, strict=True))
+    print(
+        f"\n{n:,} articles; rates are articles per CPU second (one core); "
+        f"fast rows: best and median of {args.repeat} runs\n"
+    )
     print("| path | CPU s | articles/s | vs baseline | same language | same language+score |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| langdetect, seeded, full body | {plain_s:.2f} | {n / plain_s:,.0f} | 1.0x | | |")
+    for name, seconds, agree, agree_exact in (
+        ("corpus.langid.detect", fast_s, same, exact),
+        ("corpus.langid.run (full stage)", stage_s, stage_same, stage_exact),
+    ):
+        best, median = min(seconds), statistics.median(seconds)
+        print(
+            f"| {name} | {best:.2f} (median {median:.2f}) | {n / best:,.0f} "
+            f"(median {n / median:,.0f}) | {plain_s / best:.1f}x | {agree / n:.2%} "
+            f"| {agree_exact / n:.2%} |"
+        )
+    stage_rate = n / statistics.median(stage_s)
     print(
-        f"| corpus.langid.detect | {fast_s:.2f} | {n / fast_s:,.0f} | {plain_s / fast_s:.1f}x "
-        f"| {same / n:.2%} | {exact / n:.2%} |"
+        f"\nfull stage (corpus.langid.run: detect + language_share + second opinion): "
+        f"{n / min(stage_s):,.0f} articles/s per core best, {stage_rate:,.0f} median "
+        f"(target >= {TARGET_RATE:,}: {'met' if stage_rate >= TARGET_RATE else 'NOT met'}); "
+        f"same language as plain langdetect on the full body {stage_same / n:.2%} "
+        f"(target >= {TARGET_AGREEMENT:.1%}: "
+        f"{'met' if stage_same / n >= TARGET_AGREEMENT else 'NOT met'})"
     )
     print(
-        f"| corpus.langid.run (stage: + share, Malay second opinion) | {stage_s:.2f} | "
-        f"{n / stage_s:,.0f} | {plain_s / stage_s:.1f}x | {stage_same / n:.2%} | |"
-    )
-    print(
-        f"\nprofile loading, once per worker: langdetect {plain_load:.2f} s, corpus {fast_load:.2f} s"
+        f"profile loading, once per worker: langdetect {plain_load:.2f} s, corpus {fast_load:.2f} s"
     )
     flips = Counter(
         (p[0], a.language) for p, a in zip(plain, staged, strict=True) if p[0] != a.language

@@ -8,18 +8,20 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from typer.testing import CliRunner
 
-from corpus import pipeline
+from corpus import langid, pipeline
 from corpus.cli import app
 from corpus.config import Config, load_config
 from corpus.errors import ConfigError
 from corpus.executor import map_batches
 from corpus.langid import Guess, detect, identify, identify_batch, model
+from corpus.records import Article, Provenance
+from corpus.stats import Stats
 
 ID = "Wakil Menteri Luar Negeri Korea Selatan mengadakan pembicaraan dengan mitranya dari Amerika Serikat."
 EN = "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing inflation."
@@ -38,6 +40,10 @@ MALAY = (
     "semakin tinggi. Selepas mesyuarat exco, beliau berkata projek itu dijangka siap dalam "
     "tempoh dua tahun dan akan memberi manfaat kepada penduduk setempat."
 )
+
+
+#: Separators, and what str.split() splits on but langdetect does not (see Model._tokens_of).
+ODD_SPACES = ["\r", "\t", "\u2028", "\u3000", "\x85"]
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +105,7 @@ def test_same_probabilities_as_plain_langdetect(plain: DetectorFactory, text: st
 @given(
     st.text(
         alphabet=st.sampled_from(
-            [*list("abcdeghiklmnoprstuyABKMJ .,\n'\"-0123"), "é", "ß", "я", "д", "中", "’"]
+            [*"abcdeghiklmnoprstuyABKMJ .,\n'\"-0123", "é", "ß", "я", "д", "中", "’", *ODD_SPACES]
         ),
         min_size=1,
         max_size=300,
@@ -109,6 +115,62 @@ def test_same_probabilities_as_plain_langdetect_on_any_text(
     plain: DetectorFactory, text: str
 ) -> None:
     assert fast_probabilities(text) == plain_probabilities(plain, text)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.sampled_from([ID, EN, EN_QUOTE[:-1], MALAY, ID_BODY[:80], "\n", " ", *ODD_SPACES]),
+        max_size=12,
+    ).map("".join)
+)
+@example(ID_BODY + "\n" + EN_QUOTE[:-1] + "\n" + ID_BODY)  # only a line break ends the quote
+@example(" \n" + EN_QUOTE[:-1] + "\x85\n" + ID_BODY + "\n")
+def test_both_ways_of_splitting_tokens_give_the_same_guess(text: str) -> None:
+    # str.split() is the fast path; the regex is what langdetect's separators are
+    fast = identify(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(langid, "_NOT_SEPARATORS", ("",))  # "" is in every text: regex path
+        assert identify(text) == fast
+
+
+def article(id_: str, text: str) -> Article:
+    provenance = Provenance(id_, 1, 1, "0", "txt")
+    return Article(
+        id_,
+        None,
+        None,
+        None,
+        None,
+        None,
+        (),
+        (),
+        (),
+        (),
+        None,
+        text,
+        (),
+        None,
+        None,
+        len(text.split()),
+        "{}",
+        provenance,
+    )
+
+
+def test_a_batch_gives_each_text_its_own_guess() -> None:
+    # identify_batch runs the texts' trials side by side (more than 16 texts: slab sums) and
+    # takes the second opinions together; the stage goes through it
+    texts = [MALAY, ID_BODY, EN, MALAY + " " + ID_BODY, "Ya, benar.", *CASES, *CASES[::-1]]
+    one_by_one = [identify(text) for text in texts]
+    assert identify_batch(texts) == one_by_one
+    articles = [article(str(i), text) for i, text in enumerate(texts)]
+    staged = list(langid.run(articles, Config(), Stats()))
+    assert [
+        Guess(a.language, a.language_score, a.language_share, a.language_alternatives)
+        for a in staged
+    ] == one_by_one
+    assert one_by_one[0].alternatives == ("ms",)
 
 
 def test_same_answer_in_another_process_in_any_order() -> None:

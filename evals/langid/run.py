@@ -58,6 +58,29 @@ def spelling(text: str) -> str:
     return "both" if ms and id_ else "ms" if ms else "id" if id_ else "neither"
 
 
+def hand_labelled(path: Path, guesses: list[langid.Guess]) -> dict[str, dict[str, int]]:
+    """Per hand label of ``ms_hand_labels.tsv`` (ms, either, id): sentences, and how many of
+    them the langid stage flags as possibly Malay. ``guesses`` are for ``read_lines(path)``."""
+    raw = path.read_text(encoding="utf-8").splitlines()
+    kept = [i for i, line in enumerate(raw, start=1) if line.strip()]  # read_lines's lines
+    guess_at = dict(zip(kept, guesses, strict=True))
+    counts: dict[str, dict[str, int]] = {}
+    rows = (HERE / "ms_hand_labels.tsv").read_text(encoding="utf-8").splitlines()
+    for row in rows:
+        if row.startswith(("#", "line\t")):
+            continue
+        number, label, starts_with, _ = row.split("\t")
+        if not raw[int(number) - 1].strip().startswith(starts_with):
+            raise SystemExit(
+                f"ms_hand_labels.tsv: line {number} of {path} no longer starts with "
+                f"{starts_with!r}: the shared file changed; label a new sample"
+            )
+        tally = counts.setdefault(label, {"sentences": 0, "flagged_ms": 0})
+        tally["sentences"] += 1
+        tally["flagged_ms"] += "ms" in guess_at[int(number)].alternatives
+    return counts
+
+
 def letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
@@ -93,7 +116,7 @@ def evaluate(news: int) -> dict[str, Any]:
         code = path.stem
         right = supported(code, profiles)
         lines = read_lines(path)
-        guesses = [langid.identify(line) for line in lines]
+        guesses = langid.identify_batch(lines)  # the same guesses as one by one, faster
         if code in ("id", "ms"):
             results["spellings"][code] = dict(Counter(map(spelling, lines)).most_common())
             id_ms[code] = Counter(
@@ -106,6 +129,8 @@ def evaluate(news: int) -> dict[str, Any]:
             results[f"{code}_flagged_any"] = round(
                 sum(bool(g.alternatives) for g in guesses) / len(guesses), 4
             )
+            if code == "ms":
+                results["ms_hand_labels"] = hand_labelled(path, guesses)
         if not right:
             results["unsupported"].append(code)
             continue
@@ -133,8 +158,7 @@ def evaluate(news: int) -> dict[str, Any]:
         }
     results["id_ms_confusion"] = {k: dict(v.most_common()) for k, v in id_ms.items()}
     flagged = total = 0
-    for body in news_bodies(news):
-        guess = langid.identify(body)
+    for guess in langid.identify_batch(list(news_bodies(news))):
         if guess.language == "id":
             total += 1
             flagged += bool(guess.alternatives)
@@ -199,6 +223,13 @@ def main() -> int:
         f"flagged possibly-Malay: ms.txt {results['ms_flagged_ms']:.3f}, "
         f"id.txt {results['id_flagged_ms']:.3f} (any alternative: {results['id_flagged_any']:.3f}), "
         f"2019 news {results['news_id_flagged']} of {results['news_id_articles']} id articles"
+    )
+    print(
+        "ms.txt hand-labelled sample (ms_hand_labels.tsv), flagged possibly-Malay / sentences: "
+        + ", ".join(
+            f"{label} {v['flagged_ms']}/{v['sentences']}"
+            for label, v in sorted(results["ms_hand_labels"].items())
+        )
     )
     print(
         "distinctive spellings (Malay-only / Indonesian-only words) per sentence file: "
