@@ -316,9 +316,16 @@ def _print_summary(result: IngestResult) -> None:
         out.print(
             f"[yellow]skipped {len(result.skipped)} unsupported file(s)[/] (see manifest.json)"
         )
+    if result.units_reused:
+        out.print(
+            f"resumed: {result.units_reused:,} of {result.units:,} work units were finished by "
+            "an interrupted run of this command",
+            highlight=False,
+        )
     rate = c["read"] / result.seconds if result.seconds else 0.0
     out.print(
-        f"time: {result.seconds:.1f} s ({rate:,.{0 if rate >= 10 else 1}f} records/s)",
+        f"time: {result.seconds:.1f} s ({rate:,.{0 if rate >= 10 else 1}f} records/s); "
+        f"per-stage report: {result.version_dir / 'report.json'}",
         highlight=False,
     )
 

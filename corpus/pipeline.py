@@ -115,6 +115,8 @@ class IngestResult:
     seconds: float
     created: bool = True  # False when every input was already in the latest version
     totals: dict[str, int] = field(default_factory=dict)  # the version's counts, all ingests
+    units: int = 0  # work units of this ingest
+    units_reused: int = 0  # of which an interrupted run had finished
 
 
 @dataclass(slots=True)
@@ -433,6 +435,8 @@ def ingest(
         seconds=time.perf_counter() - started,
         created=True,
         totals=totals,
+        units=times.units,
+        units_reused=times.units_reused,
     )
 
 

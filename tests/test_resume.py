@@ -82,6 +82,7 @@ def test_kill_9_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path: Pa
 
     done = subprocess.run(command, cwd=resumed, env=_env(), capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr.decode()
+    assert f"resumed: {UNITS} of {UNITS} work units" in done.stdout.decode()
     out = resumed / "processed"
     version = out / "big" / "v1.0.0"
     assert outputs.digests(version) == outputs.digests(reference / "processed" / "big" / "v1.0.0")
