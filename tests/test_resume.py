@@ -9,15 +9,20 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus import pipeline, runs
+import pytest
+
+from corpus import langid, pipeline, runs
 from corpus.config import Config
+from corpus.errors import VersionError
 from tests import outputs
 from tests.test_crash import _write_corpus
 
 UNITS = 30
 BATCH = 100
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def _command(raw: Path) -> list[str]:
@@ -44,7 +49,7 @@ def _env() -> dict[str, str]:
 
 
 def _units_done(out: Path) -> int:
-    return len(list((out / "big" / runs.RUNS).glob("*/units/*.pickle")))
+    return len(list((out / "big" / runs.RUNS).glob("*/units/*.unit")))
 
 
 def _kill_after(command: list[str], cwd: Path, units: int) -> int:
@@ -112,3 +117,73 @@ def test_the_report_accounts_for_every_stage(mini: Path, tmp_path: Path) -> None
     assert set(report["driver_seconds"]) == {"setup", "units", "dedup", "write", "finish"}
     assert report["peak_rss_bytes"]["driver"] > 10_000_000
     assert report["peak_rss_bytes"]["worker"] > 10_000_000  # workers=1: this process
+
+
+def _interrupted(mini: Path, cfg: Config, monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    """An ingest that dies in its unit ``after`` (the units before it are saved)."""
+    real, calls = langid.run, []
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) > after:
+            raise RuntimeError("power cut")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(langid, "run", failing)
+        with pytest.raises(RuntimeError, match="power cut"):
+            pipeline.ingest([mini], cfg, created_at=WHEN)
+
+
+def test_damaged_units_are_computed_again(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_corpus(mini / "more.jsonl", 200)
+    runs_dir: dict[str, Path] = {}
+    for name in ("whole", "resumed"):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        cfg = Config(dataset="mini", out=Path("processed"), workers=1, batch_size=25)
+        if name == "resumed":
+            _interrupted(mini, cfg, monkeypatch, after=6)
+            units = sorted(Path("processed/mini/.runs").glob("*/units/*.unit"))
+            assert len(units) == 6
+            units[1].write_bytes(units[1].read_bytes()[:100])  # cut short
+            units[3].write_bytes(b"")  # what a power loss may leave after a rename
+            (units[0].parent / "12.unit").write_bytes(b"not a unit name")  # ignored
+        result = pipeline.ingest([mini], cfg, created_at=WHEN)
+        runs_dir[name] = tmp_path / name / result.version_dir
+    assert outputs.digests(runs_dir["whole"]) == outputs.digests(runs_dir["resumed"])
+    report = json.loads((runs_dir["resumed"] / "report.json").read_text())
+    assert report["units"]["reused"] == 4  # 6 saved, 2 damaged and computed again
+
+
+def test_the_same_run_twice_at_once_is_refused(mini: Path, tmp_path: Path) -> None:
+    key = "same-command"
+    first = runs.RunLog.open(tmp_path / "mini", key)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (first.folder / "owner.pid").write_text(str(other.pid))  # as if another ingest ran it
+        with pytest.raises(VersionError, match=f"another ingest \\(pid {other.pid}\\)"):
+            runs.RunLog.open(tmp_path / "mini", key)
+    finally:
+        other.kill()
+        other.wait()
+    assert runs.RunLog.open(tmp_path / "mini", key).folder == first.folder  # owner gone: resume
+
+
+def test_the_key_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = set()
+    for digest in ("code before a fix", "code after it"):
+        monkeypatch.setattr(runs, "code_digest", lambda digest=digest: digest)
+        keys.add(runs.run_key(config="same", inputs=[["a.jsonl", "0" * 64]]))
+    assert len(keys) == 2
+
+
+def test_nothing_new_sweeps_what_a_killed_run_left(mini: Path, tmp_path: Path) -> None:
+    cfg = Config(dataset="mini", out=tmp_path)
+    pipeline.ingest([mini], cfg, created_at=WHEN)
+    left = runs.RunLog.open(tmp_path / "mini", "killed-while-closing")
+    (left.folder / "owner.pid").write_text("999999999")
+    assert not pipeline.ingest([mini], cfg, created_at=WHEN).created
+    assert not (tmp_path / "mini" / runs.RUNS).exists()
