@@ -28,7 +28,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 EXECUTORS = ("local", "ray")
-_END = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +74,16 @@ def map_ordered(
     executor: str = "local",
     workers: int = 1,
     address: str | None = None,
+    warm_up: Callable[[], object] | None = None,
 ) -> Iterator[R]:
     """``fn`` over ``jobs``, results in input order; a ``Done`` job yields its result as is.
 
     ``local`` with one worker runs everything in this process; with more, in spawned worker
     processes. ``ray`` submits Ray tasks to the cluster at ``address`` (``None``: a local
     cluster of ``workers`` CPUs started for this call). At most ``2 * workers`` jobs are in
-    flight, so memory stays bounded by the job size, not by the input. ``fn`` must be picklable
-    (a module-level function or a ``functools.partial`` of one).
+    flight, so memory stays bounded by the job size, not by the input. ``fn`` (and ``warm_up``,
+    run once per local worker process at its start) must be picklable (a module-level function
+    or a ``functools.partial`` of one).
     """
     if executor == "ray":
         yield from _ray(fn, jobs, workers=workers, address=address)
@@ -90,13 +91,9 @@ def map_ordered(
     if executor != "local":
         raise ConfigError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     iterator = iter(jobs)
-    head: list[T | Done[R]] = []
-    todo = 0
-    while todo < 2 and (job := next(iterator, _END)) is not _END:
-        head.append(job)  # type: ignore[arg-type]
-        todo += not isinstance(job, Done)
-    if workers <= 1 or todo < 2:
-        # Inline: one worker, or too little work for starting processes to pay off.
+    head = list(islice(iterator, 2))
+    if workers <= 1 or len(head) < 2:
+        # Inline: one worker, or a single job, for which starting processes would not pay off.
         for job in itertools.chain(head, iterator):
             yield job.load() if isinstance(job, Done) else fn(job)
         return
@@ -105,6 +102,11 @@ def map_ordered(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_die_with_parent
     ) as pool:
+        if warm_up is not None:
+            # Workers start and load their models now, while this process works through
+            # jobs that are already done (a resumed run) or reads the first ones.
+            for _ in range(workers):
+                pool.submit(warm_up)
         yield from _windowed(
             lambda job: pool.submit(fn, job),
             lambda future: future.result(),

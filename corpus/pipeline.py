@@ -277,6 +277,7 @@ def ingest(
                 executor=cfg.executor,
                 workers=workers,
                 address=cfg.address,
+                warm_up=functools.partial(warm_up, cfg),
             )
             for index, size, blob, reused in units:
                 if not reused:
@@ -448,6 +449,12 @@ def process_unit(cfg: Config, job: Job) -> UnitResult:
     result = process_batch(cfg, batch)
     packed = runs.pack(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return index, len(batch), packed, False
+
+
+def warm_up(cfg: Config) -> None:
+    """Load what the per-record stages load on first use (profiles, language models)."""
+    structure.load_profiles()
+    langid.identify("Pemerintah kota mengumumkan jadwal baru untuk warga.", cfg.language_seed)
 
 
 def _reused(run_log: runs.RunLog, cfg: Config, job: Job) -> UnitResult:
