@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 import pickle
 
-from corpus.executor import batched, default_workers, map_batches
+from corpus.executor import Done, batched, default_workers, map_batches, map_ordered
 from corpus.records import Provenance, RawRecord
 
 
@@ -27,3 +27,25 @@ def test_records_cross_process_boundaries() -> None:
     record = RawRecord({"text": "x"}, {"a": 1}, Provenance("f", 1, 1, "0" * 64, "csv"), "raw")
     assert pickle.loads(pickle.dumps(record)) == record
     assert default_workers() >= 1
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_done_jobs_keep_their_place_and_are_loaded_lazily() -> None:
+    loaded: list[int] = []
+
+    def done(x: int) -> Done[int]:
+        def load() -> int:
+            loaded.append(x)
+            return -x
+
+        return Done(load)
+
+    jobs: list[int | Done[int]] = [done(0), done(1), 2, done(3), 4, 5, done(6)]
+    for workers in (1, 2):
+        loaded.clear()
+        results = map_ordered(_square, iter(jobs), workers=workers, warm_up=default_workers)
+        assert next(results) == 0 and loaded == [0]  # nothing loaded ahead of need
+        assert list(results) == [-1, 4, -3, 16, 25, -6]
