@@ -20,8 +20,9 @@ from corpus.config import Config, load_config
 from corpus.errors import ConfigError
 from corpus.executor import map_batches
 from corpus.langid import Guess, detect, identify, identify_batch, model
-from corpus.records import Article, Provenance
+from corpus.records import Article
 from corpus.stats import Stats
+from tests.test_dedup import art
 
 ID = "Wakil Menteri Luar Negeri Korea Selatan mengadakan pembicaraan dengan mitranya dari Amerika Serikat."
 EN = "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing inflation."
@@ -135,27 +136,7 @@ def test_both_ways_of_splitting_tokens_give_the_same_guess(text: str) -> None:
 
 
 def article(id_: str, text: str) -> Article:
-    provenance = Provenance(id_, 1, 1, "0", "txt")
-    return Article(
-        id_,
-        None,
-        None,
-        None,
-        None,
-        None,
-        (),
-        (),
-        (),
-        (),
-        None,
-        text,
-        (),
-        None,
-        None,
-        len(text.split()),
-        "{}",
-        provenance,
-    )
+    return art(id_, text)
 
 
 def test_a_batch_gives_each_text_its_own_guess() -> None:
