@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import functools
 import pickle
+import sys
 
+import pytest
+
+from corpus.errors import ConfigError
 from corpus.executor import Done, batched, default_workers, map_batches, map_ordered
 from corpus.records import Provenance, RawRecord
 
@@ -49,3 +53,11 @@ def test_done_jobs_keep_their_place_and_are_loaded_lazily() -> None:
         results = map_ordered(_square, iter(jobs), workers=workers, warm_up=default_workers)
         assert next(results) == 0 and loaded == [0]  # nothing loaded ahead of need
         assert list(results) == [-1, 4, -3, 16, 25, -6]
+
+
+def test_ray_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    with pytest.raises(ConfigError, match=r"corpus\[ray\]"):
+        list(map_ordered(_square, [1, 2], executor="ray", workers=2))
+    with pytest.raises(ConfigError, match="unknown executor"):
+        list(map_ordered(_square, [1, 2], executor="dask", workers=2))
