@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from corpus.errors import ConfigError
+from corpus.executor import EXECUTORS
 from corpus.records import canonical_json
 
 #: Column names recognised without configuration, per raw-schema field. Matching ignores case,
@@ -113,8 +114,10 @@ class Config:
             raise ConfigError(f"bump must be major, minor or patch, got {self.bump!r}")
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (one per core) or more, got {self.workers}")
-        if self.executor not in ("local", "ray"):
-            raise ConfigError(f"executor must be 'local' or 'ray', got {self.executor!r}")
+        if self.executor not in EXECUTORS:
+            raise ConfigError(
+                f"executor must be one of {', '.join(EXECUTORS)}, got {self.executor!r}"
+            )
         if self.address is not None and self.executor != "ray":
             raise ConfigError("address is the Ray cluster to use: it needs executor 'ray'")
         if self.version is not None and not _SEMVER.match(self.version):

@@ -115,17 +115,6 @@ def map_ordered(
         )
 
 
-def map_batches(
-    fn: Callable[[list[T]], R],
-    items: Iterable[T],
-    *,
-    workers: int,
-    batch_size: int,
-) -> Iterator[R]:
-    """``fn`` over consecutive batches of ``items`` with local workers, results in input order."""
-    return map_ordered(fn, batched(items, batch_size), workers=workers)
-
-
 def _windowed(
     submit: Callable[[Any], Any],
     wait: Callable[[Any], Any],

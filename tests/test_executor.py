@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from corpus.errors import ConfigError
-from corpus.executor import Done, batched, default_workers, map_batches, map_ordered
+from corpus.executor import Done, batched, default_workers, map_ordered
 from corpus.records import Provenance, RawRecord
 
 
@@ -23,8 +23,8 @@ def test_batched() -> None:
 def test_results_keep_input_order_with_any_worker_count() -> None:
     fn = functools.partial(_square_all, 1)
     expected = [[1 + x * x for x in batch] for batch in batched(range(50), 4)]
-    assert list(map_batches(fn, range(50), workers=1, batch_size=4)) == expected
-    assert list(map_batches(fn, range(50), workers=2, batch_size=4)) == expected
+    assert list(map_ordered(fn, batched(range(50), 4), workers=1)) == expected
+    assert list(map_ordered(fn, batched(range(50), 4), workers=2)) == expected
 
 
 def test_records_cross_process_boundaries() -> None:

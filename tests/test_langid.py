@@ -18,7 +18,7 @@ from corpus import langid, pipeline
 from corpus.cli import app
 from corpus.config import Config, load_config
 from corpus.errors import ConfigError
-from corpus.executor import map_batches
+from corpus.executor import batched, map_ordered
 from corpus.langid import Guess, detect, identify, identify_batch, model
 from corpus.records import Article
 from corpus.stats import Stats
@@ -176,7 +176,7 @@ def test_same_answer_in_another_process_in_any_order() -> None:
 
 def test_same_answers_from_worker_processes_in_batches() -> None:
     inline = [identify(text) for text in CASES]
-    batches = map_batches(partial(identify_batch, seed=0), CASES[::-1], workers=2, batch_size=5)
+    batches = map_ordered(partial(identify_batch, seed=0), batched(CASES[::-1], 5), workers=2)
     assert [g for batch in batches for g in batch] == inline[::-1]
 
 
