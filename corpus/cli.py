@@ -170,6 +170,13 @@ def ingest_command(
             help="Reprocess every input instead of adding new files to the latest version.",
         ),
     ] = False,
+    allow_mixed: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mixed",
+            help="Add new files to a version made by other code or rules (the manifest and the card say so).",
+        ),
+    ] = False,
     bump: Annotated[
         Bump | None, typer.Option("--bump", help="Version part to raise (default: minor).")
     ] = None,
@@ -218,6 +225,7 @@ def ingest_command(
             languages=languages,
             other_languages=other_languages.value if other_languages else None,
             rebuild=rebuild or None,
+            allow_mixed=allow_mixed or None,
             bump=bump.value if bump else None,
             workers=workers,
             executor=executor.value if executor else None,

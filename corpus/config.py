@@ -72,6 +72,7 @@ class Config:
     version: str | None = None  # explicit X.Y.Z for the new version; default: next minor
     bump: str = "minor"  # which part of the version a new ingest raises: major | minor | patch
     rebuild: bool = False  # reprocess every input instead of adding new ones to the latest version
+    allow_mixed: bool = False  # add to a version made by other code/rules (recorded as mixed)
     workers: int = 0  # processes for the per-record stages; 0: one per available core
     executor: str = "local"  # local (worker processes) | ray (Ray tasks; the corpus[ray] extra)
     address: str | None = None  # Ray cluster to join ("auto", "ray://host:10001"); None: start one
@@ -146,6 +147,7 @@ class Config:
                 "boilerplate_rules",
                 "bump",
                 "rebuild",
+                "allow_mixed",
                 "workers",
                 "executor",
                 "address",

@@ -29,3 +29,9 @@ class VersionError(CorpusError):
 
 class ConservationError(CorpusError):
     """``read != accepted + duplicates + rejected``: a bug; no version is written."""
+
+
+class UnknownVersionError(VersionError):
+    """The dataset or version named does not exist: a usage error (exit code 2)."""
+
+    exit_code = 2

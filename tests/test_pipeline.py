@@ -15,7 +15,7 @@ import pytest
 import yaml
 from datasets import load_dataset
 
-from corpus import langid, pipeline
+from corpus import langid, pipeline, runs
 from corpus.config import Config
 from corpus.errors import InputError, VersionError
 from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
@@ -480,6 +480,27 @@ def test_a_changed_configuration_needs_a_rebuild(mini: Path, tmp_path: Path) -> 
     )
     with pytest.raises(VersionError, match=r"configuration changed since v1\.0\.0"):
         pipeline.ingest([mini], Config(dataset="mini", out=tmp_path, dedup_threshold=0.9))
+
+
+def test_other_code_or_rules_need_a_rebuild_or_allow_mixed(mini: Path, tmp_path: Path) -> None:
+    """Rows made by two rule sets never share a version silently (issue 13)."""
+    cfg = Config(dataset="mini", out=tmp_path)
+    v1 = pipeline.ingest([mini], cfg, created_at=WHEN)
+    manifest_path = v1.version_dir / "manifest.json"
+    made_by = json.loads(manifest_path.read_text())
+    assert made_by["code_digest"] == runs.code_digest() and "mixed" not in made_by
+    # as if v1 had been made by an older release (other code, other shipped profiles)
+    manifest_path.write_text(json.dumps({**made_by, "code_digest": "0" * 64}))
+    (mini / "new.jsonl").write_text(
+        json.dumps({"isi": "Berita baru tentang banjir di Demak, warga mengungsi."}) + "\n"
+    )
+    with pytest.raises(VersionError, match=r"other code or rules .*--allow-mixed"):
+        pipeline.ingest([mini], cfg, created_at=WHEN)
+    mixed = pipeline.ingest([mini], replace(cfg, allow_mixed=True), created_at=WHEN)
+    manifest = json.loads((mixed.version_dir / "manifest.json").read_text())
+    assert manifest["mixed"] == ["0" * 64] and manifest["code_digest"] == runs.code_digest()
+    assert mixed.counts["read"] == 1 and manifest["counts"]["read"] == made_by["counts"]["read"] + 1
+    assert Config(allow_mixed=True).fingerprint == cfg.fingerprint  # how, not what
 
 
 def test_three_growing_ingests_share_shards_and_stay_immutable(mini: Path, tmp_path: Path) -> None:

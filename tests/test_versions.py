@@ -40,7 +40,9 @@ def test_version_parse_order_and_names() -> None:
     assert Version.parse("v1.2.3") == Version.parse("1.2.3") == Version(1, 2, 3)
     assert Version(1, 10, 0) > Version(1, 9, 9)
     assert Version(1, 2, 3).dirname == "v1.2.3"
-    assert str(Version(1, 2, 3).next_minor()) == "1.3.0"
+    assert str(Version(1, 2, 3).bump("minor")) == "1.3.0"
+    assert str(Version(1, 2, 3).bump("major")) == "2.0.0"
+    assert str(Version(1, 2, 3).bump("patch")) == "1.2.4"
     with pytest.raises(VersionError):
         Version.parse("latest")
 
@@ -64,7 +66,9 @@ def test_building_renames_only_on_success(tmp_path: Path) -> None:
     with building(tmp_path, Version(1, 0, 0)) as tmp:
         assert tmp.name.startswith(".building-v1.0.0-")
         write_json(tmp / MANIFEST, {"ok": True})
-    assert read_manifest(tmp_path / "v1.0.0") == {"ok": True}
+    assert json.loads((tmp_path / "v1.0.0" / MANIFEST).read_text()) == {"ok": True}
+    with pytest.raises(VersionError, match="is damaged"):  # not a manifest: said so, no traceback
+        read_manifest(tmp_path / "v1.0.0")
     with pytest.raises(RuntimeError), building(tmp_path, Version(1, 1, 0)) as tmp:
         (tmp / "half.parquet").write_bytes(b"x")
         raise RuntimeError("crash")
@@ -161,7 +165,7 @@ def test_cli_versions_and_diff(mini: Path, tmp_path: Path) -> None:
     )
     assert as_json["counts"]["changed"] == 1
     missing = runner.invoke(app, ["diff", "9.9.9", *common])
-    assert missing.exit_code == 1 and "Error: " in missing.stderr
+    assert missing.exit_code == 2 and "Error: " in missing.stderr  # unknown version: usage
 
 
 def test_remove_makes_a_version_without_them_and_shares_untouched_shards(

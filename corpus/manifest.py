@@ -1,0 +1,317 @@
+"""The manifest: the typed record of one version, read and written here and nowhere else.
+
+``manifest.json`` is the project's most important contract (DESIGN.md): every other module gets
+a ``Manifest`` from ``Manifest.read`` and hands one to ``Manifest.write``; none reads the JSON by
+string key. Conservation (``read == accepted + duplicates + rejected (+ removed)``) is checked in
+one function, ``Counts.check``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import ConservationError, VersionError
+
+MANIFEST = "manifest.json"
+TABLES = ("data", "duplicates", "rejects")
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Where the records went. ``removed``: articles taken down after they were published."""
+
+    read: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    removed: int = 0
+
+    @property
+    def formula(self) -> str:
+        """The conservation law these counts obey, as written in the manifest."""
+        return "read == accepted + duplicates + rejected" + (" + removed" if self.removed else "")
+
+    def check(self, what: str) -> Counts:
+        """These counts, or ``ConservationError`` if a record is unaccounted for."""
+        placed = self.accepted + self.duplicates + self.rejected + self.removed
+        if self.read != placed:
+            raise ConservationError(
+                f"{what}: read {self.read} != accepted {self.accepted} + duplicates "
+                f"{self.duplicates} + rejected {self.rejected}"
+                + (f" + removed {self.removed}" if self.removed else "")
+                + "; no version was written"
+            )
+        return self
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in Counts.__dataclass_fields__))
+
+    def as_dict(self) -> dict[str, int]:
+        """The JSON form (``removed`` only once something was removed)."""
+        out = {
+            "read": self.read,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+        }
+        if self.removed:
+            out["removed"] = self.removed
+        return out
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> Counts:
+        """From the JSON form."""
+        return cls(**{k: int(data.get(k, 0)) for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file of the version other than a shard (dedup index, learned statistics)."""
+
+    path: str  # relative to the version folder
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShardEntry:
+    """A Parquet shard; a shared one names the earlier version's file it is."""
+
+    path: str
+    rows: int
+    bytes: int
+    sha256: str
+    shared_from: str | None = None  # "v1.0.0/data/train-00000-of-00001.parquet"
+    link: str | None = None  # hardlink | copy
+
+    def origin(self, version: str) -> str:
+        """Where this shard's rows were first written."""
+        return self.shared_from or f"v{version}/{self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class InputEntry:
+    """A raw input file some ingest of this version's history read."""
+
+    path: str
+    format: str
+    sha256: str
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input path the readers passed over, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """An article taken out of the dataset, recorded in every later version's manifest."""
+
+    id: str
+    url: str | None
+    reason: str
+    version: str  # the version that first left it out
+    table: str  # data | duplicates
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Facts about the accepted articles, for the card."""
+
+    languages: Mapping[str, int] = field(default_factory=dict)
+    publishers: Mapping[str, int] = field(default_factory=dict)
+    published_min: str | None = None
+    published_max: str | None = None
+    published_missing: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Artifacts:
+    """Files a version keeps so later ingests build on it (dedup index, learned statistics)."""
+
+    rows: int = 0  # articles the dedup index knows
+    files: tuple[FileEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """One version: what made it, what it holds, and every file in it."""
+
+    dataset: str
+    version: str
+    parent: str | None
+    created_at: str
+    build: str  # full | incremental | takedown
+    code_version: str
+    code_digest: str  # corpus's code, shipped profiles and computing libraries (runs.code_digest)
+    config_hash: str
+    config: Mapping[str, Any]
+    counts: Counts  # the whole version
+    ingest_counts: Counts | None  # the ingest that made it (None for a takedown)
+    stages: Mapping[str, Mapping[str, int]]
+    summary: Summary
+    inputs: tuple[InputEntry, ...]
+    skipped: tuple[Skipped, ...]
+    shards: Mapping[str, tuple[ShardEntry, ...]]
+    dedup_index: Artifacts
+    schema_fingerprint: Mapping[str, str]
+    removals: tuple[Removal, ...] = ()
+    #: code digests of earlier rows this version mixes in (``--allow-mixed``); empty: one code.
+    mixed: tuple[str, ...] = ()
+
+    @property
+    def dirname(self) -> str:
+        """The version's folder name, ``vX.Y.Z``."""
+        return f"v{self.version}"
+
+    @property
+    def input_hashes(self) -> frozenset[str]:
+        """sha256 of every raw file this version's history has read."""
+        return frozenset(i.sha256 for i in self.inputs)
+
+    def files(self) -> Iterable[tuple[str, int, str]]:
+        """``(path, bytes, sha256)`` of every file the manifest lists."""
+        for table in TABLES:
+            for s in self.shards.get(table, ()):
+                yield s.path, s.bytes, s.sha256
+        for f in self.dedup_index.files:
+            yield f.path, f.bytes, f.sha256
+
+    def check(self) -> Manifest:
+        """This manifest, if its counts are conserved and agree with its shards."""
+        self.counts.check(f"manifest of v{self.version}")
+        for table, count in (
+            ("data", self.counts.accepted),
+            ("duplicates", self.counts.duplicates),
+            ("rejects", self.counts.rejected),
+        ):
+            rows = sum(s.rows for s in self.shards.get(table, ()))
+            if rows != count:
+                raise ConservationError(
+                    f"v{self.version}: {table} shards hold {rows} rows, not {count}"
+                )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form written to ``manifest.json``."""
+        out: dict[str, Any] = {
+            "dataset": self.dataset,
+            "version": self.version,
+            "parent": self.parent,
+            "created_at": self.created_at,
+            "build": self.build,
+            "code_version": self.code_version,
+            "code_digest": self.code_digest,
+            "config_hash": self.config_hash,
+            "config": dict(self.config),
+            "counts": self.counts.as_dict(),
+            "conservation": self.counts.formula,
+            "stages": {k: dict(v) for k, v in self.stages.items()},
+            "summary": _plain(self.summary),
+            "inputs": [_plain(i) for i in self.inputs],
+            "skipped": [_plain(s) for s in self.skipped],
+            "shards": {t: [_shard(s) for s in entries] for t, entries in self.shards.items()},
+            "dedup_index": {"rows": self.dedup_index.rows, "files": _plain(self.dedup_index.files)},
+            "schema_fingerprint": dict(self.schema_fingerprint),
+        }
+        if self.ingest_counts is not None:
+            out["ingest_counts"] = self.ingest_counts.as_dict()
+        if self.removals:
+            out["removals"] = [_plain(r) for r in self.removals]
+        if self.mixed:
+            out["mixed"] = list(self.mixed)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Manifest:
+        """From the JSON form; ``KeyError``/``TypeError``/``ValueError`` if it is malformed."""
+        index = data.get("dedup_index") or {}
+        return cls(
+            dataset=str(data["dataset"]),
+            version=str(data["version"]),
+            parent=data.get("parent"),
+            created_at=str(data["created_at"]),
+            build=str(data.get("build", "full")),
+            code_version=str(data.get("code_version", "")),
+            code_digest=str(data.get("code_digest", "")),
+            config_hash=str(data["config_hash"]),
+            config=dict(data.get("config", {})),
+            counts=Counts.of(data["counts"]),
+            ingest_counts=Counts.of(data["ingest_counts"]) if "ingest_counts" in data else None,
+            stages={k: dict(v) for k, v in data.get("stages", {}).items()},
+            summary=Summary(**data.get("summary", {})),
+            inputs=tuple(InputEntry(**i) for i in data.get("inputs", [])),
+            skipped=tuple(Skipped(**s) for s in data.get("skipped", [])),
+            shards={
+                t: tuple(ShardEntry(**s) for s in entries)
+                for t, entries in data.get("shards", {}).items()
+            },
+            dedup_index=Artifacts(
+                int(index.get("rows", 0)), tuple(FileEntry(**f) for f in index.get("files", []))
+            ),
+            schema_fingerprint=dict(data.get("schema_fingerprint", {})),
+            removals=tuple(Removal(**r) for r in data.get("removals", [])),
+            mixed=tuple(data.get("mixed", [])),
+        )
+
+    @classmethod
+    def read(cls, version_dir: Path) -> Manifest:
+        """The manifest of a version folder (``VersionError`` if missing or damaged)."""
+        path = version_dir / MANIFEST
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise VersionError(f"{version_dir} is not a version: no {MANIFEST}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise VersionError(f"{path} is damaged: {exc!r}") from None
+
+    def write(self, version_dir: Path) -> Path:
+        """Write ``manifest.json`` atomically into ``version_dir``."""
+        path = version_dir / MANIFEST
+        write_json(path, self.to_dict())
+        return path
+
+    def evolve(self, **changes: Any) -> Manifest:
+        """A copy with some fields changed (``dataclasses.replace``)."""
+        return replace(self, **changes)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temp file + replace), pretty and with sorted keys."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(
+        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
+    os.replace(tmp, path)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _shard(entry: ShardEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "path": entry.path,
+        "rows": entry.rows,
+        "bytes": entry.bytes,
+        "sha256": entry.sha256,
+    }
+    if entry.shared_from:
+        out.update(shared_from=entry.shared_from, link=entry.link)
+    return out

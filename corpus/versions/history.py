@@ -1,0 +1,54 @@
+"""What a new version builds on: the latest version, if the new one may extend it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import VersionError
+from corpus.manifest import Manifest
+from corpus.versions.layout import list_versions
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The latest version an incremental ingest extends: its folder and manifest."""
+
+    version_dir: Path
+    manifest: Manifest
+
+    @property
+    def version(self) -> str:
+        """The previous version's number."""
+        return self.manifest.version
+
+
+def previous_for_ingest(
+    dataset_dir: Path, config_hash: str, code_digest: str, *, rebuild: bool, allow_mixed: bool
+) -> Previous | None:
+    """The version a new ingest extends, or None for a full build (first version, ``rebuild``).
+
+    Rows made under another configuration, or by other code or rules, would make one version
+    the product of two rule sets and nothing would say so: a changed configuration always needs
+    ``--rebuild``; changed code needs ``--rebuild`` or ``--allow-mixed`` (recorded in the
+    manifest's ``mixed`` and in the card).
+    """
+    existing = list_versions(dataset_dir)
+    if not existing or rebuild:
+        return None
+    latest = dataset_dir / existing[-1].dirname
+    manifest = Manifest.read(latest)
+    if manifest.config_hash != config_hash:
+        raise VersionError(
+            f"the configuration changed since v{manifest.version} (config hash "
+            f"{manifest.config_hash} -> {config_hash}): rerun with --rebuild to reprocess "
+            "every input under the new configuration"
+        )
+    if manifest.code_digest != code_digest and not allow_mixed:
+        raise VersionError(
+            f"v{manifest.version} was made by other code or rules (digest "
+            f"{manifest.code_digest[:12] or 'unknown'} -> {code_digest[:12]}): rerun with "
+            "--rebuild to reprocess every input with this code, or with --allow-mixed to add the "
+            "new inputs anyway (the manifest and the card will say the version is mixed)"
+        )
+    return Previous(latest, manifest)

@@ -1,0 +1,186 @@
+"""The one version writer: every operation that makes a version (ingest, takedown) uses it.
+
+It owns the private build folder, the three tables' shard writers, the files shared from the
+parent version, and the last steps: manifest (checked for conservation against its shards) and
+card, before the folder is renamed into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from corpus.config import Config
+from corpus.manifest import (
+    TABLES,
+    Artifacts,
+    Counts,
+    FileEntry,
+    InputEntry,
+    Manifest,
+    Removal,
+    ShardEntry,
+    Skipped,
+    Summary,
+)
+from corpus.records import (
+    ARTICLE_SCHEMA,
+    DUPLICATE_SCHEMA,
+    REJECTED_SCHEMA,
+    Article,
+    schema_fingerprint,
+    to_row,
+)
+from corpus.shards import Carried, ShardWriter, file_sha256, link_or_copy
+from corpus.versions.layout import Version, building
+from corpus.versions.summary import SummaryBuilder, summarize
+
+SCHEMAS = {"data": ARTICLE_SCHEMA, "duplicates": DUPLICATE_SCHEMA, "rejects": REJECTED_SCHEMA}
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """How a version came to be: the facts of the operation that made it."""
+
+    build: str  # full | incremental | takedown
+    parent: Manifest | None
+    created_at: str
+    code_version: str
+    code_digest: str
+    config_hash: str
+    config: Mapping[str, Any]
+    mixed: tuple[str, ...] = ()  # code digests of earlier rows, when --allow-mixed
+
+
+class VersionWriter:
+    """Builds ``<dataset>/vX.Y.Z`` in a private folder; it appears only when ``finish`` ran and
+    the ``with`` block ends without an exception."""
+
+    def __init__(self, dataset_dir: Path, version: Version, cfg: Config, facts: Provenance) -> None:
+        self.dataset_dir, self.version, self.facts = dataset_dir, version, facts
+        self._cfg = cfg
+        self._stack = ExitStack()
+        self._tables: dict[str, ShardWriter] = {}
+        self._carried: dict[str, list[Carried]] = {t: [] for t in TABLES}
+        self._new = dict.fromkeys(TABLES, 0)
+        self.summary = SummaryBuilder()
+        self.manifest: Manifest | None = None
+        self.folder = Path()
+
+    def __enter__(self) -> VersionWriter:
+        self.folder = self._stack.enter_context(building(self.dataset_dir, self.version))
+        self._tables = {t: ShardWriter(self.folder, t, SCHEMAS[t], self._cfg) for t in TABLES}
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is None and self.manifest is None:
+            self._stack.close()  # the private folder goes; nothing is renamed
+            raise RuntimeError("VersionWriter left without finish(): no version was written")
+        self._stack.__exit__(kind, exc, tb)
+
+    def write(self, table: str, record: Any) -> None:
+        """Add a record (Article, Duplicate, Rejected) to ``table``."""
+        if isinstance(record, Article):
+            self.summary.add(record.language, record.publisher, record.published_at)
+        self.write_row(table, to_row(record))
+
+    def write_row(self, table: str, row: Mapping[str, Any]) -> None:
+        """Add a row as read from an earlier version's shard (no summary: the caller's job)."""
+        self._tables[table].write(row)
+        self._new[table] += 1
+
+    def written(self, read: int) -> Counts:
+        """The rows this operation wrote itself (not carried), for ``read`` records it read."""
+        new = self._new
+        return Counts(read, new["data"], new["duplicates"], new["rejects"])
+
+    def carry(self, table: str, source_dir: Path, origin_version: str, shard: ShardEntry) -> None:
+        """Share an earlier version's shard unchanged (hard-linked) into this one."""
+        self._carried[table].append(
+            Carried(source_dir / shard.path, shard.origin(origin_version), shard.rows, shard.sha256)
+        )
+
+    def carry_all(self, source_dir: Path, manifest: Manifest) -> None:
+        """Share every shard of an earlier version (an incremental ingest extends it)."""
+        for table, shards in manifest.shards.items():
+            for shard in shards:
+                self.carry(table, source_dir, manifest.version, shard)
+
+    def share(self, source_dir: Path, entries: Iterable[FileEntry]) -> tuple[FileEntry, ...]:
+        """Share files of an earlier version (e.g. its dedup index) at the same paths."""
+        for entry in entries:
+            target = self.folder / entry.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(source_dir / entry.path, target)
+        return tuple(entries)
+
+    def listed(self, paths: Iterable[Path]) -> tuple[FileEntry, ...]:
+        """Manifest entries of files written into this version's folder."""
+        return tuple(
+            FileEntry(p.relative_to(self.folder).as_posix(), p.stat().st_size, file_sha256(p))
+            for p in paths
+        )
+
+    def finish(
+        self,
+        *,
+        counts: Counts,
+        ingest_counts: Counts | None,
+        stages: Mapping[str, Mapping[str, int]],
+        summary: Summary | None,
+        inputs: Iterable[InputEntry],
+        skipped: Iterable[Skipped],
+        dedup_index: Artifacts,
+        removals: Iterable[Removal],
+    ) -> Manifest:
+        """Close the shards, write the manifest and the card; the manifest is checked first.
+
+        ``summary`` None: summarize the data shards the version ends with (after a takedown)."""
+        shards = {
+            table: tuple(_entry(s) for s in writer.close(self._carried[table]))
+            for table, writer in self._tables.items()
+        }
+        if summary is None:
+            summary = summarize(self.folder / s.path for s in shards["data"])
+        facts = self.facts
+        manifest = Manifest(
+            dataset=self.dataset_dir.name,
+            version=str(self.version),
+            parent=facts.parent.version if facts.parent else None,
+            created_at=facts.created_at,
+            build=facts.build,
+            code_version=facts.code_version,
+            code_digest=facts.code_digest,
+            config_hash=facts.config_hash,
+            config=facts.config,
+            counts=counts,
+            ingest_counts=ingest_counts.check("this ingest") if ingest_counts else None,
+            stages=stages,
+            summary=summary,
+            inputs=tuple(inputs),
+            skipped=tuple(skipped),
+            shards=shards,
+            dedup_index=dedup_index,
+            schema_fingerprint={t: schema_fingerprint(s) for t, s in SCHEMAS.items()},
+            removals=tuple(removals),
+            mixed=facts.mixed,
+        ).check()
+        manifest.write(self.folder)
+        from corpus import card  # the card's template and YAML are needed only here
+
+        load_path = (self.dataset_dir / self.version.dirname).as_posix()
+        (self.folder / "README.md").write_text(
+            card.render(manifest.to_dict(), load_path), encoding="utf-8"
+        )
+        self.manifest = manifest
+        return manifest
+
+
+def _entry(info: Any) -> ShardEntry:
+    return ShardEntry(info.path, info.rows, info.bytes, info.sha256, info.shared_from, info.link)
