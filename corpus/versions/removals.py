@@ -11,7 +11,7 @@ from typing import Any
 from corpus import dedup
 from corpus.config import Config
 from corpus.errors import VersionError
-from corpus.manifest import Manifest, Removal
+from corpus.manifest import Counts, Manifest, Removal
 from corpus.records import Article, Duplicate, Issue, Rejected
 from corpus.versions.layout import next_version, resolve
 from corpus.versions.writer import Provenance, VersionWriter
@@ -100,43 +100,22 @@ def remove(
         mixed=previous.mixed,
     )
     with VersionWriter(dataset_dir, version, cfg, facts) as writer:
-        removed: list[Removal] = []
-        gone = {r.id for r in previous.removals if r.table == "data"}
-        for table in ("data", "duplicates", "rejects"):
-            if table == "duplicates":  # copies of a removed article go too: they hold its text
-                gone |= {r.id for r in removed if r.table == "data"}
-            for shard in previous.shards.get(table, ()):
-                source = previous_dir / shard.path
-                hits = set()
-                if table != "rejects":
-                    copies_of = gone if table == "duplicates" else set()
-                    hits = _matches(source, wanted_ids, wanted_urls, copies_of)
-                if not hits:
-                    writer.carry(table, previous_dir, previous.version, shard)
-                    continue
-                for row in _rows(source):
-                    if row["id"] in hits:
-                        removed.append(
-                            Removal(row["id"], row.get("url"), reason, str(version), table)
-                        )
-                    else:
-                        writer.write_row(table, row)
+        removed = _copy_without(writer, previous_dir, previous, wanted_ids, wanted_urls, reason)
         if not removed:
             raise VersionError(f"no article of v{previous.version} has the given id(s) or URL(s)")
         # The dedup index still knows the removed articles: a re-scraped copy is then a duplicate
         # of a removed id, and ingest rejects takedowns by id and URL before dedup.
         index = previous.dedup_index
         writer.share(previous_dir, index.files)
-        counts = previous.counts
-        counts = type(counts)(
-            read=counts.read,
-            accepted=counts.accepted - sum(r.table == "data" for r in removed),
-            duplicates=counts.duplicates - sum(r.table == "duplicates" for r in removed),
-            rejected=counts.rejected,
-            removed=counts.removed + len(removed),
-        )
+        before = previous.counts
         writer.finish(
-            counts=counts,
+            counts=Counts(
+                read=before.read,
+                accepted=before.accepted - sum(r.table == "data" for r in removed),
+                duplicates=before.duplicates - sum(r.table == "duplicates" for r in removed),
+                rejected=before.rejected,
+                removed=before.removed + len(removed),
+            ),
             ingest_counts=None,
             stages=previous.stages,
             summary=None,  # summarized from the shards the new version keeps
@@ -146,6 +125,38 @@ def remove(
             removals=(*previous.removals, *removed),
         )
     return dataset_dir / version.dirname, removed
+
+
+def _copy_without(
+    writer: VersionWriter,
+    previous_dir: Path,
+    previous: Manifest,
+    ids: set[str],
+    urls: set[str],
+    reason: str,
+) -> list[Removal]:
+    """Carry the previous version's shards into ``writer``, rewriting those that hold an
+    article to remove (by id or URL, and in duplicates/ every copy of a removed article)."""
+    removed: list[Removal] = []
+    gone = {r.id for r in previous.removals if r.table == "data"}
+    for table in ("data", "duplicates", "rejects"):
+        if table == "duplicates":  # copies of a removed article go too: they hold its text
+            gone |= {r.id for r in removed if r.table == "data"}
+        for shard in previous.shards.get(table, ()):
+            source = previous_dir / shard.path
+            hits: set[str] = set()
+            if table != "rejects":
+                hits = _matches(source, ids, urls, gone if table == "duplicates" else set())
+            if not hits:
+                writer.carry(table, previous_dir, previous.version, shard)
+                continue
+            for row in _rows(source):
+                if row["id"] in hits:
+                    version = str(writer.version)
+                    removed.append(Removal(row["id"], row.get("url"), reason, version, table))
+                else:
+                    writer.write_row(table, row)
+    return removed
 
 
 def _matches(shard: Path, ids: set[str], urls: set[str], copies_of: set[str]) -> set[str]:
