@@ -258,7 +258,7 @@ def test_committed_gold_set_covers_every_publisher_and_holds_no_text():
         per_group[g.group] = per_group.get(g.group, 0) + 1
         assert g.segments, g.id
         assert {s.label for s in g.segments} <= {"body", "boilerplate"}
-    assert set(per_group) == {
+    assert set(per_group) >= {
         *(f"2025 {p}" for p in ("liputan6", "detik", "okezone", "tempo", "kompas", "republika")),
         *(f"2019 {p}" for p in ("sindonews", "okezone", "tempo", "kompas", "tribunnews")),
     }
@@ -269,7 +269,7 @@ def test_committed_gold_set_covers_every_publisher_and_holds_no_text():
     for path in (EVAL_DIR / "gold").glob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             obj = json.loads(line)
-            strings = [v for k, v in _walk(obj) if isinstance(v, str) and k != "url"]
+            strings = [v for k, v in _walk(obj) if isinstance(v, str) and k not in ("url", "file")]
             assert max(len(s) for s in strings) <= 60, obj["id"]
 
 

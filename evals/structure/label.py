@@ -3,6 +3,9 @@
     uv run python evals/structure/label.py sample            # the seeded sample, in order
     uv run python evals/structure/label.py show ID            # one article, segment by segment
     uv run python evals/structure/label.py build NOTES OUT    # hand notes -> gold JSONL
+    uv run python evals/structure/label.py heldout           # the held-out sample (issue 11)
+    uv run python evals/structure/label.py show-heldout ID... # its articles, segment by segment
+    uv run python evals/structure/label.py build-heldout NOTES OUT
 
 ``show`` prints the raw fields and the harness's segments of one sampled article for the
 labeller to read; it never prints what ``corpus.structure`` makes of it, so the labels do not
@@ -18,12 +21,19 @@ Notes format, one block per article::
     dateline: JAKARTA               # or null
     authors: Rangga Rahadiansyah; Muchamad Sholihin
     title: =                        # = the title column, as read; or the title; or null
+    editors: Agus Setiawan          # held-out notes only: credited editors ("Editor: ...")
+    editor_initials: dil            # held-out notes only: staff codes of "(dil/jpnn)"
 
 Segments not listed under ``bp`` are body.
+
+The held-out sample (``heldout``) draws only rows where ``heldout.is_heldout(file, row)``, from
+the publishers no rule was written from (``HELDOUT_GROUPS``); its gold goes to
+``gold/news-id-more.jsonl`` and ``gold/news-ms.jsonl``, all in the ``test`` split.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -35,6 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
+import heldout
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -80,6 +91,118 @@ def sample() -> Iterator[tuple[str, str, int, Any]]:
             yield f"{year % 100}-{name}-{n}", file, row, records[row]
 
 
+MS_FILE = "news-ms/malay_news_2013_2018.jsonl.gz"
+#: Indonesian outlets of the Malay file (its ``news`` column), drawn as one small group.
+MS_INDONESIAN = (
+    "Tribunnews",
+    "Detikcom (Siaran Pers)",
+    "Republika Online",
+    "KOMPAS.com",
+    "CNN Indonesia",
+    "merdeka.com",
+    "BBC Indonesia",
+)
+# Held-out groups of the newer corpora (issue 11): (path under the corpora root, a file or a
+# folder ending in "/" for every file in it; outlets kept by the ``news`` column or None; name;
+# year for the report group; draws). Free Malaysia Today is left out: its texts are the
+# headline repeated, nothing to label.
+HELDOUT_GROUPS: list[tuple[str, tuple[str, ...] | None, str, int, int]] = [
+    ("news-id-more/antaranews-2023/antaranews_2023.jsonl", None, "antara", 2023, 12),
+    ("news-id-more/cnnindonesia-2025/", None, "cnnindonesia", 2025, 12),
+    ("news-id-more/jpnn-2023/jpnn_2023.csv", None, "jpnn", 2023, 15),
+    ("news-id-more/bisnis-2025/bisnis_2025.json", None, "bisnis", 2025, 13),
+    (MS_FILE, ("Utusan Malaysia",), "utusan", 2018, 5),
+    (MS_FILE, ("Astro Awani",), "awani", 2018, 5),
+    (MS_FILE, ("Sinarharian",), "sinarharian", 2018, 5),
+    (MS_FILE, ("Malaysiakini (caruman)",), "malaysiakini", 2018, 5),
+    (MS_FILE, ("Kosmo!",), "kosmo", 2018, 5),
+    (MS_FILE, ("Harakah Daily",), "harakah", 2018, 5),
+    (MS_FILE, ("Harian Metro",), "hmetro", 2018, 5),
+    (MS_FILE, MS_INDONESIAN, "indonesian", 2018, 5),
+]
+
+
+def raw_text(record: Any) -> str:
+    """The record's body text: the ``text`` field, else its longest unmapped string column.
+
+    The default column mapping has no preset for CNN Indonesia's ``FullText``, so those records
+    come without a ``text`` field; the gold hashes the column the body is in.
+    """
+    text = record.fields.get("text")
+    if isinstance(text, str):
+        return text
+    columns = [v for v in record.extra.values() if isinstance(v, str)]
+    return max(columns, key=len, default="")
+
+
+def _heldout_files(path: str) -> list[str]:
+    """The corpora-relative files of one group path (every readable file of a folder)."""
+    if not path.endswith("/"):
+        return [path]
+    from corpus.sources import discover
+
+    dataset, _, sub = path.partition("/")
+    files, _skipped = discover([CORPORA / dataset])
+    return sorted(f"{dataset}/{f.relpath}" for f in files if f.relpath.startswith(sub))
+
+
+def heldout_sample() -> Iterator[tuple[str, str, int, Any]]:
+    """``(id, file, row, record)`` of the held-out sample, group by group, in draw order.
+
+    Candidates are the group's held-out rows (``heldout.is_heldout``) with a non-empty text,
+    sorted by (file, row); ``random.Random(f"{SEED}/{path}/{name}").shuffle`` orders them, and
+    the first ``draws`` are taken, skipping a row whose URL (or, without one, whose text) an
+    earlier draw of the group already has: the same article scraped again is labelled once. The
+    order is a fixed permutation, so more draws keep the earlier ones. The id is
+    "<yy>-<name>-<n>" (news-id-more) or "ms-<name>-<n>" (news-ms).
+    """
+    cache: dict[str, dict[int, Any]] = {}
+    for path, outlets, name, year, draws in HELDOUT_GROUPS:
+        candidates = []
+        for file in _heldout_files(path):
+            records = cache.setdefault(file, harness.read_records(CORPORA, file))
+            for row, record in sorted(records.items()):
+                if not heldout.is_heldout(file, row) or not raw_text(record).strip():
+                    continue
+                if outlets is None or record.extra.get("news") in outlets:
+                    candidates.append((file, row))
+        rng = random.Random(f"{harness.SEED}/{path}/{name}")
+        rng.shuffle(candidates)
+        seen: set[str] = set()
+        prefix = "ms" if path == MS_FILE else f"{year % 100}"
+        n = 0
+        for file, row in candidates:
+            record = cache[file][row]
+            key = record.fields.get("url") or hashlib.sha1(raw_text(record).encode()).hexdigest()
+            if key in seen:
+                continue
+            seen.add(key)
+            n += 1
+            yield f"{prefix}-{name}-{n}", file, row, record
+            if n == draws:
+                break
+
+
+def show_heldout(article_ids: list[str]) -> None:
+    """Print held-out articles' raw fields and the harness's segments for a person to label."""
+    wanted = set(article_ids)
+    for aid, file, row, record in heldout_sample():
+        if aid not in wanted:
+            continue
+        wanted.discard(aid)
+        print(f"== {aid}  {file} row {row}")
+        for key, value in record.fields.items():
+            if key != "text":
+                print(f"  {key}: {value!r}")
+        for key, value in record.extra.items():
+            if value != raw_text(record) and key not in ("summary", "top-image", "keyword"):
+                print(f"  extra {key}: {value!r}")
+        for i, seg in enumerate(harness.base_segments(raw_text(record))):
+            print(f"[{i}] {seg}")
+    if wanted:
+        raise SystemExit(f"no held-out article {sorted(wanted)}")
+
+
 def show(article_id: str) -> None:
     """Print one sampled article's fields and segments for a person to label."""
     for aid, file, row, record in sample():
@@ -121,9 +244,16 @@ def parse_notes(text: str) -> dict[str, dict[str, str]]:
     return notes
 
 
-def build_one(aid: str, file: str, row: int, record: Any, note: dict[str, str]) -> dict[str, Any]:
-    """One gold line from an article and its notes."""
-    text = record.fields["text"]
+def build_one(
+    aid: str,
+    file: str,
+    row: int,
+    record: Any,
+    note: dict[str, str],
+    group: tuple[str, int, str] | None = None,
+) -> dict[str, Any]:
+    """One gold line from an article and its notes (``group``: publisher, year, split)."""
+    text = raw_text(record)
     base = harness.base_segments(text)
     cuts: dict[int, list[int]] = {}
     for spec in filter(None, note.get("split", "").split("\n")):
@@ -175,9 +305,17 @@ def build_one(aid: str, file: str, row: int, record: Any, note: dict[str, str]) 
     authors = [a.strip() for a in note.get("authors", "").split(";") if a.strip()]
     dateline = note.get("dateline", "null")
     published = note.get("published_at", "null")
-    name = aid.split("-")[1]
-    year = 2000 + int(aid.split("-")[0])
-    split = "dev" if int(aid.rsplit("-", 1)[1]) <= DEV_SIZE[year] else "test"
+    if group is None:
+        name = aid.split("-")[1]
+        year = 2000 + int(aid.split("-")[0])
+        split = "dev" if int(aid.rsplit("-", 1)[1]) <= DEV_SIZE[year] else "test"
+        people: dict[str, list[str]] = {}
+    else:
+        name, year, split = group
+        people = {
+            key: [a.strip() for a in note.get(key, "").split(";") if a.strip()]
+            for key in ("editors", "editor_initials")
+        }
     return {
         "id": aid,
         "file": file,
@@ -192,7 +330,8 @@ def build_one(aid: str, file: str, row: int, record: Any, note: dict[str, str]) 
             "dateline": None if dateline == "null" else dateline,
             "authors": authors,
             "title_h": harness.title_hash(title),
-        },
+        }
+        | people,
         "segments": segments,
     }
 
@@ -216,6 +355,29 @@ def build(notes_path: Path, out_dir: Path) -> None:
         print(f"{out_dir / f'news-id-{year}.jsonl'}: {len(rows)} articles")
 
 
+def build_heldout(notes_path: Path, out_dir: Path) -> None:
+    """Write ``out_dir/news-id-more.jsonl`` and ``out_dir/news-ms.jsonl`` from the notes."""
+    notes = parse_notes(notes_path.read_text(encoding="utf-8"))
+    names = {name: year for _path, _outlets, name, year, _draws in HELDOUT_GROUPS}
+    lines: dict[str, list[str]] = {}
+    done = set()
+    for aid, file, row, record in heldout_sample():
+        if aid in notes:
+            name = aid.split("-", 1)[1].rsplit("-", 1)[0]
+            group = (name, names[name], "test")
+            gold = build_one(aid, file, row, record, notes[aid], group)
+            dataset = file.split("/", 1)[0]
+            lines.setdefault(dataset, []).append(json.dumps(gold, ensure_ascii=False))
+            done.add(aid)
+    missing = set(notes) - done
+    if missing:
+        raise SystemExit(f"notes for articles not in the held-out sample: {sorted(missing)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for dataset, rows in sorted(lines.items()):
+        (out_dir / f"{dataset}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        print(f"{out_dir / f'{dataset}.jsonl'}: {len(rows)} articles")
+
+
 def main(argv: list[str]) -> None:
     """Entry point."""
     if argv[:1] == ["sample"]:
@@ -225,6 +387,13 @@ def main(argv: list[str]) -> None:
         show(argv[1])
     elif argv[:1] == ["build"] and len(argv) == 3:
         build(Path(argv[1]), Path(argv[2]))
+    elif argv[:1] == ["heldout"]:
+        for aid, file, row, record in heldout_sample():
+            print(aid, file, row, record.fields.get("url"))
+    elif argv[:1] == ["show-heldout"] and len(argv) >= 2:
+        show_heldout(argv[1:])
+    elif argv[:1] == ["build-heldout"] and len(argv) == 3:
+        build_heldout(Path(argv[1]), Path(argv[2]))
     else:
         raise SystemExit(__doc__)
 
