@@ -92,19 +92,23 @@ def version_dirs(path: Path) -> list[Path]:
     every dataset in a folder of datasets (``processed/``); empty for anything else (raw input)."""
     if is_version_dir(path):
         return [path]
-    if not path.is_dir():
-        return []
-    children = sorted(c for c in path.iterdir() if c.is_dir() and not c.is_symlink())
+    children = _subfolders(path)
     found = sorted((c for c in children if is_version_dir(c)), key=_version_order)
     if found:
         return found
     return [
         v
         for child in children
-        for v in sorted(
-            (c for c in child.iterdir() if c.is_dir() and is_version_dir(c)), key=_version_order
-        )
+        for v in sorted((c for c in _subfolders(child) if is_version_dir(c)), key=_version_order)
     ]
+
+
+def _subfolders(path: Path) -> list[Path]:
+    """Folders in ``path`` (not followed through links; none when it cannot be listed)."""
+    try:
+        return sorted(c for c in path.iterdir() if c.is_dir() and not c.is_symlink())
+    except OSError:  # not a folder, or unreadable: the raw reader reports it as input
+        return []
 
 
 def _version_name(name: str) -> Version | None:
