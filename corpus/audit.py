@@ -17,7 +17,7 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -160,13 +160,16 @@ def check_version(version_dir: Path, *, load: bool = True) -> Report:
         return report
     _check_digest(manifest, problem)
     listed = _listed(manifest, problem)
-    ids: set[str] = set()
+    rows = _Rows()
     for entry in listed:
         problem.show(entry.path)
         if _check_file(version_dir, entry, problem) and entry.path.endswith(".parquet"):
-            _check_parquet(version_dir, entry, manifest, ids, problem)
+            _check_parquet(version_dir, entry, manifest, rows, problem)
+        elif entry.table is not None:
+            rows.whole = False
     _check_present(version_dir, {e.path for e in listed}, problem)
     _check_counts(manifest, listed, problem)
+    _check_copies(manifest, rows, problem)
     _check_names(version_dir, manifest, problem)
     _check_card(version_dir, manifest, problem)
     if load and report.ok:
@@ -334,6 +337,16 @@ def _check_tables_listed(manifest: dict[str, Any], problem: _Findings) -> None:
         )
 
 
+@dataclass(slots=True)
+class _Rows:
+    """What the tables' rows tell across shards: the ids in ``data``, the ids duplicates copy
+    (shard, row, ``duplicate_of``), and whether every shard was read (else no cross-check)."""
+
+    ids: set[str] = field(default_factory=set)
+    copies: list[tuple[str, int, str]] = field(default_factory=list)
+    whole: bool = True
+
+
 def _check_file(version_dir: Path, entry: Listed, problem: _Findings) -> bool:
     """Bytes and sha256 of one listed file; False when there is no regular file to read."""
     path = version_dir / entry.path
@@ -394,7 +407,7 @@ def _check_parquet(
     version_dir: Path,
     entry: Listed,
     manifest: dict[str, Any],
-    ids: set[str],
+    rows: _Rows,
     problem: _Findings,
 ) -> None:
     """A listed Parquet file: readable to its last row; a table's shard also its rows, schema,
@@ -404,23 +417,24 @@ def _check_parquet(
         parquet = pq.ParquetFile(path)
     except _DAMAGED as exc:
         problem(entry.path, "parquet", f"is not a readable Parquet file: {_short(exc)}")
+        rows.whole = rows.whole and entry.table is None
         return
     with parquet:
-        rows, schema = int(parquet.metadata.num_rows), parquet.schema_arrow
-        if entry.rows is not None and rows != entry.rows:
-            problem(entry.path, "rows", f"holds {rows:,} rows; the manifest says {entry.rows:,}")
-        check_rows = False
-        if entry.table is not None:
-            check_rows = _check_schema(entry, schema, manifest, problem)
-        _read_groups(parquet, entry, ids if check_rows else None, problem)
+        count, schema = int(parquet.metadata.num_rows), parquet.schema_arrow
+        if entry.rows is not None and count != entry.rows:
+            problem(entry.path, "rows", f"holds {count:,} rows; the manifest says {entry.rows:,}")
+        current = entry.table is not None and _check_schema(entry, schema, manifest, problem)
+        if entry.table is not None and not current:
+            rows.whole = False
+        _read_groups(parquet, entry, rows if current else None, problem)
 
 
 def _check_schema(
     entry: Listed, schema: pa.Schema, manifest: dict[str, Any], problem: _Findings
 ) -> bool:
-    """Whether a shard has this code's Arrow schema for its table; True when its rows are
-    articles to check against ``article.schema.json``. A version whose manifest records another
-    schema was written by earlier code: its sha256 vouches for its shards, not this code."""
+    """Whether a shard has this code's Arrow schema for its table (then its rows are checked).
+    A version whose manifest records another schema was written by earlier code: its sha256
+    vouches for its shards, not this code."""
     assert entry.table is not None
     current = TABLES[entry.table]
     recorded = manifest.get("schema_fingerprint")
@@ -436,31 +450,36 @@ def _check_schema(
             f"{schema_fingerprint(schema)}, expected {schema_fingerprint(current)})",
         )
         return False
-    return entry.table == "data"
+    return True
 
 
 def _read_groups(
-    parquet: pq.ParquetFile, entry: Listed, ids: set[str] | None, problem: _Findings
+    parquet: pq.ParquetFile, entry: Listed, rows: _Rows | None, problem: _Findings
 ) -> None:
-    """Decode every row group (a flipped bit mid-file shows here); ``ids`` given: the rows are
-    articles to check against the article schema and for repeated ids."""
+    """Decode every row group (a flipped bit mid-file shows here); ``rows`` given (a table
+    shard of this code's schema): check ``data`` rows, note what ``duplicates`` rows copy."""
     offset = 0
     for group in range(parquet.num_row_groups):
         try:
             table = parquet.read_row_group(group)
             table.validate(full=True)
-            batch = table.to_pylist() if ids is not None else []
+            batch = table.to_pylist() if rows is not None and entry.table == "data" else []
         except _DAMAGED as exc:
             problem(
                 entry.path,
                 "parquet",
                 f"row group {group} cannot be read ({_short(exc)}): the file is damaged",
             )
+            if rows is not None:
+                rows.whole = False
             return
         if entry.table is not None:
             problem.report.records += table.num_rows
-        if ids is not None:
-            _check_articles(batch, offset, entry.path, ids, problem)
+        if rows is not None and entry.table == "data":
+            _check_articles(batch, offset, entry.path, rows.ids, problem)
+        elif rows is not None and entry.table == "duplicates":
+            copied = table.column("duplicate_of").to_pylist()
+            rows.copies.extend((entry.path, offset + i + 1, c) for i, c in enumerate(copied))
         offset += table.num_rows
 
 
@@ -537,6 +556,23 @@ def _check_conservation(counts: Any, key: str, problem: _Findings) -> None:
             f"read {values[0]} != accepted + duplicates + rejected + removed in {counts}",
             pointer=f"/{key}",
         )
+
+
+def _check_copies(manifest: dict[str, Any], rows: _Rows, problem: _Findings) -> None:
+    """Every duplicate copies an article the version holds in ``data`` (or one taken down):
+    otherwise the text it stands for is lost."""
+    if not rows.whole:
+        return  # a shard could not be read: its findings say so, this check would only echo them
+    removed = {r.get("id") for r in _dicts(manifest.get("removals"))}
+    for rel, row, copied in rows.copies:
+        if copied not in rows.ids and copied not in removed:
+            problem(
+                rel,
+                "duplicate_of",
+                f"duplicate_of {copied} is no article in data (nor a removed one)",
+                row=row,
+                pointer="/duplicate_of",
+            )
 
 
 def _check_names(version_dir: Path, manifest: dict[str, Any], problem: _Findings) -> None:

@@ -21,7 +21,7 @@ from corpus import pipeline, versions
 from corpus.audit import DIGEST_KEY, check_version, manifest_digest, version_dirs
 from corpus.cli import app
 from corpus.config import Config
-from corpus.records import ARTICLE_SCHEMA
+from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA
 from corpus.shards import file_sha256
 from corpus.validate import json_schema, load_schema
 
@@ -385,6 +385,26 @@ def test_rows_are_checked_against_the_article_schema_and_ids_are_unique(version:
     assert by_reason["article_schema"].pointer == "/published_at"
     assert by_reason["duplicate_id"].row == 5
     assert "counts" in by_reason  # 5 rows in data but counts.accepted is 4
+
+
+def test_every_duplicate_copies_an_article_in_data(version: Path) -> None:
+    shard = version / "duplicates" / "train-00000-of-00001.parquet"
+    rows = pq.read_table(shard).to_pylist()
+    rows[0]["duplicate_of"] = "0" * 32
+    pq.write_table(pa.Table.from_pylist(rows, schema=DUPLICATE_SCHEMA), shard, compression="zstd")
+
+    def change(m: dict[str, object]) -> None:
+        m["shards"]["duplicates"][0].update(  # type: ignore[index]
+            bytes=shard.stat().st_size, sha256=file_sha256(shard)
+        )
+
+    rewrite_manifest(version, change)
+    (finding,) = check_version(version, load=False).findings
+    assert (finding.reason, finding.row, finding.message) == (
+        "duplicate_of",
+        1,
+        f"duplicate_of {'0' * 32} is no article in data (nor a removed one)",
+    )
 
 
 def test_the_card_must_match_the_shards(version: Path) -> None:
