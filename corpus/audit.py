@@ -3,8 +3,9 @@
 A version is complete and immutable, so it can be checked against itself: every file its manifest
 lists (bytes and sha256; Parquet read to the last row, its rows and Arrow schema), every file
 present (nothing but listed files, the manifest, the card and the run report), the ``data`` rows
-against ``schemas/article.schema.json``, unique ids, the counts and their conservation, the card
-against the manifest, and (``load``) that ``datasets.load_dataset`` opens every table.
+against ``schemas/article.schema.json``, unique ids, that every duplicate copies an article in
+``data``, the counts and their conservation, the card against the manifest, and (``load``) that
+``datasets.load_dataset`` opens every table.
 
 Damaged input never raises here: every problem is a ``Finding`` that names the file.
 """
