@@ -34,10 +34,11 @@ from rich.table import Table
 from rich.text import Text
 
 from corpus import __version__
+from corpus.audit import check_version, version_dirs
 from corpus.config import load_config, parse_map_options
 from corpus.errors import CorpusError, UsageError
 from corpus.pipeline import IngestResult, ingest
-from corpus.validate import Report, check_paths, check_version, is_version_dir
+from corpus.validate import Report, check_paths
 
 app = typer.Typer(
     help="Turn raw scraped news articles into a versioned, deduplicated, documented dataset.",
@@ -355,15 +356,14 @@ def validate_command(
     manifest.json) against their manifest, schemas and card. Exit 0 if all is valid, 1 if not."""
     with _errors():
         cfg = load_config(config, column_map=parse_map_options(mapping or []))
-        version_dirs = [p for p in paths if is_version_dir(p)]
-        raw = [p for p in paths if not is_version_dir(p)]
+        # A version, a dataset folder (its versions) or a folder of datasets is audited as
+        # written output; anything else is read as raw input.
+        versions_of = {p: version_dirs(p) for p in paths}
+        raw = [p for p, found in versions_of.items() if not found]
         report = check_paths(raw, cfg) if raw else Report()
-        for version_dir in version_dirs:
-            found = check_version(version_dir, load=not skip_load)
-            report.files.update(found.files)
-            report.records += found.records
-            report.invalid += found.invalid
-            report.findings.extend(found.findings)
+        for found in versions_of.values():
+            for version_dir in found:
+                report.extend(check_version(version_dir, load=not skip_load))
     _print_report(report, fmt)
     if not report.ok:
         raise typer.Exit(1)

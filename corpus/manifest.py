@@ -8,6 +8,7 @@ one function, ``Counts.check``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -16,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import ConservationError, VersionError
+from corpus.records import canonical_json
 
 MANIFEST = "manifest.json"
+#: The manifest's own checksum: sha256 of its canonical JSON without this key.
+DIGEST_KEY = "manifest_sha256"
 TABLES = ("data", "duplicates", "rejects")
 
 
@@ -167,6 +171,7 @@ class Manifest:
     removals: tuple[Removal, ...] = ()
     #: code digests of earlier rows this version mixes in (``--allow-mixed``); empty: one code.
     mixed: tuple[str, ...] = ()
+    card: FileEntry | None = None  # README.md, listed once it is written
 
     @property
     def dirname(self) -> str:
@@ -185,6 +190,8 @@ class Manifest:
                 yield s.path, s.bytes, s.sha256
         for f in self.dedup_index.files:
             yield f.path, f.bytes, f.sha256
+        if self.card is not None:
+            yield self.card.path, self.card.bytes, self.card.sha256
 
     def check(self) -> Manifest:
         """This manifest, if its counts are conserved and agree with its shards."""
@@ -229,6 +236,9 @@ class Manifest:
             out["removals"] = [_plain(r) for r in self.removals]
         if self.mixed:
             out["mixed"] = list(self.mixed)
+        if self.card is not None:
+            out["card"] = _plain(self.card)
+        out[DIGEST_KEY] = manifest_digest(out)
         return out
 
     @classmethod
@@ -261,6 +271,7 @@ class Manifest:
             schema_fingerprint=dict(data.get("schema_fingerprint", {})),
             removals=tuple(Removal(**r) for r in data.get("removals", [])),
             mixed=tuple(data.get("mixed", [])),
+            card=FileEntry(**data["card"]) if data.get("card") else None,
         )
 
     @classmethod
@@ -283,6 +294,13 @@ class Manifest:
     def evolve(self, **changes: Any) -> Manifest:
         """A copy with some fields changed (``dataclasses.replace``)."""
         return replace(self, **changes)
+
+
+def manifest_digest(manifest: Mapping[str, Any]) -> str:
+    """sha256 of a manifest's canonical JSON without its own ``DIGEST_KEY``: what that key holds,
+    so an edit of the manifest after the version was written is caught."""
+    body = {k: v for k, v in manifest.items() if k != DIGEST_KEY}
+    return hashlib.sha256(canonical_json(body).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def write_json(path: Path, data: Any) -> None:

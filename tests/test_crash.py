@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from corpus import pipeline
+from corpus.audit import check_version
 from corpus.config import Config
-from corpus.validate import check_version
 from corpus.versions import list_versions
 
 WORDS = [

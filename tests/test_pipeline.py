@@ -16,10 +16,10 @@ import yaml
 from datasets import load_dataset
 
 from corpus import langid, pipeline, runs
+from corpus.audit import check_version
 from corpus.config import Config
 from corpus.errors import InputError, VersionError
 from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
-from corpus.validate import check_version
 from corpus.versions import diff, remove
 from tests import outputs
 from tests.conftest import shared_path

@@ -207,7 +207,7 @@ def test_remove_makes_a_version_without_them_and_shares_untouched_shards(
     )
     assert "shared_from" not in manifest["shards"]["data"][0]  # rewritten without the rows
     assert {p: p.read_bytes() for p in v1.rglob("*") if p.is_file()} == before
-    from corpus.validate import check_version
+    from corpus.audit import check_version
 
     assert check_version(v2, load=True).ok
     with pytest.raises(VersionError, match="no article"):

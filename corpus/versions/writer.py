@@ -171,13 +171,13 @@ class VersionWriter:
             removals=tuple(removals),
             mixed=facts.mixed,
         ).check()
-        manifest.write(self.folder)
         from corpus import card  # the card's template and YAML are needed only here
 
         load_path = (self.dataset_dir / self.version.dirname).as_posix()
-        (self.folder / "README.md").write_text(
-            card.render(manifest.to_dict(), load_path), encoding="utf-8"
-        )
+        card_path = self.folder / "README.md"
+        card_path.write_text(card.render(manifest.to_dict(), load_path), encoding="utf-8")
+        manifest = manifest.evolve(card=self.listed([card_path])[0])
+        manifest.write(self.folder)
         self.manifest = manifest
         return manifest
 
