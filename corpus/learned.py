@@ -2,7 +2,7 @@
 
 cc_net's line statistics, per publisher (the registered domain of the URL; the source file when a
 record has no URL), counted in *stories* rather than records: a record's story is the hash of its
-longest line, so a re-scrape of the same page, two copies syndicated verbatim or a story told
+two longest lines, so a re-scrape of the same page, two copies syndicated verbatim or a story told
 twice in one record count once. A line is boilerplate when it recurs in at least ``min_stories``
 different stories and ``line_share`` of the publisher's stories; a story that repeats itself or is
 syndicated stays one story and is never mistaken for furniture.
@@ -23,6 +23,7 @@ Pure and deterministic: ``LineStats`` accumulates (``add``/``merge``, kept with 
 from __future__ import annotations
 
 import functools
+import heapq
 import logging
 import re
 import unicodedata
@@ -60,6 +61,7 @@ _DIGITS = re.compile(r"\d+")
 _GLUES = ('."', ".”", ".’", ".'", ".,")
 _HEAD_CHARS = 200  # enough for the words of a run and the one after it
 _OPEN_END = (",", ":", ";", "-", "–", "—", "(")  # a run ending so continues a clause
+_SENTENCE_END = (".", ".)", ".]")  # "!" and "?" are marked as "." (``_heads``)
 _COLUMNS = ("scope", "kind", "length", "parent", "key", "sig", "docs")
 
 
@@ -94,12 +96,33 @@ def scope_of(url: str | None, path: str) -> str:
     return f"file:{path}"
 
 
-def _closed(word: str | None) -> bool:
-    """Whether the word after a run starts a new sentence (or the line ended)."""
+def _unit(words: list[str], ends_line: bool) -> bool:
+    """Whether a run could be furniture on its own, not the opening of a sentence it belongs to.
+
+    It must end a sentence (or the line), or stand apart by type: all capitals, or in brackets.
+    "Sementara itu," or "Bantuan dari kabupaten tiba di" open a sentence that goes on.
+    """
+    last = words[-1]
+    if ends_line or last.endswith(_SENTENCE_END):
+        return not last.endswith(_OPEN_END)
+    text = " ".join(words)
+    return text.isupper() or (text[0] in "[(" and last[-1] in ")]")
+
+
+def _closed(word: str | None, whole: bool) -> bool:
+    """Whether the word after a run starts a new sentence (or the run ended the line)."""
     if word is None:
-        return True
+        return whole
     first = word[0]
     return first.isupper() or first.isdigit() or first in "\"'“‘([«"
+
+
+def _marked(line: str) -> str:
+    """``line`` with each sentence end written ". " (same length, so offsets hold)."""
+    marked = line.replace("!", ".").replace("?", ".")
+    for glue in _GLUES:
+        marked = marked.replace(glue, ". ")
+    return marked
 
 
 def _heads(line: str, at_start: bool) -> list[tuple[int, str]]:
@@ -108,13 +131,10 @@ def _heads(line: str, at_start: bool) -> list[tuple[int, str]]:
     A boundary is ".", "!" or "?", with one closing quote, then a space or a glued comma: found
     with str methods (a regex is several times slower over a whole corpus).
     """
-    marked = line.replace("!", ".").replace("?", ".")
-    for glue in _GLUES:
-        marked = marked.replace(glue, ". ")
-    pieces = marked.split(". ")
+    marked = _marked(line)
     heads = []
     offset = 0
-    for k, piece in enumerate(pieces):
+    for k, piece in enumerate(marked.split(". ")):
         if k or at_start:
             heads.append((offset, marked[offset : offset + _HEAD_CHARS]))
         offset += len(piece) + 2
@@ -243,8 +263,9 @@ class LineStats:
         raw_lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
         if not raw_lines:
             return _Doc(frozenset(), frozenset(), frozenset(), 0)
-        # the story: the longest line as written (a re-scrape or a verbatim copy has the same)
-        sig = _hash(max(raw_lines, key=len))
+        # the story: its two longest lines as written, the same in a re-scrape or a verbatim
+        # copy; two, so that a long furniture line in short records does not make them one
+        sig = _hash("\n".join(heapq.nlargest(2, raw_lines, key=len)))
         short = [line for line in raw_lines if len(line) <= t.max_line_chars]
         lines = frozenset(_hashes(_normalize_many(short))) if short else frozenset()
         if self._docs[sid] > t.full_records and sig % t.sample_every:
@@ -263,16 +284,18 @@ class LineStats:
             for head in heads:
                 words = head.split(None, t.max_run_words + 1)[: t.max_run_words + 1]
                 if len(words) >= 2 and seen.get(start := _start_key(words), 0) >= floor:
-                    self._runs(start, words, runs)
+                    self._runs(start, head, words, runs)
         seen.update(starts)
         return _Doc(lines, starts, frozenset(runs), sig, sampled=True)
 
-    def _runs(self, start: int, words: list[str], runs: set[tuple[int, int, int, bool]]) -> None:
+    def _runs(
+        self, start: int, head: str, words: list[str], runs: set[tuple[int, int, int, bool]]
+    ) -> None:
+        whole = len(head) < _HEAD_CHARS  # the head reaches the end of the line
         for n in range(2, min(len(words), self.thresholds.max_run_words) + 1):
-            if words[n - 1].endswith(_OPEN_END):
-                continue
             following = words[n] if n < len(words) else None
-            runs.add((start, n, _run_key(words, n), _closed(following)))
+            if _unit(words[:n], ends_line=following is None and whole):
+                runs.add((start, n, _run_key(words, n), _closed(following, whole)))
 
     def _flush(self) -> None:
         if not self._buffer:
@@ -594,9 +617,18 @@ def _cut_runs(
     at_start: bool,
 ) -> tuple[str, list[str]]:
     """``line`` without the learned runs that start at its sentence boundaries."""
-    heads = _heads(line, at_start)
+    # learned at sentence starts; matched at any capitalized word too, so the marker glued
+    # after a colon or a heading without a full stop goes as well
+    marked = _marked(line)
+    found = [pos for pos, _ in _heads(line, at_start)]
+    found += [match.start() for match in _CAPITALIZED.finditer(line)]
+    heads = {}
+    for pos in found:
+        while pos < len(marked) and marked[pos].isspace():  # a boundary's own spaces stay
+            pos += 1
+        heads.setdefault(pos, marked[pos : pos + _HEAD_CHARS])
     cuts: list[tuple[int, int]] = []
-    for pos, head in heads:
+    for pos, head in sorted(heads.items()):
         if cuts and pos < cuts[-1][1]:
             continue
         words = head.split(None, 9)[:9]
@@ -625,6 +657,7 @@ def _cut_runs(
 
 
 _WORD = re.compile(r"\S+")
+_CAPITALIZED = re.compile(r"(?<=\s)[\[(]?[A-Z]")
 
 
 def _span_end(text: str, n: int) -> int:
