@@ -622,7 +622,7 @@ def _cut_runs(
     marked = _marked(line)
     found = [pos for pos, _ in _heads(line, at_start)]
     found += [match.start() for match in _CAPITALIZED.finditer(line)]
-    heads = {}
+    heads: dict[int, str] = {}
     for pos in found:
         while pos < len(marked) and marked[pos].isspace():  # a boundary's own spaces stay
             pos += 1
