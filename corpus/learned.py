@@ -103,8 +103,10 @@ def _unit(words: list[str], ends_line: bool) -> bool:
     "Sementara itu," or "Bantuan dari kabupaten tiba di" open a sentence that goes on.
     """
     last = words[-1]
+    if last.endswith(_OPEN_END):  # "KUALA LUMPUR:" is a dateline, "Menurut dia," goes on
+        return False
     if ends_line or last.endswith(_SENTENCE_END):
-        return not last.endswith(_OPEN_END)
+        return True
     text = " ".join(words)
     return text.isupper() or (text[0] in "[(" and last[-1] in ")]")
 
@@ -174,8 +176,8 @@ class Thresholds:
     """When a recurring line or run counts as boilerplate (chosen from data: evals/learned)."""
 
     min_stories: int = 5  # different stories that must hold it, however big the publisher
-    line_share: float = 0.05  # of the publisher's stories, for a whole line
-    run_share: float = 0.2  # of the publisher's stories, for a run glued inside a line
+    line_share: float = 0.02  # of the publisher's stories, for a whole line
+    run_share: float = 0.1  # of the publisher's sampled stories, for a run glued in a line
     closed_share: float = 0.9  # of a run's occurrences that a new sentence follows
     max_line_chars: int = 400  # a longer recurring paragraph is a story, never furniture
     max_run_words: int = 8  # longest run learned inside a line
@@ -531,11 +533,7 @@ class LearnedBoilerplate:
                 frozenset(lines.get(sid, ())),
                 {s: tuple(sorted(r, reverse=True)) for s, r in runs.get(sid, {}).items()},
             )
-        keep: dict[str, set[str]] = {}
-        for rule in rules.rules if rules else ():
-            if rule.action == "keep":
-                keep.setdefault(rule.publisher, set()).add(rule.line)
-        return cls(built, {p: frozenset(v) for p, v in keep.items()}, t)
+        return cls(built, dict(rules.keeps) if rules else {}, t)
 
     def knows(self, scope: str) -> bool:
         """Whether anything was learned for ``scope`` (else ``strip`` returns the text as is)."""
