@@ -30,7 +30,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -147,9 +147,24 @@ def _two_words(head: str) -> list[str]:
     return head.split(None, 2)[:2]
 
 
+def _word_keys(words: list[str]) -> np.ndarray:
+    """xxh3 of each (already case-folded) word, as uint64."""
+    try:
+        keys = map(xxhash.xxh3_64_intdigest, map(str.encode, words))  # in C; a surrogate raises
+        return np.fromiter(keys, dtype=np.uint64, count=len(words))
+    except UnicodeEncodeError:
+        return np.fromiter(_hashes(words), dtype=np.uint64, count=len(words))
+
+
+def _pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The keys of sentence starts (two words) from their words' keys, elementwise."""
+    return _mix(first * _M1 + second)
+
+
 def _start_key(words: list[str]) -> int:
     """The key of a sentence's first two words (as ``LineStats._read`` computes it in bulk)."""
-    return _hash(f"{words[0]} {words[1]}".casefold())
+    keys = _word_keys([words[0].casefold(), words[1].casefold()])
+    return int(_pair_keys(keys[:1], keys[1:])[0])
 
 
 def _normalize_many(lines: list[str]) -> list[str]:
@@ -167,8 +182,9 @@ def _hashes(texts: Iterable[str]) -> Iterator[int]:
     return map(xxhash.xxh3_64_intdigest, (t.encode("utf-8", "surrogatepass") for t in texts))
 
 
-def _run_key(words: list[str], n: int) -> int:
-    return _hash(normalize(" ".join(words[:n])))
+def _folded(words: list[str]) -> list[str]:
+    """The words of a run in ``normalize``d form; a run's key is the hash of the first n joined."""
+    return normalize(" ".join(words)).split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,29 +291,34 @@ class LineStats:
         # sentence starts: after each boundary, and at each line start but the record's first
         # (its dateline is the publisher's, not furniture)
         heads = [head for k, line in enumerate(raw_lines) for _, head in _heads(line, k > 0)]
-        pairs = [words[0] + " " + words[1] for words in map(_two_words, heads) if len(words) == 2]
-        if not pairs:
+        if not heads:
             return _Doc(lines, frozenset(), frozenset(), sig, sampled=True)
-        starts = frozenset(_hashes("\n".join(pairs).casefold().split("\n")))
+        two = [words if len(words) == 2 else ["", ""] for words in map(_two_words, heads)]
+        firsts = _word_keys("\n".join(words[0] for words in two).casefold().split("\n"))
+        seconds = _word_keys("\n".join(words[1] for words in two).casefold().split("\n"))
+        keys = _pair_keys(firsts, seconds).tolist()  # aligned with heads
+        whole = [bool(words[0]) for words in two]
+        starts = frozenset(key for key, ok in zip(keys, whole, strict=True) if ok)
+        if not starts:
+            return _Doc(lines, frozenset(), frozenset(), sig, sampled=True)
         seen = self._hot_seen.setdefault(sid, Counter())
         floor = max(t.hot_stories, t.hot_share * self._sampled[sid])
         runs: set[tuple[int, int, int, bool]] = set()
-        if max(map(seen.get, starts, repeat(0))) >= floor:
-            for head in heads:
-                words = head.split(None, t.max_run_words + 1)[: t.max_run_words + 1]
-                if len(words) >= 2 and seen.get(start := _start_key(words), 0) >= floor:
-                    self._runs(start, head, words, runs)
+        for key, ok, head in zip(keys, whole, heads, strict=True):
+            if ok and seen.get(key, 0) >= floor:
+                self._runs(key, head, runs)
         seen.update(starts)
         return _Doc(lines, starts, frozenset(runs), sig, sampled=True)
 
-    def _runs(
-        self, start: int, head: str, words: list[str], runs: set[tuple[int, int, int, bool]]
-    ) -> None:
+    def _runs(self, start: int, head: str, runs: set[tuple[int, int, int, bool]]) -> None:
+        limit = self.thresholds.max_run_words
+        words = head.split(None, limit + 1)[: limit + 1]
         whole = len(head) < _HEAD_CHARS  # the head reaches the end of the line
-        for n in range(2, min(len(words), self.thresholds.max_run_words) + 1):
+        folded = _folded(words)
+        for n in range(2, min(len(words), limit) + 1):
             following = words[n] if n < len(words) else None
             if _unit(words[:n], ends_line=following is None and whole):
-                runs.add((start, n, _run_key(words, n), _closed(following, whole)))
+                runs.add((start, n, _hash(" ".join(folded[:n])), _closed(following, whole)))
 
     def _flush(self) -> None:
         if not self._buffer:
@@ -529,10 +550,14 @@ class LearnedBoilerplate:
         runs = _select_runs(table, floor, t)
         built = {}
         for sid in sorted(set(lines) | set(runs)):
-            built[names[sid]] = _ScopeRules(
-                frozenset(lines.get(sid, ())),
-                {s: tuple(sorted(r, reverse=True)) for s, r in runs.get(sid, {}).items()},
-            )
+            own = frozenset(lines.get(sid, ()))
+            # a run that is also a learned whole line (detik's "SCROLL TO CONTINUE WITH
+            # CONTENT") is left to the line: matching runs costs every record's words a hash
+            glued = {
+                start: tuple(sorted((r for r in found if r[1] not in own), reverse=True))
+                for start, found in runs.get(sid, {}).items()
+            }
+            built[names[sid]] = _ScopeRules(own, {s: r for s, r in glued.items() if r})
         return cls(built, dict(rules.keeps) if rules else {}, t)
 
     def knows(self, scope: str) -> bool:
@@ -551,30 +576,60 @@ class LearnedBoilerplate:
         if rules is None:
             return text, ()
         keep = self.keep.get(scope, frozenset()) | self.keep.get(publisher or "", frozenset())
+        raw_lines = text.split("\n")
+        lines = [raw.strip() for raw in raw_lines]
+        drop = self._learned_lines(lines, rules, keep)
+        glued = _lines_with_starts(lines, drop, rules) if rules.runs else set()
+        if not drop and not glued:
+            return text, ()
         removed: list[str] = []
         out: list[str] = []
-        first = True
-        for raw in text.split("\n"):
-            line = raw.strip()
-            if not line:
-                out.append(raw)
+        first = next((i for i, line in enumerate(lines) if line), 0)
+        for i, raw in enumerate(raw_lines):
+            if i in drop:
+                removed.append(lines[i])
                 continue
-            if (
-                len(line) <= self.thresholds.max_line_chars
-                and _hash(normalize(line)) in rules.lines
-                and normalize_line(line) not in keep
-            ):
-                removed.append(line)
-                first = False
-                continue
-            if rules.runs:
-                raw, cut = _cut_runs(raw, rules.runs, keep, not first)
+            if i in glued:
+                raw, cut = _cut_runs(raw, rules.runs, keep, i > first)
                 removed.extend(cut)
-            first = False
             out.append(raw)
         if not removed:
             return text, ()
         return "\n".join(out), tuple(removed)
+
+    def _learned_lines(
+        self, lines: list[str], rules: _ScopeRules, keep: frozenset[str]
+    ) -> set[int]:
+        """Indexes of the lines that are learned boilerplate (keys computed all at once)."""
+        if not rules.lines:
+            return set()
+        short = [
+            i
+            for i, line in enumerate(lines)
+            if line and len(line) <= self.thresholds.max_line_chars
+        ]
+        if not short:
+            return set()
+        keys = _hashes(_normalize_many([lines[i] for i in short]))
+        return {
+            i
+            for i, key in zip(short, keys, strict=True)
+            if key in rules.lines and not (keep and normalize_line(lines[i]) in keep)
+        }
+
+
+def _lines_with_starts(lines: list[str], drop: set[int], rules: _ScopeRules) -> set[int]:
+    """Indexes of the kept lines holding a word pair that starts a learned run (all at once)."""
+    index = [i for i, line in enumerate(lines) if line and i not in drop]
+    words = [_marked(lines[i]).casefold().split() for i in index]
+    flat = list(chain.from_iterable(words))
+    if len(flat) < 2:
+        return set()
+    keys = _word_keys(flat)
+    pairs = _pair_keys(keys[:-1], keys[1:])
+    line_of = np.repeat(np.array(index), [len(w) for w in words])[:-1]
+    starts = np.fromiter(rules.runs.keys(), dtype=np.uint64, count=len(rules.runs))
+    return set(line_of[np.isin(pairs, starts)].tolist())
 
 
 def _select_runs(
@@ -618,6 +673,7 @@ def _cut_runs(
     # learned at sentence starts; matched at any capitalized word too, so the marker glued
     # after a colon or a heading without a full stop goes as well
     marked = _marked(line)
+    # a run can only start at a word pair whose key is a learned start: check all pairs at once
     found = [pos for pos, _ in _heads(line, at_start)]
     found += [match.start() for match in _CAPITALIZED.finditer(line)]
     heads: dict[int, str] = {}
@@ -629,14 +685,15 @@ def _cut_runs(
     for pos, head in sorted(heads.items()):
         if cuts and pos < cuts[-1][1]:
             continue
-        words = head.split(None, 9)[:9]
-        if len(words) < 2:
+        head_words = head.split(None, 9)[:9]
+        if len(head_words) < 2:
             continue
-        candidates = runs.get(_start_key(words))
+        candidates = runs.get(_start_key(head_words))
         if candidates is None:
             continue
+        folded = _folded(head_words)
         for n, key in candidates:
-            if n <= len(words) and _run_key(words, n) == key:
+            if n <= len(head_words) and _hash(" ".join(folded[:n])) == key:
                 end = pos + _span_end(head, n)
                 if normalize_line(line[pos:end]) not in keep:
                     cuts.append((pos, end))
