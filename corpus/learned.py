@@ -199,8 +199,8 @@ class Thresholds:
     max_run_words: int = 8  # longest run learned inside a line
     hot_stories: int = 3  # a sentence start's prefixes are counted once it is this frequent...
     hot_share: float = 0.05  # ... and this share of the publisher's sampled records so far
-    full_records: int = 500  # sentence starts are counted in a publisher's first records...
-    sample_every: int = 8  # ... then in one story of this many (runs are >= run_share anyway)
+    full_records: int = 200  # sentence starts are counted in a publisher's first records...
+    sample_every: int = 16  # ... then in one story of this many (runs are >= run_share anyway)
 
     def __post_init__(self) -> None:
         if self.min_stories < 2:
