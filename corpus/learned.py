@@ -12,9 +12,13 @@ TO CONTINUE WITH CONTENT Walid menambahkan ..."). Those are learned as *runs*: w
 start at a sentence boundary (never at the start of a record, where datelines live), recur in
 ``run_share`` of the stories, and are followed by a new sentence (a capital, digit, quote or the
 end of the line) in ``closed_share`` of their occurrences; a run ending in a comma or colon is a
-clause ("Sementara itu,"), not furniture. Counting every prefix of every sentence would be slow,
-so the prefixes of a sentence start are counted only once its first two words are frequent
-(``hot``) in that publisher.
+clause ("Sementara itu,"), and one ending in ":" a dateline ("KUALA LUMPUR:"), not furniture.
+Counting every prefix of every sentence would be slow, so the prefixes of a sentence start are
+counted only once its first two words are frequent (``hot``) in that publisher, and sentence
+starts are counted in a publisher's first ``full_records`` records, then in one story in
+``sample_every``. A learned run is cut where it starts a sentence or a capitalized word; a run
+that is also a learned whole line is left to the line rule. Thresholds and their measurement:
+``evals/learned/README.md``.
 
 Pure and deterministic: ``LineStats`` accumulates (``add``/``merge``, kept with a version by
 ``save``/``load``); ``LearnedBoilerplate`` is the frozen, picklable result that ``strip`` applies.
