@@ -11,8 +11,9 @@ Scrapers that flatten paragraphs glue furniture inside a line ("... (30/6). ADVE
 TO CONTINUE WITH CONTENT Walid menambahkan ..."). Those are learned as *runs*: word sequences that
 start at a sentence boundary (never at the start of a record, where datelines live), recur in
 ``run_share`` of the stories, and are followed by a new sentence (a capital, digit, quote or the
-end of the line) in ``closed_share`` of their occurrences; a run ending in a comma or colon is a
-clause ("Sementara itu,"), and one ending in ":" a dateline ("KUALA LUMPUR:"), not furniture.
+end of the line) in ``closed_share`` of their occurrences, and are a unit: they end a sentence or
+the line, or stand apart (all capitals, or in brackets). A run ending in a comma opens a clause
+("Sementara itu,"), one ending in ":" is a dateline ("KUALA LUMPUR:"): never furniture.
 Counting every prefix of every sentence would be slow, so the prefixes of a sentence start are
 counted only once its first two words are frequent (``hot``) in that publisher, and sentence
 starts are counted in a publisher's first ``full_records`` records, then in one story in
