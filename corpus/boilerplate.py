@@ -1,8 +1,9 @@
 """Learned cross-document boilerplate: lines one publisher repeats across many articles.
 
-cc_net's idea, per publisher and with a curator in the loop. ``learn`` structures every record
-with the shipped rules, then counts each remaining body line in its normalized form (NFKC,
-case-folded, digits as ``0``, whitespace collapsed) once per article, per publisher. A line is a
+cc_net's idea, per publisher and with a curator in the loop. ``learn`` takes articles the
+structure stage made (with the shipped rules, without these) and counts each body line in its
+normalized form (NFKC, case-folded, digits as ``0``, whitespace collapsed) once per article, per
+publisher. A line is a
 *candidate* when it recurs in at least ``min_articles`` articles and ``min_share`` of that
 publisher's articles, in varied surroundings: a line whose neighbours are the same every time is a
 story run twice (a near duplicate), not page furniture, so ``min_context_share`` of its
@@ -11,8 +12,12 @@ occurrences must have distinct neighbouring lines.
 Candidates are written to a rules file (TOML, ``rules/boilerplate.toml`` by default) with their
 counts and an example. A curator reviews it: ``action = "drop"`` removes such lines at ingest,
 ``"keep"`` marks them body, and rules left at ``"review"`` are not applied. Re-learning into an
-existing file keeps the curator's decisions. Length never decides: a short line is dropped only
-when a reviewed rule names it.
+existing file keeps the curator's decisions and comments (the file is edited with tomlkit), and a
+run that finds nothing writes nothing. Length never decides: a short line is dropped only when a
+reviewed rule names it. The automatic, unreviewed layer is ``corpus.learned``; a ``keep`` rule
+here overrides it too.
+
+This module reads and writes rules only: it imports no stage. The CLI feeds ``learn`` articles.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+from tomlkit.items import AoT, Table
+
 from corpus.config import DEFAULT_BOILERPLATE_RULES, Config
 from corpus.errors import ConfigError
-from corpus.records import RawRecord
-from corpus.stats import Stats
+from corpus.records import Article, RawRecord
 
 logger = logging.getLogger(__name__)
 
@@ -65,26 +72,39 @@ class LearnedRule:
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """Reviewed rules, indexed for matching: publisher -> normalized lines to drop."""
+    """Reviewed rules, indexed for matching: publisher -> normalized lines to drop / to keep."""
 
     rules: tuple[LearnedRule, ...] = ()
     drops: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    keeps: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rules: Iterable[LearnedRule]) -> RuleSet:
-        """A RuleSet whose ``drops`` index holds the rules with ``action = "drop"``."""
+        """A RuleSet indexing the rules with ``action = "drop"`` and ``action = "keep"``."""
         rules = tuple(rules)
-        drops: dict[str, set[str]] = defaultdict(set)
+        index: dict[str, dict[str, set[str]]] = {"drop": defaultdict(set), "keep": defaultdict(set)}
         for rule in rules:
-            if rule.action == "drop":
-                drops[rule.publisher].add(rule.line)
-        return cls(rules, {p: frozenset(lines) for p, lines in drops.items()})
+            if rule.action in index:
+                index[rule.action][rule.publisher].add(rule.line)
+        drops, keeps = (
+            {p: frozenset(lines) for p, lines in index[action].items()}
+            for action in ("drop", "keep")
+        )
+        return cls(rules, drops, keeps)
 
     def drops_line(self, publisher: str | None, line: str) -> bool:
         """Whether a reviewed rule removes ``line`` from an article of ``publisher``."""
+        return self._has(self.drops, publisher, line)
+
+    def keeps_line(self, publisher: str | None, line: str) -> bool:
+        """Whether a reviewed rule says ``line`` is body for ``publisher`` (nothing removes it)."""
+        return self._has(self.keeps, publisher, line)
+
+    @staticmethod
+    def _has(index: Mapping[str, frozenset[str]], publisher: str | None, line: str) -> bool:
         if publisher is None or len(line) > MAX_RULE_CHARS:
             return False
-        lines = self.drops.get(publisher)
+        lines = index.get(publisher)
         return lines is not None and normalize_line(line) in lines
 
 
@@ -95,6 +115,7 @@ class LearnResult:
     rules: tuple[LearnedRule, ...]
     articles: Mapping[str, int]  # articles seen per publisher
     records: int
+    written: bool = False  # whether ``learn_paths`` wrote the rules file (nothing found: no)
 
 
 def load_rules(path: Path) -> RuleSet:
@@ -145,33 +166,32 @@ def _parse_rules(data: Mapping[str, Any], origin: str) -> list[LearnedRule]:
 
 
 def learn(
-    records: Iterable[RawRecord],
+    articles: Iterable[Article],
     *,
     min_share: float = 0.01,
     min_articles: int = 5,
     min_context_share: float = 0.8,
     previous: RuleSet | None = None,
 ) -> LearnResult:
-    """Recurring body lines per publisher, as rules to review (earlier decisions kept)."""
-    from corpus import structure  # structure imports this module for matching
+    """Recurring body lines per publisher, as rules to review (earlier decisions kept).
 
+    ``articles`` are the structure stage's output made without these rules (the CLI makes them).
+    """
     if not 0 < min_share <= 1:
         raise ConfigError(f"min_share must be in (0, 1], got {min_share}")
     if min_articles < 2:
         raise ConfigError(f"min_articles must be at least 2, got {min_articles}")
-    articles: Counter[str] = Counter()
+    articles_of: Counter[str] = Counter()
     seen: dict[str, Counter[str]] = defaultdict(Counter)
     contexts: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     examples: dict[tuple[str, str], str] = {}
     n = 0
-    profiles = structure.load_profiles()
-    for record in records:
+    for article in articles:
         n += 1
-        article = structure.structure_with(record, profiles, RuleSet())
         if article.publisher is None or not article.text:
             continue
         publisher = article.publisher
-        articles[publisher] += 1
+        articles_of[publisher] += 1
         lines = article.text.split("\n\n")
         normal = [normalize_line(line) if len(line) <= MAX_RULE_CHARS else "" for line in lines]
         for i, key in enumerate(normal):
@@ -185,7 +205,7 @@ def learn(
     decided = {(r.publisher, r.line): r.action for r in (previous.rules if previous else ())}
     found: dict[tuple[str, str], LearnedRule] = {}
     for publisher, counts in seen.items():
-        total = articles[publisher]
+        total = articles_of[publisher]
         for key, k in counts.items():
             n_contexts = len(contexts[(publisher, key)])
             if k < min_articles or k / total < min_share or n_contexts < min_context_share * k:
@@ -203,7 +223,7 @@ def learn(
     for rule in previous.rules if previous else ():
         found.setdefault((rule.publisher, rule.line), rule)
     ordered = sorted(found.values(), key=lambda r: (r.publisher, -r.articles, r.line))
-    return LearnResult(tuple(ordered), dict(sorted(articles.items())), n)
+    return LearnResult(tuple(ordered), dict(sorted(articles_of.items())), n)
 
 
 def learn_paths(
@@ -215,80 +235,112 @@ def learn_paths(
     min_articles: int = 5,
     min_context_share: float = 0.8,
 ) -> LearnResult:
-    """Read raw files, learn candidate rules, and write them to ``out`` (default: the config's
-    rules file, else ``rules/boilerplate.toml``), keeping the decisions already in that file."""
-    from corpus import sources, validate  # the readers import the config, not this module
+    """Transitional: read, structure, ``learn`` and ``write_rules``; moves into the CLI.
+
+    The one place this module touches stages (imported here, not at the top): the CLI command
+    can do these four steps itself, and then this function goes.
+    """
+    import dataclasses
+
+    from corpus import sources, structure, validate
+    from corpus.stats import Stats
 
     target = out or cfg.boilerplate_rules or DEFAULT_RULES
     previous = load_rules(target) if target.is_file() else None
     files, _ = sources.discover(list(paths))
     stats = Stats()
+    unruled = dataclasses.replace(cfg, boilerplate_rules=None)  # count what the rules drop too
     records = (
         r
-        for r in validate.run(sources.run(files, cfg, stats), cfg, stats)
+        for r in validate.run(sources.run(files, unruled, stats), unruled, stats)
         if isinstance(r, RawRecord)
     )
     result = learn(
-        records,
+        structure.run(records, stats, unruled),
         min_share=min_share,
         min_articles=min_articles,
         min_context_share=min_context_share,
         previous=previous,
     )
-    write_rules(result, target)
-    return result
+    return dataclasses.replace(result, written=write_rules(result, target))
 
 
-def _toml_string(value: str) -> str:
-    out = ['"']
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+_HEADER = (
+    "Boilerplate rules learned by `corpus boilerplate learn` (corpus/boilerplate.py).",
+    "Review each rule, then commit this file: ingest applies it (corpus.toml [ingest]",
+    "boilerplate_rules, default rules/boilerplate.toml). Comments you add here are kept.",
+    '  action = "drop"    lines equal to `line` are removed from this publisher\'s articles',
+    '  action = "keep"    the line is body: neither these rules nor the automatic layer',
+    "                     (corpus/learned.py, rule learned:auto) remove it",
+    '  action = "review"  not applied yet',
+    "`line` is normalized: NFKC, case-folded, digits as 0, whitespace collapsed.",
+    "articles/share: how many of the publisher's articles hold the line; contexts: distinct",
+    "neighbouring lines (few contexts for many articles = a story repeated, not furniture).",
+)
+_COUNTS = ("articles", "share", "contexts")
 
 
-def render_rules(result: LearnResult) -> str:
-    """The rules file text: a header on how to review it, then one ``[[rule]]`` per line."""
-    lines = [
-        "# Boilerplate rules learned by `corpus boilerplate learn` (corpus/boilerplate.py).",
-        "# Review each rule, then commit this file: ingest applies it (corpus.toml [ingest]",
-        "# boilerplate_rules, default rules/boilerplate.toml).",
-        '#   action = "drop"    lines equal to `line` are removed from this publisher\'s articles',
-        '#   action = "keep"    the line is body; re-learning keeps the decision',
-        '#   action = "review"  not applied yet',
-        "# `line` is normalized: NFKC, case-folded, digits as 0, whitespace collapsed.",
-        "# articles/share: how many of the publisher's articles hold the line; contexts: distinct",
-        "# neighbouring lines (few contexts for many articles = a story repeated, not furniture).",
-        "# Articles per publisher: " + ", ".join(f"{p} {k:,}" for p, k in result.articles.items()),
-        "",
-        f"format = {RULES_FORMAT}",
-    ]
+def _rule_table(rule: LearnedRule) -> Table:
+    table = tomlkit.table()
+    for name in ("publisher", "line", "action", "articles", "share", "contexts", "example"):
+        table.add(name, getattr(rule, name))
+    return table
+
+
+def _document(result: LearnResult, existing: str | None) -> tomlkit.TOMLDocument:
+    """The rules file with ``result`` merged in: new rules appended, counts refreshed; the
+    curator's actions, comments, and rules ``result`` no longer holds stay as they were."""
+    if existing is None:
+        doc = tomlkit.document()
+        for line in _HEADER:
+            doc.add(tomlkit.comment(line))
+        doc.add(tomlkit.nl())
+        doc.add("format", RULES_FORMAT)
+    else:
+        doc = tomlkit.parse(existing)
+    if "rule" not in doc:
+        if not result.rules:
+            return doc
+        doc.add(tomlkit.nl())
+        doc.add("rule", tomlkit.aot())
+    tables = doc["rule"]
+    if not isinstance(tables, AoT):
+        raise ConfigError("the rules file's 'rule' must be an array of tables ([[rule]])")
+    index = {(str(t.get("publisher")), str(t.get("line"))): t for t in tables}
     for rule in result.rules:
-        lines += [
-            "",
-            "[[rule]]",
-            f"publisher = {_toml_string(rule.publisher)}",
-            f"line = {_toml_string(rule.line)}",
-            f"action = {_toml_string(rule.action)}",
-            f"articles = {rule.articles}",
-            f"share = {rule.share}",
-            f"contexts = {rule.contexts}",
-            f"example = {_toml_string(rule.example)}",
-        ]
-    return "\n".join(lines) + "\n"
+        table = index.get((rule.publisher, rule.line))
+        if table is None:
+            tables.append(_rule_table(rule))
+            continue
+        for name in _COUNTS:
+            if table.get(name) != getattr(rule, name):
+                table[name] = getattr(rule, name)
+    return doc
 
 
-def write_rules(result: LearnResult, path: Path) -> None:
-    """Write the rules file (through a temporary file, so a crash leaves the old one)."""
+def render_rules(result: LearnResult, existing: str | None = None) -> str:
+    """The rules file text (``existing`` with ``result`` merged in, else a new file)."""
+    return tomlkit.dumps(_document(result, existing))
+
+
+def write_rules(result: LearnResult, path: Path) -> bool:
+    """Merge ``result`` into the rules file at ``path``; whether anything was written.
+
+    Nothing is written when no rule was found and there is no file yet (a rules file changes the
+    config hash: an empty one would only make the next incremental ingest ask for --rebuild), or
+    when the file would not change. A crash leaves the old file (temporary file, then rename).
+    """
+    existing = path.read_text(encoding="utf-8") if path.is_file() else None
+    if existing is None and not result.rules:
+        return False
+    text = render_rules(result, existing)
+    if text == existing:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_rules(result), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+    return True
 
 
 __all__ = [

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from corpus import boilerplate
 from corpus.boilerplate import (
     LearnedRule,
     LearnResult,
     RuleSet,
-    learn,
+    learn_paths,
     load_rules,
     normalize_line,
     render_rules,
@@ -22,7 +23,7 @@ from corpus.boilerplate import (
 from corpus.cli import app
 from corpus.config import Config, load_config
 from corpus.errors import ConfigError
-from corpus.records import Provenance, RawRecord
+from corpus.records import Article, Provenance, RawRecord
 from corpus.stats import Stats
 from corpus.structure import load_profiles, run, structure_with
 
@@ -48,6 +49,13 @@ def site_articles(n: int = 10) -> list[RawRecord]:
         )
         for i in range(n)
     ]
+
+
+def learn(records: list[RawRecord], **kw: Any) -> LearnResult:
+    """``boilerplate.learn`` over the records structured without learned rules (as the CLI does)."""
+    profiles = load_profiles()
+    articles: list[Article] = [structure_with(r, profiles, RuleSet()) for r in records]
+    return boilerplate.learn(articles, **kw)
 
 
 def test_normalize_line() -> None:
@@ -202,3 +210,54 @@ def test_cli_learn_writes_a_reviewable_file(
     bad = runner.invoke(app, ["boilerplate", "learn", str(raw), "--min-share", "2"])
     assert bad.exit_code != 0
     assert "min_share" in bad.output
+
+
+def test_keep_rules_are_indexed() -> None:
+    rules = RuleSet.of(
+        [
+            LearnedRule("Okezone", normalize_line(PROMO), "keep"),
+            LearnedRule("Okezone", "baca juga", "drop"),
+            LearnedRule("Okezone", "ikuti kami", "review"),
+        ]
+    )
+    assert rules.keeps_line("Okezone", PROMO.upper())
+    assert not rules.drops_line("Okezone", PROMO)
+    assert rules.drops_line("Okezone", "Baca Juga")
+    assert not rules.keeps_line("Tempo", PROMO)
+    assert not rules.keeps_line(None, PROMO)
+    assert not rules.keeps_line("Okezone", "Ikuti kami")  # "review" is neither
+
+
+def test_nothing_found_writes_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules" / "boilerplate.toml"
+    empty = learn(site_articles(3), min_share=0.5, min_articles=5)
+    assert empty.rules == ()
+    assert write_rules(empty, path) is False
+    assert not path.exists()
+    # through the transitional reader too, and the CLI's summary can say so
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Satu berita saja tanpa apa-apa.", encoding="utf-8")
+    result = learn_paths([raw], Config(), path)
+    assert (result.written, result.rules) == (False, ())
+    assert not path.exists()
+
+
+def test_relearning_keeps_the_curators_comments_and_decisions(tmp_path: Path) -> None:
+    path = tmp_path / "boilerplate.toml"
+    assert write_rules(learn(site_articles(), min_share=0.5, min_articles=5), path) is True
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Boilerplate rules learned by `corpus boilerplate learn`")
+    edited = text.replace(
+        '\naction = "review"', '\n# podcast promo, checked by hand on 10 pages\naction = "drop"'
+    )
+    path.write_text(edited + "\n# end of the reviewed rules\n", encoding="utf-8")
+    again = learn(site_articles(12), min_share=0.5, min_articles=5, previous=load_rules(path))
+    assert write_rules(again, path) is True  # the counts changed: 10 -> 12 articles
+    after = path.read_text(encoding="utf-8")
+    assert "# podcast promo, checked by hand on 10 pages" in after
+    assert "# end of the reviewed rules" in after
+    (rule,) = load_rules(path).rules
+    assert (rule.action, rule.articles) == ("drop", 12)
+    # the same result again changes nothing, so nothing is written
+    assert write_rules(again, path) is False

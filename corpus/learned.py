@@ -1,0 +1,759 @@
+"""Boilerplate learned at ingest: lines and glued runs a publisher repeats across its stories.
+
+cc_net's line statistics, per publisher (the registered domain of the URL; the source file when a
+record has no URL), counted in *stories* rather than records: a record's story is the hash of its
+two longest lines, so a re-scrape of the same page, two copies syndicated verbatim or a story told
+twice in one record count once. A line is boilerplate when it recurs in at least ``min_stories``
+different stories and ``line_share`` of the publisher's stories; a story that repeats itself or is
+syndicated stays one story and is never mistaken for furniture.
+
+Scrapers that flatten paragraphs glue furniture inside a line ("... (30/6). ADVERTISEMENT SCROLL
+TO CONTINUE WITH CONTENT Walid menambahkan ..."). Those are learned as *runs*: word sequences that
+start at a sentence boundary (never at the start of a record, where datelines live), recur in
+``run_share`` of the stories, and are followed by a new sentence (a capital, digit, quote or the
+end of the line) in ``closed_share`` of their occurrences, and are a unit: they end a sentence or
+the line, or stand apart (all capitals, or in brackets). A run ending in a comma opens a clause
+("Sementara itu,"), one ending in ":" is a dateline ("KUALA LUMPUR:"): never furniture.
+Counting every prefix of every sentence would be slow, so the prefixes of a sentence start are
+counted only once its first two words are frequent (``hot``) in that publisher, and sentence
+starts are counted in a publisher's first ``full_records`` records, then in one story in
+``sample_every``. A learned run is cut where it starts a sentence or a capitalized word; a run
+that is also a learned whole line is left to the line rule. Thresholds and their measurement:
+``evals/learned/README.md``.
+
+Pure and deterministic: ``LineStats`` accumulates (``add``/``merge``, kept with a version by
+``save``/``load``); ``LearnedBoilerplate`` is the frozen, picklable result that ``strip`` applies.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xxhash
+from tld import get_fld
+
+from corpus.boilerplate import RuleSet, normalize_line
+from corpus.errors import ConfigError, VersionError
+from corpus.records import RawRecord
+
+logger = logging.getLogger(__name__)
+
+#: The rule name every learned removal is recorded with (``Article.boilerplate_rules``).
+RULE = "learned:auto"
+#: File name of the statistics inside a version's folder for them.
+STATS_FILE = "line_stats.parquet"
+STATS_FORMAT = 1
+
+# kinds of rows in the statistics table
+LINE, START, DOC, RUN, CLOSED, SAMPLED = 0, 1, 2, 3, 4, 5
+
+_DIGITS = re.compile(r"\d+")
+# a sentence boundary: end punctuation (with closing quotes/brackets), then space or a glued comma
+# (the 2019 scrapes join paragraphs with ",")
+# sentence ends marked as ". ": "!"/"?" become ".", a closing quote or glued comma a space
+_GLUES = ('."', ".”", ".’", ".'", ".,")
+_HEAD_CHARS = 200  # enough for the words of a run and the one after it
+_OPEN_END = (",", ":", ";", "-", "–", "—", "(")  # a run ending so continues a clause
+_SENTENCE_END = (".", ".)", ".]")  # "!" and "?" are marked as "." (``_heads``)
+_COLUMNS = ("scope", "kind", "length", "parent", "key", "sig", "docs")
+
+
+def normalize(text: str) -> str:
+    """The form lines are counted in: NFKC, case-folded, digit runs as 0, whitespace collapsed."""
+    return " ".join(_DIGITS.sub("0", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+def _hash(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _domain(host: str) -> str | None:
+    return get_fld(host, fix_protocol=True, fail_silently=True)
+
+
+def scope_of(url: str | None, path: str) -> str:
+    """The publisher key: the registered domain of ``url`` ("kompas.com"), else ``file:<path>``."""
+    if isinstance(url, str) and url.strip():
+        # the host by str methods: urlsplit costs more than the rest of a record's counting
+        rest = url.strip().partition("://")
+        authority = (rest[2] if rest[1] else rest[0]).split("/", 1)[0]
+        authority = authority.split("?", 1)[0].split("#", 1)[0].rpartition("@")[2]
+        host = authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+        host = host.strip("[]").rstrip(".").lower()
+        if host:
+            domain = _domain(host)
+            if domain:
+                return domain
+            return host.removeprefix("www.")
+    return f"file:{path}"
+
+
+def _unit(words: list[str], ends_line: bool) -> bool:
+    """Whether a run could be furniture on its own, not the opening of a sentence it belongs to.
+
+    It must end a sentence (or the line), or stand apart by type: all capitals, or in brackets.
+    "Sementara itu," or "Bantuan dari kabupaten tiba di" open a sentence that goes on.
+    """
+    last = words[-1]
+    if last.endswith(_OPEN_END):  # "KUALA LUMPUR:" is a dateline, "Menurut dia," goes on
+        return False
+    if ends_line or last.endswith(_SENTENCE_END):
+        return True
+    text = " ".join(words)
+    return text.isupper() or (text[0] in "[(" and last[-1] in ")]")
+
+
+def _closed(word: str | None, whole: bool) -> bool:
+    """Whether the word after a run starts a new sentence (or the run ended the line)."""
+    if word is None:
+        return whole
+    first = word[0]
+    return first.isupper() or first.isdigit() or first in "\"'“‘([«"
+
+
+def _marked(line: str) -> str:
+    """``line`` with each sentence end written ". " (same length, so offsets hold)."""
+    marked = line.replace("!", ".").replace("?", ".")
+    for glue in _GLUES:
+        marked = marked.replace(glue, ". ")
+    return marked
+
+
+def _heads(line: str, at_start: bool) -> list[tuple[int, str]]:
+    """(offset, text) where each sentence of ``line`` starts (its start too if ``at_start``).
+
+    A boundary is ".", "!" or "?", with one closing quote, then a space or a glued comma: found
+    with str methods (a regex is several times slower over a whole corpus).
+    """
+    marked = _marked(line)
+    heads = []
+    offset = 0
+    for k, piece in enumerate(marked.split(". ")):
+        if k or at_start:
+            heads.append((offset, marked[offset : offset + _HEAD_CHARS]))
+        offset += len(piece) + 2
+    return heads
+
+
+def _two_words(head: str) -> list[str]:
+    return head.split(None, 2)[:2]
+
+
+def _word_keys(words: list[str]) -> np.ndarray:
+    """xxh3 of each (already case-folded) word, as uint64."""
+    try:
+        keys = map(xxhash.xxh3_64_intdigest, map(str.encode, words))  # in C; a surrogate raises
+        return np.fromiter(keys, dtype=np.uint64, count=len(words))
+    except UnicodeEncodeError:
+        return np.fromiter(_hashes(words), dtype=np.uint64, count=len(words))
+
+
+def _pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The keys of sentence starts (two words) from their words' keys, elementwise."""
+    return _mix(first * _M1 + second)
+
+
+def _start_key(words: list[str]) -> int:
+    """The key of a sentence's first two words (as ``LineStats._read`` computes it in bulk)."""
+    keys = _word_keys([words[0].casefold(), words[1].casefold()])
+    return int(_pair_keys(keys[:1], keys[1:])[0])
+
+
+def _normalize_many(lines: list[str]) -> list[str]:
+    """``normalize`` of each line, with one pass of each step over all of them."""
+    text = "\n".join(lines)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    folded = _DIGITS.sub("0", text.casefold()).split("\n")
+    if len(folded) != len(lines):  # NFKC made a line break: one at a time
+        return [normalize(line) for line in lines]
+    return [" ".join(line.split()) for line in folded]
+
+
+def _hashes(texts: Iterable[str]) -> Iterator[int]:
+    return map(xxhash.xxh3_64_intdigest, (t.encode("utf-8", "surrogatepass") for t in texts))
+
+
+def _folded(words: list[str]) -> list[str]:
+    """The words of a run in ``normalize``d form; a run's key is the hash of the first n joined."""
+    return normalize(" ".join(words)).split()
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a recurring line or run counts as boilerplate (chosen from data: evals/learned)."""
+
+    min_stories: int = 5  # different stories that must hold it, however big the publisher
+    line_share: float = 0.02  # of the publisher's stories, for a whole line
+    run_share: float = 0.1  # of the publisher's sampled stories, for a run glued in a line
+    closed_share: float = 0.9  # of a run's occurrences that a new sentence follows
+    max_line_chars: int = 400  # a longer recurring paragraph is a story, never furniture
+    max_run_words: int = 8  # longest run learned inside a line
+    hot_stories: int = 3  # a sentence start's prefixes are counted once it is this frequent...
+    hot_share: float = 0.05  # ... and this share of the publisher's sampled records so far
+    full_records: int = 200  # sentence starts are counted in a publisher's first records...
+    sample_every: int = 16  # ... then in one story of this many (runs are >= run_share anyway)
+
+    def __post_init__(self) -> None:
+        if self.min_stories < 2:
+            raise ConfigError(f"min_stories must be at least 2, got {self.min_stories}")
+        for name in ("line_share", "run_share", "closed_share", "hot_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ConfigError(f"{name} must be in [0, 1], got {getattr(self, name)}")
+        if self.full_records < 0 or self.sample_every < 1:
+            raise ConfigError("full_records must be >= 0 and sample_every >= 1")
+        if not 2 <= self.max_run_words <= 8:
+            raise ConfigError(f"max_run_words must be in 2..8, got {self.max_run_words}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """What one record adds to the statistics (rows before aggregation)."""
+
+    lines: frozenset[int]
+    starts: frozenset[int]
+    runs: frozenset[tuple[int, int, int, bool]]  # (start, length, key, closed)
+    sig: int
+    sampled: bool = False  # whether its sentence starts were counted
+
+
+class LineStats:
+    """Per-publisher counts of lines, sentence starts and glued runs, in distinct stories.
+
+    One table row per (scope, kind, length, parent, key, story signature) with the number of
+    records that held it; the number of stories of a key is its number of rows. Rows arrive in a
+    buffer and are aggregated with numpy when it fills; when the table outgrows ``max_rows``,
+    keys seen in one story only are pruned (a key seen again later then counts one story short).
+    """
+
+    __slots__ = (
+        "_buffer",
+        "_docs",
+        "_hot_seen",
+        "_sampled",
+        "_scopes",
+        "_table",
+        "max_rows",
+        "thresholds",
+    )
+
+    def __init__(self, thresholds: Thresholds | None = None, *, max_rows: int = 20_000_000) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.max_rows = max_rows
+        self._scopes: dict[str, int] = {}
+        self._docs: Counter[int] = Counter()  # records seen per scope id
+        self._sampled: Counter[int] = Counter()  # records whose sentence starts were counted
+        self._hot_seen: dict[int, Counter[int]] = {}  # scope -> sentence start -> records
+        self._buffer: list[tuple[int, int, int, int, int, int, int]] = []
+        self._table: dict[str, np.ndarray] = _empty()
+
+    # ------------------------------------------------------------------ accumulating
+
+    def add(self, scope: str, text: str) -> None:
+        """Count the lines and runs of one record's text under ``scope``."""
+        sid = self._scopes.setdefault(scope, len(self._scopes))
+        self._docs[sid] += 1
+        doc = self._read(sid, text)
+        rows = self._buffer
+        rows.append((sid, DOC, 0, 0, 0, doc.sig, 1))
+        if doc.sampled:
+            self._sampled[sid] += 1
+            rows.append((sid, SAMPLED, 0, 0, 0, doc.sig, 1))
+        rows.extend((sid, LINE, 0, 0, key, doc.sig, 1) for key in doc.lines)
+        rows.extend((sid, START, 0, 0, key, doc.sig, 1) for key in doc.starts)
+        for start, n, key, closed in doc.runs:
+            rows.append((sid, RUN, n, start, key, doc.sig, 1))
+            if closed:
+                rows.append((sid, CLOSED, n, start, key, doc.sig, 1))
+        if len(rows) >= 1_000_000:
+            self._flush()
+
+    def _read(self, sid: int, text: str) -> _Doc:
+        t = self.thresholds
+        raw_lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
+        if not raw_lines:
+            return _Doc(frozenset(), frozenset(), frozenset(), 0)
+        # the story: its two longest lines as written, the same in a re-scrape or a verbatim
+        # copy; two, so that a long furniture line in short records does not make them one
+        sig = _hash("\n".join(heapq.nlargest(2, raw_lines, key=len)))
+        short = [line for line in raw_lines if len(line) <= t.max_line_chars]
+        lines = frozenset(_hashes(_normalize_many(short))) if short else frozenset()
+        if self._docs[sid] > t.full_records and sig % t.sample_every:
+            return _Doc(lines, frozenset(), frozenset(), sig)
+        # sentence starts: after each boundary, and at each line start but the record's first
+        # (its dateline is the publisher's, not furniture)
+        heads = [head for k, line in enumerate(raw_lines) for _, head in _heads(line, k > 0)]
+        if not heads:
+            return _Doc(lines, frozenset(), frozenset(), sig, sampled=True)
+        two = [words if len(words) == 2 else ["", ""] for words in map(_two_words, heads)]
+        firsts = _word_keys("\n".join(words[0] for words in two).casefold().split("\n"))
+        seconds = _word_keys("\n".join(words[1] for words in two).casefold().split("\n"))
+        keys = _pair_keys(firsts, seconds).tolist()  # aligned with heads
+        whole = [bool(words[0]) for words in two]
+        starts = frozenset(key for key, ok in zip(keys, whole, strict=True) if ok)
+        if not starts:
+            return _Doc(lines, frozenset(), frozenset(), sig, sampled=True)
+        seen = self._hot_seen.setdefault(sid, Counter())
+        floor = max(t.hot_stories, t.hot_share * self._sampled[sid])
+        runs: set[tuple[int, int, int, bool]] = set()
+        for key, ok, head in zip(keys, whole, heads, strict=True):
+            if ok and seen.get(key, 0) >= floor:
+                self._runs(key, head, runs)
+        seen.update(starts)
+        return _Doc(lines, starts, frozenset(runs), sig, sampled=True)
+
+    def _runs(self, start: int, head: str, runs: set[tuple[int, int, int, bool]]) -> None:
+        limit = self.thresholds.max_run_words
+        words = head.split(None, limit + 1)[: limit + 1]
+        whole = len(head) < _HEAD_CHARS  # the head reaches the end of the line
+        folded = _folded(words)
+        for n in range(2, min(len(words), limit) + 1):
+            following = words[n] if n < len(words) else None
+            if _unit(words[:n], ends_line=following is None and whole):
+                runs.add((start, n, _hash(" ".join(folded[:n])), _closed(following, whole)))
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        fresh = np.array(self._buffer, dtype=np.uint64).T
+        self._buffer = []
+        parts = {name: fresh[i] for i, name in enumerate(_COLUMNS)}
+        self._table = _aggregate(_concat(self._table, parts))
+        if len(self._table["key"]) > self.max_rows:
+            self._table = _prune_singletons(self._table)
+            for sid, seen in self._hot_seen.items():
+                self._hot_seen[sid] = Counter({k: n for k, n in seen.items() if n > 1})
+            logger.info("line statistics pruned to %d rows", len(self._table["key"]))
+
+    def merge(self, other: LineStats) -> None:
+        """Add another LineStats' counts (a worker's, or an earlier version's)."""
+        other._flush()
+        self._flush()
+        remap = np.array(
+            [self._scopes.setdefault(s, len(self._scopes)) for s in other.scopes()] or [0],
+            dtype=np.uint64,
+        )
+        theirs = dict(other._table)
+        theirs["scope"] = remap[theirs["scope"].astype(np.int64)]
+        self._table = _aggregate(_concat(self._table, theirs))
+        for sid, n in other._docs.items():
+            self._docs[int(remap[sid])] += n
+        for sid, n in other._sampled.items():
+            self._sampled[int(remap[sid])] += n
+        for sid, seen in other._hot_seen.items():
+            self._hot_seen.setdefault(int(remap[sid]), Counter()).update(seen)
+
+    # ------------------------------------------------------------------ reading
+
+    def scopes(self) -> list[str]:
+        """Scope keys in id order."""
+        return list(self._scopes)
+
+    def table(self) -> Mapping[str, np.ndarray]:
+        """The aggregated rows (column -> array), after folding in the buffer."""
+        self._flush()
+        return self._table
+
+    def records(self) -> dict[str, int]:
+        """Records counted per scope."""
+        names = self.scopes()
+        return {names[sid]: n for sid, n in sorted(self._docs.items())}
+
+    def nbytes(self) -> int:
+        """Bytes held by the aggregated table (the statistics' memory after a flush)."""
+        return sum(int(a.nbytes) for a in self.table().values())
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, folder: Path) -> list[Path]:
+        """Write the statistics as Parquet into ``folder``; returns the files written."""
+        table = self.table()
+        names = self.scopes()
+        arrow = pa.table(
+            {
+                "scope": pa.DictionaryArray.from_arrays(
+                    pa.array(table["scope"].astype(np.int32)), pa.array(names, pa.string())
+                ),
+                "kind": pa.array(table["kind"].astype(np.uint8)),
+                "length": pa.array(table["length"].astype(np.uint8)),
+                "parent": pa.array(table["parent"]),
+                "key": pa.array(table["key"]),
+                "sig": pa.array(table["sig"]),
+                "docs": pa.array(table["docs"].astype(np.uint32)),
+            }
+        )
+        meta = {
+            b"format": str(STATS_FORMAT).encode(),
+            b"scopes": "\n".join(names).encode("utf-8"),
+            b"records": ",".join(str(self._docs[i]) for i in range(len(names))).encode(),
+            b"sampled": ",".join(str(self._sampled[i]) for i in range(len(names))).encode(),
+        }
+        arrow = arrow.replace_schema_metadata(meta)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / STATS_FILE
+        tmp = path.with_name(path.name + ".tmp")
+        pq.write_table(arrow, tmp, compression="zstd")
+        tmp.replace(path)
+        return [path]
+
+    @classmethod
+    def load(cls, folder: Path, thresholds: Thresholds | None = None) -> LineStats:
+        """The statistics saved in ``folder`` by ``save``."""
+        path = folder / STATS_FILE
+        try:
+            arrow = pq.read_table(path)
+            meta = arrow.schema.metadata or {}
+            if meta.get(b"format") != str(STATS_FORMAT).encode():
+                raise ValueError(f"format {meta.get(b'format')!r}, expected {STATS_FORMAT}")
+            names = meta[b"scopes"].decode("utf-8").split("\n") if meta[b"scopes"] else []
+            records = [int(n) for n in meta[b"records"].decode().split(",") if n]
+            sampled = [int(n) for n in meta[b"sampled"].decode().split(",") if n]
+            scope = arrow.column("scope").combine_chunks()
+            ids = np.asarray(scope.indices.to_numpy(zero_copy_only=False), dtype=np.uint64)
+            order = np.array(
+                [names.index(s) for s in scope.dictionary.to_pylist()] or [0], dtype=np.uint64
+            )
+        except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
+            raise VersionError(
+                f"{path}: cannot read the learned line statistics ({exc}); rebuild the version "
+                "with `corpus ingest --rebuild`"
+            ) from None
+        stats = cls(thresholds)
+        stats._scopes = {name: i for i, name in enumerate(names)}
+        stats._docs = Counter(dict(enumerate(records)))
+        stats._sampled = Counter(dict(enumerate(sampled)))
+        columns = {name: arrow.column(name).to_numpy().astype(np.uint64) for name in _COLUMNS[1:]}
+        stats._table = {"scope": order[ids] if len(ids) else ids, **columns}
+        starts = stats._table["kind"] == START
+        rows, counts = _group_counts(stats._table, starts)
+        for sid, start, n in zip(
+            rows["scope"].tolist(), rows["key"].tolist(), counts.tolist(), strict=True
+        ):
+            stats._hot_seen.setdefault(sid, Counter())[start] = n
+        return stats
+
+
+def _empty() -> dict[str, np.ndarray]:
+    return {name: np.zeros(0, dtype=np.uint64) for name in _COLUMNS}
+
+
+def _concat(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {name: np.concatenate([a[name], b[name]]) for name in _COLUMNS}
+
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer, elementwise: a well-spread 64-bit hash of each value."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    out: np.ndarray = x ^ (x >> np.uint64(31))
+    return out
+
+
+def _item(table: Mapping[str, np.ndarray]) -> np.ndarray:
+    """One 64-bit id per counted thing: (scope, length, parent, key); kind and story left out."""
+    head = _mix((table["scope"] << np.uint64(8)) | table["length"])
+    return _mix(table["key"] ^ _mix(table["parent"] ^ head))
+
+
+def _aggregate(table: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One row per distinct (item, kind, story), summing ``docs``; sorting one hash is fast."""
+    if not len(table["key"]):
+        return dict(table)
+    pair = _mix(_item(table) ^ _mix(table["sig"] ^ (table["kind"] + np.uint64(1)) * _M2))
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    out = {name: table[name][order][starts] for name in _COLUMNS[:-1]}
+    out["docs"] = np.add.reduceat(table["docs"][order], starts)
+    return out
+
+
+def _scope_counts(table: Mapping[str, np.ndarray], kind: int) -> dict[int, int]:
+    """Rows of ``kind`` per scope (stories, for DOC and SAMPLED)."""
+    scopes, counts = np.unique(table["scope"][table["kind"] == kind], return_counts=True)
+    return dict(zip(scopes.tolist(), counts.tolist(), strict=True))
+
+
+def _group_counts(
+    table: Mapping[str, np.ndarray], mask: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The distinct items among the masked rows (a row of each) and how many stories each has."""
+    rows = {name: table[name][mask] for name in _COLUMNS}
+    if not len(rows["key"]):
+        return rows, np.zeros(0, dtype=np.int64)
+    _, first, counts = np.unique(_item(rows), return_index=True, return_counts=True)
+    return {name: rows[name][first] for name in _COLUMNS}, counts
+
+
+def _prune_singletons(table: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Drop rows of things seen in one story only (story rows themselves stay)."""
+    item = _item(table) ^ table["kind"]
+    _, inverse, counts = np.unique(item, return_inverse=True, return_counts=True)
+    keep = (counts[inverse.ravel()] > 1) | (table["kind"] == DOC) | (table["kind"] == SAMPLED)
+    return {name: table[name][keep] for name in _COLUMNS}
+
+
+@dataclass(frozen=True, slots=True)
+class _ScopeRules:
+    """What is boilerplate in one scope: line keys, and runs by their sentence start."""
+
+    lines: frozenset[int] = frozenset()
+    runs: Mapping[int, tuple[tuple[int, int], ...]] = field(
+        default_factory=dict
+    )  # start -> (n, key)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedBoilerplate:
+    """Learned boilerplate per scope, ready to strip; reviewed ``keep`` rules override it."""
+
+    scopes: Mapping[str, _ScopeRules] = field(default_factory=dict)
+    keep: Mapping[str, frozenset[str]] = field(default_factory=dict)  # publisher -> lines
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @classmethod
+    def build(
+        cls, stats: LineStats, thresholds: Thresholds | None = None, rules: RuleSet | None = None
+    ) -> LearnedBoilerplate:
+        """Select the boilerplate from ``stats`` (``rules``' keep decisions win)."""
+        t = thresholds or stats.thresholds
+        table = stats.table()
+        names = stats.scopes()
+        stories = _scope_counts(table, DOC)
+        sampled = _scope_counts(table, SAMPLED)
+        floor = {
+            sid: (
+                max(t.min_stories, t.line_share * n),
+                max(t.min_stories, t.run_share * sampled.get(sid, 0)),
+            )
+            for sid, n in stories.items()
+        }
+        lines: dict[int, set[int]] = {}
+        rows, counts = _group_counts(table, table["kind"] == LINE)
+        for sid, key, n in zip(rows["scope"].tolist(), rows["key"].tolist(), counts, strict=True):
+            if n >= floor[sid][0]:
+                lines.setdefault(sid, set()).add(key)
+        runs = _select_runs(table, floor, t)
+        built = {}
+        for sid in sorted(set(lines) | set(runs)):
+            own = frozenset(lines.get(sid, ()))
+            # a run that is also a learned whole line (detik's "SCROLL TO CONTINUE WITH
+            # CONTENT") is left to the line: matching runs costs every record's words a hash
+            glued = {
+                start: tuple(sorted((r for r in found if r[1] not in own), reverse=True))
+                for start, found in runs.get(sid, {}).items()
+            }
+            built[names[sid]] = _ScopeRules(own, {s: r for s, r in glued.items() if r})
+        return cls(built, dict(rules.keeps) if rules else {}, t)
+
+    def knows(self, scope: str) -> bool:
+        """Whether anything was learned for ``scope`` (else ``strip`` returns the text as is)."""
+        return scope in self.scopes
+
+    def strip(
+        self, text: str, scope: str, publisher: str | None = None
+    ) -> tuple[str, tuple[str, ...]]:
+        """``text`` without the learned lines and runs of ``scope``, and the pieces removed.
+
+        Line breaks of the kept text are as they were. A piece whose normalized form a ``keep``
+        rule of ``scope`` or ``publisher`` names stays.
+        """
+        rules = self.scopes.get(scope)
+        if rules is None:
+            return text, ()
+        keep = self.keep.get(scope, frozenset()) | self.keep.get(publisher or "", frozenset())
+        raw_lines = text.split("\n")
+        lines = [raw.strip() for raw in raw_lines]
+        drop = self._learned_lines(lines, rules, keep)
+        glued = _lines_with_starts(lines, drop, rules) if rules.runs else set()
+        if not drop and not glued:
+            return text, ()
+        removed: list[str] = []
+        out: list[str] = []
+        first = next((i for i, line in enumerate(lines) if line), 0)
+        for i, raw in enumerate(raw_lines):
+            if i in drop:
+                removed.append(lines[i])
+                continue
+            if i in glued:
+                raw, cut = _cut_runs(raw, rules.runs, keep, i > first)
+                removed.extend(cut)
+            out.append(raw)
+        if not removed:
+            return text, ()
+        return "\n".join(out), tuple(removed)
+
+    def _learned_lines(
+        self, lines: list[str], rules: _ScopeRules, keep: frozenset[str]
+    ) -> set[int]:
+        """Indexes of the lines that are learned boilerplate (keys computed all at once)."""
+        if not rules.lines:
+            return set()
+        short = [
+            i
+            for i, line in enumerate(lines)
+            if line and len(line) <= self.thresholds.max_line_chars
+        ]
+        if not short:
+            return set()
+        keys = _hashes(_normalize_many([lines[i] for i in short]))
+        return {
+            i
+            for i, key in zip(short, keys, strict=True)
+            if key in rules.lines and not (keep and normalize_line(lines[i]) in keep)
+        }
+
+
+def _lines_with_starts(lines: list[str], drop: set[int], rules: _ScopeRules) -> set[int]:
+    """Indexes of the kept lines holding a word pair that starts a learned run (all at once)."""
+    index = [i for i, line in enumerate(lines) if line and i not in drop]
+    words = [_marked(lines[i]).casefold().split() for i in index]
+    flat = list(chain.from_iterable(words))
+    if len(flat) < 2:
+        return set()
+    keys = _word_keys(flat)
+    pairs = _pair_keys(keys[:-1], keys[1:])
+    line_of = np.repeat(np.array(index), [len(w) for w in words])[:-1]
+    starts = np.fromiter(rules.runs.keys(), dtype=np.uint64, count=len(rules.runs))
+    return set(line_of[np.isin(pairs, starts)].tolist())
+
+
+def _select_runs(
+    table: Mapping[str, np.ndarray], floor: Mapping[int, tuple[float, float]], t: Thresholds
+) -> dict[int, dict[int, set[tuple[int, int]]]]:
+    """Per scope and sentence start, the longest frequent, closed runs."""
+    rows, counts = _group_counts(table, table["kind"] == RUN)
+    closed_rows, closed_counts = _group_counts(table, table["kind"] == CLOSED)
+    closed = dict(zip(_item(closed_rows).tolist(), closed_counts.tolist(), strict=True))
+    best: dict[tuple[int, int], tuple[int, set[int]]] = {}
+    runs_of = zip(
+        _item(rows).tolist(),
+        rows["scope"].tolist(),
+        rows["parent"].tolist(),
+        rows["length"].tolist(),
+        rows["key"].tolist(),
+        counts.tolist(),
+        strict=True,
+    )
+    for item, sid, start, length, key, n in runs_of:
+        if n < floor[sid][1] or closed.get(item, 0) < t.closed_share * n:
+            continue
+        longest, keys = best.get((sid, start), (0, set()))
+        if length > longest:
+            best[(sid, start)] = (length, {key})
+        elif length == longest:
+            keys.add(key)
+    runs: dict[int, dict[int, set[tuple[int, int]]]] = {}
+    for (sid, start), (length, keys) in best.items():
+        runs.setdefault(sid, {})[start] = {(length, key) for key in keys}
+    return runs
+
+
+def _cut_runs(
+    line: str,
+    runs: Mapping[int, tuple[tuple[int, int], ...]],
+    keep: frozenset[str],
+    at_start: bool,
+) -> tuple[str, list[str]]:
+    """``line`` without the learned runs that start at its sentence boundaries."""
+    # learned at sentence starts; matched at any capitalized word too, so the marker glued
+    # after a colon or a heading without a full stop goes as well
+    marked = _marked(line)
+    # a run can only start at a word pair whose key is a learned start: check all pairs at once
+    found = [pos for pos, _ in _heads(line, at_start)]
+    found += [match.start() for match in _CAPITALIZED.finditer(line)]
+    heads: dict[int, str] = {}
+    for pos in found:
+        while pos < len(marked) and marked[pos].isspace():  # a boundary's own spaces stay
+            pos += 1
+        heads.setdefault(pos, marked[pos : pos + _HEAD_CHARS])
+    cuts: list[tuple[int, int]] = []
+    for pos, head in sorted(heads.items()):
+        if cuts and pos < cuts[-1][1]:
+            continue
+        head_words = head.split(None, 9)[:9]
+        if len(head_words) < 2:
+            continue
+        candidates = runs.get(_start_key(head_words))
+        if candidates is None:
+            continue
+        folded = _folded(head_words)
+        for n, key in candidates:
+            if n <= len(head_words) and _hash(" ".join(folded[:n])) == key:
+                end = pos + _span_end(head, n)
+                if normalize_line(line[pos:end]) not in keep:
+                    cuts.append((pos, end))
+                break
+    if not cuts:
+        return line, []
+    pieces, kept, last = [], [], 0
+    for a, b in cuts:
+        pieces.append(line[a:b].strip())
+        kept.append(line[last:a])
+        last = b
+        while last < len(line) and line[last].isspace():
+            last += 1
+    kept.append(line[last:])
+    return "".join(kept).rstrip() if last >= len(line) else "".join(kept), pieces
+
+
+_WORD = re.compile(r"\S+")
+_CAPITALIZED = re.compile(r"(?<=\s)[\[(]?[A-Z]")
+
+
+def _span_end(text: str, n: int) -> int:
+    """Offset in ``text`` just after its ``n``-th whitespace-separated word."""
+    end = 0
+    for k, match in enumerate(_WORD.finditer(text), start=1):
+        end = match.end()
+        if k == n:
+            break
+    return end
+
+
+def learn(
+    records: Iterable[RawRecord],
+    previous: LineStats | None = None,
+    thresholds: Thresholds | None = None,
+) -> LineStats:
+    """The line statistics of ``previous`` (if any) plus those of ``records``' texts."""
+    stats = LineStats(thresholds or (previous.thresholds if previous else None))
+    if previous is not None:  # first, so what earlier versions saw makes sentence starts hot
+        stats.merge(previous)
+    for record in records:
+        text = record.fields.get("text")
+        if isinstance(text, str) and text.strip():
+            url = record.fields.get("url")
+            stats.add(scope_of(url if isinstance(url, str) else None, record.provenance.path), text)
+    return stats
+
+
+__all__ = [
+    "RULE",
+    "STATS_FILE",
+    "LearnedBoilerplate",
+    "LineStats",
+    "Thresholds",
+    "learn",
+    "normalize",
+    "scope_of",
+]
