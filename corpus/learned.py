@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
@@ -46,7 +46,8 @@ from tld import get_fld
 
 from corpus.boilerplate import RuleSet, normalize_line
 from corpus.errors import ConfigError, VersionError
-from corpus.records import RawRecord
+from corpus.records import Article, RawRecord
+from corpus.stats import Stats
 
 logger = logging.getLogger(__name__)
 
@@ -730,6 +731,26 @@ def _span_end(text: str, n: int) -> int:
     return end
 
 
+def apply(article: Article, boilerplate: LearnedBoilerplate, stats: Stats) -> Article:
+    """The article without its publisher's learned boilerplate; each removed piece is recorded
+    in ``boilerplate`` with the rule ``learned:auto`` and counted as ``learned/<scope>``."""
+    scope = scope_of(article.url, article.source.path)
+    if not boilerplate.knows(scope):
+        return article
+    kept, pieces = boilerplate.strip(article.text, scope, article.publisher)
+    if not pieces:
+        return article
+    stats.count("learned", scope, len(pieces))
+    text = "\n\n".join(p.strip() for p in kept.split("\n") if p.strip())
+    return replace(
+        article,
+        text=text,
+        n_words=len(text.split()),
+        boilerplate=(*article.boilerplate, *pieces),
+        boilerplate_rules=(*article.boilerplate_rules, *(RULE for _ in pieces)),
+    )
+
+
 def learn(
     records: Iterable[RawRecord],
     previous: LineStats | None = None,
@@ -753,6 +774,7 @@ __all__ = [
     "LearnedBoilerplate",
     "LineStats",
     "Thresholds",
+    "apply",
     "learn",
     "normalize",
     "scope_of",

@@ -142,7 +142,7 @@ class Summary:
 class Artifacts:
     """Files a version keeps so later ingests build on it (dedup index, learned statistics)."""
 
-    rows: int = 0  # articles the dedup index knows
+    rows: int = 0  # records they describe (articles the dedup index knows, stories surveyed)
     files: tuple[FileEntry, ...] = ()
 
 
@@ -172,6 +172,7 @@ class Manifest:
     #: code digests of earlier rows this version mixes in (``--allow-mixed``); empty: one code.
     mixed: tuple[str, ...] = ()
     card: FileEntry | None = None  # README.md, listed once it is written
+    learned: Artifacts = field(default_factory=Artifacts)  # line statistics (corpus/learned.py)
 
     @property
     def dirname(self) -> str:
@@ -188,7 +189,7 @@ class Manifest:
         for table in TABLES:
             for s in self.shards.get(table, ()):
                 yield s.path, s.bytes, s.sha256
-        for f in self.dedup_index.files:
+        for f in (*self.dedup_index.files, *self.learned.files):
             yield f.path, f.bytes, f.sha256
         if self.card is not None:
             yield self.card.path, self.card.bytes, self.card.sha256
@@ -238,6 +239,8 @@ class Manifest:
             out["mixed"] = list(self.mixed)
         if self.card is not None:
             out["card"] = _plain(self.card)
+        if self.learned.files:
+            out["learned"] = {"rows": self.learned.rows, "files": _plain(self.learned.files)}
         out[DIGEST_KEY] = manifest_digest(out)
         return out
 
@@ -265,13 +268,12 @@ class Manifest:
                 t: tuple(ShardEntry(**s) for s in entries)
                 for t, entries in data.get("shards", {}).items()
             },
-            dedup_index=Artifacts(
-                int(index.get("rows", 0)), tuple(FileEntry(**f) for f in index.get("files", []))
-            ),
+            dedup_index=_artifacts(index),
             schema_fingerprint=dict(data.get("schema_fingerprint", {})),
             removals=tuple(Removal(**r) for r in data.get("removals", [])),
             mixed=tuple(data.get("mixed", [])),
             card=FileEntry(**data["card"]) if data.get("card") else None,
+            learned=_artifacts(data.get("learned") or {}),
         )
 
     @classmethod
@@ -321,6 +323,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def _artifacts(data: Mapping[str, Any]) -> Artifacts:
+    return Artifacts(int(data.get("rows", 0)), tuple(FileEntry(**f) for f in data.get("files", [])))
 
 
 def _shard(entry: ShardEntry) -> dict[str, Any]:

@@ -20,7 +20,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus import __version__, dedup, executor, report, runs, sources, units, versions
+from corpus import (
+    __version__,
+    dedup,
+    executor,
+    learned,
+    report,
+    runs,
+    sources,
+    structure,
+    survey,
+    units,
+    versions,
+)
 from corpus.config import Config
 from corpus.errors import InputError, VersionError
 from corpus.manifest import Artifacts, Counts, InputEntry, Manifest, Skipped
@@ -96,6 +108,7 @@ def ingest(
     parent = previous.manifest if previous else versions.latest(dataset_dir)
     drive = _Drive(cfg, files, parent, times, progress)
     drive.open_log(dataset_dir, version, parent, hashes)
+    drive.survey(previous.version_dir if previous else None)
     facts = _provenance(cfg, previous, parent, created_at)
     with versions.VersionWriter(dataset_dir, version, cfg, facts) as writer:
         index = dedup.DedupIndex()
@@ -113,6 +126,7 @@ def ingest(
         ingest_counts = writer.written(read=drive.stats.get("read", "records"))
         times.lap("write")
         index_files = writer.listed(index.save(writer.folder / "dedup", cfg.dedup_ngram))
+        learned_files = writer.listed(drive.line_stats.save(writer.folder / survey.LEARNED_DIR))
         if previous is not None:
             writer.summary.absorb(previous.manifest.summary)
         manifest = writer.finish(
@@ -123,6 +137,7 @@ def ingest(
             inputs=(*(previous.manifest.inputs if previous else ()), *drive.inputs(hashes)),
             skipped=tuple(Skipped(s.relpath, s.reason) for s in skipped),
             dedup_index=Artifacts(len(index), index_files),
+            learned=Artifacts(sum(drive.line_stats.records().values()), learned_files),
             removals=parent.removals if parent else (),
         )
         times.lap("finish")
@@ -165,6 +180,14 @@ class _Drive:
         self.all_read = False
         self.run_log = runs.RunLog(Path())  # replaced by open_log
         self.finished: frozenset[int] = frozenset()
+        self.context = survey.Survey()
+        self.line_stats = learned.LineStats()
+
+    def survey(self, parent_dir: Path | None) -> None:
+        """Read the inputs once for what the units need to know about all of them."""
+        rules = structure.rules_for(self.cfg)
+        self.context, self.line_stats = survey.survey(self.files, self.cfg, rules, parent_dir)
+        self.times.lap("survey")
 
     def open_log(
         self,
@@ -207,16 +230,16 @@ class _Drive:
     def _jobs(self) -> Iterator[units.Job | executor.Done[units.UnitResult]]:
         for index, batch in enumerate(executor.batched(self.records(), self.cfg.batch_size)):
             if index in self.finished:  # done by an interrupted run of this command
-                yield executor.Done(
-                    functools.partial(units.reused, self.run_log, self.cfg, (index, batch))
-                )
+                job = (index, batch)
+                reuse = functools.partial(units.reused, self.run_log, self.cfg, self.context, job)
+                yield executor.Done(reuse)
             else:
                 yield index, batch
 
     def articles(self, writer: versions.VersionWriter) -> Iterator[Article]:
         """The articles of every unit, in input order; rejects and takedowns go to ``writer``."""
         results = executor.map_ordered(
-            functools.partial(units.process_unit, self.cfg),
+            functools.partial(units.process_unit, self.cfg, self.context),
             self._jobs(),
             executor=self.cfg.executor,
             workers=self.workers,

@@ -18,7 +18,7 @@ from typing import Any
 #: The per-record stages, in pipeline order, as workers time them.
 WORKER_STAGES = ("validate", "structure", "langid", "fingerprints")
 #: The driver's steps, in order.
-DRIVER_STEPS = ("setup", "units", "dedup", "write", "finish")
+DRIVER_STEPS = ("setup", "survey", "units", "dedup", "write", "finish")
 REPORT = "report.json"
 
 
@@ -94,7 +94,7 @@ def build(
         "reasons": stages,
         "notes": {
             "driver_seconds": "wall-clock steps of the main process: setup (finding and hashing "
-            "inputs), units (reading, the per-record stages in workers, dedup pass one), dedup "
+            "inputs), survey (reading every input once for learned boilerplate), units (reading, the per-record stages in workers, dedup pass one), dedup "
             "(planning), write (routing and Parquet writing), finish (index, manifest, card); "
             "read_seconds is the part of units spent inside the readers",
             "per_record_stages": "CPU seconds summed over workers (units reused from an "

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from corpus import dedup, langid, report, runs, structure, validate
+from corpus import dedup, langid, learned, report, runs, structure, validate
 from corpus.config import Config
 from corpus.records import Article, Issue, RawRecord, Rejected
 from corpus.stats import Stats
+from corpus.survey import Survey
 
 #: A work unit: its number and its batch of input records.
 Job = tuple[int, list[RawRecord | Rejected]]
@@ -43,10 +44,10 @@ class BatchResult:
     peak_rss: int  # the worker's peak RSS so far, bytes
 
 
-def process_unit(cfg: Config, job: Job) -> UnitResult:
+def process_unit(cfg: Config, survey: Survey, job: Job) -> UnitResult:
     """A work unit in a worker: ``process_batch`` over its batch, the result pickled and packed."""
     index, batch = job
-    result = process_batch(cfg, batch)
+    result = process_batch(cfg, survey, batch)
     packed = runs.pack(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return index, len(batch), packed, False
 
@@ -57,14 +58,14 @@ def warm_up(cfg: Config) -> None:
     langid.identify("Pemerintah kota mengumumkan jadwal baru untuk warga.", cfg.language_seed)
 
 
-def reused(run_log: runs.RunLog, cfg: Config, job: Job) -> UnitResult:
+def reused(run_log: runs.RunLog, cfg: Config, survey: Survey, job: Job) -> UnitResult:
     """A unit an interrupted run finished, from its log; computed again (here, in the driver)
     if its file is damaged."""
     index, batch = job
     try:
         return index, len(batch), run_log.load(index), True
     except runs.DamagedUnit:
-        return process_unit(cfg, job)
+        return process_unit(cfg, survey, job)
 
 
 def unpacked(blob: bytes) -> BatchResult:
@@ -87,7 +88,7 @@ class _Clock:
         self._since = now
 
 
-def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult:
+def process_batch(cfg: Config, survey: Survey, batch: list[RawRecord | Rejected]) -> BatchResult:
     """The per-record stages over one batch, each over the whole batch in turn (so each can be
     timed); the articles' dedup fingerprints are computed here too, per-article work better
     spread over the workers than left to the one process that plans dedup."""
@@ -106,6 +107,7 @@ def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult
     for (position, record), article in zip(
         valid, structure.run((r for _, r in valid), stats, cfg), strict=True
     ):
+        article = learned.apply(article, survey.boilerplate, stats)
         if article.text.strip():
             structured.append((position, record, article))
         else:

@@ -99,15 +99,17 @@ def test_a_fresh_version_is_valid_and_loads(version: Path) -> None:
     assert shown == {*files_of(version)}, "every file of the version is audited"
 
 
-def test_every_file_but_the_card_and_report_is_listed(version: Path) -> None:
+def test_every_file_but_the_manifest_and_report_is_listed(version: Path) -> None:
     manifest = json.loads((version / "manifest.json").read_text())
     listed = {
         e["path"]
         for table in manifest["shards"].values()
         for e in table
         if isinstance(e, dict) and "path" in e
-    } | {e["path"] for e in manifest["dedup_index"]["files"]}
-    assert set(files_of(version)) - listed == {"README.md", "manifest.json"}
+    }
+    listed |= {e["path"] for key in ("dedup_index", "learned") for e in manifest[key]["files"]}
+    listed.add(manifest["card"]["path"])
+    assert set(files_of(version)) - listed == {"manifest.json"}
 
 
 # --------------------------------------------------------------------------- every file tampered
@@ -135,6 +137,7 @@ FILES = [
     "dedup/index.parquet",
     "dedup/signatures.npy",
     "duplicates/train-00000-of-00001.parquet",
+    "learned/line_stats.parquet",
     "manifest.json",
     "rejects/train-00000-of-00001.parquet",
 ]
@@ -335,13 +338,13 @@ def test_the_writer_lists_the_card(version: Path) -> None:
 
 
 def test_a_new_listed_artefact_is_checked_without_new_code(version: Path) -> None:
-    """Whatever the manifest lists with path + sha256 (a later `learned/` folder, say) is audited."""
-    stats = version / "learned" / "lines.json"
+    """Whatever the manifest lists with path + sha256 (a future artefact, say) is audited."""
+    stats = version / "future" / "lines.json"
     stats.parent.mkdir()
     stats.write_text('{"example.co.id": 3}')
-    entry = {"path": "learned/lines.json", "bytes": stats.stat().st_size}
+    entry = {"path": "future/lines.json", "bytes": stats.stat().st_size}
     rewrite_manifest(
-        version, lambda m: m.update(learned={"files": [{**entry, "sha256": file_sha256(stats)}]})
+        version, lambda m: m.update(future={"files": [{**entry, "sha256": file_sha256(stats)}]})
     )
     assert check_version(version, load=False).ok
     stats.write_text('{"example.co.id": 4}')
@@ -421,7 +424,7 @@ def test_a_damaged_card_is_a_finding(version: Path, front_matter: str, message: 
 def test_cli_validates_versions(version: Path) -> None:
     ok = runner.invoke(app, ["validate", str(version)])
     assert ok.exit_code == 0, ok.output
-    assert "9 records in 7 file(s): all valid" in ok.stdout
+    assert "9 records in 8 file(s): all valid" in ok.stdout
     (version / "rejects" / "train-00000-of-00001.parquet").unlink()
     code, report = cli_json(str(version), "--skip-load")
     assert code == 1

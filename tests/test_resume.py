@@ -114,7 +114,7 @@ def test_the_report_accounts_for_every_stage(mini: Path, tmp_path: Path) -> None
     assert set(report["per_record_stages"]) == {"validate", "structure", "langid", "fingerprints"}
     assert report["per_record_stages"]["validate"]["records"] == result.counts["read"]
     assert report["reasons"]["dedup"]["unique"] == result.counts["accepted"]
-    assert set(report["driver_seconds"]) == {"setup", "units", "dedup", "write", "finish"}
+    assert set(report["driver_seconds"]) == {"setup", "survey", "units", "dedup", "write", "finish"}
     assert report["peak_rss_bytes"]["driver"] > 10_000_000
     assert report["peak_rss_bytes"]["worker"] > 10_000_000  # workers=1: this process
 

@@ -106,7 +106,7 @@ def remove(
         # The dedup index still knows the removed articles: a re-scraped copy is then a duplicate
         # of a removed id, and ingest rejects takedowns by id and URL before dedup.
         index = previous.dedup_index
-        writer.share(previous_dir, index.files)
+        writer.share(previous_dir, (*index.files, *previous.learned.files))
         before = previous.counts
         writer.finish(
             counts=Counts(
@@ -123,6 +123,7 @@ def remove(
             skipped=previous.skipped,
             dedup_index=index,
             removals=(*previous.removals, *removed),
+            learned=previous.learned,
         )
     return dataset_dir / version.dirname, removed
 

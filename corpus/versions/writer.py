@@ -138,6 +138,7 @@ class VersionWriter:
         skipped: Iterable[Skipped],
         dedup_index: Artifacts,
         removals: Iterable[Removal],
+        learned: Artifacts | None = None,
     ) -> Manifest:
         """Close the shards, write the manifest and the card; the manifest is checked first.
 
@@ -170,6 +171,7 @@ class VersionWriter:
             schema_fingerprint={t: schema_fingerprint(s) for t, s in SCHEMAS.items()},
             removals=tuple(removals),
             mixed=facts.mixed,
+            learned=learned or Artifacts(),
         ).check()
         from corpus import card  # the card's template and YAML are needed only here
 
