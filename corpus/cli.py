@@ -46,6 +46,16 @@ EXIT_CODES: dict[int, str] = {
     70: "internal error (a bug): the message names the exception; `--debug` shows the traceback",
     130: "interrupted (Ctrl-C)",
 }
+#: The exit codes each command can return (besides 70 and 130, which any command can).
+COMMAND_EXIT_CODES: dict[str, tuple[int, ...]] = {
+    "ingest": (0, 1, 2, 3),
+    "validate": (0, 1, 2),
+    "publish": (0, 1, 2),
+    "versions": (0, 2),
+    "diff": (0, 2),
+    "remove": (0, 1, 2),
+    "boilerplate learn": (0, 1, 2),
+}
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -418,6 +428,10 @@ def _stage_bars() -> Iterator[Callable[[str, int, int | None], None]]:
     )
     from rich.text import Text
 
+    if not _console(True).is_terminal:  # bars are for people; a pipe or a log gets none
+        yield lambda stage, done, total: None
+        return
+
     class RateColumn(ProgressColumn):
         """Items per second of a task since it started (rich's own speed column counts bytes)."""
 
@@ -531,7 +545,8 @@ def validate_command(
     version_dirs = [p for p in paths if is_version_dir(p)]
     raw = [p for p in paths if not is_version_dir(p)]
     report = check_paths(raw, cfg) if raw else Report()
-    with _quiet_datasets(fmt is not OutputFormat.text and bool(version_dirs) and not skip_load):
+    piped = fmt is not OutputFormat.text or not _console(True).is_terminal
+    with _quiet_datasets(piped and bool(version_dirs) and not skip_load):
         for version_dir in version_dirs:
             found = check_version(version_dir, load=not skip_load)
             report.files.update(found.files)
