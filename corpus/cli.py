@@ -192,7 +192,7 @@ def main(
 
 ExistingPaths = Annotated[
     list[Path],
-    typer.Argument(exists=True, readable=True, metavar="PATH...", help="Files or folders."),
+    typer.Argument(exists=True, readable=True, metavar="PATH", help="Files or folders."),
 ]
 MapOption = Annotated[
     list[str] | None,
@@ -291,7 +291,7 @@ def ingest_command(
         typer.Argument(
             exists=True,
             readable=True,
-            metavar="[PATH]...",
+            metavar="PATH",
             help="Raw files or folders (default: raw/).",
         ),
     ] = None,
@@ -534,10 +534,11 @@ def validate_command(
         typer.Option("--skip-load", help="For versions: don't check that load_dataset opens them."),
     ] = False,
 ) -> None:
-    """Check raw files against the raw schema, or versions (folders with a manifest.json)
-    against their manifest, schemas and card.
+    """Check raw files or versions against their schemas.
 
-    Exit 0 if all is valid, 1 if not, 2 on a usage error.
+    Raw files are checked against the raw schema; versions (folders with a manifest.json)
+    against their manifest, schemas and card. Exit 0 if all is valid, 1 if not, 2 on a usage
+    error.
     """
     from corpus.validate import Report, check_paths, check_version, is_version_dir
 
@@ -671,9 +672,9 @@ def publish_command(
         typer.Option("--dry-run", help="Print the plan, offline; upload nothing."),
     ] = False,
 ) -> None:
-    """Publish a version: one Hub commit plus a vX.Y.Z tag, or a copy to --to.
+    """Publish a version to the Hub or to a folder.
 
-    The version is validated first; its card is rendered for where it goes (the Hub repo and
+    To the Hub: one commit plus a vX.Y.Z tag; with --to: a copy. The version is validated first; its card is rendered for where it goes (the Hub repo and
     revision, or a path relative to the copy).
     """
     from corpus import publish
@@ -742,7 +743,10 @@ def versions_command(
         ListFormat, typer.Option("--format", help="text (aligned columns) or json.")
     ] = ListFormat.text,
 ) -> None:
-    """List the versions of a dataset with their counts, oldest first."""
+    """List the versions of a dataset with their counts.
+
+    Oldest first; whole lines on a terminal or in a pipe.
+    """
     from corpus import versions
 
     dataset_dir = _dataset_dir(dataset, out_dir)
@@ -776,7 +780,7 @@ def diff_command(
         typer.Argument(metavar="OLD", help="Older version: 1.0.0, v1.0.0 or a version folder."),
     ],
     new: Annotated[
-        str, typer.Argument(metavar="[NEW]", help="Newer version (default: latest).")
+        str, typer.Argument(metavar="NEW", help="Newer version (default: latest).")
     ] = "latest",
     dataset: DatasetOption = None,
     out_dir: OutOption = None,
@@ -814,7 +818,7 @@ def diff_command(
 # --------------------------------------------------------------------------- boilerplate, remove
 
 boilerplate_app = typer.Typer(
-    help="Learned cross-document boilerplate: find recurring lines, review, commit.",
+    help="Find, review and commit learned boilerplate rules.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -900,7 +904,10 @@ def remove_command(
     out_dir: OutOption = None,
     as_version: AsVersionOption = None,
 ) -> None:
-    """Create the next version without some articles (a takedown); later versions keep them out."""
+    """Create a version without some articles (a takedown).
+
+    Later versions keep them out too.
+    """
     from corpus import versions
 
     id_list, url_list = list(ids or []), list(urls or [])

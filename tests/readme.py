@@ -29,7 +29,7 @@ from corpus.cli import COMMAND_EXIT_CODES, EXIT_CODES, app
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
-HELP_COLUMNS = "100"  # the width --help texts are rendered at in the README
+HELP_WIDTH = 80  # the width --help texts are rendered at in the README
 _ECHO_EXIT = '; echo "exit $?"'
 _NEEDS_SHARED = "<!-- readme: needs ../shared -->"
 _FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
@@ -37,9 +37,8 @@ _FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
 
 def run_corpus(args: list[str], env: dict[str, str] | None = None) -> tuple[str, int]:
     """``corpus ARGS`` in this process: its output (stdout and stderr, interleaved) and exit code."""
-    result = CliRunner().invoke(
-        app, args, prog_name="corpus", env={"COLUMNS": HELP_COLUMNS, **(env or {})}
-    )
+    # help wraps at a fixed width here, whatever the terminal running the tests
+    result = CliRunner().invoke(app, args, prog_name="corpus", env=env, terminal_width=HELP_WIDTH)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.output, result.exit_code
