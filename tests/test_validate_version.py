@@ -91,7 +91,7 @@ def test_the_card_must_match_the_shards(version: Path) -> None:
 def test_cli_validates_versions(version: Path) -> None:
     ok = runner.invoke(app, ["validate", str(version)])
     assert ok.exit_code == 0, ok.output
-    assert "9 records in 4 file(s): all valid" in ok.stdout
+    assert "9 records in 4 files: all valid" in ok.stdout
     (version / "rejects" / "train-00000-of-00001.parquet").unlink()
     bad = runner.invoke(app, ["validate", str(version), "--format", "json", "--skip-load"])
     assert bad.exit_code == 1
