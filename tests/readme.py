@@ -10,12 +10,20 @@ Two mechanisms, both easy to extend when the README grows:
   copies of ``raw/`` and ``tests/data/``), and its output must match the lines below it. In the
   expected output, ``...`` inside a line matches any text, and a line that is only ``...``
   matches any number of lines (timings, dates). A command ending in ``; echo "exit $?"`` shows
-  its exit code, as a shell would. A block preceded by ``<!-- readme: needs ../shared -->``
-  runs only when the shared corpora are present.
+  its exit code, as a shell would.
+- **python blocks** are run too, in the same sandbox and in document order: an example that
+  raises fails the test, and each top-level ``print(...)  # shown`` must print what its comment
+  shows (``...`` is a wildcard there too).
+
+A block preceded by ``<!-- readme: needs ../shared -->`` runs only when the shared corpora are
+present; one preceded by ``<!-- readme: not run (why) -->`` (e.g. it needs the Hub) is not run.
+``bash``, ``toml`` and ``yaml`` blocks are templates with placeholders, never run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shlex
@@ -32,7 +40,8 @@ README = REPO / "README.md"
 HELP_WIDTH = 80  # the width --help texts are rendered at in the README
 _ECHO_EXIT = '; echo "exit $?"'
 _NEEDS_SHARED = "<!-- readme: needs ../shared -->"
-_FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
+_NOT_RUN = "<!-- readme: not run"
+_FENCE = re.compile(r"^```(console|python)\n(.*?)^```", re.S | re.M)
 
 
 def run_corpus(args: list[str], env: dict[str, str] | None = None) -> tuple[str, int]:
@@ -74,25 +83,68 @@ class Step:
     needs_shared: bool
 
 
-def console_steps(text: str) -> list[Step]:
-    """Every command of every console block of a Markdown text, in order."""
-    steps: list[Step] = []
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A python block of the README."""
+
+    line: int
+    source: str
+    needs_shared: bool
+
+
+def examples(text: str) -> list[Step | Code]:
+    """Every command of every console block and every python block, in document order."""
+    found: list[Step | Code] = []
     for match in _FENCE.finditer(text):
         before = text[: match.start()].rstrip().splitlines()
-        needs_shared = bool(before) and before[-1].strip() == _NEEDS_SHARED
-        first_line = text[: match.start(1)].count("\n") + 1
-        command: tuple[int, str] | None = None
-        output: list[str] = []
-        for offset, line in enumerate(match.group(1).splitlines()):
-            if line.startswith("$ "):
-                if command:
-                    steps.append(Step(*command, tuple(output), needs_shared))
-                command, output = (first_line + offset, line[2:]), []
-            elif command:
-                output.append(line)
-        if command:
-            steps.append(Step(*command, tuple(output), needs_shared))
+        marker = before[-1].strip() if before else ""
+        if marker.startswith(_NOT_RUN):
+            continue
+        needs_shared = marker == _NEEDS_SHARED
+        first_line = text[: match.start(2)].count("\n") + 1
+        if match.group(1) == "python":
+            found.append(Code(first_line, match.group(2), needs_shared))
+        else:
+            found.extend(_console_steps(match.group(2), first_line, needs_shared))
+    return found
+
+
+def console_steps(text: str) -> list[Step]:
+    """Every command of every console block of a Markdown text, in order."""
+    return [e for e in examples(text) if isinstance(e, Step)]
+
+
+def _console_steps(block: str, first_line: int, needs_shared: bool) -> list[Step]:
+    steps: list[Step] = []
+    command: tuple[int, str] | None = None
+    output: list[str] = []
+    for offset, line in enumerate(block.splitlines()):
+        if line.startswith("$ "):
+            if command:
+                steps.append(Step(*command, tuple(output), needs_shared))
+            command, output = (first_line + offset, line[2:]), []
+        elif command:
+            output.append(line)
+    if command:
+        steps.append(Step(*command, tuple(output), needs_shared))
     return steps
+
+
+def run_code(code: Code) -> list[str]:
+    """Run a python block in the current folder; the lines it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code.source, f"README.md:{code.line}", "exec"), {"__name__": "__readme__"})
+    return out.getvalue().splitlines()
+
+
+def printed(code: Code) -> tuple[str, ...]:
+    """What a python block says it prints: the comment after each ``print(...)`` line."""
+    return tuple(
+        line.split("  # ", 1)[1].strip()
+        for line in code.source.splitlines()
+        if line.startswith("print(") and "  # " in line
+    )
 
 
 def run_step(step: Step, env: dict[str, str] | None = None) -> list[str]:

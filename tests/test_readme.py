@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED
-from tests.readme import README, REPO, console_steps, make_sandbox, matches, run_step
+from tests.readme import (
+    README,
+    REPO,
+    Code,
+    Step,
+    examples,
+    make_sandbox,
+    matches,
+    printed,
+    run_code,
+    run_step,
+)
 
 
 def test_generated_parts_are_current() -> None:
@@ -25,26 +36,32 @@ def test_generated_parts_are_current() -> None:
     )
 
 
-def test_every_console_transcript_runs_as_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    steps = console_steps(README.read_text(encoding="utf-8"))
-    assert len(steps) >= 10
+def test_every_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datasets
+
+    found = examples(README.read_text(encoding="utf-8"))
+    assert sum(isinstance(e, Step) for e in found) >= 10
+    assert sum(isinstance(e, Code) for e in found) >= 2
     monkeypatch.chdir(make_sandbox(tmp_path))
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf-cache")
     env = {"SOURCE_DATE_EPOCH": "1767225600", "HF_TOKEN": ""}  # created_at 2026-01-01
     ran = 0
-    for step in steps:
-        if step.needs_shared and not SHARED.is_dir():
+    for example in found:
+        if example.needs_shared and not SHARED.is_dir():
             continue
-        actual = run_step(step, env)
-        assert matches(step.expected, actual), (
-            f"README.md:{step.line}: $ {step.command}\n--- README shows:\n"
-            + "\n".join(step.expected)
+        ran += 1
+        if isinstance(example, Code):
+            shown = run_code(example)
+            assert matches(printed(example), shown), f"README.md:{example.line}: printed {shown}"
+            continue
+        actual = run_step(example, env)
+        assert matches(example.expected, actual), (
+            f"README.md:{example.line}: $ {example.command}\n--- README shows:\n"
+            + "\n".join(example.expected)
             + "\n--- the tool printed:\n"
             + "\n".join(actual)
         )
-        ran += 1
-    assert ran >= 10
+    assert ran >= 12
 
 
 def test_the_wildcards_can_fail() -> None:
