@@ -537,12 +537,13 @@ def validate_command(
     """Check raw files or versions against their schemas.
 
     Raw files are checked against the raw schema; versions (folders with a manifest.json)
-    against their manifest, schemas and card. Exit 0 if all is valid, 1 if not, 2 on a usage
-    error.
+    against their manifest, schemas and card; a dataset folder means each of its versions.
+    Exit 0 if all is valid, 1 if not, 2 on a usage error.
     """
     from corpus.validate import Report, check_paths, check_version, is_version_dir
 
     cfg = _load_config(config, mapping=mapping)
+    paths = _expand_datasets(paths)
     version_dirs = [p for p in paths if is_version_dir(p)]
     raw = [p for p in paths if not is_version_dir(p)]
     report = check_paths(raw, cfg) if raw else Report()
@@ -557,6 +558,16 @@ def validate_command(
     _print_report(report, fmt)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _expand_datasets(paths: Sequence[Path]) -> list[Path]:
+    """A dataset folder (``processed/news``) stands for each of its versions, not raw files."""
+    from corpus.versions import list_versions
+
+    expanded: list[Path] = []
+    for path in paths:
+        expanded += [path / v.dirname for v in list_versions(path)] or [path]
+    return expanded
 
 
 @contextmanager
