@@ -5,27 +5,47 @@ The Python API mirrors the CLI::
     import corpus
     result = corpus.ingest("raw/", dataset="news-id")   # -> IngestResult
     report = corpus.validate_raw("raw/")                  # -> validate.Report
+
+Importing the package is cheap: ``Config``, ``load_config`` and the stages load on first use
+(``corpus --help`` must not pay for pyarrow or datasets).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = _package_version("corpus")
-except PackageNotFoundError:  # a bare checkout, not installed
-    __version__ = "0+unknown"
-
-from corpus.config import Config, load_config
 from corpus.errors import CorpusError
 
 if TYPE_CHECKING:
+    from corpus.config import Config, load_config
     from corpus.pipeline import IngestResult
     from corpus.validate import Report
+
+#: Names loaded on first access (PEP 562), from the module that defines them.
+_LAZY = {
+    "Config": "corpus.config",
+    "load_config": "corpus.config",
+    "IngestResult": "corpus.pipeline",
+    "Report": "corpus.validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load ``Config``, ``load_config``, ``IngestResult``, ``Report``, ``__version__`` when used."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("corpus")
+        except PackageNotFoundError:  # a bare checkout, not installed
+            return "0+unknown"
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'corpus' has no attribute {name!r}")
 
 
 def _paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -42,6 +62,7 @@ def ingest(
 ) -> IngestResult:
     """Ingest raw files into the next version; ``settings`` are ``Config`` fields
     (``dataset``, ``out``, ``column_map``, ``version``, ...), overriding ``corpus.toml``."""
+    from corpus.config import load_config
     from corpus.pipeline import ingest as run_ingest
 
     cfg = load_config(Path(config) if config else None, **settings)
@@ -50,6 +71,7 @@ def ingest(
 
 def validate_raw(paths: str | Path | Sequence[str | Path], **settings: Any) -> Report:
     """Validate raw files against the raw schema without ingesting them."""
+    from corpus.config import load_config
     from corpus.validate import check_paths
 
     return check_paths(_paths(paths), load_config(None, **settings))
@@ -62,5 +84,6 @@ __all__ = [
     "Report",
     "__version__",
     "ingest",
+    "load_config",
     "validate_raw",
 ]

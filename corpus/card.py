@@ -1,29 +1,45 @@
-"""The dataset card: ``DATASET_CARD.md`` rendered with a version's manifest.
+"""The dataset card: ``DATASET_CARD.md`` (a Jinja template) rendered with a version's manifest
+and statistics, through ``huggingface_hub.DatasetCard``.
 
-The YAML front matter follows the Hugging Face Hub's dataset card metadata; its ``configs``
-make ``load_dataset(version_dir)`` give ``train`` by default and ``duplicates`` / ``rejects``
-as named configs.
+The YAML front matter is the Hub's dataset card metadata (``DatasetCardData``); its ``configs``
+make ``load_dataset(version_dir)`` give ``train`` by default and ``duplicates`` / ``rejects`` as
+named configs. The card never names the folder it was built in: locally it shows a path relative
+to the folder holding the dataset, on the Hub the repo id and the version's tag.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
-
-import yaml
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from corpus.config import resource
 from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLES = (
     ("default", "data", ARTICLE_SCHEMA),
     ("duplicates", "duplicates", DUPLICATE_SCHEMA),
     ("rejects", "rejects", REJECTED_SCHEMA),
 )
-_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+HUB = "https://huggingface.co"
 _MIN_LANGUAGE_SHARE = 0.01  # languages below 1% of rows are noise for the card's metadata
-
+_MONTH = re.compile(r"^(\d{4}-\d{2})")
+#: Body-length buckets of the card, in words: (upper bound exclusive, label).
+WORD_BUCKETS = (
+    (50, "< 50"),
+    (100, "50-99"),
+    (200, "100-199"),
+    (400, "200-399"),
+    (800, "400-799"),
+    (1600, "800-1,599"),
+)
+_BAR_WIDTH = 20
 _FIELD_DOCS = {
     "id": "stable hash of the raw record's mapped fields",
     "url": "the article's URL, as scraped",
@@ -105,7 +121,7 @@ def front_matter(manifest: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _dataset_info(name: str, schema: Any, shards: list[Mapping[str, Any]]) -> dict[str, Any]:
+def _dataset_info(name: str, schema: pa.Schema, shards: list[Mapping[str, Any]]) -> dict[str, Any]:
     """The Hub's ``dataset_info`` entry of one table: features, row count, sizes.
 
     Besides documenting the table, it makes ``load_dataset`` check the row count, and it keeps
@@ -113,52 +129,220 @@ def _dataset_info(name: str, schema: Any, shards: list[Mapping[str, Any]]) -> di
     of two datasets) hash alike and the second load returns the first one's cached rows.
     Sizes are the Parquet bytes on disk (the Hub's ``num_bytes`` is Arrow bytes, unknown here).
     """
-    from datasets import Features  # heavy import, only needed when a card is rendered
-
     rows = sum(int(s["rows"]) for s in shards)
     size = sum(int(s["bytes"]) for s in shards)
     return {
         "config_name": name,
-        "features": Features.from_arrow_schema(schema)._to_yaml_list(),
+        "features": features_yaml(schema),
         "splits": [{"name": "train", "num_bytes": size, "num_examples": rows}],
         "download_size": size,
         "dataset_size": size,
     }
 
 
-def render(manifest: Mapping[str, Any], load_path: str) -> str:
-    """The card's Markdown for one version."""
-    counts, summary = manifest["counts"], manifest["summary"]
+#: Arrow type names whose ``datasets`` dtype is spelled differently.
+_DTYPES = {"double": "float64", "float": "float32", "halffloat": "float16"}
+
+
+def features_yaml(schema: pa.Schema) -> list[dict[str, Any]]:
+    """An Arrow schema as the Hub's YAML ``features`` list (``{name, dtype | list | struct}``)."""
+    return [{"name": f.name, **_feature(f.type)} for f in schema]
+
+
+def _feature(arrow_type: pa.DataType) -> dict[str, Any]:
+    import pyarrow as pa
+
+    if pa.types.is_struct(arrow_type):
+        return {"struct": [{"name": f.name, **_feature(f.type)} for f in arrow_type]}
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        inner = _feature(arrow_type.value_type)
+        return {"list": inner.get("dtype", inner.get("struct", inner))}
+    name = str(arrow_type)
+    return {"dtype": _DTYPES.get(name, name)}
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """What the card plots: articles per publisher, month, language and body length."""
+
+    articles: int
+    publishers: tuple[tuple[str, int], ...]  # most articles first
+    months: tuple[tuple[str, int], ...]  # YYYY-MM, oldest first
+    undated: int
+    languages: tuple[tuple[str, int], ...]  # most articles first
+    words: tuple[tuple[str, int], ...]  # WORD_BUCKETS labels, shortest first
+    words_median: int
+
+
+def statistics(data_shards: Iterable[Path]) -> Statistics:
+    """Count a version's accepted articles by publisher, month, language and body length,
+    reading four small columns of its ``data`` shards."""
+    import pyarrow.parquet as pq
+
+    publishers: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    words: Counter[int] = Counter()
+    undated = 0
+    columns = ["publisher", "published_at", "language", "n_words"]
+    for shard in data_shards:
+        for batch in pq.ParquetFile(shard).iter_batches(columns=columns, batch_size=65_536):
+            rows = batch.to_pydict()
+            publishers.update(p or "unknown" for p in rows["publisher"])
+            languages.update(lang or "unknown" for lang in rows["language"])
+            words.update(int(n or 0) for n in rows["n_words"])
+            for published in rows["published_at"]:
+                match = _MONTH.match(published or "")
+                if match:
+                    months[match.group(1)] += 1
+                else:
+                    undated += 1
+    return Statistics(
+        articles=sum(publishers.values()),
+        publishers=_ranked(publishers),
+        months=tuple(sorted(months.items())),
+        undated=undated,
+        languages=_ranked(languages),
+        words=_buckets(words),
+        words_median=_median(words),
+    )
+
+
+def _ranked(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _buckets(words: Counter[int]) -> tuple[tuple[str, int], ...]:
+    counts = dict.fromkeys([label for _, label in WORD_BUCKETS] + ["1,600 or more"], 0)
+    for n, k in words.items():
+        label = next((lb for bound, lb in WORD_BUCKETS if n < bound), "1,600 or more")
+        counts[label] += k
+    return tuple(counts.items())
+
+
+def _median(words: Counter[int]) -> int:
+    total, seen = sum(words.values()), 0
+    for n in sorted(words):
+        seen += words[n]
+        if 2 * seen >= total:
+            return n
+    return 0
+
+
+def _bar_table(label: str, rows: Iterable[tuple[str, int]], limit: int = 30) -> str:
+    """A Markdown table with a share and an inline bar (Unicode blocks) per row."""
+    items = list(rows)
+    if not items or not sum(n for _, n in items):
+        return "_none_"
+    total, top = sum(n for _, n in items), max(n for _, n in items)
+    if len(items) > limit:
+        rest = sum(n for _, n in items[limit:])
+        items = [*items[:limit], (f"{len(items) - limit} others", rest)]
+    lines = [f"| {label} | articles | share | |", "|---|---:|---:|---|"]
+    for name, n in items:
+        bar = "█" * round(_BAR_WIDTH * n / top) if n else ""
+        lines.append(f"| {name} | {n:,} | {n / total:.1%} | `{bar or '·'}` |")
+    return "\n".join(lines)
+
+
+def _statistics_section(manifest: Mapping[str, Any], stats: Statistics | None) -> str:
+    """The card's statistics: tables with inline bars, from the shards when ``stats`` is given,
+    else from the manifest's summary (languages, publishers, date range)."""
+    summary = manifest["summary"]
+    if stats is None:
+        ranked = {
+            key: tuple(sorted(summary[key].items(), key=lambda kv: (-kv[1], kv[0])))
+            for key in ("languages", "publishers")
+        }
+        return "\n\n".join(
+            [
+                "### Languages\n\n" + _bar_table("language", ranked["languages"]),
+                "### Publishers\n\n" + _bar_table("publisher", ranked["publishers"]),
+                "### Publication dates\n\n" + _date_range(summary),
+            ]
+        )
+    months = list(stats.months)
+    month_note = (
+        f" ({plural_articles(stats.undated)} without a parsed date)" if stats.undated else ""
+    )
+    return "\n\n".join(
+        [
+            "### Publishers\n\n" + _bar_table("publisher", stats.publishers),
+            f"### Articles per month{month_note}\n\n"
+            + _bar_table("month", months, limit=max(len(months), 1)),
+            "### Languages\n\n" + _bar_table("language", stats.languages),
+            f"### Body length (words; median {stats.words_median:,})\n\n"
+            + _bar_table("words", stats.words),
+            "### Publication dates\n\n" + _date_range(summary),
+        ]
+    )
+
+
+def plural_articles(n: int) -> str:
+    """``1 article``, ``2 articles``."""
+    return _plural(n, "article")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------- render
+
+
+def render(
+    manifest: Mapping[str, Any],
+    *,
+    repo_id: str | None = None,
+    endpoint: str | None = None,
+    stats: Statistics | None = None,
+) -> str:
+    """The card's Markdown for one version: for the Hub when ``repo_id`` is given (load by repo
+    and tag), else for a folder (load by a path relative to the folder holding the dataset).
+
+    ``stats`` (from ``statistics``) adds the per-month and body-length tables.
+    """
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    counts = manifest["counts"]
+    dataset, version = manifest["dataset"], manifest["version"]
+    hub = (endpoint or HUB).rstrip("/")
     values = {
-        "front_matter": yaml.safe_dump(
-            front_matter(manifest), sort_keys=False, allow_unicode=True
-        ).strip(),
-        "pretty_name": f"{manifest['dataset']} v{manifest['version']}",
+        "pretty_name": f"{dataset} v{version}",
         "summary": (
-            f"A deduplicated news corpus of {counts['accepted']:,} articles built from "
-            f"{len(manifest['inputs']):,} raw file(s) by `corpus ingest`."
+            f"A deduplicated news corpus of {plural_articles(counts['accepted'])} built from "
+            f"{_plural(len(manifest['inputs']), 'raw file')} by `corpus ingest`."
         ),
         "code_version": manifest["code_version"],
-        "load_path": load_path,
+        "repo_id": repo_id,
+        "revision": f"v{version}",
+        "local_path": f"{dataset}/v{version}",
+        "dataset": dataset,
+        "viewer_url": f"{hub}/datasets/{repo_id}/viewer" if repo_id else None,
         "changelog": _changelog(manifest),
         "conservation": _conservation(counts, manifest.get("removals", [])),
         "accepted": f"{counts['accepted']:,}",
         "duplicates": f"{counts['duplicates']:,}",
         "rejected": f"{counts['rejected']:,}",
-        "languages_table": _count_table("language", summary["languages"]),
-        "publishers_table": _count_table("publisher", summary["publishers"]),
-        "date_range": _date_range(summary),
+        "statistics": _statistics_section(manifest, stats),
         "processing": _processing(manifest),
         "fields_table": _fields_table(),
         "inputs_table": _inputs_table(manifest["inputs"]),
-        "version": manifest["version"],
+        "version": version,
         "parent": manifest.get("parent") or "none",
         "created_at": manifest["created_at"],
         "config_hash": manifest["config_hash"],
         "schema_fingerprint": manifest["schema_fingerprint"],
     }
-    template = resource("DATASET_CARD.md").read_text(encoding="utf-8")
-    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+    card = DatasetCard.from_template(
+        DatasetCardData(**front_matter(manifest)),
+        template_path=str(resource("DATASET_CARD.md")),
+        **values,
+    )
+    return str(card).rstrip("\n") + "\n"
 
 
 def _changelog(manifest: Mapping[str, Any]) -> str:
@@ -202,19 +386,6 @@ def _conservation(counts: Mapping[str, int], removals: list[Any]) -> str:
             "`manifest.json` under `removals`)"
         )
     return text + "."
-
-
-def _count_table(label: str, counts: Mapping[str, int], limit: int = 30) -> str:
-    if not counts:
-        return "_none_"
-    total = sum(counts.values())
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    lines = [f"| {label} | articles | share |", "|---|---:|---:|"]
-    lines += [f"| {name} | {n:,} | {n / total:.1%} |" for name, n in ranked[:limit]]
-    if len(ranked) > limit:
-        rest = sum(n for _, n in ranked[limit:])
-        lines.append(f"| {len(ranked) - limit} others | {rest:,} | {rest / total:.1%} |")
-    return "\n".join(lines)
 
 
 def _date_range(summary: Mapping[str, Any]) -> str:

@@ -1,7 +1,9 @@
 """The ``corpus`` command: options -> config -> one library call -> a short summary.
 
-This is the only module that prints or exits; ``CorpusError``s become ``Error: ...`` on stderr
-and their exit code here, in ``_errors``.
+This is the only module that prints or exits. Every exception of a command becomes
+``Error: <message>`` on stderr and an exit code in one place, ``_CorpusGroup.invoke``
+(``EXIT_CODES`` lists them; ``--debug`` adds the traceback). Heavy modules (pyarrow, datasets,
+rich, the pipeline) are imported inside the commands, so ``corpus --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -9,45 +11,225 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.logging import RichHandler
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from rich.text import Text
+from typer.core import TyperGroup
 
-from corpus import __version__
-from corpus.audit import check_version, version_dirs
-from corpus.config import load_config, parse_map_options
 from corpus.errors import CorpusError, UsageError
-from corpus.pipeline import IngestResult, ingest
-from corpus.validate import Report, check_paths
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from corpus.config import Config
+    from corpus.pipeline import IngestResult
+    from corpus.validate import Report
+
+#: What each exit code means, for every command (the README's table is generated from this).
+EXIT_CODES: dict[int, str] = {
+    0: "success (`ingest`: a version was created, or nothing was new; `validate`: all valid; "
+    "`publish --dry-run`: the plan was printed)",
+    1: "the command failed: invalid records or a damaged version (`validate`), a publish that "
+    "was refused or failed, an input or output that cannot be read or written",
+    2: "usage error: a bad option or argument, an invalid configuration, an unknown dataset or "
+    "version",
+    3: "`ingest` accepted no article (every record was rejected or a duplicate); the version is "
+    "still written, as evidence; `--allow-empty` makes this exit 0",
+    70: "internal error (a bug): the message names the exception; `--debug` shows the traceback",
+    130: "interrupted (Ctrl-C)",
+}
+#: The exit codes each command can return (besides 70 and 130, which any command can).
+COMMAND_EXIT_CODES: dict[str, tuple[int, ...]] = {
+    "ingest": (0, 1, 2, 3),
+    "validate": (0, 1, 2),
+    "publish": (0, 1, 2),
+    "versions": (0, 2),
+    "diff": (0, 2),
+    "remove": (0, 1, 2),
+    "boilerplate learn": (0, 1, 2),
+}
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+class EmptyIngestError(CorpusError):
+    """An ingest accepted no article; the version was written, as evidence."""
+
+    exit_code = 3
+
+
+def _tool_version() -> str:
+    import corpus
+
+    return str(corpus.__version__)
+
+
+# --------------------------------------------------------------------------- output
+
+
+@cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    # soft_wrap: lines are never broken, whatever the width (paths, ids, piped output)
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def say(text: str, style: str | None = None) -> None:
+    """Print one line of plain text on stdout (``style`` colours it on a terminal only)."""
+    _console(False).print(text, style=style, markup=False)
+
+
+def _error(message: str) -> None:
+    from rich.text import Text
+
+    _console(True).print(Text.assemble(("Error:", "bold red"), " ", message))
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 file``, ``10,000 files``."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def _columns(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    """A plain aligned table: full values, never cut, the same on a terminal and in a pipe."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for r in [header, *rows]:
+        cells = [
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+# --------------------------------------------------------------------------- errors, in one place
+
+
+def _message(exc: BaseException) -> tuple[str, int]:
+    """The ``Error:`` message and exit code of any exception a command raised."""
+    if isinstance(exc, CorpusError):
+        return str(exc), exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", EXIT_INTERRUPTED
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror}", 1
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return (
+        f"internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+        "(a bug in corpus; rerun with --debug for the traceback and report it)",
+        EXIT_INTERNAL,
+    )
+
+
+class _CorpusGroup(TyperGroup):
+    """The root command: runs a subcommand and turns whatever it raises into a message."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's click Context (typer vendors click)
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer's own: usage errors (exit 2), --help, explicit exits
+        except (Exception, KeyboardInterrupt) as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc(file=sys.stderr)
+            message, code = _message(exc)
+            _error(message)
+            raise typer.Exit(code) from None
+
 
 app = typer.Typer(
+    cls=_CorpusGroup,
     help="Turn raw scraped news articles into a versioned, deduplicated, documented dataset.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: paragraphs re-flowed to the width (no mid-sentence breaks), flags shown
+    # as flags, brackets in help texts printed as written, and no rich import for --help.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-out = Console(soft_wrap=True)  # paths are never broken across lines
-err = Console(stderr=True, soft_wrap=True)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        say(f"corpus {_tool_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the tool's version and exit.",
+        ),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an error, and debug logs.")
+    ] = False,
+) -> None:
+    """corpus: news articles in, a versioned dataset out."""
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", force=True)
+
+
+# --------------------------------------------------------------------------- shared options
+
+ExistingPaths = Annotated[
+    list[Path],
+    typer.Argument(exists=True, readable=True, metavar="PATH", help="Files or folders."),
+]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="FIELD=COLUMN",
+        help="Map a raw field onto a column of your files (repeatable).",
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        exists=True,
+        dir_okay=False,
+        metavar="FILE",
+        help="corpus.toml to read settings from (default: ./corpus.toml if present).",
+    ),
+]
+DatasetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dataset", metavar="NAME", help="Dataset name (default: corpus.toml's, else news)."
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", metavar="DIR", help="Folder holding the datasets (default: processed)."),
+]
+AsVersionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-version",
+        metavar="X.Y.Z",
+        help="Number of the version to create (default: the next one, see --bump).",
+    ),
+]
 
 
 class OtherLanguages(StrEnum):
@@ -80,81 +262,54 @@ class OutputFormat(StrEnum):
     github = "github"
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except CorpusError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
+class ListFormat(StrEnum):
+    """How ``corpus versions`` and ``corpus diff`` report."""
+
+    text = "text"
+    json = "json"
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        out.print(f"corpus {__version__}")
-        raise typer.Exit()
+def _load_config(path: Path | None = None, **overrides: Any) -> Config:
+    from corpus.config import load_config, parse_map_options
+
+    mapping = overrides.pop("mapping", None)
+    return load_config(path, column_map=parse_map_options(mapping or []), **overrides)
 
 
-@app.callback()
-def main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=_version_callback,
-            is_eager=True,
-            help="Show the version and exit.",
-        ),
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
-) -> None:
-    """corpus: news articles in, a versioned dataset out."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(message)s",
-        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
-        force=True,
-    )
+def _print_json(data: Any) -> None:
+    # print, not rich: nothing but the JSON document on stdout, byte for byte
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-ExistingPaths = Annotated[
-    list[Path], typer.Argument(exists=True, readable=True, help="Raw files or folders to read.")
-]
-MapOption = Annotated[
-    list[str] | None,
-    typer.Option("--map", help="Map a raw field onto a column: FIELD=COLUMN (repeatable)."),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config", exists=True, dir_okay=False, help="corpus.toml to read settings from."
-    ),
-]
+# --------------------------------------------------------------------------- ingest
 
 
 @app.command("ingest")
 def ingest_command(
     raw: Annotated[
         list[Path] | None,
-        typer.Argument(exists=True, readable=True, help="Raw files or folders (default: raw/)."),
+        typer.Argument(
+            exists=True,
+            readable=True,
+            metavar="PATH",
+            help="Raw files or folders (default: raw/).",
+        ),
     ] = None,
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Where versions are written (default: processed).")
-    ] = None,
-    dataset: Annotated[
-        str | None, typer.Option("--dataset", help="Dataset name (default: news).")
-    ] = None,
+    out_dir: OutOption = None,
+    dataset: DatasetOption = None,
     config: ConfigOption = None,
     mapping: MapOption = None,
-    version: Annotated[
-        str | None,
-        typer.Option("--version", help="Version to create, X.Y.Z (default: next minor)."),
+    as_version: AsVersionOption = None,
+    bump: Annotated[
+        Bump | None,
+        typer.Option("--bump", help="Version part to raise (default: minor)."),
     ] = None,
     languages: Annotated[
         str | None,
         typer.Option(
             "--languages",
-            help="Target languages, comma-separated langdetect codes (e.g. id,en); default: all.",
+            metavar="CODES",
+            help="Target languages, comma-separated langdetect codes such as id,en (default: all).",
         ),
     ] = None,
     other_languages: Annotated[
@@ -178,28 +333,36 @@ def ingest_command(
             help="Add new files to a version made by other code or rules (the manifest and the card say so).",
         ),
     ] = False,
-    bump: Annotated[
-        Bump | None, typer.Option("--bump", help="Version part to raise (default: minor).")
-    ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Exit 0 even when no article was accepted (otherwise exit 3).",
+        ),
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(
             "--workers",
             min=0,
-            help="Worker processes, or CPUs of a local Ray cluster (default: one per core; 1: no workers).",
+            metavar="N",
+            help="Worker processes, or CPUs of a local Ray cluster "
+            "(default: one per core; 1: no workers).",
         ),
     ] = None,
     executor: Annotated[
         Executor | None,
         typer.Option(
-            "--executor", help="local: worker processes; ray: Ray tasks (extra corpus[ray])."
+            "--executor",
+            help="local: worker processes (default); ray: Ray tasks (needs the extra corpus[ray]).",
         ),
     ] = None,
     address: Annotated[
         str | None,
         typer.Option(
             "--address",
-            help="Ray cluster to run on (auto, ray://HOST:10001); default: start a local one.",
+            metavar="URL",
+            help="Ray cluster to join (auto, ray://HOST:10001); default: start a local one.",
         ),
     ] = None,
     batch_size: Annotated[
@@ -207,7 +370,8 @@ def ingest_command(
         typer.Option(
             "--batch-size",
             min=1,
-            help="Records per work unit (default 1000); an interrupted run resumes by unit.",
+            metavar="N",
+            help="Records per work unit (default: 1000); an interrupted run resumes by unit.",
         ),
     ] = None,
 ) -> None:
@@ -215,28 +379,36 @@ def ingest_command(
 
     With earlier versions, only raw files they have not read (by sha256) are processed, and the
     new version is the latest one plus the new articles, deduplicated against everything.
-    Rerunning an interrupted ingest resumes it: finished work units are not done again."""
-    with _errors():
-        cfg = load_config(
-            config,
-            out=out_dir,
-            dataset=dataset,
-            version=version,
-            column_map=parse_map_options(mapping or []),
-            languages=languages,
-            other_languages=other_languages.value if other_languages else None,
-            rebuild=rebuild or None,
-            allow_mixed=allow_mixed or None,
-            bump=bump.value if bump else None,
-            workers=workers,
-            executor=executor.value if executor else None,
-            address=address,
-            batch_size=batch_size,
+    Rerunning an interrupted ingest resumes it: finished work units are not done again.
+    """
+    from corpus.pipeline import ingest
+
+    cfg = _load_config(
+        config,
+        out=out_dir,
+        dataset=dataset,
+        version=as_version,
+        mapping=mapping,
+        languages=languages,
+        other_languages=other_languages.value if other_languages else None,
+        rebuild=rebuild or None,
+        allow_mixed=allow_mixed or None,
+        bump=bump.value if bump else None,
+        workers=workers,
+        executor=executor.value if executor else None,
+        address=address,
+        batch_size=batch_size,
+    )
+    with _stage_bars() as progress:
+        result = ingest(raw or [Path("raw")], cfg, created_at=_created_at(), progress=progress)
+    _print_summary(result)
+    if result.created and result.counts.get("accepted", 0) == 0 and not allow_empty:
+        raise EmptyIngestError(
+            f"no article was accepted: {plural(result.counts.get('read', 0), 'record')} read, "
+            "each rejected or a duplicate (see rejects/ and duplicates/ in "
+            f"{result.version_dir}); the version was written as evidence "
+            "(--allow-empty makes this exit 0)"
         )
-        paths = raw or [Path("raw")]
-        with _stage_bars() as progress:
-            result = ingest(paths, cfg, created_at=_created_at(), progress=progress)
-        _print_summary(result)
 
 
 #: The ingest's stages as its progress bars name them.
@@ -248,27 +420,43 @@ _STAGES = {
 }
 
 
-class _RateColumn(ProgressColumn):
-    """Items per second of a task since it started (rich's own speed column counts bytes)."""
-
-    def render(self, task: Task) -> Text:
-        elapsed = task.finished_time if task.finished else task.elapsed
-        if not elapsed or not task.completed:
-            return Text("")
-        return Text(f"{task.completed / elapsed:,.0f}/s", style="progress.data.speed")
-
-
 @contextmanager
 def _stage_bars() -> Iterator[Callable[[str, int, int | None], None]]:
     """A live bar per ingest stage on stderr (count, rate, elapsed); gone when the run ends."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        Task,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    if not _console(True).is_terminal:  # bars are for people; a pipe or a log gets none
+        yield lambda stage, done, total: None
+        return
+
+    class RateColumn(ProgressColumn):
+        """Items per second of a task since it started (rich's own speed column counts bytes)."""
+
+        def render(self, task: Task) -> Text:
+            elapsed = task.finished_time if task.finished else task.elapsed
+            if not elapsed or not task.completed:
+                return Text("")
+            return Text(f"{task.completed / elapsed:,.0f}/s", style="progress.data.speed")
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<32}"),
         BarColumn(bar_width=24),
         MofNCompleteColumn(),
-        _RateColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=_console(True),
         transient=True,
     ) as bars:
         tasks: dict[str, TaskID] = {}
@@ -289,61 +477,63 @@ def _created_at() -> datetime | None:
 
 def _print_summary(result: IngestResult) -> None:
     if not result.created:
-        out.print(
+        say(
             f"Nothing new: {result.version_dir} (version {result.version}) already holds every "
-            "input file (use --rebuild to reprocess them)",
-            highlight=False,
+            "input file (use --rebuild to reprocess them)"
         )
         return
     c = result.counts
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column(justify="right")
+    say(f"Created {result.version_dir} (version {result.version})", style="bold green")
+    width = max(len(f"{c[k]:,}") for k in ("read", "accepted", "duplicates", "rejected"))
     for name in ("read", "accepted", "duplicates", "rejected"):
-        table.add_row(name, f"{c[name]:,}")
-    out.print(
-        f"[bold green]Created[/] {result.version_dir} (version {result.version})", highlight=False
-    )
-    out.print(table)
+        say(f"{name:<11} {c[name]:>{width},}")
     ok = c["read"] == c["accepted"] + c["duplicates"] + c["rejected"]
-    out.print(
+    say(
         f"read {c['read']:,} = accepted {c['accepted']:,} + duplicates {c['duplicates']:,} "
-        f"+ rejected {c['rejected']:,} {'[green]✓[/]' if ok else '[red]✗[/]'}",
-        highlight=False,
+        f"+ rejected {c['rejected']:,} {'✓' if ok else '✗'}"
     )
     if result.totals != c:
         t = result.totals
-        out.print(
+        say(
             f"version total: accepted {t['accepted']:,}, duplicates {t['duplicates']:,}, "
             f"rejected {t['rejected']:,}"
-            + (f", removed {t['removed']:,}" if t.get("removed") else ""),
-            highlight=False,
+            + (f", removed {t['removed']:,}" if t.get("removed") else "")
         )
     langs = ", ".join(f"{k} {v:,}" for k, v in list(result.languages.items())[:8])
-    out.print(f"languages: {langs or 'none'}", highlight=False)
-    if result.skipped:
-        out.print(
-            f"[yellow]skipped {len(result.skipped)} unsupported file(s)[/] (see manifest.json)"
-        )
+    say(f"languages: {langs or 'none'}")
+    _print_skipped(result.skipped)
     if result.units_reused:
-        out.print(
-            f"resumed: {result.units_reused:,} of {result.units:,} work units were finished by "
-            "an interrupted run of this command",
-            highlight=False,
+        say(
+            f"resumed: {result.units_reused:,} of {plural(result.units, 'work unit')} were "
+            "finished by an interrupted run of this command"
         )
     rate = c["read"] / result.seconds if result.seconds else 0.0
-    out.print(
+    say(
         f"time: {result.seconds:.1f} s ({rate:,.{0 if rate >= 10 else 1}f} records/s); "
-        f"per-stage report: {result.version_dir / 'report.json'}",
-        highlight=False,
+        f"per-stage report: {result.version_dir / 'report.json'}"
     )
+
+
+def _print_skipped(skipped: Sequence[Any], limit: int = 10) -> None:
+    """The files an ingest did not read, each with its reason (all of them in the manifest)."""
+    if not skipped:
+        return
+    say(f"skipped {plural(len(skipped), 'file')} (listed in manifest.json):", style="yellow")
+    for s in skipped[:limit]:
+        say(f"  {s.relpath}: {s.reason}")
+    if len(skipped) > limit:
+        say(f"  ... and {len(skipped) - limit:,} more")
+
+
+# --------------------------------------------------------------------------- validate
 
 
 @app.command("validate")
 def validate_command(
     paths: ExistingPaths,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text, json, or github annotations.")
+        OutputFormat,
+        typer.Option("--format", help="text, json (only JSON on stdout), or github annotations."),
     ] = OutputFormat.text,
     config: ConfigOption = None,
     mapping: MapOption = None,
@@ -352,27 +542,53 @@ def validate_command(
         typer.Option("--skip-load", help="For versions: don't check that load_dataset opens them."),
     ] = False,
 ) -> None:
-    """Check raw files against the raw schema, or published versions (folders with a
-    manifest.json) against their manifest, schemas and card. Exit 0 if all is valid, 1 if not."""
-    with _errors():
-        cfg = load_config(config, column_map=parse_map_options(mapping or []))
-        # A version, a dataset folder (its versions) or a folder of datasets is audited as
-        # written output; anything else is read as raw input.
-        versions_of = {p: version_dirs(p) for p in paths}
-        raw = [p for p, found in versions_of.items() if not found]
-        report = check_paths(raw, cfg) if raw else Report()
-        for found in versions_of.values():
-            for version_dir in found:
-                report.extend(check_version(version_dir, load=not skip_load))
+    """Check raw files or versions against their schemas.
+
+    Raw files are checked against the raw schema; versions (folders with a manifest.json)
+    against their manifest, schemas and card; a dataset folder means each of its versions.
+    Exit 0 if all is valid, 1 if not, 2 on a usage error.
+    """
+    from corpus.audit import check_version, version_dirs
+    from corpus.validate import Report, check_paths
+
+    cfg = _load_config(config, mapping=mapping)
+    # A version, a dataset folder (its versions) or a folder of datasets is audited as
+    # written output; anything else is read as raw input.
+    versions_of = {p: version_dirs(p) for p in paths}
+    raw = [p for p, found in versions_of.items() if not found]
+    report = check_paths(raw, cfg) if raw else Report()
+    audited = [v for found in versions_of.values() for v in found]
+    piped = fmt is not OutputFormat.text or not _console(True).is_terminal
+    with _quiet_datasets(piped and bool(audited) and not skip_load):
+        for version_dir in audited:
+            report.extend(check_version(version_dir, load=not skip_load))
     _print_report(report, fmt)
     if not report.ok:
         raise typer.Exit(1)
 
 
+@contextmanager
+def _quiet_datasets(quiet: bool) -> Iterator[None]:
+    """Turn off ``datasets``' progress bars (stderr) while ``validate`` loads a version."""
+    if not quiet:
+        yield
+        return
+    import datasets
+
+    was_enabled = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            datasets.enable_progress_bars()
+
+
 def _print_report(report: Report, fmt: OutputFormat) -> None:
     data = report.as_dict()
+    files, records = plural(data["files"], "file"), plural(data["records"], "record")
     if fmt is OutputFormat.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        _print_json(data)
         return
     if fmt is OutputFormat.github:
         for e in data["errors"]:
@@ -381,10 +597,10 @@ def _print_report(report: Report, fmt: OutputFormat) -> None:
                 props += f",line={e['line']}"
             props += f",title={_gh_prop('corpus validate: ' + e['reason'])}"
             where = f"row {e['row']}: " if e["row"] else ""
-            print(
-                f"::error {props}::{_gh_data(where + (e['pointer'] or '/') + ': ' + e['message'])}"
+            sys.stdout.write(
+                f"::error {props}::{_gh_data(where + (e['pointer'] or '/') + ': ' + e['message'])}\n"
             )
-        print(f"{data['records']} records in {data['files']} files: {data['invalid']} invalid")
+        sys.stdout.write(f"{records} in {files}: {data['invalid']:,} invalid\n")
         return
     for e in data["errors"]:
         where = (
@@ -392,17 +608,15 @@ def _print_report(report: Report, fmt: OutputFormat) -> None:
             + (f":{e['line']}" if e["line"] else "")
             + (f" (row {e['row']})" if e["row"] else "")
         )
-        out.print(
-            f"{where}: {e['pointer'] or '/'}: {e['message']} [{e['code']}]",
-            highlight=False,
-            markup=False,
-        )
+        say(f"{where}: {e['pointer'] or '/'}: {e['message']} [{e['code']}]")
     for s in data["skipped"]:
-        out.print(f"skipped {s['path']}: {s['reason']}", highlight=False, markup=False)
-    verdict = "[green]all valid[/]" if report.ok else f"[red]{data['invalid']} invalid[/]"
-    if not report.ok and data["invalid"] == 0:
-        verdict = f"[red]{len(data['errors'])} problem(s)[/]"
-    out.print(f"{data['records']:,} records in {data['files']} file(s): {verdict}", highlight=False)
+        say(f"skipped {s['path']}: {s['reason']}")
+    if report.ok:
+        say(f"{records} in {files}: all valid", style="green")
+    elif data["invalid"]:
+        say(f"{records} in {files}: {data['invalid']:,} invalid", style="red")
+    else:
+        say(f"{records} in {files}: {plural(len(data['errors']), 'problem')}", style="red")
 
 
 def _gh_data(text: str) -> str:
@@ -413,27 +627,40 @@ def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# --------------------------------------------------------------------------- publish
+
+
 @app.command("publish")
 def publish_command(
     version_dir: Annotated[
         Path,
         typer.Argument(
-            exists=True, file_okay=False, help="A version folder, e.g. processed/news/v1.1.0."
+            exists=True,
+            file_okay=False,
+            metavar="VERSION_DIR",
+            help="A version folder, e.g. processed/news/v1.1.0.",
         ),
     ],
     repo_id: Annotated[
-        str | None, typer.Option("--repo-id", help="Hub dataset repo, ORG/NAME.")
+        str | None,
+        typer.Option("--repo-id", metavar="ORG/NAME", help="Hub dataset repo to publish to."),
     ] = None,
     to: Annotated[
         str | None,
         typer.Option(
-            "--to", help="Publish to a folder or fsspec URL (s3://...) instead of the Hub."
+            "--to",
+            metavar="DIR_OR_URL",
+            help="Publish to a folder or fsspec URL (s3://...) instead of the Hub.",
         ),
     ] = None,
     token: Annotated[
         str | None,
         typer.Option(
-            "--token", envvar="HF_TOKEN", show_envvar=True, help="Hub token (never printed)."
+            "--token",
+            envvar="HF_TOKEN",
+            show_envvar=True,
+            metavar="TOKEN",
+            help="Hub token (never printed).",
         ),
     ] = None,
     private: Annotated[
@@ -441,134 +668,168 @@ def publish_command(
     ] = False,
     endpoint: Annotated[
         str | None,
-        typer.Option("--endpoint", envvar="HF_ENDPOINT", help="Hub URL (default: huggingface.co)."),
+        typer.Option(
+            "--endpoint",
+            envvar="HF_ENDPOINT",
+            metavar="URL",
+            help="Hub URL (default: huggingface.co).",
+        ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the plan; upload nothing.")
+        bool,
+        typer.Option("--dry-run", help="Print the plan, offline; upload nothing."),
     ] = False,
 ) -> None:
-    """Publish a version: one Hub commit plus a vX.Y.Z tag, or a copy to --to."""
-    from corpus import publish
+    """Publish a version to the Hub or to a folder.
 
-    with _errors():
-        if (repo_id is None) == (to is None):
-            raise UsageError("give exactly one of --repo-id ORG/NAME (the Hub) or --to PATH_OR_URL")
-        if repo_id is not None:
-            result = publish.publish_hub(
-                version_dir,
-                repo_id,
-                token=token,
-                private=private,
-                endpoint=endpoint,
-                dry_run=dry_run,
-            )
-        else:
-            assert to is not None
-            result = publish.publish_fs(version_dir, to, dry_run=dry_run)
+    To the Hub: one commit plus a vX.Y.Z tag; with --to: a copy. The version is validated
+    first; its card is rendered for where it goes (the Hub repo and revision, or a path
+    relative to the copy).
+    """
+    from corpus import publish
+    from corpus.manifest import MANIFEST
+
+    if (repo_id is None) == (to is None):
+        raise UsageError("give exactly one of --repo-id ORG/NAME (the Hub) or --to DIR_OR_URL")
+    if not (version_dir / MANIFEST).is_file():
+        raise UsageError(f"{version_dir} is not a version folder: it has no manifest.json")
+    if repo_id is not None:
+        result = publish.publish_hub(
+            version_dir, repo_id, token=token, private=private, endpoint=endpoint, dry_run=dry_run
+        )
+    else:
+        assert to is not None
+        result = publish.publish_fs(version_dir, to, dry_run=dry_run)
     if dry_run:
-        out.print("[bold]dry run[/]: nothing uploaded", highlight=False)
+        say("dry run: nothing uploaded", style="bold")
         for line in publish.iter_plan(result.plan):
-            out.print(line, highlight=False, markup=False)
+            say(line)
         return
-    deleted = f", removed {len(result.plan.delete)} stale file(s)" if result.plan.delete else ""
-    out.print(
-        f"[bold green]Published[/] {version_dir} to {result.plan.target} as {result.plan.tag}: "
-        f"{len(result.plan.upload)} file(s){deleted}",
-        highlight=False,
+    deleted = (
+        f", removed {plural(len(result.plan.delete), 'stale file')}" if result.plan.delete else ""
+    )
+    tag = f" as {result.plan.tag}" if result.plan.tag else ""
+    say(
+        f"Published {version_dir} to {result.plan.target}{tag}: "
+        f"{plural(len(result.plan.upload), 'file')}{deleted}",
+        style="bold green",
     )
     if result.commit:
-        out.print(f"commit {result.commit}", highlight=False)
+        say(f"commit {result.commit}")
 
 
-class ListFormat(StrEnum):
-    """How ``corpus versions`` and ``corpus diff`` report."""
-
-    text = "text"
-    json = "json"
-
-
-DatasetOption = Annotated[
-    str | None, typer.Option("--dataset", help="Dataset name (default: corpus.toml's, else news).")
-]
-OutOption = Annotated[
-    Path | None, typer.Option("--out", help="Folder holding the datasets (default: processed).")
-]
+# --------------------------------------------------------------------------- versions, diff
 
 
 def _dataset_dir(dataset: str | None, out_dir: Path | None) -> Path:
-    cfg = load_config(None, dataset=dataset, out=out_dir)
-    return cfg.out / cfg.dataset
+    """The dataset's folder; an unknown dataset is a usage error naming the known ones."""
+    cfg = _load_config(None, dataset=dataset, out=out_dir)
+    dataset_dir = cfg.out / cfg.dataset
+    if not dataset_dir.is_dir():
+        known = sorted(p.name for p in cfg.out.iterdir() if p.is_dir()) if cfg.out.is_dir() else []
+        raise UsageError(
+            f"no dataset {cfg.dataset!r} under {cfg.out}/ "
+            f"(known: {', '.join(known) or 'none'}; choose one with --dataset, --out)"
+        )
+    return dataset_dir
+
+
+def _resolve(dataset_dir: Path, ref: str) -> Path:
+    from corpus import versions
+    from corpus.errors import VersionError
+
+    try:
+        return versions.resolve(dataset_dir, ref)
+    except VersionError as exc:  # an unknown version is a usage error, like an unknown dataset
+        raise UsageError(str(exc)) from None
 
 
 @app.command("versions")
 def versions_command(
     dataset: DatasetOption = None,
     out_dir: OutOption = None,
-    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.text,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="text (aligned columns) or json.")
+    ] = ListFormat.text,
 ) -> None:
-    """List the versions of a dataset with their counts."""
+    """List the versions of a dataset with their counts.
+
+    Oldest first; whole lines on a terminal or in a pipe.
+    """
     from corpus import versions
 
-    with _errors():
-        dataset_dir = _dataset_dir(dataset, out_dir)
-        rows = versions.describe(dataset_dir)
+    dataset_dir = _dataset_dir(dataset, out_dir)
+    rows = versions.describe(dataset_dir)
     if fmt is ListFormat.json:
-        print(json.dumps(rows, indent=2))
+        _print_json(rows)
         return
     if not rows:
-        out.print(f"no versions under {dataset_dir}", highlight=False)
+        say(f"no versions under {dataset_dir}")
         return
-    table = Table(
-        "version", "parent", "created", "read", "accepted", "duplicates", "rejected", "MB"
-    )
-    for r in rows:
-        c = r["counts"]
-        table.add_row(
+    kinds = ("read", "accepted", "duplicates", "rejected", "removed")
+    header = ["version", "parent", "created", *kinds, "MB"]
+    table = [
+        [
             r["version"],
             r["parent"] or "-",
             r["created_at"] or "-",
-            *(f"{c.get(k, 0):,}" for k in ("read", "accepted", "duplicates", "rejected")),
+            *(f"{r['counts'].get(k, 0):,}" for k in kinds),
             f"{r['bytes'] / 1e6:,.1f}",
-        )
-    out.print(table)
+        ]
+        for r in rows
+    ]
+    for line in _columns(header, table, right=set(range(3, len(header)))):
+        say(line)
 
 
 @app.command("diff")
 def diff_command(
-    old: Annotated[str, typer.Argument(help="Older version: 1.0.0, v1.0.0 or a version folder.")],
-    new: Annotated[str, typer.Argument(help="Newer version (default: latest).")] = "latest",
+    old: Annotated[
+        str,
+        typer.Argument(metavar="OLD", help="Older version: 1.0.0, v1.0.0 or a version folder."),
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="NEW", help="Newer version (default: latest).")
+    ] = "latest",
     dataset: DatasetOption = None,
     out_dir: OutOption = None,
-    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.text,
-    limit: Annotated[int, typer.Option("--limit", help="Ids to show per kind (text format).")] = 20,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="text or json (every id).")
+    ] = ListFormat.text,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="Ids to show per kind (text format).")
+    ] = 20,
 ) -> None:
     """Articles added, removed and changed between two versions."""
     from corpus import versions
 
-    with _errors():
-        dataset_dir = _dataset_dir(dataset, out_dir)
-        result = versions.diff(
-            versions.resolve(dataset_dir, old), versions.resolve(dataset_dir, new)
-        )
+    dataset_dir = _dataset_dir(dataset, out_dir)
+    result = versions.diff(_resolve(dataset_dir, old), _resolve(dataset_dir, new))
     if fmt is ListFormat.json:
-        print(json.dumps(result.as_dict(), indent=2))
+        _print_json(result.as_dict())
         return
     counts = result.as_dict()["counts"]
-    out.print(
+    say(
         f"v{result.old} → v{result.new}: {counts['added']:,} added, {counts['removed']:,} removed, "
-        f"{counts['changed']:,} changed, {counts['unchanged']:,} unchanged",
-        highlight=False,
+        f"{counts['changed']:,} changed, {counts['unchanged']:,} unchanged"
     )
     for label, ids in (("added", result.added), ("removed", result.removed)):
         for article_id in ids[:limit]:
-            out.print(f"  {label:8} {article_id}", highlight=False)
+            say(f"  {label:8} {article_id}")
     for old_id, new_id in result.changed[:limit]:
-        out.print(f"  changed  {old_id} → {new_id}", highlight=False)
+        say(f"  changed  {old_id} → {new_id}")
+    shown = sum(min(len(x), limit) for x in (result.added, result.removed, result.changed))
+    total = len(result.added) + len(result.removed) + len(result.changed)
+    if shown < total:
+        say(f"  ... {total - shown:,} more (--limit N, or --format json for every id)")
 
+
+# --------------------------------------------------------------------------- boilerplate, remove
 
 boilerplate_app = typer.Typer(
-    help="Learned cross-document boilerplate: find recurring lines, review, commit.",
+    help="Find, review and commit learned boilerplate rules.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(boilerplate_app, name="boilerplate")
 
@@ -580,15 +841,23 @@ def boilerplate_learn_command(
         Path | None,
         typer.Option(
             "--out",
+            metavar="FILE",
             help="Rules file to write (default: the config's, else rules/boilerplate.toml).",
         ),
     ] = None,
     min_share: Annotated[
         float,
-        typer.Option("--min-share", help="Least share of a publisher's articles holding the line."),
+        typer.Option(
+            "--min-share",
+            metavar="SHARE",
+            help="Least share of a publisher's articles holding the line.",
+        ),
     ] = 0.01,
     min_articles: Annotated[
-        int, typer.Option("--min-articles", help="Least number of articles holding the line.")
+        int,
+        typer.Option(
+            "--min-articles", metavar="N", help="Least number of articles holding the line."
+        ),
     ] = 5,
     config: ConfigOption = None,
     mapping: MapOption = None,
@@ -596,68 +865,76 @@ def boilerplate_learn_command(
     """Find lines one publisher repeats across articles and write them as rules to review."""
     from corpus.boilerplate import learn_paths
 
-    with _errors():
-        cfg = load_config(config, column_map=parse_map_options(mapping or []))
-        target = out_file or cfg.boilerplate_rules or Path("rules/boilerplate.toml")
-        result = learn_paths(raw, cfg, target, min_share=min_share, min_articles=min_articles)
+    cfg = _load_config(config, mapping=mapping)
+    target = out_file or cfg.boilerplate_rules or Path("rules/boilerplate.toml")
+    result = learn_paths(raw, cfg, target, min_share=min_share, min_articles=min_articles)
     pending = sum(r.action == "review" for r in result.rules)
-    out.print(
-        f"[bold green]Wrote[/] {target}: {len(result.rules)} rule(s) from {result.records:,} "
-        f"records, {pending} to review",
-        highlight=False,
+    say(
+        f"Wrote {target}: {plural(len(result.rules), 'rule')} from "
+        f"{plural(result.records, 'record')}, {pending:,} to review",
+        style="bold green",
     )
     for publisher, n in result.articles.items():
         k = sum(r.publisher == publisher for r in result.rules)
-        out.print(f"  {publisher}: {n:,} articles, {k} rule(s)", highlight=False, markup=False)
+        say(f"  {publisher}: {plural(n, 'article')}, {plural(k, 'rule')}")
     if pending:
-        out.print('Review it: set action = "drop" or "keep" on each rule, then commit the file.')
+        say('Review it: set action = "drop" or "keep" on each rule, then commit the file.')
 
 
 @app.command("remove")
 def remove_command(
     reason: Annotated[
         str,
-        typer.Option("--reason", help="Why (recorded in the manifest), e.g. a takedown ticket."),
+        typer.Option(
+            "--reason",
+            metavar="TEXT",
+            help="Why (recorded in the manifest), e.g. a takedown ticket.",
+        ),
     ],
     ids: Annotated[
-        list[str] | None, typer.Option("--id", help="Article id to remove (repeatable).")
+        list[str] | None,
+        typer.Option("--id", metavar="ID", help="Article id to remove (repeatable)."),
     ] = None,
     urls: Annotated[
-        list[str] | None, typer.Option("--url", help="Article URL to remove (repeatable).")
+        list[str] | None,
+        typer.Option("--url", metavar="URL", help="Article URL to remove (repeatable)."),
     ] = None,
     from_file: Annotated[
         Path | None,
         typer.Option(
-            "--from-file", exists=True, dir_okay=False, help="A file of ids or URLs, one per line."
+            "--from-file",
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
+            help="A file of ids or URLs, one per line (# starts a comment).",
         ),
     ] = None,
     dataset: DatasetOption = None,
     out_dir: OutOption = None,
-    version: Annotated[
-        str | None, typer.Option("--version", help="Version to create (default: next minor).")
-    ] = None,
+    as_version: AsVersionOption = None,
 ) -> None:
-    """Create the next version without some articles (a takedown); later versions keep them out."""
+    """Create a version without some articles (a takedown).
+
+    Later versions keep them out too.
+    """
     from corpus import versions
 
-    with _errors():
-        id_list, url_list = list(ids or []), list(urls or [])
-        if from_file is not None:
-            for line in from_file.read_text(encoding="utf-8").splitlines():
-                item = line.strip()
-                if item and not item.startswith("#"):
-                    (url_list if "://" in item else id_list).append(item)
-        cfg = load_config(None, dataset=dataset, out=out_dir, version=version)
-        version_dir, removed = versions.remove(
-            cfg.out / cfg.dataset,
-            ids=id_list,
-            urls=url_list,
-            reason=reason,
-            cfg=cfg,
-            created_at=_created_at(),
-        )
-    out.print(
-        f"[bold green]Created[/] {version_dir}: removed {len(removed)} article(s)", highlight=False
+    id_list, url_list = list(ids or []), list(urls or [])
+    if from_file is not None:
+        for line in from_file.read_text(encoding="utf-8").splitlines():
+            item = line.strip()
+            if item and not item.startswith("#"):
+                (url_list if "://" in item else id_list).append(item)
+    dataset_dir = _dataset_dir(dataset, out_dir)
+    cfg = _load_config(None, dataset=dataset, out=out_dir, version=as_version)
+    version_dir, removed = versions.remove(
+        dataset_dir,
+        ids=id_list,
+        urls=url_list,
+        reason=reason,
+        cfg=cfg,
+        created_at=_created_at(),
     )
+    say(f"Created {version_dir}: removed {plural(len(removed), 'article')}", style="bold green")
     for r in removed:
-        out.print(f"  {r.table:10} {r.id} {r.url or ''}", highlight=False, markup=False)
+        say(f"  {r.table:10} {r.id} {r.url or ''}".rstrip())

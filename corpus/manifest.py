@@ -305,13 +305,16 @@ def manifest_digest(manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def json_bytes(data: Any) -> bytes:
+    """The bytes of a JSON file this tool writes: pretty, sorted keys, strict (no NaN)."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (temp file + replace), pretty and with sorted keys."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(
-        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
+    tmp.write_bytes(json_bytes(data))
     os.replace(tmp, path)
 
 

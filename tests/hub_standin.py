@@ -1,6 +1,8 @@
 """A stand-in for the Hugging Face Hub on 127.0.0.1, speaking the endpoints huggingface_hub uses
 to publish a dataset: repo create, YAML validation, preupload, commit (NDJSON), tree listing,
-refs and tags. It keeps repos in memory and records every request, so tests can check exactly
+refs, tags and the commit log. It checks a commit's ``parentCommit`` as the Hub does (412 when
+``main`` moved), and it can lose a commit's response after committing (``lose_next``), to test
+that a retry does not commit twice. It keeps repos in memory and records every request, so tests can check exactly
 what was sent.
 
 Not covered (documented in the README): LFS and Xet uploads (the stand-in answers "regular" for
@@ -46,6 +48,7 @@ class Hub:
     repos: dict[str, Repo] = field(default_factory=dict)
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)  # method, path, auth
     fail_next: list[int] = field(default_factory=list)  # statuses to answer the next commits with
+    lose_next: list[int] = field(default_factory=list)  # commit, then answer with these statuses
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -57,6 +60,7 @@ _ROUTES = [
     ("POST", re.compile(rf"^/api/datasets/{_REPO}/commit/(?P<rev>[^/]+)$"), "commit"),
     ("POST", re.compile(rf"^/api/datasets/{_REPO}/tag/(?P<rev>[^/]+)$"), "tag"),
     ("GET", re.compile(rf"^/api/datasets/{_REPO}/refs$"), "refs"),
+    ("GET", re.compile(rf"^/api/datasets/{_REPO}/commits/(?P<rev>[^/]+)$"), "commits"),
     ("GET", re.compile(rf"^/api/datasets/{_REPO}/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?$"), "tree"),
 ]
 
@@ -134,6 +138,10 @@ def make_handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 value = item["value"]
                 if item["key"] == "header":
                     message = value["summary"]
+                    parent = value.get("parentCommit")
+                    head = hub.repos[repo].commits[-1].oid if hub.repos[repo].commits else None
+                    if parent is not None and parent != head:
+                        return 412, {"error": f"parent commit {parent} is not the head of main"}
                 elif item["key"] == "file":
                     tree[value["path"]] = base64.b64decode(value["content"])
                     added.append(value["path"])
@@ -154,6 +162,8 @@ def make_handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 + str(len(hub.repos[repo].commits)).encode()
             ).hexdigest()
             hub.repos[repo].commits.append(Commit(oid, message, tree, added, deleted))
+            if hub.lose_next:
+                return hub.lose_next.pop(0), {"error": "stand-in: the response was lost"}
             return 200, {
                 "commitUrl": f"{self._url(repo)}/commit/{oid}",
                 "commitOid": oid,
@@ -183,6 +193,20 @@ def make_handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 for t, oid in r.tags.items()
             ]
             return 200, {"branches": main, "tags": tags, "converts": []}
+
+        def _commits(self, body: bytes, repo: str, rev: str) -> tuple[int, Any]:
+            if repo not in hub.repos:
+                return 404, {"error": "Repository not found"}
+            return 200, [
+                {
+                    "id": c.oid,
+                    "authors": [{"user": "stand-in"}],
+                    "date": "2026-01-01T00:00:00.000Z",
+                    "title": c.message,
+                    "message": "",
+                }
+                for c in reversed(hub.repos[repo].commits)
+            ]
 
         def _tree(
             self, body: bytes, repo: str, rev: str, path: str | None = None

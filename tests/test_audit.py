@@ -424,7 +424,7 @@ def test_a_damaged_card_is_a_finding(version: Path, front_matter: str, message: 
 def test_cli_validates_versions(version: Path) -> None:
     ok = runner.invoke(app, ["validate", str(version)])
     assert ok.exit_code == 0, ok.output
-    assert "9 records in 8 file(s): all valid" in ok.stdout
+    assert "9 records in 8 files: all valid" in ok.stdout
     (version / "rejects" / "train-00000-of-00001.parquet").unlink()
     code, report = cli_json(str(version), "--skip-load")
     assert code == 1

@@ -204,8 +204,8 @@ def test_cli_learn_writes_a_reviewable_file(
         app, ["boilerplate", "learn", str(raw), "--min-share", "0.5", "--min-articles", "5"]
     )
     assert result.exit_code == 0, result.output
-    assert "Wrote rules/boilerplate.toml: 1 rule(s) from 10 records, 1 to review" in result.stdout
-    assert "Okezone: 10 articles, 1 rule(s)" in result.stdout
+    assert "Wrote rules/boilerplate.toml: 1 rule from 10 records, 1 to review" in result.stdout
+    assert "Okezone: 10 articles, 1 rule" in result.stdout
     assert load_rules(Path("rules/boilerplate.toml")).rules[0].line == normalize_line(PROMO)
     bad = runner.invoke(app, ["boilerplate", "learn", str(raw), "--min-share", "2"])
     assert bad.exit_code != 0

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,9 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corpus import pipeline
+from corpus import pipeline, publish
 from corpus.cli import app
 from corpus.config import Config
+from corpus.manifest import manifest_digest
 from corpus.publish import PublishError, publish_fs, publish_hub
 from tests.hub_standin import StandInHub
 
@@ -49,7 +53,19 @@ def test_publishing_two_versions_makes_two_commits_and_tags(
     assert repo.tags == {"v1.0.0": r1.commit, "v1.1.0": r2.commit}
     assert sorted(repo.commits[0].files) == sorted(r1.plan.upload)
     for rel, content in repo.commits[0].files.items():
-        assert content == (v1 / rel).read_bytes()
+        if rel not in ("README.md", "manifest.json"):  # the card is rendered for the Hub
+            assert content == (v1 / rel).read_bytes()
+    # ... and the published manifest lists that card, sealed again: the copy validates as is
+    published = json.loads(repo.commits[0].files["manifest.json"])
+    card_bytes = repo.commits[0].files["README.md"]
+    assert published["card"]["sha256"] == hashlib.sha256(card_bytes).hexdigest()
+    assert published["manifest_sha256"] == manifest_digest(published)
+    assert {*published, "card"} == {*json.loads((v1 / "manifest.json").read_text()), "card"}
+    card = repo.commits[0].files["README.md"].decode()
+    assert 'load_dataset("org/mini", revision="v1.0.0", split="train")' in card
+    assert f"{hub.endpoint}/datasets/org/mini/viewer" in card
+    assert str(v1.parents[2]) not in card and "/tmp" not in card  # no local path
+    assert "### Articles per month" in card and "### Body length" in card
     # main now holds exactly v1.1.0: the old single shard was deleted in the same commit
     assert repo.commits[1].deleted == [
         "data/train-00000-of-00001.parquet",
@@ -98,12 +114,42 @@ def test_transient_errors_are_retried_others_are_not(
     assert TOKEN not in str(info.value) and TOKEN not in caplog.text
 
 
-def test_dry_run_uploads_nothing(hub: StandInHub, two_versions: tuple[Path, Path]) -> None:
+def test_dry_run_is_offline_and_uploads_nothing(
+    hub: StandInHub, two_versions: tuple[Path, Path]
+) -> None:
     v1, _ = two_versions
     result = publish_hub(v1, "org/new", token=TOKEN, endpoint=hub.endpoint, dry_run=True)
     assert result.dry_run and result.plan.tag == "v1.0.0"
-    assert "org/new" not in hub.hub.repos
-    assert all(method == "GET" for method, _, _ in hub.hub.requests)
+    assert hub.hub.requests == []  # not even a GET: the plan comes from the version alone
+    assert any("skipped in a dry run" in c for c in result.plan.checks)
+    # an endpoint nobody listens on changes nothing
+    offline = publish_hub(v1, "org/new", endpoint="http://127.0.0.1:9", dry_run=True)
+    assert offline.plan == result.plan
+
+
+def test_a_lost_commit_response_does_not_commit_twice(
+    hub: StandInHub, two_versions: tuple[Path, Path]
+) -> None:
+    v1, _ = two_versions
+    naps: list[float] = []
+    hub.hub.lose_next = [502]  # the commit lands, its response does not
+    result = publish_hub(v1, "org/mini", token=TOKEN, endpoint=hub.endpoint, sleep=naps.append)
+    repo = hub.hub.repos["org/mini"]
+    assert [c.message for c in repo.commits] == ["mini v1.0.0"]
+    assert naps == [0.5]
+    assert repo.tags == {"v1.0.0": repo.commits[0].oid} and result.commit == repo.commits[0].oid
+
+
+def test_a_commit_names_its_parent_and_main_moving_refuses_it(
+    hub: StandInHub, two_versions: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v1, v2 = two_versions
+    publish_hub(v1, "org/mini", token=TOKEN, endpoint=hub.endpoint)
+    # as if another publisher committed between our reading main and our commit
+    monkeypatch.setattr(publish._Hub, "state", lambda self: ({"v1.0.0"}, "0" * 40, set()))
+    with pytest.raises(PublishError, match=r"could not upload the commit: .*412"):
+        publish_hub(v2, "org/mini", token=TOKEN, endpoint=hub.endpoint, sleep=lambda _: None)
+    assert len(hub.hub.repos["org/mini"].commits) == 1
 
 
 def test_cli_publish_never_prints_the_token(
@@ -114,6 +160,7 @@ def test_cli_publish_never_prints_the_token(
     result = runner.invoke(app, [*args, "--dry-run"], env={"HF_TOKEN": TOKEN})
     assert result.exit_code == 0, result.output
     assert "upload data/train-00000-of-00001.parquet" in result.stdout
+    assert "tag:    v1.0.0" in result.stdout
     result = runner.invoke(app, args, env={"HF_TOKEN": TOKEN})
     assert result.exit_code == 0, result.output
     assert "Published" in result.stdout and "as v1.0.0" in result.stdout
@@ -149,9 +196,59 @@ def test_publish_to_a_folder(two_versions: tuple[Path, Path], tmp_path: Path) ->
     assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()) == list(
         result.plan.upload
     )
-    assert all((dest / f).read_bytes() == (v1 / f).read_bytes() for f in result.plan.upload)
+    assert all(
+        (dest / f).read_bytes() == (v1 / f).read_bytes()
+        for f in result.plan.upload
+        if f != "README.md"
+    )
+    card = (dest / "README.md").read_text()
+    assert 'load_dataset("mini/v1.0.0", split="train")' in card and str(tmp_path) not in card
     with pytest.raises(PublishError, match="already exists"):
         publish_fs(v1, str(target))
+
+
+def test_cli_dry_run_to_a_folder_announces_no_tag_and_writes_nothing(
+    two_versions: tuple[Path, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "mirror"
+    result = runner.invoke(app, ["publish", str(two_versions[0]), "--to", str(target), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"target: {target}/mini/v1.0.0" in result.stdout
+    assert "tag:" not in result.stdout and "skipped in a dry run" in result.stdout
+    assert not target.exists()
+
+
+def test_a_dataset_name_leaving_the_target_is_refused(
+    two_versions: tuple[Path, Path], tmp_path: Path
+) -> None:
+    version = tmp_path / "evil" / "v1.0.0"
+    shutil.copytree(two_versions[0], version)
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["dataset"] = "../../x"
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    target = tmp_path / "a" / "b" / "mirror"
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(PublishError, match="not a plain folder name"):
+        publish_fs(version, str(target))
+    result = runner.invoke(app, ["publish", str(version), "--to", str(target)])
+    assert result.exit_code == 1 and "not a plain folder name" in result.stderr
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_damaged_version_is_not_published(
+    hub: StandInHub, two_versions: tuple[Path, Path], tmp_path: Path
+) -> None:
+    version = tmp_path / "copy" / "mini" / "v1.0.0"
+    shutil.copytree(two_versions[0], version)
+    shard = version / "data" / "train-00000-of-00001.parquet"
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    with pytest.raises(PublishError, match="does not validate"):
+        publish_fs(version, str(tmp_path / "mirror"))
+    with pytest.raises(PublishError, match="does not validate"):
+        publish_hub(version, "org/mini", token=TOKEN, endpoint=hub.endpoint)
+    assert not (tmp_path / "mirror").exists() and hub.hub.requests == []
 
 
 def _free_port() -> int:

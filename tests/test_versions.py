@@ -227,7 +227,7 @@ def test_cli_remove_from_file(mini: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     # the exact copy in duplicates/ (it holds the same text) goes with it
-    assert "removed 2 article(s)" in result.stdout
+    assert "removed 2 articles" in result.stdout
     assert "duplicates c725e5386d6f5af2f1a027c8587279d0" in result.stdout
     nothing = runner.invoke(app, ["remove", "--reason", "x", *common])
     assert nothing.exit_code == 1 and "nothing to remove" in nothing.stderr

@@ -175,9 +175,9 @@ class VersionWriter:
         ).check()
         from corpus import card  # the card's template and YAML are needed only here
 
-        load_path = (self.dataset_dir / self.version.dirname).as_posix()
+        stats = card.statistics(self.folder / s.path for s in shards["data"])
         card_path = self.folder / "README.md"
-        card_path.write_text(card.render(manifest.to_dict(), load_path), encoding="utf-8")
+        card_path.write_text(card.render(manifest.to_dict(), stats=stats), encoding="utf-8")
         manifest = manifest.evolve(card=self.listed([card_path])[0])
         manifest.write(self.folder)
         self.manifest = manifest
