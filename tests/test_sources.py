@@ -35,7 +35,10 @@ def test_discover_walks_sorted_skips_unsupported_and_hidden(mini: Path) -> None:
         "wire.jsonl",
     ]
     assert files[2].format == "jsonl" and files[2].compressed
-    assert [(s.relpath, s.reason) for s in skipped] == [("notes.md", "unsupported file type .md")]
+    assert [(s.relpath, s.reason) for s in skipped] == [
+        (".hidden.csv", "hidden file (its name starts with '.')"),
+        ("notes.md", "unsupported file type .md"),
+    ]
 
 
 def test_discover_missing_path_is_an_input_error(tmp_path: Path) -> None:
