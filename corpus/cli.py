@@ -202,6 +202,13 @@ def ingest_command(
             help="Records per work unit (default 1000); an interrupted run resumes by unit.",
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a codec such as cp1252.",
+        ),
+    ] = None,
 ) -> None:
     """Read raw articles and write the next version of the dataset.
 
@@ -223,6 +230,7 @@ def ingest_command(
             executor=executor.value if executor else None,
             address=address,
             batch_size=batch_size,
+            encoding=encoding,
         )
         paths = raw or [Path("raw")]
         with _stage_bars() as progress:
@@ -342,11 +350,18 @@ def validate_command(
         bool,
         typer.Option("--skip-load", help="For versions: don't check that load_dataset opens them."),
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a codec such as cp1252.",
+        ),
+    ] = None,
 ) -> None:
     """Check raw files against the raw schema, or published versions (folders with a
     manifest.json) against their manifest, schemas and card. Exit 0 if all is valid, 1 if not."""
     with _errors():
-        cfg = load_config(config, column_map=parse_map_options(mapping or []))
+        cfg = load_config(config, column_map=parse_map_options(mapping or []), encoding=encoding)
         version_dirs = [p for p in paths if is_version_dir(p)]
         raw = [p for p in paths if not is_version_dir(p)]
         report = check_paths(raw, cfg) if raw else Report()

@@ -67,6 +67,11 @@ class ColumnMapper:
         self.inferred: dict[str, tuple[str, str]] = dict(inferred or {})  # column -> (field, why)
         self._cache: dict[tuple[str, ...], dict[str, str]] = {}
 
+    @property
+    def explicit_fields(self) -> set[str]:
+        """Fields the user mapped by name (inference never fills them, found or not)."""
+        return set(self._explicit)
+
     def for_file(self, inferred: Mapping[str, tuple[str, str]]) -> ColumnMapper:
         """This mapper plus one file's inferred roles (``{column: (field, evidence)}``)."""
         return self if not inferred else ColumnMapper(self._given, inferred)
@@ -98,7 +103,7 @@ class ColumnMapper:
                     taken.add(fld)
                     break
         for col, (fld, _) in self.inferred.items():
-            if col in columns and col not in result and fld not in taken:
+            if col in columns and col not in result and fld not in taken | self.explicit_fields:
                 result[col] = (fld, "inferred")
                 taken.add(fld)
         return result
@@ -162,7 +167,7 @@ class _Values:
 def infer(rows: Iterable[Mapping[str, Any]], mapper: ColumnMapper) -> dict[str, tuple[str, str]]:
     """``{column: (field, evidence)}`` for the roles no name gives, from the columns' values."""
     values: dict[str, _Values] = {}
-    covered: set[str] = set()
+    covered = mapper.explicit_fields
     for row in rows:
         mapping = mapper.mapping(list(row))
         covered.update(mapping.values())
@@ -184,7 +189,8 @@ def needs_inference(columns: Iterable[str], mapper: ColumnMapper) -> bool:
     """Whether a record with these columns leaves a role to infer (and a column to infer from)."""
     columns = list(columns)
     mapped = mapper.mapping(columns)
-    return len(mapped) < len(columns) and not set(INFERRED_ROLES) <= set(mapped.values())
+    covered = set(mapped.values()) | mapper.explicit_fields
+    return len(mapped) < len(columns) and not set(INFERRED_ROLES) <= covered
 
 
 def _pick_url(columns: dict[str, _Values]) -> tuple[str, str] | None:

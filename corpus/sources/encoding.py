@@ -99,18 +99,16 @@ class Decoder:
                 self._looks_like = None
         return self._looks_like if isinstance(self._looks_like, str) else None
 
-    def error(self, exc: UnicodeDecodeError, offset: int = 0) -> str:
+    def error(self, exc: UnicodeDecodeError, scope: str = "") -> str:
         """The reject message for bytes this codec cannot read, with how to read them."""
         bad = exc.object[exc.start : exc.start + 1].hex()
-        where = (
-            f"at byte {offset + exc.start} (0x{bad})" if bad else f"at byte {offset + exc.start}"
-        )
+        where = f"at byte {exc.start}{scope}" + (f" (0x{bad})" if bad else "")
         message = f"invalid {_label(self.codec)} {where}: {exc.reason}"
         guess = self.looks_like()
         if guess and guess != self.codec:
             message += (
                 f"; the file's bytes look like {guess}: rerun with --encoding {guess} "
-                f"(or --encoding auto; in corpus.toml: encoding = {guess!r} under [ingest])"
+                f'(or --encoding auto; in corpus.toml: encoding = "{guess}" under [ingest])'
             )
         elif self.setting != AUTO:
             message += "; if the file is in another encoding, rerun with --encoding NAME or auto"

@@ -154,9 +154,17 @@ def _binary(head: bytes, decoder: Decoder) -> str | None:
             return what
     nul = head.count(0)
     if nul and not decoder.wide and nul > _BINARY_NUL_SHARE * len(head):
-        hint = " (UTF-16 text? rerun with --encoding utf-16)" if head[1:2] == b"\x00" else ""
+        hint = " (UTF-16 text? rerun with --encoding utf-16)" if _utf16_like(head) else ""
         return f"{nul} NUL bytes in its first {len(head):,}{hint}"
     return None
+
+
+def _utf16_like(head: bytes) -> bool:
+    """A UTF-16 byte order mark, or NULs in every other byte (ASCII text in UTF-16)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    half = len(head) // 2
+    return half > 0 and max(head[0::2].count(0), head[1::2].count(0)) > 0.9 * half
 
 
 def _head(f: InputFile) -> bytes:

@@ -174,7 +174,7 @@ def _record(
             decoder.decode(original, first=False)
             message = "this row cannot be decoded"
         except UnicodeDecodeError as exc:
-            message = decoder.error(exc) + " (byte offset within this row)"
+            message = decoder.error(exc, " of this row")
         return reject(prov, "decode", "decode", message, lossless_text(raw))
     if parsed.cells is None:
         return reject(prov, "csv", "csv", parsed.error or "cannot be parsed", raw)

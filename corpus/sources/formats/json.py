@@ -49,17 +49,13 @@ def problem(value: Any, text: str) -> tuple[str, str, str] | None:
     return None
 
 
-def record(text: str, prov: Provenance, where: str) -> Parsed | Rejected:
-    """One JSON text parsed into a record, or its reject (``where``: how to name the position)."""
+def record(text: str, prov: Provenance) -> Parsed | Rejected:
+    """One line of JSON parsed into a record, or its reject."""
     try:
         value = loads(text)
     except json.JSONDecodeError as exc:
-        place = (
-            f"line {exc.lineno} column {exc.colno}"
-            if where == "document"
-            else f"column {exc.colno}"
-        )
-        return reject(prov, "json", "json", f"not valid JSON: {exc.msg} at {place}", text)
+        message = f"not valid JSON: {exc.msg} at column {exc.colno}"
+        return reject(prov, "json", "json", message, text)
     except RecursionError:
         message = f"arrays/objects nest too deeply to parse; the limit is {MAX_DEPTH} levels"
         return reject(prov, "too_deep", "json", message, text)
@@ -108,15 +104,25 @@ def read(f: InputFile, stream: IO[bytes], decoder: Decoder) -> Iterator[Parsed |
     except UnicodeDecodeError as exc:
         yield reject(file_prov, "decode", "decode", decoder.error(exc), lossless(data))
         return
-    parsed = record(text, file_prov, "document")
-    if isinstance(parsed, Rejected) or not isinstance(parsed.value, list):
-        if isinstance(parsed, Parsed):
-            parsed = Parsed(
-                parsed.value, Provenance(f.relpath, 1, 1, file_prov.sha256, f.format), text
-            )
-        yield parsed
+    try:
+        value = loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        yield reject(file_prov, "json", "json", message, text)
         return
-    for index, item in enumerate(parsed.value, start=1):
+    except RecursionError:
+        message = f"arrays/objects nest too deeply to parse; the limit is {MAX_DEPTH} levels"
+        yield reject(file_prov, "too_deep", "json", message, text)
+        return
+    if not isinstance(value, list):
+        prov = Provenance(f.relpath, 1, 1, file_prov.sha256, f.format)
+        found = problem(value, text)
+        if found is not None:
+            yield reject(prov, found[0], "json", found[2], text, found[1])
+        else:
+            yield Parsed(value, prov, text)
+        return
+    for index, item in enumerate(value, start=1):
         yield _element(f, index, item)
 
 

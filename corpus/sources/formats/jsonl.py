@@ -38,4 +38,4 @@ def read(f: InputFile, stream: IO[bytes], decoder: Decoder) -> Iterator[Parsed |
         except UnicodeDecodeError as exc:
             yield reject(prov, "decode", "decode", decoder.error(exc), lossless(line))
             continue
-        yield record(text, prov, "line")
+        yield record(text, prov)
