@@ -129,6 +129,27 @@ def test_an_unreadable_file_is_listed_not_fatal(
     ]
 
 
+def test_a_folder_that_cannot_be_listed_is_listed_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "a.txt").write_text("isi")
+    (tmp_path / "b.txt").write_text("isi")
+    real_scandir = os.scandir
+
+    def deny(path: str) -> object:
+        if Path(path).name == "closed":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    files, skipped = discover([tmp_path])
+    assert [f.relpath for f in files] == ["b.txt"]
+    assert [(s.relpath, s.reason) for s in skipped] == [
+        ("closed/", "cannot list this folder (Permission denied); its files were not read")
+    ]
+
+
 def test_a_file_gone_before_reading_is_one_reject(tmp_path: Path) -> None:
     path = tmp_path / "gone.jsonl"
     path.write_text('{"text": "x"}\n')

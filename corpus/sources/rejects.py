@@ -60,6 +60,8 @@ def lossless_text(text: str) -> str:
 
 def has_surrogates(text: str) -> bool:
     """Whether ``text`` holds code points UTF-8 cannot encode (escaped bytes, lone surrogates)."""
+    if text.isascii():
+        return False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

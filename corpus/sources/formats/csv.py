@@ -165,11 +165,9 @@ def _record(
     f: InputFile, row: int, parsed: _Row, header: list[str], decoder: Decoder
 ) -> Parsed | Rejected:
     raw = "".join(parsed.lines)  # exactly the physical lines this row was parsed from
-    data = raw.encode(decoder.codec, "surrogateescape") if not decoder.utf8 else None
-    sha = sha256(data if data is not None else raw.encode("utf-8", "surrogateescape"))
-    prov = Provenance(f.relpath, row, parsed.start, sha, f.format)
+    original = raw.encode(decoder.codec, "surrogateescape")  # the row's bytes, as stored
+    prov = Provenance(f.relpath, row, parsed.start, sha256(original), f.format)
     if has_surrogates(raw):
-        original = raw.encode(decoder.codec, "surrogateescape")
         try:
             decoder.decode(original, first=False)
             message = "this row cannot be decoded"
