@@ -374,6 +374,13 @@ def ingest_command(
             help="Records per work unit (default: 1000); an interrupted run resumes by unit.",
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a codec such as cp1252.",
+        ),
+    ] = None,
 ) -> None:
     """Read raw articles and write the next version of the dataset.
 
@@ -398,6 +405,7 @@ def ingest_command(
         executor=executor.value if executor else None,
         address=address,
         batch_size=batch_size,
+        encoding=encoding,
     )
     with _stage_bars() as progress:
         result = ingest(raw or [Path("raw")], cfg, created_at=_created_at(), progress=progress)
@@ -541,6 +549,13 @@ def validate_command(
         bool,
         typer.Option("--skip-load", help="For versions: don't check that load_dataset opens them."),
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a codec such as cp1252.",
+        ),
+    ] = None,
 ) -> None:
     """Check raw files or versions against their schemas.
 
@@ -551,7 +566,7 @@ def validate_command(
     from corpus.audit import check_version, version_dirs
     from corpus.validate import Report, check_paths
 
-    cfg = _load_config(config, mapping=mapping)
+    cfg = _load_config(config, mapping=mapping, encoding=encoding)
     # A version, a dataset folder (its versions) or a folder of datasets is audited as
     # written output; anything else is read as raw input.
     versions_of = {p: version_dirs(p) for p in paths}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -86,6 +87,10 @@ class Config:
     # target languages (langdetect codes); others go to rejects (reason "language") or are kept
     languages: tuple[str, ...] = ()  # empty: every language is a target
     other_languages: str = "reject"  # reject | keep
+    # text encoding of the input files: a Python codec name (utf-8, cp1252, latin-1, utf-16) or
+    # "auto" (detected per file by charset-normalizer); ``encodings`` overrides it per file
+    encoding: str = "utf-8"
+    encodings: Mapping[str, str] = field(default_factory=dict)  # glob on relative path -> encoding
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.dataset):
@@ -124,6 +129,12 @@ class Config:
         if self.version is not None and not _SEMVER.match(self.version):
             raise ConfigError(f"version {self.version!r} is not X.Y.Z (e.g. 1.2.0)")
         object.__setattr__(self, "column_map", dict(self.column_map))  # a private copy
+        object.__setattr__(self, "encoding", _encoding(self.encoding, "encoding"))
+        object.__setattr__(
+            self,
+            "encodings",
+            {str(k): _encoding(v, f"encodings[{k!r}]") for k, v in dict(self.encodings).items()},
+        )
         if self.boilerplate_rules is not None:
             rules = Path(self.boilerplate_rules)
             if not rules.is_file():
@@ -153,6 +164,11 @@ class Config:
                 "address",
             }
         }
+        # at their defaults the encodings leave the hash of earlier configurations unchanged
+        if self.encoding == "utf-8":
+            relevant.pop("encoding")
+        if not self.encodings:
+            relevant.pop("encodings")
         if self.boilerplate_rules is not None:  # the rules' content changes output, not the path
             relevant["boilerplate_rules"] = hashlib.sha256(
                 self.boilerplate_rules.read_bytes()
@@ -166,6 +182,20 @@ class Config:
         if self.boilerplate_rules is not None:
             values["boilerplate_rules"] = self.boilerplate_rules.as_posix()
         return values
+
+
+def _encoding(value: object, name: str) -> str:
+    """A codec name Python knows (canonical form), or "auto"."""
+    text = str(value).strip()
+    if text.lower() == "auto":
+        return "auto"
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise ConfigError(
+            f"{name}: unknown encoding {text!r}; use a Python codec name "
+            "(utf-8, cp1252, latin-1, utf-16) or auto"
+        ) from None
 
 
 def _language_codes(value: Iterable[str] | str) -> tuple[str, ...]:
@@ -214,7 +244,8 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
 def load_config(path: Path | None, **overrides: Any) -> Config:
     """Build the Config from ``corpus.toml`` (if given or present) plus command-line overrides.
 
-    ``corpus.toml`` holds ``[ingest]`` (any Config field) and ``[map]`` (field = "column").
+    ``corpus.toml`` holds ``[ingest]`` (any Config field), ``[map]`` (field = "column") and
+    ``[encodings]`` ("glob on the file's relative path" = "encoding").
     """
     values: dict[str, Any] = {}
     column_map: dict[str, str] = {}
@@ -227,13 +258,15 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
             raise ConfigError(f"config file {path} does not exist") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        unknown = set(data) - {"ingest", "map"}
+        unknown = set(data) - {"ingest", "map", "encodings"}
         if unknown:
             raise ConfigError(
-                f"{path}: unknown section(s) {sorted(unknown)}; use [ingest] and [map]"
+                f"{path}: unknown section(s) {sorted(unknown)}; use [ingest], [map] and [encodings]"
             )
         values.update(data.get("ingest", {}))
         column_map.update(data.get("map", {}))
+        if "encodings" in data:
+            values["encodings"] = dict(data["encodings"])
     column_map.update(overrides.pop("column_map", None) or {})
     values.update({k: v for k, v in overrides.items() if v is not None})
     known = {f for f in Config.__dataclass_fields__}

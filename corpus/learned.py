@@ -287,9 +287,11 @@ class LineStats:
         raw_lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
         if not raw_lines:
             return _Doc(frozenset(), frozenset(), frozenset(), 0)
-        # the story: its two longest lines as written, the same in a re-scrape or a verbatim
-        # copy; two, so that a long furniture line in short records does not make them one
-        sig = _hash("\n".join(heapq.nlargest(2, raw_lines, key=len)))
+        # the story: its two longest lines, normalized, the same in a re-scrape or a verbatim
+        # copy; two, so that a long furniture line in short records does not make them one;
+        # normalized, so a template filled with other numbers ("nomor 7", "nomor 8") is one
+        # story, not a hundred, and its text never looks like a publisher's furniture
+        sig = _hash("\n".join(normalize(line) for line in heapq.nlargest(2, raw_lines, key=len)))
         short = [line for line in raw_lines if len(line) <= t.max_line_chars]
         lines = frozenset(_hashes(_normalize_many(short))) if short else frozenset()
         if self._docs[sid] > t.full_records and sig % t.sample_every:

@@ -15,6 +15,7 @@ from corpus.errors import InputError
 from corpus.records import RawRecord, Rejected
 from corpus.sources import ColumnMapper, discover, read_file
 from corpus.stats import Stats
+from tests.conftest import shared_path
 
 
 def read(path: Path, column_map: dict[str, str] | None = None) -> list[RawRecord | Rejected]:
@@ -35,7 +36,10 @@ def test_discover_walks_sorted_skips_unsupported_and_hidden(mini: Path) -> None:
         "wire.jsonl",
     ]
     assert files[2].format == "jsonl" and files[2].compressed
-    assert [(s.relpath, s.reason) for s in skipped] == [("notes.md", "unsupported file type .md")]
+    assert [(s.relpath, s.reason) for s in skipped] == [
+        (".hidden.csv", "hidden file (its name starts with '.')"),
+        ("notes.md", "unsupported file type .md"),
+    ]
 
 
 def test_discover_missing_path_is_an_input_error(tmp_path: Path) -> None:
@@ -281,3 +285,281 @@ def test_html_page_without_main_text_is_rejected(tmp_path: Path) -> None:
     assert isinstance(item, Rejected)
     assert item.reason == "no_main_text"
     assert item.raw.startswith("<html>")
+
+
+# --------------------------------------------------------------------------- encodings
+
+LATIN = "Harga café naik « tajam » di Jakarta – kata pedagang, résumé pasar"
+
+
+def excel_csv(path: Path, encoding: str = "cp1252", rows: int = 12) -> Path:
+    """A CSV as Excel on Windows writes it: cp1252 bytes, CRLF line ends."""
+    lines = ["judul,isi,link"]
+    lines += [f'Judul {i},"{LATIN} nomor {i}.",https://example.co.id/read/{i}' for i in range(rows)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def test_cp1252_csv_is_rejected_with_a_hint_under_utf8(tmp_path: Path) -> None:
+    items = read(excel_csv(tmp_path / "excel.csv"))
+    assert len(items) == 12 and all(isinstance(i, Rejected) for i in items)
+    first = items[0]
+    assert isinstance(first, Rejected) and first.reason == "decode"
+    assert (first.source.path, first.source.row, first.source.line) == ("excel.csv", 1, 2)
+    message = first.issues[0].message
+    assert message.startswith("invalid UTF-8 at byte 18 of this row (0xe9)")
+    assert "look like cp1252: rerun with --encoding cp1252" in message
+    assert "\\xe9" in first.raw  # the undecodable byte kept, as text
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "auto"])
+def test_cp1252_csv_reads_with_the_encoding_named_or_detected(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = excel_csv(tmp_path / "excel.csv")
+    files, _ = discover([path])
+    items = list(sources.run(files, Config(encoding=encoding), Stats()))
+    assert all(isinstance(i, RawRecord) for i in items) and len(items) == 12
+    first = items[0]
+    assert isinstance(first, RawRecord)
+    assert first.fields["text"] == f"{LATIN} nomor 0."
+    assert first.raw.endswith("\r\n")  # the row's own line, decoded
+    assert first.provenance.sha256 == hashlib.sha256(first.raw.encode("cp1252")).hexdigest()
+
+
+def test_per_file_encoding_from_corpus_toml(tmp_path: Path) -> None:
+    from corpus.config import load_config
+
+    excel_csv(tmp_path / "legacy.csv")
+    (tmp_path / "new.jsonl").write_text(json.dumps({"text": LATIN}) + "\n", encoding="utf-8")
+    toml = tmp_path / "corpus.toml"
+    toml.write_text('[encodings]\n"legacy*.csv" = "windows-1252"\n', encoding="utf-8")
+    cfg = load_config(toml)
+    assert cfg.encodings == {"legacy*.csv": "cp1252"}
+    files, _ = discover([tmp_path])
+    items = list(sources.run(files, cfg, Stats()))
+    assert all(isinstance(i, RawRecord) for i in items) and len(items) == 13
+
+
+def test_unknown_encoding_is_a_config_error() -> None:
+    from corpus.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown encoding 'klingon'"):
+        Config(encoding="klingon")
+
+
+def test_default_encoding_leaves_the_fingerprint_unchanged() -> None:
+    assert Config(encoding="utf-8").fingerprint == Config().fingerprint
+    assert Config(encoding="cp1252").fingerprint != Config().fingerprint
+
+
+def test_utf16_text_is_read_when_named_and_explained_when_not(tmp_path: Path) -> None:
+    path = tmp_path / "wide.txt"
+    path.write_bytes("Berita dalam UTF-16 dari Windows.".encode("utf-16"))
+    (item,) = read(path)
+    assert isinstance(item, Rejected) and item.reason == "binary"
+    assert "--encoding utf-16" in item.issues[0].message
+    files, _ = discover([path])
+    (record,) = list(sources.run(files, Config(encoding="utf-16"), Stats()))
+    assert isinstance(record, RawRecord)
+    assert record.fields["text"] == "Berita dalam UTF-16 dari Windows."
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def test_url_column_inferred_from_content(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        {
+            "headline": f"Gempa Magnitudo {i} Guncang Wilayah Selatan Jawa",
+            "story": f"Gempa bumi nomor {i} mengguncang wilayah selatan Jawa pada Senin pagi. " * 5,
+            "source_url": f"https://www.example.co.id/read/2024/03/0{i}/gempa",
+            "image": f"https://cdn.example.co.id/img/{i}.jpg",
+            "when": f"0{i}/03/2024 10:15",
+            "tag": "gempa",
+        }
+        for i in range(1, 8)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (record, *_) = read(path)
+    assert isinstance(record, RawRecord)
+    assert record.fields["url"] == "https://www.example.co.id/read/2024/03/01/gempa"
+    assert record.fields["text"].startswith("Gempa bumi nomor 1")
+    assert record.fields["title"] == "Gempa Magnitudo 1 Guncang Wilayah Selatan Jawa"
+    assert record.fields["published"] == "01/03/2024 10:15"
+    assert record.extra == {"image": "https://cdn.example.co.id/img/1.jpg", "tag": "gempa"}
+    files, _ = discover([path])
+    (mapping,) = sources.mappings(files, Config())
+    described = mapping.describe()
+    assert "url <- source_url (inferred: 100% of 7 values are web addresses)" in described
+    assert "text <- story (inferred: the longest values" in described
+    assert "title <- headline (preset)" in described
+    assert "kept in extra: image, tag" in described
+
+
+def test_explicit_mapping_wins_over_inference(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    row = {"story": "Isi berita yang panjang sekali. " * 10, "source_url": "https://a.id/x"}
+    path.write_text(json.dumps(row) + "\n")
+    (record,) = read(path, {"text": "story", "url": "missing_column"})
+    assert isinstance(record, RawRecord)
+    # url is mapped explicitly (to a column this file lacks): inference does not override it
+    assert "url" not in record.fields and record.extra == {"source_url": "https://a.id/x"}
+
+
+def test_preset_names_are_not_sampled_again(mini: Path) -> None:
+    files, _ = discover([mini / "portal.csv"])
+    (mapping,) = sources.mappings(files, Config())
+    assert all(role.how == "preset" for role in mapping.roles)
+    assert [r.field for r in mapping.roles][:4] == ["text", "title", "url", "published"]
+
+
+# --------------------------------------------------------------------------- CSV damage
+
+
+def test_duplicate_header_keeps_rows_and_both_columns(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("title,text,title,title.1\nA,isi satu,B,C\nD,isi dua,E,F\n")
+    items = read(path)
+    assert [type(i) for i in items] == [RawRecord, RawRecord]
+    first = items[0]
+    assert isinstance(first, RawRecord)
+    assert first.fields == {"title": "A", "text": "isi satu"}
+    assert first.extra == {"title.2": "B", "title.1": "C"}
+
+
+def test_one_nul_byte_rejects_only_its_row(tmp_path: Path) -> None:
+    lines = ["title,text"] + [f'judul {i},"isi berita nomor {i}"' for i in range(100)]
+    data = ("\n".join(lines) + "\n").encode()
+    cut = data.index(b"nomor 7")
+    path = tmp_path / "nul.csv"
+    path.write_bytes(data[:cut] + b"\x00" + data[cut:])
+    items = read(path)
+    assert sum(isinstance(i, RawRecord) for i in items) == 99
+    (bad,) = [i for i in items if isinstance(i, Rejected)]
+    assert bad.reason == "binary" and (bad.source.path, bad.source.row) == ("nul.csv", 8)
+    assert bad.issues[0].pointer == "/text"
+    assert bad.issues[0].message == "a NUL byte in column 'text' (a damaged file)"
+    assert bad.raw == 'judul 7,"isi berita \x00nomor 7"\n'
+
+
+def test_a_quote_never_closed_loses_only_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text(
+        'title,text\nok,"fine text"\nbad,"never closed\nnext,"row three"\nlast,"row four"\n'
+    )
+    items = read(path)
+    kinds = [(type(i).__name__, getattr(i, "reason", None)) for i in items]
+    assert kinds == [("RawRecord", None), ("Rejected", "csv"), ("RawRecord", None)] * 1 + [
+        ("RawRecord", None)
+    ]
+    bad = items[1]
+    assert isinstance(bad, Rejected)
+    assert (bad.source.row, bad.source.line, bad.raw) == (2, 3, 'bad,"never closed\n')
+    assert "a quote opened on this line is never closed" in bad.issues[0].message
+    assert [i.provenance.line for i in items if isinstance(i, RawRecord)] == [2, 4, 5]
+
+
+def test_a_multiline_cell_is_still_one_row(tmp_path: Path) -> None:
+    path = tmp_path / "multi.csv"
+    path.write_text('title,text\nA,"baris satu\nbaris dua, dengan koma"\nB,"lain"\n')
+    items = read(path)
+    assert [type(i) for i in items] == [RawRecord, RawRecord]
+    assert items[0].fields["text"] == "baris satu\nbaris dua, dengan koma"  # type: ignore[union-attr]
+
+
+def test_csv_reading_leaves_the_field_size_limit_alone(mini: Path) -> None:
+    import csv
+
+    before = csv.field_size_limit()
+    read(mini / "portal.csv")
+    assert csv.field_size_limit() == before
+
+
+# --------------------------------------------------------------------------- JSON damage
+
+
+def test_nan_and_infinity_leave_extra_strict_json(tmp_path: Path) -> None:
+    path = tmp_path / "nan.jsonl"
+    path.write_text('{"text": "isi", "score": NaN, "hi": Infinity, "lo": -Infinity}\n')
+    (record,) = read(path)
+    assert isinstance(record, RawRecord)
+    assert record.extra == {"score": None, "hi": None, "lo": None}
+    json.dumps(record.extra, allow_nan=False)  # raises on NaN: the point of the test
+    assert "NaN" in record.raw  # the raw line stays as written
+
+
+def test_deep_nesting_is_rejected_per_record(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "deep.json").write_text(deep)
+    medium = {"text": "isi", "x": json.loads("[" * 150 + "]" * 150)}
+    (tmp_path / "deep.jsonl").write_text(
+        '{"text": ' + deep + "}\n" + json.dumps(medium) + '\n{"text": "baik"}\n'
+    )
+    items = read(tmp_path)
+    by_file = [(i.source.path, i.source.row, i.reason) for i in items if isinstance(i, Rejected)]
+    assert by_file == [
+        ("deep.json", None, "too_deep"),
+        ("deep.jsonl", 1, "too_deep"),
+        ("deep.jsonl", 2, "too_deep"),
+    ]
+    assert "the limit is 100" in items[-2].issues[0].message  # type: ignore[union-attr]
+    assert isinstance(items[-1], RawRecord) and items[-1].fields == {"text": "baik"}
+
+
+def test_unpaired_surrogate_is_rejected_with_its_pointer(tmp_path: Path) -> None:
+    path = tmp_path / "lone.json"
+    path.write_text('[{"text": "ok", "meta": {"name": "x\\ud800y"}}, {"text": "baik"}]')
+    bad, good = read(path)
+    assert isinstance(bad, Rejected) and bad.reason == "decode"
+    assert bad.issues[0].pointer == "/meta/name" and bad.source.row == 1
+    bad.raw.encode("utf-8")  # storable
+    assert isinstance(good, RawRecord)
+
+
+# --------------------------------------------------------------------------- HTML lead text
+
+LEAD_PAGE = """<!DOCTYPE html><html><head><title>Produsen Mobil China Masuk Indonesia</title>
+<meta property="og:url" content="https://otomotif.example.co.id/read/2016/02/24/produsen">
+</head><body><nav><a href="/">Beranda</a> <a href="/otomotif">Otomotif</a></nav>
+<div class="article"><h1>Produsen Mobil China Masuk Indonesia</h1>
+<div class="read"><br /><strong>Jakarta, Otomotif</strong> &ndash; Tahun depan, dua produsen otomotif
+asal China mulai meramaikan industri otomotif Indonesia. Bahkan, satu di antaranya berinvestasi
+Rp 9,2 triliun membangun pabrik di atas lahan seluas 30 hektar.<br /><br />Menanggapi kondisi itu,
+ketua umum asosiasi mengatakan, semakin banyak merek baru yang masuk, semakin bagus.
+<p>&ldquo;Masyarakat menjadi punya banyak pilihan dalam membeli mobil. Apalagi mereka membangun
+pabrik dan harusnya ditiru oleh produsen lain,&rdquo; ungkapnya saat berbincang usai rapat umum
+anggota asosiasi di Jakarta Pusat, Selasa (23/2/2016).</p>
+<p>Menurut dia, produsen baru yang mendirikan pabrik di Indonesia sangat bagus. Sebab, selain
+menguntungkan bagi pabrikan itu sendiri, pabrik bisa menyerap tenaga kerja lokal.</p>
+<p>&ldquo;Otomatis kalau membangun pabrik, mereka membutuhkan tenaga kerja lokal. Persaingan juga
+akan semakin ketat dengan adanya merek baru,&rdquo; katanya.</p></div></div>
+<footer>Copyright 2016 Example Media</footer></body></html>"""
+
+
+def test_html_lead_paragraph_outside_p_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "lead.html"
+    page.write_text(LEAD_PAGE, encoding="utf-8")
+    (record,) = read(page)
+    assert isinstance(record, RawRecord)
+    text = record.fields["text"]
+    assert "Tahun depan, dua produsen otomotif" in text
+    assert "Menanggapi kondisi itu" in text
+    assert text.index("Tahun depan") < text.index("Menanggapi") < text.index("Masyarakat")
+    # the class of problem: without wrapping loose text, trafilatura drops the lead
+    from corpus.sources import html
+
+    monkeypatch.setattr(html, "wrap_loose_text", lambda tree: 0)
+    (without,) = read(page)
+    assert isinstance(without, RawRecord) and "Tahun depan" not in without.fields["text"]
+
+
+def test_html_lead_paragraph_on_the_real_page() -> None:
+    page = shared_path("news-id-html", "kompas", "kompas-singlepage5.html")
+    (record,) = read(page)
+    assert isinstance(record, RawRecord)
+    assert "Tahun depan, dua produsen otomotif asal China" in record.fields["text"]
+    assert "Menanggapi kondisi itu, Ketua Umum Gaikindo" in record.fields["text"]

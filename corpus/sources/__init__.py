@@ -1,0 +1,34 @@
+"""Readers: raw files in, ``RawRecord`` (or ``Rejected`` when a record cannot be read) out.
+
+Each input file is streamed; every record carries its provenance (path relative to the input
+root, row, line, sha256 of its raw bytes). Columns are mapped onto the raw schema's field names
+by ``ColumnMapper`` (explicit mapping, presets, then inference from content); unmapped columns
+are kept in ``RawRecord.extra``. Bad input never raises: each problem is a reject or a listed
+skip with its reason (``limits`` documents the caps).
+
+- ``discover``: which files are read and which are skipped, and why
+- ``read``: opening, sniffing and the per-file loop; ``formats/``: one reader per format
+- ``html``: pages through trafilatura; ``columns``: mapping and inference
+- ``encoding``: codecs and detection; ``limits``: caps on size, expansion and depth
+"""
+
+from __future__ import annotations
+
+from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
+from corpus.sources.discover import FORMATS, InputFile, Skipped, discover, file_format
+from corpus.sources.read import ReadOptions, mappings, read_file, run
+
+__all__ = [
+    "FORMATS",
+    "ColumnMapper",
+    "ColumnMapping",
+    "ColumnRole",
+    "InputFile",
+    "ReadOptions",
+    "Skipped",
+    "discover",
+    "file_format",
+    "mappings",
+    "read_file",
+    "run",
+]

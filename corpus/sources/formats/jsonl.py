@@ -1,0 +1,41 @@
+"""``.jsonl`` / ``.ndjson``: one JSON object per line; a bad line is rejected alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO
+
+from corpus.records import Provenance, Rejected
+from corpus.sources.discover import InputFile
+from corpus.sources.encoding import Decoder
+from corpus.sources.formats.json import record
+from corpus.sources.limits import MAX_RECORD_BYTES, PREVIEW_BYTES, read_line
+from corpus.sources.rejects import Parsed, lossless, reject, sha256
+
+
+def read(f: InputFile, stream: IO[bytes], decoder: Decoder) -> Iterator[Parsed | Rejected]:
+    """Each non-blank line as a record (``row`` counts records, ``line`` physical lines)."""
+    row = lineno = 0
+    while True:
+        line, size = read_line(stream)
+        if not size:
+            return
+        lineno += 1
+        if not line.strip():
+            continue
+        row += 1
+        prov = Provenance(f.relpath, row, lineno, sha256(line), f.format)
+        if size > len(line):
+            prov = Provenance(f.relpath, row, lineno, "", f.format)
+            message = (
+                f"the line is {size:,} bytes long; the limit for one record is "
+                f"{MAX_RECORD_BYTES:,} (raw holds its first {PREVIEW_BYTES:,} bytes)"
+            )
+            yield reject(prov, "too_large", "size", message, lossless(line[:PREVIEW_BYTES]))
+            continue
+        try:
+            text = decoder.decode(line, first=lineno == 1)
+        except UnicodeDecodeError as exc:
+            yield reject(prov, "decode", "decode", decoder.error(exc), lossless(line))
+            continue
+        yield record(text, prov)
