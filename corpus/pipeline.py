@@ -13,11 +13,13 @@ import logging
 import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from corpus import (
     __version__,
@@ -77,9 +79,7 @@ class BatchResult:
     rejected: tuple[Rejected, ...]  # in input order
     articles: tuple[Article, ...]  # in input order
     counts: Counter[tuple[str, str]]  # stage counts, merged by the driver
-    signatures: Any  # MinHash signatures of ``articles`` (uint32, one row each)
-    sizes: Any  # their shingle counts
-    exact: Any  # their exact-body hashes (uint64)
+    fingerprints: dedup.Fingerprints  # dedup's fingerprints of ``articles``, same order
     seconds: dict[str, float]  # CPU seconds per stage (report.WORKER_STAGES)
     records: dict[str, int]  # records into each stage
     peak_rss: int  # the worker's peak RSS so far, bytes
@@ -240,7 +240,8 @@ def ingest(
     flow = _Flow()
     times.lap("setup")
 
-    with versions.building(dataset_dir, version) as tmp:
+    # ``store``: the dedup fingerprints of the run, signatures in a temporary file
+    with dedup.FingerprintStore() as store, versions.building(dataset_dir, version) as tmp:
         rejects = ShardWriter(tmp, "rejects", REJECTED_SCHEMA, cfg)
         data = ShardWriter(tmp, "data", ARTICLE_SCHEMA, cfg)
         duplicates = ShardWriter(tmp, "duplicates", DUPLICATE_SCHEMA, cfg)
@@ -270,7 +271,7 @@ def ingest(
                 else:
                     yield index, batch
 
-        def processed() -> Iterator[Article]:
+        def processed() -> None:
             units = executor.map_ordered(
                 functools.partial(process_unit, cfg),
                 jobs(),
@@ -285,19 +286,16 @@ def ingest(
                 result = _unpacked(blob)
                 times.add_unit(result.seconds, result.records, result.peak_rss, reused)
                 stats.merge(result.counts)
-                for article, sig, n, exact in zip(
-                    result.articles, result.signatures, result.sizes, result.exact, strict=True
-                ):
-                    known[article.id] = (sig, int(n), int(exact))
                 for item in result.rejected:
                     rejects.write(to_row(item))
-                for article in result.articles:
+                kept = np.ones(len(result.articles), dtype=bool)
+                for k, article in enumerate(result.articles):
                     if takedowns.covers(article):
                         stats.count("removed", "taken_down")
                         rejects.write(to_row(takedowns.reject(article)))
-                    else:
-                        flow.articles += 1
-                        yield article
+                        kept[k] = False
+                flow.articles += int(kept.sum())
+                store.add(result.fingerprints.select(kept))
                 flow.processed += size
                 flow.units += 1
                 tell("process", flow.processed, flow.read if flow.all_read else None)
@@ -305,20 +303,23 @@ def ingest(
             tell("process", flow.processed, flow.processed)
             tell("dedup", 0, flow.articles)
 
-        def spool(articles: Iterable[Article]) -> Iterator[Article]:
-            """Dedup's spool between its two passes: the run's units are on disk already, so
-            pass two reads them back rather than writing every article a second time."""
-            for _ in articles:  # pass one: dedup fingerprints them as they go by
-                pass
+        def run_articles() -> Iterator[Article]:
+            """The run's articles, read back from its units (on disk already)."""
             return _unit_articles(run_log, flow.units, takedowns)
 
         index = _dedup_index(previous) if previous is not None else dedup.DedupIndex()
-        known: dedup.Known = {}  # fingerprints from the workers, until dedup uses them
-        routed = dedup.run(processed(), cfg, stats, spool, index=index, known=known)
+        # Dedup's two phases: plan every fate from the workers' fingerprints (reading only the
+        # texts of candidate pairs), then route the articles to their tables by record key.
+        processed()  # drains the units; fingerprints into ``store``, articles stay in the units
+        fingerprints = store.finish()
+        published = previous.version_dir.glob("data/**/*.parquet") if previous else ()
+        texts = dedup.Texts(run_articles, dedup.published_texts(sorted(published)).published)
+        plan = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
+        index.add(fingerprints, plan.kept())
+        times.lap("dedup")
+        tell("dedup", flow.articles, flow.articles)
+        routed = dedup.route(run_articles(), plan, stats)
         for done, item in enumerate(routed, start=1):
-            if done == 1:  # the plan is made: every article's fate is known
-                times.lap("dedup")
-                tell("dedup", flow.articles, flow.articles)
             if isinstance(item, Duplicate) and takedowns.covers_duplicate(item):
                 # a copy of a taken-down article must not ship its text in duplicates/ either
                 stats.count("removed", "copy_of_taken_down")
@@ -330,8 +331,6 @@ def ingest(
                 summary.add(item)
             if done % _PROGRESS_EVERY == 0 or done == flow.articles:
                 tell("write", done, flow.articles)
-        if not flow.articles:
-            times.lap("dedup")
 
         counts = {
             "read": stats.get("read", "records"),
@@ -529,16 +528,14 @@ def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult
             rejected.append((position, _other_language(article, record, cfg)))
     clock = _timed("langid", len(structured), clock, seconds, records_in)
 
-    sigs, sizes, exact = dedup.fingerprints([a.text for a in kept], cfg.dedup_ngram)
+    fingerprints = dedup.Fingerprints.of(kept, cfg.dedup_ngram)
     _timed("fingerprints", len(kept), clock, seconds, records_in)
     rejected.sort(key=lambda pair: pair[0])
     return BatchResult(
         rejected=tuple(r for _, r in rejected),
         articles=tuple(kept),
         counts=stats.counts,
-        signatures=sigs,
-        sizes=sizes,
-        exact=exact,
+        fingerprints=fingerprints,
         seconds=seconds,
         records=records_in,
         peak_rss=report.peak_rss(),

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus import dedup
+from corpus.dedup import candidates
 from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.records import Article, Duplicate, Provenance
@@ -48,14 +49,10 @@ def art(
     )
 
 
-def in_memory(articles: Iterable[Article]) -> Iterator[Article]:
-    return iter(list(articles))
-
-
 def route(
     articles: list[Article], cfg: Config | None = None, index: dedup.DedupIndex | None = None
 ) -> list[Article | Duplicate]:
-    return list(dedup.run(articles, cfg or Config(), Stats(), in_memory, index=index))
+    return list(dedup.run(articles, cfg or Config(), Stats(), index=index))
 
 
 def test_normalize_nfkc_casefold_whitespace() -> None:
@@ -88,7 +85,7 @@ def test_then_longest_then_input_order() -> None:
 def test_output_keeps_input_order_and_counts() -> None:
     stats = Stats()
     items = [art("1", "a b c"), art("2", "d e f"), art("3", "A B C")]
-    out = list(dedup.run(items, Config(), stats, in_memory))
+    out = list(dedup.run(items, Config(), stats))
     assert [x.id if isinstance(x, Article) else x.article.id for x in out] == ["1", "2", "3"]
     assert stats.stage("dedup") == {"exact": 1, "unique": 2}
 
@@ -188,21 +185,73 @@ def test_near_duplicate_found_verified_and_unrelated_kept() -> None:
     assert (orig.duplicate_count, orig.also_seen_at) == (2, ("b.com", "c.com"))
 
 
-def test_fingerprints_computed_elsewhere_give_the_same_routing() -> None:
+def two_phase(
+    articles: list[Article], parts: list[list[Article]], threads: int = 1
+) -> list[Article | Duplicate]:
+    """Fingerprints per batch (as workers make them), joined, planned and routed."""
+    with dedup.FingerprintStore() as store:
+        for part in parts:
+            store.add(dedup.Fingerprints.of(part, 3))
+        fps = store.finish()
+        settings = dedup.DedupSettings(threads=threads)
+        plan = dedup.plan(fps, dedup.DedupIndex(), settings, dedup.Texts(lambda: articles))
+        return list(dedup.route(articles, plan))
+
+
+def test_fingerprints_by_batch_and_threads_give_the_same_routing() -> None:
     base = story(3)
     articles = [
         art("a", base, "2021-01-01"),
         art("b", edited(base, 40), "2021-01-02"),
         art("c", story(4), "2021-01-03"),
+        art("d", base, "2021-01-04"),
     ]
-    sigs, sizes, exact = dedup.fingerprints([a.text for a in articles[:2]], 3)
-    known = {
-        a.id: (sig, int(size), int(h))
-        for a, sig, size, h in zip(articles[:2], sigs, sizes, exact, strict=True)
-    }
-    with_known = list(dedup.run(articles, Config(), Stats(), in_memory, known=known))
-    assert with_known == route(articles)
-    assert known == {}  # each precomputed fingerprint is used once
+    whole = route(articles)
+    assert two_phase(articles, [articles]) == whole
+    assert two_phase(articles, [articles[:1], articles[1:3], [], articles[3:]], threads=4) == whole
+    # the texts may come in any order: they are joined to their fingerprints by key
+    fps = dedup.Fingerprints.of(articles, 3)
+    texts = dedup.Texts(lambda: reversed(articles))
+    plan = dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), texts)
+    assert list(dedup.route(articles, plan)) == whole
+
+
+def test_route_joins_by_key_and_refuses_strangers_repeats_and_gaps() -> None:
+    articles = [art("a", story(1)), art("b", story(2)), art("c", story(1))]
+    fps = dedup.Fingerprints.of(articles, 3)
+    plan = dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: ()))
+    assert plan.fate(articles[2]) == dedup.DuplicateOf("a", "a", "exact", 1.0)
+    assert plan.fate(articles[0]) == dedup.Keep(1, ())
+    shuffled = [articles[2], articles[0], articles[1]]
+    assert [type(x).__name__ for x in dedup.route(shuffled, plan)] == [
+        "Duplicate", "Article", "Article"
+    ]  # fmt: skip
+    with pytest.raises(dedup.DedupError, match="not in the dedup plan"):
+        list(dedup.route([art("x", "y")], plan))
+    with pytest.raises(dedup.DedupError, match="routed twice"):
+        list(dedup.route([articles[0], articles[0]], plan))
+    with pytest.raises(dedup.DedupError, match="2 planned articles never came"):
+        list(dedup.route(articles[:1], plan))
+
+
+def test_two_identical_raw_rows_are_two_records() -> None:
+    """The same raw row in two files makes the same id: the record key tells them apart."""
+    first = art("same", "Teks yang sama persis.", url="https://x.example/1")
+    again = dataclasses.replace(first, source=Provenance("other.csv", 1, 1, "0", "csv"))
+    out = route([first, again])
+    assert [type(x).__name__ for x in out] == ["Duplicate", "Article"]
+    assert dedup.record_key(first) != dedup.record_key(again)
+
+
+def test_texts_that_do_not_match_their_fingerprints_are_refused() -> None:
+    base = story(5)
+    articles = [art("a", base), art("b", edited(base, 40))]
+    fps = dedup.Fingerprints.of(articles, 3)
+    changed = [dataclasses.replace(a, text=a.text + " tambahan kata baru") for a in articles]
+    with pytest.raises(dedup.DedupError, match="shingles, its fingerprint"):
+        dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: changed))
+    with pytest.raises(dedup.DedupError, match="were not among the texts"):
+        dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: ()))
 
 
 def test_survivor_order_earliest_longest_publisher_priority_input() -> None:
@@ -342,10 +391,10 @@ def test_band_partitions_in_parallel_find_the_same_candidates() -> None:
     bands = rng.integers(0, 50, size=(2_000, dedup.BANDS), dtype=np.uint32)
     members = np.sort(rng.choice(2_000, size=1_500, replace=False)).astype(np.int64)
     old = rng.integers(0, 50, size=(300, dedup.BANDS), dtype=np.uint32)
-    serial = dedup._band_pairs(bands, members, threads=1)
+    serial = candidates.band_pairs(bands, members, threads=1)
     assert len(serial) > 1_000
-    assert np.array_equal(serial, dedup._band_pairs(bands, members, threads=4))
+    assert np.array_equal(serial, candidates.band_pairs(bands, members, threads=4))
     assert np.array_equal(
-        dedup._old_band_pairs(bands, members, old, threads=1),
-        dedup._old_band_pairs(bands, members, old, threads=4),
+        candidates.cross_band_pairs(bands, members, old, threads=1),
+        candidates.cross_band_pairs(bands, members, old, threads=4),
     )
