@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import random
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus import dedup
-from corpus.dedup import candidates
 from corpus.config import Config
+from corpus.dedup import candidates
 from corpus.errors import VersionError
 from corpus.records import Article, Duplicate, Provenance
 from corpus.stats import Stats
@@ -398,3 +397,75 @@ def test_band_partitions_in_parallel_find_the_same_candidates() -> None:
         candidates.cross_band_pairs(bands, members, old, threads=1),
         candidates.cross_band_pairs(bands, members, old, threads=4),
     )
+
+
+# --------------------------------------------------------------------------- exact verification
+
+
+def exact_jaccard_containment(a: str, b: str) -> tuple[float, float]:
+    sa, sb = dedup.shingle_set(a, 3), dedup.shingle_set(b, 3)
+    inter = len(np.intersect1d(sa, sb))
+    return inter / (len(sa) + len(sb) - inter), inter / min(len(sa), len(sb))
+
+
+def test_a_pair_is_decided_on_exact_shingle_sets_not_the_estimate() -> None:
+    base = story(101, 300)
+    part = edited(" ".join(base.split()[:240]), 14, 1)
+    jac, con = exact_jaccard_containment(base, part)
+    assert (round(jac, 3), round(con, 3)) == (0.536, 0.786)  # below both thresholds
+    sigs, sizes = dedup.signatures([base, part], 3)
+    compact = dedup.compact(sigs)
+    est = float(dedup.jaccard(compact[0], compact[1]))
+    small, big = float(min(sizes)), float(max(sizes))
+    assert est * (small + big) / (1 + est) / small > 0.8  # the estimate would have merged them
+    out = route([art("a", base, "2021-01-01"), art("b", part, "2021-01-02")])
+    assert all(isinstance(x, Article) for x in out)
+
+
+def test_similarity_is_the_exact_jaccard() -> None:
+    base = story(12)
+    copy = edited(base, 40)
+    out = by_id(route([art("a", base, "2021-01-01"), art("b", copy, "2021-01-02")]))
+    dup = out["b"]
+    assert isinstance(dup, Duplicate)
+    assert dup.similarity == round(exact_jaccard_containment(base, copy)[0], 4)
+
+
+# --------------------------------------------------------------------------- survivor rule
+
+
+def test_a_later_fuller_version_survives_and_takes_the_cluster() -> None:
+    first = story(7)
+    update = first + " " + story(8, 120)  # the same story with paragraphs added later
+    light = edited(first, 50)  # a copy of the first version
+    out = by_id(
+        route(
+            [
+                art("first", first, "2021-01-01", publisher="a.com"),
+                art("update", update, "2021-01-02", publisher="a.com"),
+                art("copy", light, "2021-01-03", publisher="b.com"),
+            ]
+        )
+    )
+    kept, old, copy = out["update"], out["first"], out["copy"]
+    assert isinstance(kept, Article) and kept.duplicate_count == 2
+    assert isinstance(old, Duplicate) and (old.duplicate_of, old.cluster_id) == ("update", "update")
+    assert old.similarity == round(exact_jaccard_containment(first, update)[0], 4)
+    assert isinstance(copy, Duplicate) and copy.cluster_id == "update"
+
+
+def test_a_light_edit_is_not_fuller_the_original_stays() -> None:
+    """A copy with a few words replaced by longer ones is not "fuller": the longer text does not
+    win, the base order does (here input order: no dates, no publisher priority)."""
+    base = story(9)
+    words = base.split()
+    for i in (10, 90, 200):
+        words[i] = "penggantikatayangjauhlebihpanjang"
+    copy = " ".join(words)
+    assert len(copy) > len(base)
+    for order in (["orig", "copy"], ["orig", "copy"][::-1]):
+        texts = {"orig": base, "copy": copy}
+        items = [art(k, texts[k], url=f"https://x.example/{k}") for k in order]
+        out = by_id(route(items))
+        first, second = order
+        assert isinstance(out[first], Article) and isinstance(out[second], Duplicate)

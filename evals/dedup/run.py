@@ -27,7 +27,7 @@ import itertools
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -50,13 +50,9 @@ def article(id: str, text: str, **kw: object) -> Article:
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
-def in_memory(items: Iterable[Article]) -> Iterator[Article]:
-    return iter(list(items))
-
-
 def clusters(articles: list[Article], cfg: Config) -> tuple[dict[str, str], list[Duplicate]]:
     """id -> cluster id (its survivor's id) for every article, and the duplicates."""
-    out = list(dedup.run(articles, cfg, Stats(), in_memory))
+    out = list(dedup.run(articles, cfg, Stats()))
     cluster = {}
     dups = []
     for item in out:
