@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -117,6 +117,8 @@ class Plan:
     seen_at: dict[int, tuple[str, ...]]
     names: dict[int, str]  # target/cluster code -> article id
     order: I64 = field(repr=False)  # argsort of keys
+    pairs_checked: int = 0  # candidate pairs decided on exact shingle sets (for reports)
+    sets_read: int = 0  # shingle sets materialized for them
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -178,10 +180,12 @@ def plan(fps: Fingerprints, index: DedupIndex, settings: DedupSettings, texts: T
         if len(revisions):
             jac, _, _ = _exact_or_estimate(fps, index, revisions, sets)
             sim[revisions[:, 0]] = jac
-        log.info("dedup: %d shingle sets read for %d candidate pairs", len(sets), len(g.pairs))
+        checked = len(g.pairs) + len(g.old_pairs) + len(revisions)
+        read = len(sets)
     finally:
         sets.close()
-    return _finish(fps, index, kind, target, sim)
+    log.info("dedup: %d pairs checked on exact shingle sets (%d sets read)", checked, read)
+    return replace(_finish(fps, index, kind, target, sim), pairs_checked=checked, sets_read=read)
 
 
 def _by_url(fps: Fingerprints, index: DedupIndex, kind: np.ndarray, target: I64) -> I64:
