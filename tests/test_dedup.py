@@ -469,3 +469,25 @@ def test_a_light_edit_is_not_fuller_the_original_stays() -> None:
         out = by_id(route(items))
         first, second = order
         assert isinstance(out[first], Article) and isinstance(out[second], Duplicate)
+
+
+def test_incremental_pairs_are_checked_on_the_published_texts(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cfg = Config()
+    index = dedup.DedupIndex()
+    first = [art("p1", story(20), "2021-01-01"), art("p2", story(21), "2021-01-01")]
+    route(first, cfg, index)
+    index.save(tmp_path / "dedup", cfg.dedup_ngram)
+    shard = tmp_path / "data.parquet"  # what a version's data/ holds: id and text per row
+    pq.write_table(pa.table({"id": [a.id for a in first], "text": [a.text for a in first]}), shard)
+    loaded = dedup.DedupIndex.load(tmp_path / "dedup")
+    near = edited(story(20), 40)
+    part = edited(" ".join(story(21, 300).split()[:240]), 14, 1)  # below both thresholds
+    items = [art("near", near, "2021-02-01"), art("part", part, "2021-02-01")]
+    out = by_id(list(dedup.run(items, cfg, Stats(), index=loaded, published=[shard])))
+    dup = out["near"]
+    assert isinstance(dup, Duplicate) and dup.duplicate_of == "p1"
+    assert dup.similarity == round(exact_jaccard_containment(story(20), near)[0], 4)
+    assert isinstance(out["part"], Article)
