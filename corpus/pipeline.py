@@ -15,10 +15,12 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
 
 from corpus import (
     __version__,
@@ -110,19 +112,25 @@ def ingest(
     drive.open_log(dataset_dir, version, parent, hashes)
     drive.survey(previous.version_dir if previous else None)
     facts = _provenance(cfg, previous, parent, created_at)
-    with versions.VersionWriter(dataset_dir, version, cfg, facts) as writer:
+    with (
+        dedup.FingerprintStore() as store,
+        versions.VersionWriter(dataset_dir, version, cfg, facts) as writer,
+    ):
         index = dedup.DedupIndex()
         if previous is not None:
             writer.carry_all(previous.version_dir, previous.manifest)
             index = _dedup_index(previous)
-        articles = drive.articles(writer)
-        routed = dedup.run(articles, cfg, drive.stats, drive.spool, index=index, known=drive.known)
-        for done, item in enumerate(routed, start=1):
-            if done == 1:  # the plan is made: every article's fate is known
-                drive.planned()
+        # Dedup's two phases: plan every fate from the workers' fingerprints (reading only the
+        # texts of candidate pairs), then route the articles to their tables by record key.
+        drive.run_units(writer, store)
+        fingerprints = store.finish()
+        published = previous.version_dir.glob("data/**/*.parquet") if previous else ()
+        texts = dedup.Texts(drive.run_articles, dedup.published_texts(sorted(published)).published)
+        plan = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
+        index.add(fingerprints, plan.kept())
+        drive.planned()
+        for done, item in enumerate(dedup.route(drive.run_articles(), plan, drive.stats), 1):
             drive.route(writer, item, done)
-        if not drive.n_articles:
-            times.lap("dedup")
         ingest_counts = writer.written(read=drive.stats.get("read", "records"))
         times.lap("write")
         index_files = writer.listed(index.save(writer.folder / "dedup", cfg.dedup_ngram))
@@ -173,7 +181,6 @@ class _Drive:
         self.takedowns = versions.Takedowns.of(parent.removals if parent else ())
         self.stats = Stats()
         self.per_file: Counter[str] = Counter()
-        self.known: dedup.Known = {}  # fingerprints from the workers, until dedup uses them
         self.workers = cfg.workers or executor.default_workers()
         self.n_read = self.n_processed = self.n_articles = self.n_units = 0
         self.read_seconds = 0.0
@@ -236,8 +243,9 @@ class _Drive:
             else:
                 yield index, batch
 
-    def articles(self, writer: versions.VersionWriter) -> Iterator[Article]:
-        """The articles of every unit, in input order; rejects and takedowns go to ``writer``."""
+    def run_units(self, writer: versions.VersionWriter, store: dedup.FingerprintStore) -> None:
+        """Run every unit; rejects and takedowns go to ``writer``, the articles' fingerprints to
+        ``store`` (the articles themselves stay in the units, read back by ``run_articles``)."""
         results = executor.map_ordered(
             functools.partial(units.process_unit, self.cfg, self.context),
             self._jobs(),
@@ -252,19 +260,15 @@ class _Drive:
             result = units.unpacked(blob)
             self.times.add_unit(result.seconds, result.records, result.peak_rss, reused)
             self.stats.merge(result.counts)
-            for article, sig, n, exact in zip(
-                result.articles, result.signatures, result.sizes, result.exact, strict=True
-            ):
-                self.known[article.id] = (sig, int(n), int(exact))
             for item in result.rejected:
                 writer.write("rejects", item)
-            for article in result.articles:
-                if self.takedowns.covers(article):
+            kept = [not self.takedowns.covers(a) for a in result.articles]
+            for article, keep in zip(result.articles, kept, strict=True):
+                if not keep:
                     self.stats.count("removed", "taken_down")
                     writer.write("rejects", self.takedowns.reject(article))
-                else:
-                    self.n_articles += 1
-                    yield article
+            self.n_articles += sum(kept)
+            store.add(result.fingerprints.select(np.array(kept, dtype=bool)))
             self.n_processed += size
             self.n_units += 1
             self.tell("process", self.n_processed, self.n_read if self.all_read else None)
@@ -272,11 +276,8 @@ class _Drive:
         self.tell("process", self.n_processed, self.n_processed)
         self.tell("dedup", 0, self.n_articles)
 
-    def spool(self, articles: Iterable[Article]) -> Iterable[Article]:
-        """Dedup's spool between its two passes: the run's units are on disk already, so pass
-        two reads them back rather than writing every article a second time."""
-        for _ in articles:  # pass one: dedup fingerprints them as they go by
-            pass
+    def run_articles(self) -> Iterator[Article]:
+        """The run's articles, in input order, read back from its units (on disk already)."""
         covered = self.takedowns.covers
         return (a for a in units.articles_of(self.run_log, self.n_units) if not covered(a))
 

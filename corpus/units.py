@@ -14,7 +14,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from corpus import dedup, langid, learned, report, runs, structure, validate
 from corpus.config import Config
@@ -36,9 +35,7 @@ class BatchResult:
     rejected: tuple[Rejected, ...]  # in input order
     articles: tuple[Article, ...]  # in input order
     counts: Counter[tuple[str, str]]  # stage counts, merged by the driver
-    signatures: Any  # MinHash signatures of ``articles`` (uint32, one row each)
-    sizes: Any  # their shingle counts
-    exact: Any  # their exact-body hashes (uint64)
+    fingerprints: dedup.Fingerprints  # dedup's fingerprints of ``articles``, same order
     seconds: dict[str, float]  # CPU seconds per stage (report.WORKER_STAGES)
     records: dict[str, int]  # records into each stage
     peak_rss: int  # the worker's peak RSS so far, bytes
@@ -128,16 +125,14 @@ def process_batch(cfg: Config, survey: Survey, batch: list[RawRecord | Rejected]
             rejected.append((position, other_language(article, record, cfg)))
     clock.lap("langid", len(structured))
 
-    sigs, sizes, exact = dedup.fingerprints([a.text for a in kept], cfg.dedup_ngram)
+    fingerprints = dedup.Fingerprints.of(kept, cfg.dedup_ngram)
     clock.lap("fingerprints", len(kept))
     rejected.sort(key=lambda pair: pair[0])
     return BatchResult(
         rejected=tuple(r for _, r in rejected),
         articles=tuple(kept),
         counts=stats.counts,
-        signatures=sigs,
-        sizes=sizes,
-        exact=exact,
+        fingerprints=fingerprints,
         seconds=clock.seconds,
         records=clock.records,
         peak_rss=report.peak_rss(),

@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import random
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from corpus import dedup
 from corpus.config import Config
+from corpus.dedup import candidates
 from corpus.errors import VersionError
 from corpus.records import Article, Duplicate, Provenance
 from corpus.stats import Stats
@@ -48,14 +48,10 @@ def art(
     )
 
 
-def in_memory(articles: Iterable[Article]) -> Iterator[Article]:
-    return iter(list(articles))
-
-
 def route(
     articles: list[Article], cfg: Config | None = None, index: dedup.DedupIndex | None = None
 ) -> list[Article | Duplicate]:
-    return list(dedup.run(articles, cfg or Config(), Stats(), in_memory, index=index))
+    return list(dedup.run(articles, cfg or Config(), Stats(), index=index))
 
 
 def test_normalize_nfkc_casefold_whitespace() -> None:
@@ -88,7 +84,7 @@ def test_then_longest_then_input_order() -> None:
 def test_output_keeps_input_order_and_counts() -> None:
     stats = Stats()
     items = [art("1", "a b c"), art("2", "d e f"), art("3", "A B C")]
-    out = list(dedup.run(items, Config(), stats, in_memory))
+    out = list(dedup.run(items, Config(), stats))
     assert [x.id if isinstance(x, Article) else x.article.id for x in out] == ["1", "2", "3"]
     assert stats.stage("dedup") == {"exact": 1, "unique": 2}
 
@@ -188,21 +184,73 @@ def test_near_duplicate_found_verified_and_unrelated_kept() -> None:
     assert (orig.duplicate_count, orig.also_seen_at) == (2, ("b.com", "c.com"))
 
 
-def test_fingerprints_computed_elsewhere_give_the_same_routing() -> None:
+def two_phase(
+    articles: list[Article], parts: list[list[Article]], threads: int = 1
+) -> list[Article | Duplicate]:
+    """Fingerprints per batch (as workers make them), joined, planned and routed."""
+    with dedup.FingerprintStore() as store:
+        for part in parts:
+            store.add(dedup.Fingerprints.of(part, 3))
+        fps = store.finish()
+        settings = dedup.DedupSettings(threads=threads)
+        plan = dedup.plan(fps, dedup.DedupIndex(), settings, dedup.Texts(lambda: articles))
+        return list(dedup.route(articles, plan))
+
+
+def test_fingerprints_by_batch_and_threads_give_the_same_routing() -> None:
     base = story(3)
     articles = [
         art("a", base, "2021-01-01"),
         art("b", edited(base, 40), "2021-01-02"),
         art("c", story(4), "2021-01-03"),
+        art("d", base, "2021-01-04"),
     ]
-    sigs, sizes, exact = dedup.fingerprints([a.text for a in articles[:2]], 3)
-    known = {
-        a.id: (sig, int(size), int(h))
-        for a, sig, size, h in zip(articles[:2], sigs, sizes, exact, strict=True)
-    }
-    with_known = list(dedup.run(articles, Config(), Stats(), in_memory, known=known))
-    assert with_known == route(articles)
-    assert known == {}  # each precomputed fingerprint is used once
+    whole = route(articles)
+    assert two_phase(articles, [articles]) == whole
+    assert two_phase(articles, [articles[:1], articles[1:3], [], articles[3:]], threads=4) == whole
+    # the texts may come in any order: they are joined to their fingerprints by key
+    fps = dedup.Fingerprints.of(articles, 3)
+    texts = dedup.Texts(lambda: reversed(articles))
+    plan = dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), texts)
+    assert list(dedup.route(articles, plan)) == whole
+
+
+def test_route_joins_by_key_and_refuses_strangers_repeats_and_gaps() -> None:
+    articles = [art("a", story(1)), art("b", story(2)), art("c", story(1))]
+    fps = dedup.Fingerprints.of(articles, 3)
+    plan = dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: ()))
+    assert plan.fate(articles[2]) == dedup.DuplicateOf("a", "a", "exact", 1.0)
+    assert plan.fate(articles[0]) == dedup.Keep(1, ())
+    shuffled = [articles[2], articles[0], articles[1]]
+    assert [type(x).__name__ for x in dedup.route(shuffled, plan)] == [
+        "Duplicate", "Article", "Article"
+    ]  # fmt: skip
+    with pytest.raises(dedup.DedupError, match="not in the dedup plan"):
+        list(dedup.route([art("x", "y")], plan))
+    with pytest.raises(dedup.DedupError, match="routed twice"):
+        list(dedup.route([articles[0], articles[0]], plan))
+    with pytest.raises(dedup.DedupError, match="2 planned articles never came"):
+        list(dedup.route(articles[:1], plan))
+
+
+def test_two_identical_raw_rows_are_two_records() -> None:
+    """The same raw row in two files makes the same id: the record key tells them apart."""
+    first = art("same", "Teks yang sama persis.", url="https://x.example/1")
+    again = dataclasses.replace(first, source=Provenance("other.csv", 1, 1, "0", "csv"))
+    out = route([first, again])
+    assert [type(x).__name__ for x in out] == ["Duplicate", "Article"]
+    assert dedup.record_key(first) != dedup.record_key(again)
+
+
+def test_texts_that_do_not_match_their_fingerprints_are_refused() -> None:
+    base = story(5)
+    articles = [art("a", base), art("b", edited(base, 40))]
+    fps = dedup.Fingerprints.of(articles, 3)
+    changed = [dataclasses.replace(a, text=a.text + " tambahan kata baru") for a in articles]
+    with pytest.raises(dedup.DedupError, match="shingles, its fingerprint"):
+        dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: changed))
+    with pytest.raises(dedup.DedupError, match="were not among the texts"):
+        dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: ()))
 
 
 def test_survivor_order_earliest_longest_publisher_priority_input() -> None:
@@ -342,10 +390,104 @@ def test_band_partitions_in_parallel_find_the_same_candidates() -> None:
     bands = rng.integers(0, 50, size=(2_000, dedup.BANDS), dtype=np.uint32)
     members = np.sort(rng.choice(2_000, size=1_500, replace=False)).astype(np.int64)
     old = rng.integers(0, 50, size=(300, dedup.BANDS), dtype=np.uint32)
-    serial = dedup._band_pairs(bands, members, threads=1)
+    serial = candidates.band_pairs(bands, members, threads=1)
     assert len(serial) > 1_000
-    assert np.array_equal(serial, dedup._band_pairs(bands, members, threads=4))
+    assert np.array_equal(serial, candidates.band_pairs(bands, members, threads=4))
     assert np.array_equal(
-        dedup._old_band_pairs(bands, members, old, threads=1),
-        dedup._old_band_pairs(bands, members, old, threads=4),
+        candidates.cross_band_pairs(bands, members, old, threads=1),
+        candidates.cross_band_pairs(bands, members, old, threads=4),
     )
+
+
+# --------------------------------------------------------------------------- exact verification
+
+
+def exact_jaccard_containment(a: str, b: str) -> tuple[float, float]:
+    sa, sb = dedup.shingle_set(a, 3), dedup.shingle_set(b, 3)
+    inter = len(np.intersect1d(sa, sb))
+    return inter / (len(sa) + len(sb) - inter), inter / min(len(sa), len(sb))
+
+
+def test_a_pair_is_decided_on_exact_shingle_sets_not_the_estimate() -> None:
+    base = story(101, 300)
+    part = edited(" ".join(base.split()[:240]), 14, 1)
+    jac, con = exact_jaccard_containment(base, part)
+    assert (round(jac, 3), round(con, 3)) == (0.536, 0.786)  # below both thresholds
+    sigs, sizes = dedup.signatures([base, part], 3)
+    compact = dedup.compact(sigs)
+    est = float(dedup.jaccard(compact[0], compact[1]))
+    small, big = float(min(sizes)), float(max(sizes))
+    assert est * (small + big) / (1 + est) / small > 0.8  # the estimate would have merged them
+    out = route([art("a", base, "2021-01-01"), art("b", part, "2021-01-02")])
+    assert all(isinstance(x, Article) for x in out)
+
+
+def test_similarity_is_the_exact_jaccard() -> None:
+    base = story(12)
+    copy = edited(base, 40)
+    out = by_id(route([art("a", base, "2021-01-01"), art("b", copy, "2021-01-02")]))
+    dup = out["b"]
+    assert isinstance(dup, Duplicate)
+    assert dup.similarity == round(exact_jaccard_containment(base, copy)[0], 4)
+
+
+# --------------------------------------------------------------------------- survivor rule
+
+
+def test_a_later_fuller_version_survives_and_takes_the_cluster() -> None:
+    first = story(7)
+    update = first + " " + story(8, 120)  # the same story with paragraphs added later
+    light = edited(first, 50)  # a copy of the first version
+    out = by_id(
+        route(
+            [
+                art("first", first, "2021-01-01", publisher="a.com"),
+                art("update", update, "2021-01-02", publisher="a.com"),
+                art("copy", light, "2021-01-03", publisher="b.com"),
+            ]
+        )
+    )
+    kept, old, copy = out["update"], out["first"], out["copy"]
+    assert isinstance(kept, Article) and kept.duplicate_count == 2
+    assert isinstance(old, Duplicate) and (old.duplicate_of, old.cluster_id) == ("update", "update")
+    assert old.similarity == round(exact_jaccard_containment(first, update)[0], 4)
+    assert isinstance(copy, Duplicate) and copy.cluster_id == "update"
+
+
+def test_a_light_edit_is_not_fuller_the_original_stays() -> None:
+    """A copy with a few words replaced by longer ones is not "fuller": the longer text does not
+    win, the base order does (here input order: no dates, no publisher priority)."""
+    base = story(9)
+    words = base.split()
+    for i in (10, 90, 200):
+        words[i] = "penggantikatayangjauhlebihpanjang"
+    copy = " ".join(words)
+    assert len(copy) > len(base)
+    for order in (["orig", "copy"], ["orig", "copy"][::-1]):
+        texts = {"orig": base, "copy": copy}
+        items = [art(k, texts[k], url=f"https://x.example/{k}") for k in order]
+        out = by_id(route(items))
+        first, second = order
+        assert isinstance(out[first], Article) and isinstance(out[second], Duplicate)
+
+
+def test_incremental_pairs_are_checked_on_the_published_texts(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cfg = Config()
+    index = dedup.DedupIndex()
+    first = [art("p1", story(20), "2021-01-01"), art("p2", story(21), "2021-01-01")]
+    route(first, cfg, index)
+    index.save(tmp_path / "dedup", cfg.dedup_ngram)
+    shard = tmp_path / "data.parquet"  # what a version's data/ holds: id and text per row
+    pq.write_table(pa.table({"id": [a.id for a in first], "text": [a.text for a in first]}), shard)
+    loaded = dedup.DedupIndex.load(tmp_path / "dedup")
+    near = edited(story(20), 40)
+    part = edited(" ".join(story(21, 300).split()[:240]), 14, 1)  # below both thresholds
+    items = [art("near", near, "2021-02-01"), art("part", part, "2021-02-01")]
+    out = by_id(list(dedup.run(items, cfg, Stats(), index=loaded, published=[shard])))
+    dup = out["near"]
+    assert isinstance(dup, Duplicate) and dup.duplicate_of == "p1"
+    assert dup.similarity == round(exact_jaccard_containment(story(20), near)[0], 4)
+    assert isinstance(out["part"], Article)

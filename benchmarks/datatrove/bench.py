@@ -92,7 +92,10 @@ def ours_removed(version: Path) -> tuple[set[str], dict[str, str], dict[str, str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("work", type=Path)
-    parser.add_argument("datatrove_python")
+    parser.add_argument("datatrove_python", nargs="?", help="omit with --ours-only")
+    parser.add_argument(
+        "--ours-only", action="store_true", help="only `corpus ingest` (recall, time)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=2, help="rounds (the table shows the best)")
     parser.add_argument("--results", type=Path)
@@ -115,7 +118,7 @@ def main() -> None:
     details: dict[tuple[str, str], list[str]] = {}
     recall: dict[tuple[str, str], tuple[int, int, int]] = {}  # copies, pairs, removed
     for round_ in range(1, args.repeat + 1):
-        for langdetect in (True, False):
+        for langdetect in () if args.ours_only else (True, False):
             key = ("datatrove", "with langdetect" if langdetect else "without langdetect")
             out = work / f"datatrove-{int(langdetect)}"
             seconds, stages = run_datatrove(args.datatrove_python, inp, out, langdetect)
@@ -163,7 +166,7 @@ def main() -> None:
         )
     table = "\n".join(lines)
     print(table)
-    if args.results:
+    if args.results and not args.ours_only:
         write_results(args.results, table, details, loads, n_input, n, args.datatrove_python)
 
 

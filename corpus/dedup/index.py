@@ -1,0 +1,182 @@
+"""The dedup index: fingerprints of every published article, what later ingests match against.
+
+Each version saves one (``dedup/index.parquet`` + ``dedup/signatures.npy``), cumulative; a new
+ingest loads the previous version's and never reads or re-hashes the old text for planning.
+
+The planner asks the index only four questions: which rows have this body hash
+(``match_exact``), this URL hash (``match_url``), a band key in common with these articles
+(``band_pairs``), and the signatures/sizes/ids of some rows. Each is answerable per partition:
+body and URL hashes by hash prefix, band keys by band (issue 14's partitioned index, where no
+process holds every row, answers the same questions per partition and concatenates in
+partition order).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.dedup.candidates import cross_band_pairs, match_sorted
+from corpus.dedup.fingerprints import Fingerprints
+from corpus.dedup.minhash import BANDS, I64, NUM_PERM, ROWS, SEED, U16, U32, U64
+from corpus.errors import VersionError
+
+INDEX_FILE = "index.parquet"
+SIGNATURES_FILE = "signatures.npy"
+_INDEX_FORMAT = 1
+_META_KEY = b"corpus.dedup"
+_STEP = 65_536
+
+
+def index_params(ngram: int) -> dict[str, Any]:
+    """What an index must agree on to be reused: shingles, hashing and banding."""
+    return {
+        "format": _INDEX_FORMAT,
+        "ngram": ngram,
+        "num_perm": NUM_PERM,
+        "bands": BANDS,
+        "rows": ROWS,
+        "seed": SEED,
+    }
+
+
+class DedupIndex:
+    """Fingerprints of every published article (in memory: id, body hash, URL hash, shingle
+    count, band keys, ~161-185 bytes/row; the compact signatures, 256 bytes/row, stay on disk,
+    memory-mapped, read only for candidates)."""
+
+    def __init__(
+        self,
+        ids: pa.Array | None = None,
+        exact: U64 | None = None,
+        url: U64 | None = None,
+        size: U32 | None = None,
+        bands: U32 | None = None,
+        sigs: U16 | None = None,
+        ngram: int | None = None,
+    ) -> None:
+        self.ids: pa.Array = ids if ids is not None else pa.array([], pa.string())
+        self.exact: U64 = exact if exact is not None else np.zeros(0, np.uint64)
+        self.url: U64 = url if url is not None else np.zeros(0, np.uint64)
+        self.size: U32 = size if size is not None else np.zeros(0, np.uint32)
+        self.bands: U32 = bands if bands is not None else np.zeros((0, BANDS), np.uint32)
+        self.sigs: U16 = sigs if sigs is not None else np.zeros((0, NUM_PERM), np.uint16)
+        self.ngram = ngram
+        # (fingerprints, rows) added by this run, kept apart until ``save``: the signatures stay
+        # in the run's temporary file until then, so they never sit in memory
+        self._added: list[tuple[Fingerprints, I64]] = []
+
+    def __len__(self) -> int:
+        return len(self.exact) + sum(len(rows) for _, rows in self._added)
+
+    # ----------------------------------------------------------------- the planner's questions
+
+    def id(self, row: int) -> str:
+        """The article id of a (published) row."""
+        return str(self.ids[row].as_py())
+
+    def match_exact(self, values: U64, members: I64) -> dict[int, int]:
+        """member -> first published row whose body hash is ``values[member]``."""
+        return match_sorted(values, members, self.exact)
+
+    def match_url(self, values: U64, members: I64) -> dict[int, int]:
+        """member -> first published row whose URL hash is ``values[member]`` (0 never matches)."""
+        return match_sorted(values, members, self.url)
+
+    def band_pairs(self, bands: U32, members: I64, threads: int = 1) -> I64:
+        """(member, published row) pairs sharing an LSH band key, sorted and unique."""
+        return cross_band_pairs(bands, members, self.bands, threads)
+
+    def signatures(self, rows: I64) -> U16:
+        """Compact signatures of published rows (read from the memory map)."""
+        return np.asarray(self.sigs[rows])
+
+    def check(self, ngram: int) -> None:
+        """Raise ``VersionError`` if the index was built with other shingles than ``ngram``."""
+        if self.ngram is not None and len(self.exact) and self.ngram != ngram:
+            raise VersionError(
+                f"the previous version's dedup index uses dedup_ngram={self.ngram}, this run "
+                f"{ngram}; keep the setting, or ingest into a new dataset"
+            )
+
+    # ----------------------------------------------------------------- growing and storing
+
+    def add(self, fingerprints: Fingerprints, rows: I64) -> None:
+        """Append this run's survivors (rows of ``fingerprints``), kept apart until ``save``."""
+        self._added.append((fingerprints, np.asarray(rows, dtype=np.int64)))
+
+    @classmethod
+    def load(cls, folder: Path) -> DedupIndex:
+        """The index saved in ``folder`` (a version's ``dedup/``); signatures memory-mapped."""
+        try:
+            table = pq.read_table(folder / INDEX_FILE)
+            sigs = np.load(folder / SIGNATURES_FILE, mmap_mode="r")
+        except (OSError, ValueError, pa.ArrowInvalid) as exc:
+            raise VersionError(f"dedup index in {folder} cannot be read: {exc}") from None
+        meta = json.loads((table.schema.metadata or {}).get(_META_KEY, b"{}"))
+        expected = index_params(meta.get("ngram", 0))
+        if meta != expected:
+            raise VersionError(
+                f"dedup index in {folder} was built with {meta}, this code uses {expected}; "
+                "ingest into a new dataset"
+            )
+        n = table.num_rows
+        bands = np.frombuffer(table.column("bands").combine_chunks().buffers()[1], dtype=np.uint32)
+        return cls(
+            ids=table.column("id").combine_chunks(),
+            exact=table.column("exact").to_numpy(),
+            url=table.column("url").to_numpy(),
+            size=table.column("size").to_numpy(),
+            bands=bands[: n * BANDS].reshape(n, BANDS).copy(),
+            sigs=sigs,
+            ngram=int(meta["ngram"]),
+        )
+
+    def save(self, folder: Path, ngram: int) -> list[Path]:
+        """Write the cumulative index (earlier rows, then the added ones) into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        added_ids = [i for f, rows in self._added for i in f.ids[rows].tolist()]
+        n_old, n_new = len(self.exact), len(added_ids)
+
+        def joined(field: str, old: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return np.concatenate([old, *(getattr(f, field)[rows] for f, rows in self._added)])
+
+        bands = joined("bands", self.bands)
+        table = pa.table(
+            {
+                "id": pa.concat_arrays(
+                    [self.ids, pa.array(added_ids, pa.binary()).cast(pa.string())]
+                ),
+                "exact": pa.array(joined("exact", self.exact), pa.uint64()),
+                "url": pa.array(joined("url", self.url), pa.uint64()),
+                "size": pa.array(joined("size", self.size), pa.uint32()),
+                "bands": pa.FixedSizeBinaryArray.from_buffers(
+                    pa.binary(4 * BANDS),
+                    n_old + n_new,
+                    [None, pa.py_buffer(np.ascontiguousarray(bands))],
+                ),
+            }
+        ).replace_schema_metadata({_META_KEY: json.dumps(index_params(ngram), sort_keys=True)})
+        index_path = folder / INDEX_FILE
+        pq.write_table(table, index_path, compression="zstd", row_group_size=100_000)
+        sig_path = folder / SIGNATURES_FILE
+        out = np.lib.format.open_memmap(
+            sig_path, mode="w+", dtype=np.uint16, shape=(n_old + n_new, NUM_PERM)
+        )
+        for lo in range(0, n_old, _STEP):
+            out[lo : min(lo + _STEP, n_old)] = self.sigs[lo : min(lo + _STEP, n_old)]
+        at = n_old
+        for f, rows in self._added:
+            for lo in range(0, len(rows), _STEP):
+                chunk = rows[lo : lo + _STEP]
+                out[at : at + len(chunk)] = f.sigs[chunk]
+                at += len(chunk)
+        out.flush()
+        del out
+        return [index_path, sig_path]

@@ -1,0 +1,55 @@
+"""Phase two of dedup: each article to its table, by looking its record key up in the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+import numpy as np
+
+from corpus.dedup.fingerprints import record_key
+from corpus.dedup.plan import Keep, Plan
+from corpus.dedup.verify import DedupError
+from corpus.records import Article, Duplicate
+from corpus.stats import Stats
+
+
+def route(
+    articles: Iterable[Article], plan: Plan, stats: Stats | None = None
+) -> Iterator[Article | Duplicate]:
+    """Survivors (with their duplicate counts) and ``Duplicate`` records, in input order.
+
+    Joined by key, never by position: an article the plan does not know, one seen twice, or a
+    planned article that never comes raises ``DedupError``.
+    """
+    seen = np.zeros(len(plan), dtype=bool)
+    for article in articles:
+        row = plan.position(record_key(article))
+        if seen[row]:
+            raise DedupError(f"article {article.id} ({article.source.path}) was routed twice")
+        seen[row] = True
+        fate = plan.fate_at(row)
+        if isinstance(fate, Keep):
+            if stats is not None:
+                stats.count("dedup", "unique")
+            if fate.duplicate_count:
+                article = replace(
+                    article, duplicate_count=fate.duplicate_count, also_seen_at=fate.also_seen_at
+                )
+            yield article
+            continue
+        if stats is not None:
+            stats.count("dedup", fate.reason)
+        yield Duplicate(
+            article=article,
+            duplicate_of=fate.duplicate_of,
+            cluster_id=fate.cluster_id,
+            reason=fate.reason,
+            similarity=fate.similarity,
+        )
+    if not seen.all():
+        missing = int(np.flatnonzero(~seen)[0])
+        raise DedupError(
+            f"{int((~seen).sum())} planned articles never came to be routed (first: record "
+            f"{plan.keys[missing].decode()}); route every article that was fingerprinted"
+        )

@@ -1,0 +1,33 @@
+"""URL keys: the same page under another scheme, ``www.``, fragment or tracking parameters."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import xxhash
+
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|yclid|igshid)$")
+
+
+def normalize_url(url: str | None) -> str | None:
+    """A URL without scheme, ``www.``, fragment, tracking parameters or trailing slash."""
+    if not url or not url.strip():
+        return None
+    parts = urlsplit(url.strip() if "//" in url else "//" + url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
+    path = parts.path.rstrip("/") or ""
+    return host + path + (f"?{urlencode(query)}" if query else "")
+
+
+def url_hash(url: str | None) -> int:
+    """64-bit hash of the normalized URL; 0 when there is none."""
+    norm = normalize_url(url)
+    if norm is None:
+        return 0
+    return xxhash.xxh3_64_intdigest(norm.encode("utf-8", "surrogatepass")) or 1
