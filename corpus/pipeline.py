@@ -506,14 +506,13 @@ def process_batch(cfg: Config, batch: list[RawRecord | Rejected]) -> BatchResult
     clock = _timed("validate", len(batch), clock, seconds, records_in)
 
     structured: list[tuple[int, RawRecord, Article]] = []
-    for (position, record), article in zip(
-        valid, structure.run((r for _, r in valid), stats, cfg), strict=True
+    for (position, record), outcome in zip(
+        valid, structure.run_with_rejects((r for _, r in valid), stats, cfg), strict=True
     ):
-        if article.text.strip():
-            structured.append((position, record, article))
+        if isinstance(outcome, Rejected):
+            rejected.append((position, outcome))
         else:
-            stats.count("structure", "empty_body")
-            rejected.append((position, _empty_body(article, record)))
+            structured.append((position, record, outcome))
     clock = _timed("structure", len(valid), clock, seconds, records_in)
 
     kept: list[Article] = []
@@ -551,18 +550,6 @@ def _timed(
     now = time.process_time()
     seconds[stage], records[stage] = now - since, n
     return now
-
-
-def _empty_body(article: Article, record: RawRecord) -> Rejected:
-    """The reject for an article left with no body: its raw text is kept."""
-    return Rejected(
-        id=article.id,
-        stage="structure",
-        reason="empty_body",
-        issues=(Issue("/text", "no body text is left after removing boilerplate", "empty_body"),),
-        raw=record.raw,
-        source=record.provenance,
-    )
 
 
 def _other_language(article: Article, record: RawRecord, cfg: Config) -> Rejected:

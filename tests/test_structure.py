@@ -492,7 +492,7 @@ def test_unparseable_date_is_none_and_counted() -> None:
         (
             "Redaksi, dengan bahan dari kantor berita resmi pemerintah daerah",
             None,
-            ("Redaksi, dengan bahan dari kantor berita resmi pemerintah daerah",),
+            (),  # a sentence, not a name: no credited person
         ),
     ],
 )

@@ -1,0 +1,242 @@
+"""The body's edges: headline and captions at the top, the lead-in and dateline, closing credits."""
+
+from __future__ import annotations
+
+import re
+
+from corpus.dates import parse_date_line
+from corpus.structure.profiles import Profile
+from corpus.structure.rules import boilerplate_rule
+from corpus.structure.text import DASH, LEADING_JUNK, SP, words
+
+_NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
+
+# "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
+# only: "PS TIRA-Persikabo" is a club; never "TEKA-TEKI", whose dash joins two capitals).
+_CAPS_DATELINE = re.compile(
+    rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})(?:{SP}*{DASH}{SP}+|{SP}+{DASH}{SP}*)"
+    rf"|(?P<glued>[A-Z][A-Z'’.]{{2,}}){DASH}(?=[A-Z][a-z]|[\"“‘']))"
+)
+# An upper-case "place" that is an outlet's domain ("TRIBUNNEWS.COM - "): a lead-in, no dateline.
+_OUTLET_PLACE = re.compile(r"\.(?:COM|CO|ID|NET)\b", re.IGNORECASE)
+# A lead-in whose publisher and place were links the scraper dropped: " , - ", ", , -¬†", "‚Äì",
+# sometimes doubled (", , -¬†,, ,-¬†") or behind a rule ("-----------, - ").
+_LOST_LEAD_IN = re.compile(rf"^(?:(?:{SP}|,)*(?:-+|–|—|‚Äì|‚Äî))+(?:(?:{SP}|,)+|(?=[A-Z\"“‘'(]))")
+_CREDIT = (
+    r"\(\s*(?P<credit>[a-z]{2,5}\d{0,3}(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
+    r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3}"
+    r"|[A-Z][\w-]*\.(?:com|co\.id|id)\s*/\s*[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,3})\s*\)"
+)
+# the credit in round or square brackets ("(esn)", "[ant]"), alone or closing the last sentence
+_CREDITS = tuple(
+    re.compile(rf"(?:^|(?<=[.!?\"”’]))\s*{form}$")
+    for form in (_CREDIT, _CREDIT.replace(r"\(", r"\[").replace(r"\)", r"\]"))
+)
+_NOT_CREDIT_WORDS = frozenset(
+    {"foto", "ilustrasi", "video", "bersambung", "tamat", "selesai", "dok", "sumber", "gambar"}
+)
+_NAME_WITH_INITIAL = re.compile(r"^[A-Z][a-z]+(?: [A-Z]\.?)+$|^(?:[A-Z]\. ?)+[A-Z][a-z]+")
+_INITIALS = re.compile(r"^[a-z]{2,5}\d{0,3}$")
+_AFTER_SENTENCE = r"(?:^|(?<=[.!?\"”’)\]]))\s*"
+# Furniture that closes a body, by name; peeled off the end one after another.
+_END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("advertorial", re.compile(_AFTER_SENTENCE + r"\(\s*[Aa]dv\s*\)$")),
+    # "... daerah. (*)", "[**]": the story's end mark
+    ("end_marker", re.compile(_AFTER_SENTENCE + r"(?:\(\s*\*{1,3}\s*\)|\[\s*\*{1,3}\s*\])$")),
+    # "... hari ini. - UTUSAN ONLINE", "-- BERNAMA", "– HARAKAHDAILY 4/5/2018": an outlet's
+    # sign-off in capitals (or one capitalized word) after a dash, maybe with a date
+    (
+        "sign_off",
+        re.compile(
+            r"(?<=[.!?\"”’])\s*(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}"
+            r"|[A-Z][a-z]+)(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?$"
+        ),
+    ),
+    # "(Visited 9 times, 1 visits today)": a page-view counter
+    ("view_counter", re.compile(r"\s*\((?:Visited )?[\d,.]+ times?, [\d,.]+ visits? today\)$")),
+)
+
+_OUTLET_WORDS = frozenset(
+    {
+        "THE",
+        "TIMES",
+        "POST",
+        "MAIL",
+        "NEWS",
+        "DAILY",
+        "HERALD",
+        "JOURNAL",
+        "TODAY",
+        "TV",
+        "PRESS",
+        "REUTERS",
+        "INDONESIA",
+        "LIGA",
+        "ARENA",
+        "MAGAZINE",
+        "WEEKLY",
+        "TRIBUNE",
+        "GAZETTE",
+        "GUARDIAN",
+        "AGENCY",
+        "MEDIA",
+        "ONLINE",
+        "DIGITAL",
+        "CHANNEL",
+        "NETWORK",
+        "SCIENCE",
+        "LETTERS",
+        "REVIEW",
+        "SCENE",
+        "ROOM",
+        "WIRE",
+        "INSIDER",
+    }
+)
+_CAPS_NAME = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+_CAPS_CREDIT_LINE = re.compile(rf"^(?P<names>{_CAPS_NAME}(?:\s*\|\s*{_CAPS_NAME})*)$")
+_CAPS_CREDIT_END = re.compile(
+    rf"(?<=[.!?\"”’])[\s,]+(?P<names>{_CAPS_NAME}(?:\s*\|\s*{_CAPS_NAME})+)$"
+)
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", ":", ";", ",")
+
+
+def holds_title(line: str, title: str) -> bool:
+    """Whether a first line is the headline: the title, or the title behind a short kicker."""
+    line_n, title_n = " ".join(line.split()).casefold(), " ".join(title.split()).casefold()
+    return line_n == title_n or (
+        len(line) <= 250 and line_n.endswith(title_n) and len(line_n) - len(title_n) <= 30
+    )
+
+
+def is_headline(line: str) -> bool:
+    return (
+        2 <= words(line) <= 30
+        and len(line) <= 250
+        and not line.endswith((".", ",", ";", ":"))
+        and boilerplate_rule(line, None) is None
+        and parse_date_line(line) is None
+    )
+
+
+def is_caption(line: str, profile: Profile | None) -> bool:
+    return (
+        words(line) <= 12
+        and len(line) <= 100
+        and not line.endswith(_SENTENCE_END)
+        and boilerplate_rule(line, profile) is None
+        and lead_in(line, profile)[2] == "none"
+    )
+
+
+def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, str]:
+    """(paragraph without its lead-in, dateline, which rule matched)."""
+    not_places = _NOT_DATELINES | (profile.not_datelines if profile else frozenset())
+    for pattern in profile.lead_ins if profile else ():
+        match = pattern.match(paragraph)
+        if match:
+            place = (match.group("place") or "").strip(" ,.") or None
+            return paragraph[match.end() :].strip(), place, "profile"
+    match = _CAPS_DATELINE.match(paragraph)
+    if match:
+        place = (match.group("place") or match.group("glued")).strip(" .")
+        if _OUTLET_PLACE.search(place):
+            return paragraph[match.end() :].strip(), None, "outlet_lead_in"
+        if sum(ch.isalpha() for ch in place) >= 3 and place not in not_places:
+            return paragraph[match.end() :].strip(), place, "caps_dateline"
+    match = _LOST_LEAD_IN.match(paragraph)
+    if match and paragraph[match.end() :].strip():
+        return paragraph[match.end() :].strip(), None, "lost_lead_in"
+    cleaned = LEADING_JUNK.sub("", paragraph)
+    return cleaned, None, ("leading_junk" if cleaned != paragraph else "none")
+
+
+def _credit(credit: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(editor initials or name, credited outlets) of a trailing "(...)" credit, or None."""
+    credit = " ".join(credit.split())
+    if any(word.lower() in _NOT_CREDIT_WORDS for word in credit.split()):
+        return None
+    if "/" not in credit:
+        return (credit,), ()
+    parts = [p.strip() for p in credit.split("/") if p.strip()]
+    initials = tuple(p for p in parts if _INITIALS.match(p))
+    outlets = tuple(p for p in parts if "." in p and not _NAME_WITH_INITIAL.match(p))
+    names = tuple(p for p in parts if p not in initials and p not in outlets)
+    return initials + names, outlets
+
+
+def _closing(last: str, have_credit: bool) -> tuple[re.Match[str], str] | None:
+    """The furniture closing a last paragraph, with its rule, or None."""
+    for rule, pattern in _END_RULES:
+        match = pattern.search(last)
+        if match is not None:
+            return match, rule
+    if have_credit:
+        return None
+    for pattern in _CREDITS:
+        match = pattern.search(last)
+        if match is not None and _credit(match.group("credit")) is not None:
+            return match, "editor_initials"
+    return None
+
+
+def trailer(body: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
+    """What closes the body: editor credit ``(esn)``/``[ant]``, end marks ``(*)``, sign-offs
+    (``- UTUSAN ONLINE``), advertorial labels, view counters, peeled off the end one after
+    another: (editor initials, credited outlets, removed (text, rule) in document order)."""
+    initials: tuple[str, ...] = ()
+    outlets: list[str] = []
+    removed: list[tuple[str, str]] = []
+    while body:
+        last = body[-1]
+        found = _closing(last, bool(initials))
+        if found is None:
+            break
+        match, rule = found
+        if rule == "editor_initials":
+            credit = _credit(match.group("credit"))
+            assert credit is not None  # checked by _closing
+            initials, more = credit
+            outlets.extend(more)
+        elif rule == "sign_off":
+            outlets.append(match.group("outlet"))
+        removed.insert(0, (match.group(0).strip(), rule))
+        body[-1] = last[: match.start()].strip()
+        if not body[-1]:
+            body.pop()
+    return initials, tuple(outlets), removed
+
+
+def _name_case(name: str) -> str:
+    """ "FIKRI ARIGI" -> "Fikri Arigi"; initials stay ("KARANA WW" -> "Karana WW")."""
+    return " ".join(
+        w if len(w) <= 3 and not set(w.lower()) & set("aeiou") else w.title() for w in name.split()
+    )
+
+
+def caps_credit(body: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Reporters or sources in capitals closing the body: (authors, sources, removed).
+
+    A part of two or more words is a person ("ANDITA RAHMA" -> "Andita Rahma"), a one-word part
+    an outlet ("LIVEMINT", "ANTARA"). A credit line never is the whole body.
+    """
+    if not body:
+        return [], [], []
+    last = body[-1]
+    match = _CAPS_CREDIT_LINE.match(last)
+    if match is not None and "|" not in last and (len(body) < 2 or len(last.split()) > 4):
+        match = None
+    if match is None:
+        match = _CAPS_CREDIT_END.search(last)
+    if match is None:
+        return [], [], []
+    parts = [p.strip() for p in match.group("names").split("|") if p.strip()]
+    if any(w.lower().strip(".") in _NOT_CREDIT_WORDS for p in parts for w in p.split()):
+        return [], [], []  # "BERSAMBUNG", "SELESAI": the story's own end mark
+    body[-1] = last[: match.start()].strip() if match.start() else ""
+    if not body[-1]:
+        body.pop()
+    is_person = [len(p.split()) >= 2 and not _OUTLET_WORDS & set(p.split()) for p in parts]
+    people = [_name_case(p) for p, person in zip(parts, is_person, strict=True) if person]
+    outlets = [p for p, person in zip(parts, is_person, strict=True) if not person]
+    return people, outlets, [match.group("names")]

@@ -1,0 +1,264 @@
+"""Boilerplate rules: whole lines that are furniture, fragments glued inside a paragraph, footers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from corpus.structure.profiles import Profile
+from corpus.structure.text import words
+
+# --------------------------------------------------------------------------- generic rules
+
+# Whole lines that are page furniture on any site, by name (the name says why it is not body).
+GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("read_more", re.compile(r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$")),
+    ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
+    ("scroll_prompt", re.compile(r"^SCROLL TO CONTINUE WITH CONTENT$", re.IGNORECASE)),
+    ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
+    (
+        "video_promo",
+        re.compile(r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$"),
+    ),
+    # "Artikel ini telah diubah pada Jumat 20 September 2019, Pukul 21.05 WIB, untuk ...": an
+    # editor's note; its time is ``updated_at``
+    (
+        "correction_note",
+        re.compile(
+            r"^(?:Artikel|Berita) ini (?:telah |sudah )?(?:diubah|diperbarui|diperbaharui|diralat"
+            r"|dikoreksi|mengalami perubahan)\b.{0,300}$"
+        ),
+    ),
+    ("syndication", re.compile(r"^Artikel ini (?:telah|sudah|pertama kali|lebih dulu)\b.{0,250}$")),
+    (
+        "continue_prompt",
+        re.compile(
+            r"^(?:Baca|Simak)(?:\s+berita)?\s+selengkapnya"
+            r"(?:\s*(?:di|pada|melalui|dalam)\b.{0,60})?[.!:]?$"
+        ),
+    ),
+    (
+        "channel_prompt",
+        re.compile(
+            r"^(?:Ikuti|Follow|Gabung|Bergabung(?:lah)?|Simak|Dapatkan|Klik|Yuk)\b.{0,250}"
+            r"\b(?:WhatsApp|Google News|Telegram)\b.{0,150}$",
+            re.IGNORECASE,
+        ),
+    ),
+    ("social_embed", re.compile(r"^(?:A post shared by|View this post on Instagram)\b.*$")),
+    (
+        "credit_line",
+        re.compile(
+            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)\s*:\s*\S.{0,60}$",
+            re.IGNORECASE,
+        ),
+    ),
+    # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
+    (
+        "byline",
+        re.compile(
+            r"^(?i:Laporan\s+(?:Wartawan|Reporter|Koresponden|Kontributor))\b[^,]{0,60},\s*[A-Z]"
+        ),
+    ),
+    # "sumber : Antara", "Sumber: Reuters, AFP" closing a body (the outlets go to cited_sources)
+    ("source_credit", re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$")),
+)
+# Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
+# with its rule name and a substring it needs, checked first because most paragraphs have none.
+GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # "(Baca juga: <headline>)"
+    ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
+    ("empty_link", ")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
+    # a source credit glued to the end of the last sentence: "...nasional.sumber : Antara"
+    (
+        "source_credit",
+        "umber",
+        re.compile(r"(?<=[.!?\"”’])\s*(?:[Ss]umber|SUMBER)\s*:\s*[A-Z][\w.&' /-]{1,40}$"),
+    ),
+)
+
+# A read-more prompt glued inside a paragraph: "...lalu.Baca juga: KPK Lelang AsetBerdasarkan ...",
+# "...kepolisian.Baca JugaTertimbun Longsor, ...DievakuasiIni Kronologi ...Adapun kedua korban".
+# It must follow a sentence end, a comma or a glued word (never a mid-sentence "lihat juga").
+INLINE_PROMPT = re.compile(
+    r"(?:^|(?<=[.!?,;\"”’')\]])|(?<=[a-z0-9]))[ \xa0]*"
+    r"(?:Baca|BACA|Lihat|LIHAT)[ \xa0]+(?:[Jj]uga|JUGA)(?:[ \xa0]*[:;])?[ \xa0,]*"
+)
+# Where one glued headline ends and the next text starts: a lower-case word of 4+ letters (or a
+# digit, "!", "?") directly followed by a capitalized word or an opening quote ("TikusAdapun").
+_GLUE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[0-9!?]))(?=[A-Z][a-z]|[\"“‘])")
+LEADING_PROMPT = re.compile(r"^(?:Baca|BACA|Lihat|LIHAT)[ \xa0]*(?:[Jj]uga|JUGA)")
+_TITLE_SMALL_WORDS = frozenset(
+    [
+        "di",
+        "ke",
+        "dari",
+        "dan",
+        "atau",
+        "yang",
+        "untuk",
+        "dengan",
+        "pada",
+        "ini",
+        "itu",
+        "vs",
+        "jadi",
+        "usai",
+        "soal",
+        "bagi",
+        "dalam",
+        "oleh",
+        "akan",
+        "saat",
+        "hingga",
+        "sebagai",
+        "tak",
+        "tidak",
+        "baru",
+        "lagi",
+        "juga",
+        "si",
+        "sang",
+        "para",
+        "kian",
+        "makin",
+        "bisa",
+        "jelang",
+        "the",
+        "of",
+        "and",
+        "in",
+        "to",
+        "a",
+        "for",
+        "on",
+        "at",
+        "by",
+    ]
+)
+
+
+def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
+    if not any(ch.isalnum() for ch in line):
+        return "separator"  # "***", "--------": nothing to read
+    for name, pattern in GENERIC_BOILERPLATE:
+        if pattern.match(line):
+            return name
+    if profile is not None:
+        for pattern in profile.boilerplate:
+            if pattern.match(line):
+                return f"profile:{profile.name}"
+    return None
+
+
+def _title_like(segment: str) -> bool:
+    """A glued related-article headline: short, no sentence break, every main word capitalized."""
+    words = segment.split()
+    if not 1 <= len(words) <= 20 or ". " in segment:
+        return False
+    for word in words:
+        first = word.lstrip("\"“‘'(")[:1]
+        if first.isalpha() and not first.isupper() and word.lower() not in _TITLE_SMALL_WORDS:
+            return False
+    return True
+
+
+def strip_read_more(paragraph: str) -> tuple[str, list[str]]:
+    """Cut glued "Baca juga: <headline>..." prompts out of a paragraph, keeping both sides."""
+    removed: list[str] = []
+    pos = 0
+    while (match := INLINE_PROMPT.search(paragraph, pos)) is not None:
+        if match.end() == len(paragraph) or paragraph[match.end()] == ",":
+            end = match.end()  # the link was dropped: the prompt alone
+        else:
+            # headlines run from one glue point to the next; the first is always a headline when
+            # it is headline-like, later ones only while they are; body text resumes after them
+            end = match.end()
+            for k, glue in enumerate(_iter_glue(paragraph, match.end())):
+                if not _title_like(paragraph[end:glue]):
+                    if k == 0:
+                        end = -1
+                    break
+                end = glue
+            else:
+                tail = paragraph[end:]
+                if _title_like(tail) and not tail.rstrip().endswith((".", ":")):
+                    end = len(paragraph)
+                elif end == match.end():
+                    end = -1
+            if end < 0:
+                # no headline found: a prompt only when it says so ("Baca juga:") or is glued
+                # to the next word; "Baca juga buku panduan ..." is a sentence
+                prompt = match.group(0).rstrip(" \xa0,")
+                glued = not match.group(0)[-1:].isspace()
+                end = match.end() if prompt.endswith((":", ";")) or glued else -1
+            if end < 0:
+                pos = match.end()
+                continue
+        fragment = paragraph[match.start() : end].strip(" \xa0,")
+        if not fragment:
+            pos = match.end()
+            continue
+        removed.append(fragment)
+        before = paragraph[: match.start()].rstrip(" \xa0,")
+        after = paragraph[end:].lstrip(" \xa0,")
+        joiner = " " if before and after else ""
+        paragraph = before + joiner + after
+        pos = len(before)
+    return paragraph.strip(), removed
+
+
+def _iter_glue(paragraph: str, start: int) -> Iterator[int]:
+    for glue in _GLUE.finditer(paragraph, start + 1):
+        yield glue.start()
+
+
+def strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[tuple[str, str]]]:
+    removed: list[tuple[str, str]] = []
+    rules = [(name, p) for name, needle, p in GENERIC_INLINE_BOILERPLATE if needle in paragraph]
+    if profile is not None:
+        rules.extend((f"profile_inline:{profile.name}", p) for p in profile.inline_boilerplate)
+    for name, pattern in rules:
+        if pattern.search(paragraph):
+            removed.extend((m.group(0).strip(), name) for m in pattern.finditer(paragraph))
+            paragraph = pattern.sub("", paragraph).strip()
+    if "Baca" in paragraph or "Lihat" in paragraph or "BACA" in paragraph or "LIHAT" in paragraph:
+        paragraph, prompts = strip_read_more(paragraph)
+        removed.extend((p, "inline_read_more") for p in prompts)
+    return paragraph, removed
+
+
+def tail_start(paragraphs: Sequence[str], start: int, profile: Profile | None) -> int | None:
+    """Index of the profile's footer start, if every line from there on looks like footer."""
+    if profile is None or not profile.tail_start:
+        return None
+    for i in range(start + 1, len(paragraphs)):
+        if any(p.match(paragraphs[i]) for p in profile.tail_start):
+            # a long paragraph after the marker means it was not the footer: keep everything
+            if all(words(line) < 30 for line in paragraphs[i + 1 :]):
+                return i
+            return None
+    return None
+
+
+# the credit part of a byline: "Laporan Wartawan Tribunnews.com, Danang Triatmojo"
+_BYLINE_CREDIT = re.compile(
+    r"^(?i:Laporan\s+(?:Wartawan|Reporter|Koresponden|Kontributor))\b[^,]{0,60},\s*"
+    r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}"
+)
+
+
+def split_byline(paragraph: str) -> tuple[str, str]:
+    """(byline, body text after it) of a paragraph opening with a byline.
+
+    A name followed by a lower-case word is a sentence about a report ("Laporan wartawan
+    Okezone, Puteranegara yang tengah berada di lokasi"): no byline, all body ``("", paragraph)``.
+    """
+    match = _BYLINE_CREDIT.match(paragraph)
+    if match is None:
+        return "", paragraph
+    rest = paragraph[match.end() :].strip()
+    if rest[:1].islower():
+        return "", paragraph
+    return paragraph[: match.end()].strip(), rest.lstrip(" ,")
