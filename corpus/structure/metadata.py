@@ -60,102 +60,22 @@ _EDITOR_CREDIT = re.compile(
     r"^(?:Editor|Penyunting|Redaktur|Editor\s+Bahasa)\s*:\s*(?P<name>\S.{0,60})$", re.IGNORECASE
 )
 # words that make a credited name an organisation, a team, a placeholder or an address
-_NOT_NAME_WORDS = frozenset(
-    [
-        "pt",
-        "tbk",
-        "cv",
-        "media",
-        "group",
-        "grup",
-        "corp",
-        "inc",
-        "ltd",
-        "sdn",
-        "bhd",
-        "pemprov",
-        "pemkab",
-        "pemkot",
-        "kementerian",
-        "kemendagri",
-        "sekretariat",
-        "humas",
-        "dinas",
-        "badan",
-        "bank",
-        "polri",
-        "polda",
-        "foto",
-        "tim",
-        "team",
-        "reporters",
-        "redaksi",
-        "editorial",
-        "online",
-        "studios",
-        "production",
-        "wartawan",
-        "info",
-        "news",
-        "https",
-        "http",
-        "www",
-        "via",
-        "channel",
-        "tv",
-        "network",
-        "digital",
-        "agency",
-        "daily",
-        "harian",
-        "sinar",
-        "utusan",
-        "antara",
-        "reuters",
-        "afp",
-        "ap",
-        "terbitan",
-        "admin",
-        "penulis",
-        "kontributor",
-        "senin",
-        "selasa",
-        "rabu",
-        "kamis",
-        "jumat",
-        "sabtu",
-        "minggu",
-        "ahad",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "januari",
-        "februari",
-        "maret",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "agustus",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-        "january",
-        "february",
-        "march",
-        "may",
-        "june",
-        "july",
-        "august",
-        "october",
-        "december",
-    ]
+_NOT_NAME_TEXT = (
+    "pt tbk cv media group grup corp inc ltd sdn bhd pemprov pemkab pemkot kementerian"
+    " kemendagri sekretariat humas dinas badan bank polri polda foto tim team reporters"
+    " redaksi editorial online studios production wartawan info news https http www via"
+    " channel tv network digital agency daily harian sinar utusan antara reuters afp ap"
+    " terbitan admin penulis kontributor"
 )
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
+# a credited "name" made only of these is a date or a weekday
+_DATE_TEXT = (
+    "senin selasa rabu kamis jumat sabtu minggu ahad monday tuesday wednesday thursday"
+    " friday saturday sunday januari februari maret april mei juni juli agustus september"
+    " oktober november desember january february march may june july august october december"
+    " mac jun julai ogos disember wib wita wit pukul"
+)
+_DATE_WORDS = frozenset(_DATE_TEXT.split())
 _CREDIT_WORDS = frozenset({"oleh", "by", "editor", "reporter", "penulis", "pewarta", "tim"})
 _NAME_PARTICLES = frozenset(
     {"bin", "binti", "bt", "b.", "van", "von", "de", "der", "da", "dos", "al", "el", "la", "a/l"}
@@ -220,6 +140,8 @@ def is_person(name: str, dateline: str | None = None) -> bool:
     article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh")."""
     if _NOT_A_PERSON.match(name) or any(ch.isdigit() for ch in name) or "@" in name:
         return False
+    if "/" in name.replace("A/L", "").replace("a/l", ""):
+        return False  # "CNN Indonesia/Adi Ibrahim": a photo credit, outlet and photographer
     parts = name.replace(".", ". ").split()
     if not parts or len(parts) > 6 or any(p.casefold() in _NOT_NAME_WORDS for p in parts):
         return False
@@ -227,9 +149,12 @@ def is_person(name: str, dateline: str | None = None) -> bool:
         return False
     if len(parts) == 1 and (name.isupper() or name.casefold() in _CREDIT_WORDS):
         return False  # "REUTERS", "AFP", "Oleh": an acronym or a word, not a name
-    # a name's words are capitalized; particles ("bin", "van", "de") and initials may not be
+    if all(p.strip(",.").casefold() in _DATE_WORDS for p in parts):
+        return False  # "Rabu", "Selasa, Juni"
+    # a name opens with a capital; two lower-case words make it a phrase ("Penulis tidak
+    # ditemukan"), one may be a surname typed in lower case ("Stevy maradona")
     lower = [p for p in parts if p[:1].islower() and p.casefold() not in _NAME_PARTICLES]
-    return not lower
+    return parts[0][:1].isupper() and len(lower) < 2
 
 
 def editor_of(line: str) -> list[str]:
@@ -345,7 +270,7 @@ def published(
     ``order`` is the day/month order of the file's date column (``dates.column_order``); without
     one, day first. A value marked "Diperbarui"/"Updated" is also the update time (liputan6
     shows no other). A day/month swap is corrected from the URL only when the URL shows exactly
-    that swap and the column's order was not settled by its own values.
+    that swap (an xlsx export that stored "10/09/2019" month first as 2019-10-09).
     """
     value, raw, source, notes = _first_date(fields, date_line, offset, order or "dmy")
     in_url = url_date(url)
@@ -359,7 +284,7 @@ def published(
     # A spreadsheet that read "10/09/2019" month first stored 2019-10-09; the URL's date path
     # (/2019/09/10/) shows the day and month swapped.
     year, month, day = value[:4], value[5:7], value[8:10]
-    if order is None and in_url and in_url != value[:10] and in_url == f"{year}-{day}-{month}":
+    if in_url and in_url != value[:10] and in_url == f"{year}-{day}-{month}":
         value = in_url + value[10:]
         notes["published_at_dmy_swapped"] += 1
     notes["published_at_parsed"] += 1
