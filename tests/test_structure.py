@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
+import sys
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,7 @@ from corpus.errors import ConfigError
 from corpus.records import Provenance, RawRecord, stable_id
 from corpus.stats import Stats
 from corpus.structure import load_profiles, parse_profile, run, structure
+from tests.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -975,3 +980,86 @@ def test_read_more_line_glued_to_body_keeps_the_body() -> None:
         "Berdasarkan putusan hakim, aset itu dirampas.",
     ]
     assert article.boilerplate == ("Baca juga: KPK Lelang Aset Koruptor",)
+
+
+# --------------------------------------------------------------------------- never lose body
+
+_TOKEN = re.compile(r"\w+")
+# what `corpus ingest` needs beyond the presets to read a shared file (as `--map` would say)
+_SHARED_MAPS = {"cnnindonesia-2025/": {"text": "FullText"}}
+_DATASETS = ("news-id-2019", "news-id-2025", "news-id-more", "news-ms", "news-id-html")
+
+
+def _tokens(text: str) -> Counter[str]:
+    normal = unicodedata.normalize("NFKC", text.replace("_x000D_", " ")).casefold()
+    return Counter(_TOKEN.findall(normal))
+
+
+def _shared_records(dataset: str) -> Iterator[tuple[str, RawRecord]]:
+    """(file, record) of every readable record of a shared dataset, read as ingest reads it;
+    rows of the held-out test split (evals/structure/heldout.py) are left out."""
+    sys.path.insert(0, str(ROOT / "evals" / "structure"))
+    from heldout import is_heldout
+
+    from corpus.sources import ColumnMapper, discover, read_file
+
+    files, _ = discover([shared_path(dataset)])
+    for f in files:
+        prefix = next((p for p in _SHARED_MAPS if f.relpath.startswith(p)), None)
+        mapper = ColumnMapper(_SHARED_MAPS[prefix] if prefix else {})
+        name = f"{dataset}/{f.relpath}"
+        for item in read_file(f, mapper):
+            readable = isinstance(item, RawRecord) and isinstance(item.fields.get("text"), str)
+            if readable and not is_heldout(name, item.provenance.row or 0):
+                yield name, item
+
+
+def lost_text(raw: RawRecord, article: Any) -> Counter[str]:
+    """Words of the raw body found neither in ``text`` nor ``boilerplate`` nor the fields that
+    take raw text (title, captions, dateline, editor initials).
+
+    Allowed, up to 10 words in all: words at the start of a raw paragraph (the header and a
+    lead-in such as "TRIBUNNEWS.COM --", which become metadata), and a word the scraper glued
+    to its neighbour that a rule cut in two ("Republikasumber" -> "Republika" + "sumber").
+    """
+    text = raw.fields["text"]
+    kept: Counter[str] = Counter()
+    for piece in (article.text, *article.boilerplate, *article.captions, *article.editor_initials):
+        kept.update(_tokens(piece))
+    kept.update(_tokens(f"{article.title or ''} {article.dateline or ''}"))
+    lost = _tokens(text) - kept
+    for word in list(lost):
+        if any(word[:k] in kept and word[k:] in kept for k in range(1, len(word))):
+            del lost[word]
+    starts: Counter[str] = Counter()
+    for paragraph in re.split(r"\n|(?<=[.!?])[ \xa0]?,", text):
+        starts.update(_tokens(paragraph.strip()[:40]))
+    if sum(lost.values()) <= 10 and not lost - starts:
+        return Counter()
+    return lost
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("dataset", _DATASETS)
+def test_every_word_of_the_raw_body_is_kept_somewhere(dataset: str) -> None:
+    losses = []
+    n = 0
+    for name, raw in _shared_records(dataset):
+        n += 1
+        lost = lost_text(raw, structure(raw))
+        if lost:
+            losses.append((name, raw.provenance.row, dict(lost.most_common(8))))
+    assert n > 0
+    assert losses == []
+
+
+def test_lost_text_notices_a_dropped_paragraph() -> None:
+    first = "Paragraf pertama yang penting sekali."
+    second = "Paragraf kedua menjelaskan rincian anggaran yang disetujui dewan kota kemarin."
+    raw = record(f"{first}\n{second}\nSCROLL TO CONTINUE WITH CONTENT")
+    article = structure(raw)
+    assert not lost_text(raw, article)
+    assert sum(lost_text(raw, dataclasses.replace(article, text=first)).values()) == 10
+    # a lead-in that became the dateline is no loss
+    raw = record(f"JAKARTA, KOMPAS.com - {first}", url="https://kompas.com/read/2025/01/02/x")
+    assert structure(raw).dateline == "JAKARTA" and not lost_text(raw, structure(raw))
