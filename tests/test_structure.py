@@ -17,9 +17,17 @@ import pytest
 
 from corpus.config import COLUMN_PRESETS, normalize_column
 from corpus.errors import ConfigError
-from corpus.records import Provenance, RawRecord, stable_id
+from corpus.records import Article, Provenance, RawRecord, Rejected, stable_id
 from corpus.stats import Stats
-from corpus.structure import load_profiles, parse_profile, run, structure
+from corpus.structure import (
+    StructureHints,
+    file_date_order,
+    load_profiles,
+    parse_profile,
+    run,
+    run_with_rejects,
+    structure,
+)
 from tests.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -755,12 +763,29 @@ def test_glued_repeats_are_kept_once() -> None:
     assert article.boilerplate_rules == ("glued_repeat", "glued_repeat")
 
 
-def test_exact_repeat_is_kept_once_but_short_repeats_stay() -> None:
+def test_a_repeated_block_is_kept_once_but_a_sentence_in_another_context_stays() -> None:
     sentence = "Harga cabai di pasar induk naik dua kali lipat dalam sepekan terakhir ini."
+    other = "Pedagang mengatakan pasokan dari daerah sentra produksi berkurang karena hujan."
+    # the same sentence opening and closing the story: its own text, in two contexts
     text = f"{sentence}\nKelebihan:\nMurah.\nKekurangan:\nMurah.\n{sentence}"
     article = structure(record(text, title="t"))
-    assert paragraphs(article.text) == [sentence, "Kelebihan:", "Murah.", "Kekurangan:", "Murah."]
-    assert article.boilerplate_rules == ("repeated_paragraph",)
+    assert paragraphs(article.text) == [
+        sentence,
+        "Kelebihan:",
+        "Murah.",
+        "Kekurangan:",
+        "Murah.",
+        sentence,
+    ]
+    assert article.boilerplate_rules == ()
+    # the body written out twice by the scraper: a repeated block, kept once
+    text = f"{sentence}\n{other}\nKelebihan:\n{sentence}\n{other}"
+    article = structure(record(text, title="t"))
+    assert paragraphs(article.text) == [sentence, other, "Kelebihan:"]
+    assert article.boilerplate_rules == ("repeated_paragraph", "repeated_paragraph")
+    # a paragraph echoed right after itself
+    article = structure(record(f"{sentence}\n{sentence}\n{other}", title="t"))
+    assert paragraphs(article.text) == [sentence, other]
 
 
 def test_contained_copy_is_dropped_without_losing_text() -> None:
@@ -1063,3 +1088,146 @@ def test_lost_text_notices_a_dropped_paragraph() -> None:
     # a lead-in that became the dateline is no loss
     raw = record(f"JAKARTA, KOMPAS.com - {first}", url="https://kompas.com/read/2025/01/02/x")
     assert structure(raw).dateline == "JAKARTA" and not lost_text(raw, structure(raw))
+
+
+# --------------------------------------------------------------------------- issue 11 mechanisms
+
+
+def test_a_byline_carrying_body_text_is_split_and_a_sentence_about_a_report_stays() -> None:
+    body = "Pemerintah kota mengumumkan jadwal baru untuk warga pada hari Senin."
+    text = f"Laporan Wartawan Tribunnews.com, Danang Triatmojo JAKARTA - {body}"
+    article = structure(record(text, url="https://www.tribunnews.com/x/2019/09/10/y"))
+    assert article.text == body
+    assert article.dateline == "JAKARTA"
+    assert article.authors == ("Danang Triatmojo",)
+    assert article.boilerplate_rules == ("byline",)
+    sentence = "Laporan wartawan Okezone, Puteranegara yang tengah berada di lokasi kejadian."
+    article = structure(record(f"{body}\n{sentence}", title="t"))
+    assert paragraphs(article.text) == [body, sentence]
+    assert article.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("ending", "kept", "rule", "initials", "cited"),
+    [
+        ("daerah itu. (*)", "daerah itu.", "end_marker", (), ()),
+        ("daerah itu. [**]", "daerah itu.", "end_marker", (), ()),
+        ("daerah itu. [ant]", "daerah itu.", None, ("ant",), ()),
+        ("daerah itu. (hp/ts)", "daerah itu.", None, ("hp", "ts"), ()),
+        ("hari ini. - UTUSAN ONLINE", "hari ini.", "sign_off", (), ("UTUSAN ONLINE",)),
+        ('kata beliau."-- BERNAMA', 'kata beliau."', "sign_off", (), ("BERNAMA",)),
+        ("hari ini. – HARAKAHDAILY 4/5/2018", "hari ini.", "sign_off", (), ("HARAKAHDAILY",)),
+        ("di sini hari ini. - Bernama", "di sini hari ini.", "sign_off", (), ("Bernama",)),
+        ("di sini. (Visited 9 times, 1 visits today)", "di sini.", "view_counter", (), ()),
+        # peeled one after another: the end mark, then the editor's code
+        ("daerah itu. (esn) (*)", "daerah itu.", "end_marker", ("esn",), ()),
+    ],
+)
+def test_furniture_closing_the_body_is_peeled_off(
+    ending: str, kept: str, rule: str | None, initials: tuple[str, ...], cited: tuple[str, ...]
+) -> None:
+    first = "Pemerintah kota mengumumkan jadwal baru untuk warga di"
+    article = structure(record(f"{first} {ending}", title="t"))
+    assert article.text == f"{first} {kept}"
+    assert article.editor_initials == initials
+    assert article.cited_sources == cited
+    assert article.boilerplate_rules == ((rule,) if rule else ())
+
+
+def test_a_dash_inside_the_last_sentence_is_no_sign_off() -> None:
+    text = "Skor akhir pertandingan itu adalah Persija 2 - Persib 1."
+    assert structure(record(text, title="t")).text == text
+
+
+def test_editors_are_kept_apart_from_writers() -> None:
+    url = "https://nasional.kompas.com/read/2025/06/17/1/x"
+    article = structure(record("Isi berita.", url=url, author="Ani Lestari, Jessi Carina"))
+    assert article.authors == ("Ani Lestari",)
+    assert article.editors == ("Jessi Carina",)
+    text = "Isi berita yang cukup panjang di sini.\nPewarta: Aditya Ramadhan\nEditor: Eka Arifa"
+    article = structure(record(text, title="t"))
+    assert article.text == "Isi berita yang cukup panjang di sini."
+    assert article.authors == ("Aditya Ramadhan",)
+    assert article.editors == ("Eka Arifa",)
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("Penulis tidak ditemukan", ()),  # a placeholder sentence
+        ("REUTERS", ()),  # an acronym
+        ("AFP, REUTERS", ()),
+        ("PT Kompas Cyber Media", ()),  # an organisation
+        ("Pemprov Sumut", ()),
+        ("@Fahadnaimb via X", ()),  # a handle
+        ("CNN Indonesia/Adi Ibrahim", ()),  # a photo credit
+        ("Rabu", ()),  # a weekday
+        ("Oleh", ()),
+        (["Https", "Www.Facebook.Com Cnnindonesia"], ()),  # an address split by the scraper
+        (["Wartawan Sinar Harian"], ()),
+        ("Stevy maradona", ("Stevy maradona",)),  # a surname typed in lower case stays
+        ("Gloria Trivena May Ary", ("Gloria Trivena May Ary",)),  # "May" in a name stays
+        (["Zuraida Mohd. Zakaria", "C. Sheila Rani"], ("Zuraida Mohd. Zakaria", "C. Sheila Rani")),
+    ],
+)
+def test_only_people_are_credited(author: Any, expected: tuple[str, ...]) -> None:
+    assert structure(record("Isi berita.", title="t", author=author)).authors == expected
+
+
+def test_a_place_is_no_person() -> None:
+    text = "SURABAYA - Pemerintah kota mengumumkan jadwal baru untuk warga."
+    assert structure(record(text, title="t", author="Surabaya")).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://nasional.kompas.com/read/2025/06/17/10/x", "2025-06-17"),
+        ("https://market.bisnis.com/read/20250701/192/1889631/x", "2025-07-01"),
+        ("https://www.cnnindonesia.com/nasional/20250702130846-25-1246038/x", "2025-07-02"),
+        ("https://www.liputan6.com/news/read/6054321/x", None),
+        ("https://x.com/2025/13/40/x", None),  # not a real date
+    ],
+)
+def test_a_missing_date_comes_from_the_url(url: str, expected: str | None) -> None:
+    article = structure(record("Isi berita.", title="t", url=url))
+    assert article.published_at == expected
+    assert article.published_at_source == ("url" if expected else None)
+
+
+def test_the_date_source_is_recorded() -> None:
+    article = structure(record("Isi.", title="t", published="2025-06-17 10:00"))
+    assert article.published_at_source == "column"
+    article = structure(record("Judul Berita Hari Ini\n\nRabu, 17 November 2021 - 17:45 WIB\nIsi."))
+    assert article.published_at_source == "text"
+
+
+def test_the_file_date_order_from_hints_reads_a_month_first_column() -> None:
+    records = [record("Isi.", title="t", published=v) for v in ("10/07/2025 20:43", "10/13/2025")]
+    stats = Stats()
+    assert run_date_order(records, None) == ["2025-07-10T20:43:00", None]  # day first
+    order = file_date_order(r.fields["published"] for r in records)
+    assert (order.order, order.reason) == ("mdy", "second_field_over_12")
+    hints = StructureHints({"sample.csv": "mdy"})
+    dates = [a.published_at for a in run(records, stats, None, hints)]
+    assert dates == ["2025-10-07T20:43:00", "2025-10-13"]
+    with pytest.raises(ConfigError, match="date order"):
+        StructureHints({"sample.csv": "ymd"})
+
+
+def run_date_order(records: list[RawRecord], hints: StructureHints | None) -> list[str | None]:
+    return [a.published_at for a in run(records, Stats(), None, hints)]
+
+
+def test_run_with_rejects_rejects_junk_only_bodies_and_keeps_the_raw_text() -> None:
+    good = record("Pemerintah kota mengumumkan jadwal baru untuk warga.", title="t")
+    widget = record("loading...", title="t")
+    prompt = record("Bagikan :\nADVERTISEMENT", title="t")
+    out = list(run_with_rejects([good, widget, prompt], stats := Stats()))
+    assert isinstance(out[0], Article)
+    assert [(r.reason, r.stage, r.raw) for r in out[1:] if isinstance(r, Rejected)] == [
+        ("empty_body", "structure", "loading..."),
+        ("empty_body", "structure", "Bagikan :\nADVERTISEMENT"),
+    ]
+    assert stats.get("structure", "empty_body") == 2
+    assert len(list(run([good, widget, prompt], Stats()))) == 3  # run: one Article each

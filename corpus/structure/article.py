@@ -40,6 +40,8 @@ from corpus.structure.rules import (
 )
 from corpus.structure.text import text_value, words
 
+_NONE: frozenset[str] = frozenset()
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -189,7 +191,7 @@ def _edges(
             out.body[0] = first
         else:
             out.body.pop(0)
-    editor_initials, outlets, closing = trailer(out.body)
+    editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
     named, named_outlets, credit_lines = (

@@ -11,11 +11,49 @@ from corpus.structure.text import DASH, LEADING_JUNK, SP, words
 
 _NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
 
-# "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
+_MONTH_WORDS = (
+    "Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
+    "|November|Disember|Desember"
+)  # "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
 # only: "PS TIRA-Persikabo" is a club; never "TEKA-TEKI", whose dash joins two capitals).
 _CAPS_DATELINE = re.compile(
-    rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})(?:{SP}*{DASH}{SP}+|{SP}+{DASH}{SP}*)"
+    rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})"
+    rf"(?:{SP}+\d{{1,2}}{SP}+(?:{_MONTH_WORDS}))?(?:{SP}*{DASH}{SP}+|{SP}+{DASH}{SP}*)"
     rf"|(?P<glued>[A-Z][A-Z'’.]{{2,}}){DASH}(?=[A-Z][a-z]|[\"“‘']))"
+)
+
+# Malaysian papers put the day after the place ("KOTA KINABALU 11 Mei -") or use a colon
+# ("PUTRAJAYA: "); a colon after one or two upper-case words, then a capitalized word
+_CAPS_COLON_DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}}):{SP}+(?=[A-Z\"“‘])"
+)
+_PLACE = r"[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}"
+_DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
+# Lead-ins news sites share, by name; group "place" is the dateline (None when absent)
+_OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "jpnn.com, JAKARTA -", "Liputan6.com, Jakarta -", "TRIBUNNEWS.COM -", "JAKARTA, KOMPAS.com -"
+    (
+        "outlet_lead_in",
+        re.compile(
+            rf"^(?:(?P<pre>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}}){SP}*,{SP}*)?{_DOMAIN}"
+            rf"(?:{SP}*,{SP}*(?P<place>{_PLACE}))?{SP}*{DASH}{SP}*"
+        ),
+    ),
+    # "Jakarta (ANTARA) -", "Mataram, NTB (ANTARA News) -", "London (Reuters) -"
+    (
+        "agency_lead_in",
+        re.compile(
+            rf"^(?P<place>{_PLACE})(?:{SP}*,{SP}*{_PLACE})?{SP}*"
+            rf"\((?:[A-Z]{{2,}}|[A-Z][a-z]+)(?: News)?\){SP}*{DASH}{SP}*"
+        ),
+    ),
+    # "Jakarta, CNN Indonesia --": a place, an outlet, a double or long dash
+    (
+        "place_outlet_lead_in",
+        re.compile(
+            rf"^(?P<place>{_PLACE}){SP}*,{SP}*(?:CNN|[A-Z][A-Za-z]+)(?: [A-Z][A-Za-z]+)?{SP}*(?:--|—|–){SP}*"
+        ),
+    ),
 )
 # An upper-case "place" that is an outlet's domain ("TRIBUNNEWS.COM - "): a lead-in, no dateline.
 _OUTLET_PLACE = re.compile(r"\.(?:COM|CO|ID|NET)\b", re.IGNORECASE)
@@ -129,21 +167,55 @@ def is_caption(line: str, profile: Profile | None) -> bool:
     )
 
 
+def _generic_lead_in(paragraph: str) -> tuple[str, str | None, str] | None:
+    """An outlet's lead-in in one of the forms news sites share, or None."""
+    for rule, pattern in _OUTLET_LEAD_INS:
+        match = pattern.match(paragraph)
+        if match is not None and paragraph[match.end() :].strip():
+            place = match.group("place") or match.groupdict().get("pre")
+            place = place.strip(" ,.") if place and not _OUTLET_PLACE.search(place) else None
+            return paragraph[match.end() :].strip(), place, rule
+    return None
+
+
+def _caps_place(paragraph: str, not_places: frozenset[str]) -> tuple[str, str | None, str] | None:
+    """An upper-case dateline ("SEOUL - ", "KUALA LUMPUR 11 Mei -", "PUTRAJAYA: "), or None."""
+    match = _CAPS_DATELINE.match(paragraph) or _CAPS_COLON_DATELINE.match(paragraph)
+    if match is None:
+        return None
+    place = (match.group("place") or match.groupdict().get("glued") or "").strip(" .")
+    if _OUTLET_PLACE.search(place):
+        return paragraph[match.end() :].strip(), None, "outlet_lead_in"
+    if sum(ch.isalpha() for ch in place) >= 3 and place not in not_places:
+        return paragraph[match.end() :].strip(), place, "caps_dateline"
+    return None
+
+
 def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, str]:
-    """(paragraph without its lead-in, dateline, which rule matched)."""
+    """(paragraph without its lead-in, dateline, which rule matched).
+
+    The profile's lead-ins first, then the forms sites share: an outlet's domain with or
+    without a place ("jpnn.com, JAKARTA -", "JAKARTA, KOMPAS.com -"), a place and an agency
+    ("Jakarta (ANTARA) -"), a place and an outlet ("Jakarta, CNN Indonesia --"), an upper-case
+    place ("SEOUL - ", "KUALA LUMPUR 11 Mei -", "PUTRAJAYA:"), a lead-in whose words were lost.
+    A lead-in without a place may be followed by one ("jpnn.com - JAKARTA - ").
+    """
     not_places = _NOT_DATELINES | (profile.not_datelines if profile else frozenset())
+    found: tuple[str, str | None, str] | None = None
     for pattern in profile.lead_ins if profile else ():
         match = pattern.match(paragraph)
         if match:
             place = (match.group("place") or "").strip(" ,.") or None
-            return paragraph[match.end() :].strip(), place, "profile"
-    match = _CAPS_DATELINE.match(paragraph)
-    if match:
-        place = (match.group("place") or match.group("glued")).strip(" .")
-        if _OUTLET_PLACE.search(place):
-            return paragraph[match.end() :].strip(), None, "outlet_lead_in"
-        if sum(ch.isalpha() for ch in place) >= 3 and place not in not_places:
-            return paragraph[match.end() :].strip(), place, "caps_dateline"
+            found = paragraph[match.end() :].strip(), place, "profile"
+            break
+    found = found or _generic_lead_in(paragraph)
+    if found is not None:
+        rest, place, rule = found
+        then = _caps_place(rest, not_places) if place is None else None
+        return (then[0], then[1], rule) if then is not None else found
+    found = _caps_place(paragraph, not_places)
+    if found is not None:
+        return found
     match = _LOST_LEAD_IN.match(paragraph)
     if match and paragraph[match.end() :].strip():
         return paragraph[match.end() :].strip(), None, "lost_lead_in"
@@ -151,21 +223,28 @@ def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, s
     return cleaned, None, ("leading_junk" if cleaned != paragraph else "none")
 
 
-def _credit(credit: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(editor initials or name, credited outlets) of a trailing "(...)" credit, or None."""
+def _credit(
+    credit: str, own: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(editor initials or name, credited outlets) of a trailing "(...)" credit, or None.
+
+    ``own`` holds the publisher's short names ("jpnn" in "(dil/jpnn)"): a part that is one
+    of them names the outlet, not an editor."""
     credit = " ".join(credit.split())
     if any(word.lower() in _NOT_CREDIT_WORDS for word in credit.split()):
         return None
     if "/" not in credit:
         return (credit,), ()
     parts = [p.strip() for p in credit.split("/") if p.strip()]
+    if any(p.casefold() in own for p in parts[1:]):
+        return tuple(p for p in parts if p.casefold() not in own), ()
     initials = tuple(p for p in parts if _INITIALS.match(p))
     outlets = tuple(p for p in parts if "." in p and not _NAME_WITH_INITIAL.match(p))
     names = tuple(p for p in parts if p not in initials and p not in outlets)
     return initials + names, outlets
 
 
-def _closing(last: str, have_credit: bool) -> tuple[re.Match[str], str] | None:
+def _closing(last: str, have_credit: bool, own: frozenset[str]) -> tuple[re.Match[str], str] | None:
     """The furniture closing a last paragraph, with its rule, or None."""
     for rule, pattern in _END_RULES:
         match = pattern.search(last)
@@ -175,26 +254,29 @@ def _closing(last: str, have_credit: bool) -> tuple[re.Match[str], str] | None:
         return None
     for pattern in _CREDITS:
         match = pattern.search(last)
-        if match is not None and _credit(match.group("credit")) is not None:
+        if match is not None and _credit(match.group("credit"), own) is not None:
             return match, "editor_initials"
     return None
 
 
-def trailer(body: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
+def trailer(
+    body: list[str], own: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
     """What closes the body: editor credit ``(esn)``/``[ant]``, end marks ``(*)``, sign-offs
     (``- UTUSAN ONLINE``), advertorial labels, view counters, peeled off the end one after
-    another: (editor initials, credited outlets, removed (text, rule) in document order)."""
+    another: (editor initials, credited outlets, removed (text, rule) in document order).
+    ``own`` holds the publisher's short names (see ``_credit``)."""
     initials: tuple[str, ...] = ()
     outlets: list[str] = []
     removed: list[tuple[str, str]] = []
     while body:
         last = body[-1]
-        found = _closing(last, bool(initials))
+        found = _closing(last, bool(initials), own)
         if found is None:
             break
         match, rule = found
         if rule == "editor_initials":
-            credit = _credit(match.group("credit"))
+            credit = _credit(match.group("credit"), own)
             assert credit is not None  # checked by _closing
             initials, more = credit
             outlets.extend(more)

@@ -47,6 +47,8 @@ _CITED = re.compile(
 
 _NYA = re.compile(r"-nya$")  # "akun Twitter-nya": the possessive is not part of the name
 _URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
+# a desk glued to the name without a profile to say so: "Femi Diah -detikTravel"
+_GENERIC_SUFFIX = (re.compile(r"\s+-\s?(?P<desk>[a-z]+[A-Z][A-Za-z]+)$"),)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
 # an outlet or a team in the author column ("Tempo.co", "Tim Kompas.com", "Redaksi"), no person
 _NOT_A_PERSON = re.compile(
@@ -118,7 +120,7 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
         if not isinstance(item, str) or not item.strip():
             continue
         name = item.strip()
-        for suffix in profile.author_suffix if profile else ():
+        for suffix in profile.author_suffix if profile else _GENERIC_SUFFIX:
             match = suffix.search(name)
             if match is None:
                 continue
@@ -143,7 +145,11 @@ def is_person(name: str, dateline: str | None = None) -> bool:
     if "/" in name.replace("A/L", "").replace("a/l", ""):
         return False  # "CNN Indonesia/Adi Ibrahim": a photo credit, outlet and photographer
     parts = name.replace(".", ". ").split()
-    if not parts or len(parts) > 6 or any(p.casefold() in _NOT_NAME_WORDS for p in parts):
+    if (
+        not parts
+        or len(parts) > 6
+        or any(p.strip(".,").casefold() in _NOT_NAME_WORDS for p in parts)
+    ):
         return False
     if dateline is not None and name.casefold() == dateline.casefold():
         return False

@@ -62,11 +62,23 @@ def split_paragraphs(text: str) -> tuple[list[str], bool, bool]:
     return paragraphs, False, True
 
 
+def _same_context(paragraphs: Sequence[str], i: int, j: int, drop: dict[int, str]) -> bool:
+    """Whether paragraph ``i``, a copy of the earlier ``j``, repeats it as part of a block."""
+    if j == i - 1 or (i - 1 in drop and drop[i - 1] == "repeated_paragraph"):
+        return True
+    if j > 0 and paragraphs[i - 1] == paragraphs[j - 1]:
+        return True
+    return i + 1 < len(paragraphs) and paragraphs[i + 1] == paragraphs[j + 1]
+
+
 def repeats(paragraphs: Sequence[str]) -> tuple[dict[int, str], dict[int, list[str]]]:
     """Paragraphs that repeat text the article already holds: ({index: rule}, residue).
 
     ``repeated_paragraph``: an exact repeat (8+ words; short list items may repeat on purpose) of
-    an earlier paragraph. ``glued_repeat``: a paragraph that is other paragraphs of the article
+    an earlier paragraph in the same context: part of a repeated block (a neighbour repeats the
+    earlier copy's neighbour) or right after its copy. The same sentence in another place (two
+    list items, a product paragraph under two headings, a closing line that echoes the lead) is
+    the story's own text and stays. ``glued_repeat``: a paragraph that is other paragraphs of the article
     glued together (a page whose scraper emitted every nesting level, as republika's and
     okezone's did), found when two or more of them cover at least 70% of it. The text of a glued
     copy that no paragraph holds (a subheading, a glued "Baca juga") is its residue: returned as
@@ -77,11 +89,11 @@ def repeats(paragraphs: Sequence[str]) -> tuple[dict[int, str], dict[int, list[s
     residue: dict[int, list[str]] = {}
     first: dict[str, int] = {}
     for i, paragraph in enumerate(paragraphs):
-        if paragraph in first:
-            if paragraph.count(" ") >= 7:
-                drop[i] = "repeated_paragraph"
-        else:
+        j = first.get(paragraph)
+        if j is None:
             first[paragraph] = i
+        elif paragraph.count(" ") >= 7 and _same_context(paragraphs, i, j, drop):
+            drop[i] = "repeated_paragraph"
     if len(paragraphs) < 3:
         return drop, residue
     for i, paragraph in enumerate(paragraphs):

@@ -36,6 +36,12 @@ class Profile:
     # the body closes with reporters or sources in capitals ("ANDITA RAHMA | FRISKI RIANA")
     caps_credit: bool = False
 
+    @property
+    def short_names(self) -> frozenset[str]:
+        """The publisher's short names, lower case: domain stems ("jpnn") and its name."""
+        stems = {d.split(".", 1)[0] for d in self.domains}
+        return frozenset({*stems, self.name.casefold()})
+
     def matches_host(self, host: str) -> bool:
         """Whether a URL host belongs to this publisher."""
         host = host.lower().rstrip(".")

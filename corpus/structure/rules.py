@@ -66,6 +66,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
 # with its rule name and a substring it needs, checked first because most paragraphs have none.
 GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # page furniture a scraper glued between two sentences of a flattened paragraph ("...
+    # Senin (30/6). ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT Walid menambahkan ..."): cut
+    # out, the sentences on both sides stay (joined by one space)
+    (
+        "inline_ad",
+        "SCROLL",
+        re.compile(r"[ \xa0]*(?:ADVERTISEMENT[ \xa0]+)?SCROLL TO CONTINUE WITH CONTENT[ \xa0]*"),
+    ),
+    ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
     # "(Baca juga: <headline>)"
     ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
@@ -214,6 +223,13 @@ def _iter_glue(paragraph: str, start: int) -> Iterator[int]:
         yield glue.start()
 
 
+def _join(match: re.Match[str]) -> str:
+    """What replaces a fragment cut from a paragraph: a space where it stood between two words
+    it had its own spaces from ("kata dia. ADVERTISEMENT ... Walid"), else nothing."""
+    text = match.group(0)
+    return " " if text[:1].isspace() and text[-1:].isspace() else ""
+
+
 def strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[tuple[str, str]]]:
     removed: list[tuple[str, str]] = []
     rules = [(name, p) for name, needle, p in GENERIC_INLINE_BOILERPLATE if needle in paragraph]
@@ -222,7 +238,7 @@ def strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[tup
     for name, pattern in rules:
         if pattern.search(paragraph):
             removed.extend((m.group(0).strip(), name) for m in pattern.finditer(paragraph))
-            paragraph = pattern.sub("", paragraph).strip()
+            paragraph = pattern.sub(_join, paragraph).strip()
     if "Baca" in paragraph or "Lihat" in paragraph or "BACA" in paragraph or "LIHAT" in paragraph:
         paragraph, prompts = strip_read_more(paragraph)
         removed.extend((p, "inline_read_more") for p in prompts)
@@ -245,7 +261,7 @@ def tail_start(paragraphs: Sequence[str], start: int, profile: Profile | None) -
 # the credit part of a byline: "Laporan Wartawan Tribunnews.com, Danang Triatmojo"
 _BYLINE_CREDIT = re.compile(
     r"^(?i:Laporan\s+(?:Wartawan|Reporter|Koresponden|Kontributor))\b[^,]{0,60},\s*"
-    r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}"
+    r"[A-Z](?:[a-z][\w'’-]*|\.)(?: [A-Z](?:[a-z][\w'’-]*|\.)){0,4}"
 )
 
 
