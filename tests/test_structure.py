@@ -590,6 +590,7 @@ def test_profiles_cover_the_canonical_publishers() -> None:
         "Bisnis.com",
         "KapanLagi.com",
         "VIVA",
+        "JPNN",
     }
     assert all(p.timezone == "+07:00" for p in load_profiles())
 

@@ -34,6 +34,7 @@ from corpus.structure.rules import (
     LEADING_PROMPT,
     boilerplate_rule,
     split_byline,
+    split_credits,
     strip_inline,
     strip_read_more,
     tail_start,
@@ -106,7 +107,8 @@ def _segments(paragraphs: Sequence[str]) -> list[tuple[str, str | None]]:
             for piece in residue.get(k, ())
         )
         if k < len(paragraphs):
-            out.append((paragraphs[k], repeated.get(k)))
+            rule = repeated.get(k)
+            out.extend((piece, rule) for piece in split_credits(paragraphs[k]))
     return out
 
 

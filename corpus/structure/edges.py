@@ -12,9 +12,10 @@ from corpus.structure.text import DASH, LEADING_JUNK, SP, words
 _NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
 
 _MONTH_WORDS = (
-    "Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
-    "|November|Disember|Desember"
-)  # "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
+    "(?:Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
+    "|November|Disember|Desember|Jan|Feb|Mar|Apr|Jul|Ogo|Ags|Sep|Sept|Okt|Nov|Dis|Des)\\.?"
+)
+# "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
 # only: "PS TIRA-Persikabo" is a club; never "TEKA-TEKI", whose dash joins two capitals).
 _CAPS_DATELINE = re.compile(
     rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})"
@@ -59,7 +60,11 @@ _OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _OUTLET_PLACE = re.compile(r"\.(?:COM|CO|ID|NET)\b", re.IGNORECASE)
 # A lead-in whose publisher and place were links the scraper dropped: " , - ", ", , -¬†", "‚Äì",
 # sometimes doubled (", , -¬†,, ,-¬†") or behind a rule ("-----------, - ").
-_LOST_LEAD_IN = re.compile(rf"^(?:(?:{SP}|,)*(?:-+|–|—|‚Äì|‚Äî))+(?:(?:{SP}|,)+|(?=[A-Z\"“‘'(]))")
+_LOST_LEAD_IN = re.compile(
+    rf"^(?:(?:{SP}|,)*(?:-+|–|—|‚Äì|‚Äî))+(?:(?:{SP}|,)+|(?=[A-Z\"“‘'(]))"
+    # ": Suruhanjaya ...": a "PUTRAJAYA: " lead-in whose place was lost
+    rf"|^(?:{SP}|,)*:{SP}+(?=[A-Z\"“‘])"
+)
 _CREDIT = (
     r"\(\s*(?P<credit>[a-z]{2,5}\d{0,3}(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
     r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3}"
@@ -88,6 +93,22 @@ _END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?<=[.!?\"”’])\s*(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}"
             r"|[A-Z][a-z]+)(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?$"
+        ),
+    ),
+    # "... 3 Zulkaedah 1439 – HARAKAHDAILY 4/5/2018": a sign-off in capitals with its date
+    (
+        "sign_off",
+        re.compile(
+            r"\s+(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z]{3,}[A-Z!]*(?: [A-Z][A-Z!]+){0,2})"
+            r"\s+\d{1,2}/\d{1,2}/\d{2,4}$"
+        ),
+    ),
+    # "PENULIS ialah Ketua ...", "DR. ROHAMI SHAFIE ialah Pensyarah ...": the author's note
+    (
+        "author_bio",
+        re.compile(
+            r"^(?:\*+\)?\s*)?(?:PENULIS|Penulis|[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){1,4})\s+"
+            r"(?:ialah|adalah|merupakan)\s.{0,250}$"
         ),
     ),
     # "(Visited 9 times, 1 visits today)": a page-view counter
@@ -244,8 +265,23 @@ def _credit(
     return initials + names, outlets
 
 
-def _closing(last: str, have_credit: bool, own: frozenset[str]) -> tuple[re.Match[str], str] | None:
-    """The furniture closing a last paragraph, with its rule, or None."""
+# "- Bernama", "-- BERNAMA": an agency's sign-off on a line of its own; only after prose (a
+# body whose list ends "- Transjakarta" keeps it)
+_SIGN_OFF_LINE = re.compile(
+    r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)$"
+)
+_LIST_ITEM = ("-", "–", "—", "•", "*")
+
+
+def _closing(
+    body: list[str], have_credit: bool, own: frozenset[str]
+) -> tuple[re.Match[str], str] | None:
+    """The furniture closing the last paragraph, with its rule, or None."""
+    last = body[-1]
+    if len(body) >= 2 and not body[-2].lstrip().startswith(_LIST_ITEM):
+        match = _SIGN_OFF_LINE.match(last)
+        if match is not None:
+            return match, "sign_off"
     for rule, pattern in _END_RULES:
         match = pattern.search(last)
         if match is not None:
@@ -271,7 +307,7 @@ def trailer(
     removed: list[tuple[str, str]] = []
     while body:
         last = body[-1]
-        found = _closing(last, bool(initials), own)
+        found = _closing(body, bool(initials), own)
         if found is None:
             break
         match, rule = found

@@ -47,6 +47,7 @@ _CITED = re.compile(
 
 _NYA = re.compile(r"-nya$")  # "akun Twitter-nya": the possessive is not part of the name
 _URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
+_ADDRESS = re.compile(r"\.(?:com|net|org|my|co|id)\b", re.IGNORECASE)
 # a desk glued to the name without a profile to say so: "Femi Diah -detikTravel"
 _GENERIC_SUFFIX = (re.compile(r"\s+-\s?(?P<desk>[a-z]+[A-Z][A-Za-z]+)$"),)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
@@ -86,6 +87,8 @@ _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
 
 
 def cited_sources(body: Iterable[str]) -> list[str]:
+    """Outlets the body quotes ("seperti dikutip dari Yonhap"); a name ends at a sentence end
+    ("dilansir The Guardian. Dalam ...": a flattened paragraph runs on)."""
     found: list[str] = []
     for paragraph in body:
         if "utip" not in paragraph and "lansir" not in paragraph:
@@ -96,6 +99,8 @@ def cited_sources(body: Iterable[str]) -> list[str]:
                 if word.strip(".,") in _NOT_OUTLET:
                     break
                 words.append(word)
+                if word.endswith((".", ",")) and word.count(".") == 1:
+                    break  # "Guardian." closes the sentence; "Antaranews.com" does not
             name = _NYA.sub("", " ".join(words)).rstrip(".,:;'’-")
             if name and words[0].strip(".,") not in _NOT_OUTLET:
                 found.append(name)
@@ -142,6 +147,8 @@ def is_person(name: str, dateline: str | None = None) -> bool:
     article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh")."""
     if _NOT_A_PERSON.match(name) or any(ch.isdigit() for ch in name) or "@" in name:
         return False
+    if _ADDRESS.search(name):
+        return False  # "Mhusni Hmetro.Com.My": an e-mail address split by the scraper
     if "/" in name.replace("A/L", "").replace("a/l", ""):
         return False  # "CNN Indonesia/Adi Ibrahim": a photo credit, outlet and photographer
     parts = name.replace(".", ". ").split()

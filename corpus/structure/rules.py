@@ -13,6 +13,29 @@ from corpus.structure.text import words
 # Whole lines that are page furniture on any site, by name (the name says why it is not body).
 GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("read_more", re.compile(r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$")),
+    # "[Baca berita penuh]", "[Read more]": a link whose target the scraper dropped
+    ("read_more", re.compile(r"^\[(?:Baca|Read|Lihat)\b[^\]]{0,60}\]$")),
+    # a label over related links: "Berita berkaitan", "Artikel Terkait", "Berita Lainnya:"
+    (
+        "related_label",
+        re.compile(
+            r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
+            r"\s*:?$"
+        ),
+    ),
+    # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
+    ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    # "Tulisan ini tidak semestinya mencerminkan pendirian rasmi Malaysiakini.": an opinion
+    # page's disclaimer
+    (
+        "disclaimer",
+        re.compile(
+            r"^(?:\*+\)?\s*)?(?:Rencana|Tulisan|Artikel|Pandangan|Kolom|Opini|Views|The views|This"
+            r"|Isi|Tulisan ini)\b.{0,150}\b(?:tidak semestinya|tidak selalu|belum tentu|tidak"
+            r" mewakili|tidak mencerminkan|(?:does|do) not necessarily)\b.{0,200}$",
+            re.IGNORECASE,
+        ),
+    ),
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
     ("scroll_prompt", re.compile(r"^SCROLL TO CONTINUE WITH CONTENT$", re.IGNORECASE)),
     ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
@@ -35,6 +58,9 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:Baca|Simak)(?:\s+berita)?\s+selengkapnya"
             r"(?:\s*(?:di|pada|melalui|dalam)\b.{0,60})?[.!:]?$"
+            # "Ikuti berita selanjutnya di KOSMO! hari ini.": the print edition's teaser
+            r"|^(?:Ikuti|Baca|Dapatkan)\s+(?:berita|laporan|kisah)\s+(?:selanjutnya|penuh|lanjut|"
+            r"lengkap)(?:nya)?\b.{0,60}$"
         ),
     ),
     (
@@ -278,3 +304,29 @@ def split_byline(paragraph: str) -> tuple[str, str]:
     if rest[:1].islower():
         return "", paragraph
     return paragraph[: match.end()].strip(), rest.lstrip(" ,")
+
+
+# a credit label glued after other text on one line: "Baca juga:  Pewarta: Aditya Ramadhan"
+_GLUED_CREDIT = re.compile(
+    r"(?<=\S)[ \t\xa0]+(?=(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)"
+    r"\s*:\s*[A-Z])"
+)
+
+
+_CREDIT_LABEL = re.compile(r"^(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)\s*:")
+
+
+def split_credits(paragraph: str) -> list[str]:
+    """A line split before each credit label glued inside it, when every piece from the first
+    label on is short: "Baca juga:  Pewarta: X" -> ["Baca juga:", "Pewarta: X"]."""
+    if ":" not in paragraph:
+        return [paragraph]
+    pieces = _GLUED_CREDIT.split(paragraph)
+    if len(pieces) == 1 or any(len(piece) > 80 for piece in pieces[1:]):
+        return [paragraph]
+    # after a prompt or a sentence ("Baca juga:", "...kata dia.") or another credit; never
+    # inside a label ("Pilihan Editor: <headline>")
+    head = pieces[0].rstrip()
+    if not (head.endswith((":", ".", "!", "?", ")", "]")) or _CREDIT_LABEL.match(head)):
+        return [paragraph]
+    return [piece.strip() for piece in pieces if piece.strip()]
