@@ -271,6 +271,7 @@ _SIGN_OFF_LINE = re.compile(
     r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)$"
 )
 _LIST_ITEM = ("-", "–", "—", "•", "*")
+_TAIL = 300
 
 
 def _closing(
@@ -282,14 +283,17 @@ def _closing(
         match = _SIGN_OFF_LINE.match(last)
         if match is not None:
             return match, "sign_off"
+    # every closing form is short: look at the paragraph's tail only (a whole-paragraph form,
+    # such as an author's note, is under _TAIL characters)
+    start = max(0, len(last) - _TAIL) if len(last) > 2 * _TAIL else 0
     for rule, pattern in _END_RULES:
-        match = pattern.search(last)
+        match = pattern.search(last, start)
         if match is not None:
             return match, rule
     if have_credit:
         return None
     for pattern in _CREDITS:
-        match = pattern.search(last)
+        match = pattern.search(last, start)
         if match is not None and _credit(match.group("credit"), own) is not None:
             return match, "editor_initials"
     return None

@@ -174,12 +174,41 @@ _TITLE_SMALL_WORDS = frozenset(
 )
 
 
+# Rules whose pattern can match a line of any length; every other generic rule is bounded
+# (a prompt, a label, a credit), so a long paragraph skips them.
+_UNBOUNDED = frozenset({"read_more", "byline", "social_embed"})
+_LONG = 600  # characters: longer than any bounded generic rule matches
+
+
+def _combined(rules: Sequence[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
+    """One pattern trying the rules in order (``g<i>`` is rule i): one match call a line."""
+    parts = []
+    for i, (_, pattern) in enumerate(rules):
+        body = f"(?i:{pattern.pattern})" if pattern.flags & re.IGNORECASE else pattern.pattern
+        parts.append(f"(?P<g{i}>{body})")
+    return re.compile("|".join(parts))
+
+
+_ALL = _combined(GENERIC_BOILERPLATE)
+_BOUNDLESS = tuple((n, p) for n, p in GENERIC_BOILERPLATE if n in _UNBOUNDED)
+_ALL_LONG = _combined(_BOUNDLESS)
+
+
+def _generic_rule(line: str) -> str | None:
+    rules = _BOUNDLESS if len(line) > _LONG else GENERIC_BOILERPLATE
+    match = (_ALL_LONG if len(line) > _LONG else _ALL).match(line)
+    if match is None:
+        return None
+    return next(rules[i][0] for i in range(len(rules)) if match.group(f"g{i}") is not None)
+
+
 def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
+    """The name of the rule that makes a whole line furniture, or None when it is body."""
     if not any(ch.isalnum() for ch in line):
         return "separator"  # "***", "--------": nothing to read
-    for name, pattern in GENERIC_BOILERPLATE:
-        if pattern.match(line):
-            return name
+    name = _generic_rule(line)
+    if name is not None:
+        return name
     if profile is not None:
         for pattern in profile.boilerplate:
             if pattern.match(line):
