@@ -1232,3 +1232,100 @@ def test_run_with_rejects_rejects_junk_only_bodies_and_keeps_the_raw_text() -> N
     ]
     assert stats.get("structure", "empty_body") == 2
     assert len(list(run([good, widget, prompt], Stats()))) == 3  # run: one Article each
+
+
+# --------------------------------------------------------------------------- rules on real rows
+
+# (dataset, file in it, row, rule, a fragment of the removed line): rows outside the held-out
+# split where each general rule acts, checked on the real text
+_REAL_RULES = [
+    (
+        "news-id-more",
+        "cnnindonesia-2025/result_cnnindonesia_scraped_02072025.csv",
+        1,
+        "inline_ad",
+        "SCROLL TO CONTINUE WITH CONTENT",
+    ),
+    (
+        "news-id-more",
+        "cnnindonesia-2025/result_cnnindonesia_scraped_02072025.csv",
+        3,
+        "inline_embed",
+        "[Gambas:Photo CNN]",
+    ),
+    ("news-id-2019", "sindonews.csv", 700, "end_marker", "(*)"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 765, "end_marker", "(*)"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 3, "sign_off", "UTUSAN ONLINE"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 2, "sign_off", "Bernama"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 7, "page_widget", "A- A+"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 76, "author_bio", "ialah aktivis masyarakat"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 133, "disclaimer", "tidak semestinya"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 258, "byline", "Laporan Wartawan"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 530, "view_counter", "visits today"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 783, "related_label", "Berita berkaitan"),
+    ("news-id-more", "antaranews-2023/antaranews_2023.jsonl", 39, "credit_line", "Pewarta:"),
+    ("news-id-2019", "kompas.csv", 246, "continue_prompt", "Baca selengkapnya"),
+]
+
+
+def _real(dataset: str, file: str, row: int) -> RawRecord:
+    from corpus.sources import ColumnMapper, discover, read_file
+
+    files, _ = discover([shared_path(dataset)])
+    mapping = _SHARED_MAPS.get(file.split("/")[0] + "/", {})
+    f = next(f for f in files if f.relpath == file)
+    return next(
+        r
+        for r in read_file(f, ColumnMapper(mapping))
+        if isinstance(r, RawRecord) and r.provenance.row == row
+    )
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("dataset", "file", "row", "rule", "fragment"), _REAL_RULES)
+def test_general_rules_on_real_rows(
+    dataset: str, file: str, row: int, rule: str, fragment: str
+) -> None:
+    article = structure(_real(dataset, file, row))
+    pairs = zip(article.boilerplate, article.boilerplate_rules, strict=True)
+    removed = [line for line, r in pairs if r == rule]
+    assert any(fragment in line for line in removed), (rule, article.boilerplate_rules)
+    assert fragment not in article.text
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("dataset", "file", "row", "dateline", "initials", "authors", "editors"),
+    [
+        # "KUALA LUMPUR 11 Mei -": a Malaysian dateline with the day
+        ("news-ms", "malay_news_2013_2018.jsonl.gz", 1, "KUALA LUMPUR", (), None, None),
+        # "KEMAMAN: " on the line after the font-size widget
+        ("news-ms", "malay_news_2013_2018.jsonl.gz", 36, "KEMAMAN", (), None, None),
+        # an editor's code in square brackets closing the body
+        ("news-ms", "malay_news_2013_2018.jsonl.gz", 543, None, ("sau",), None, None),
+        # "Jakarta (ANTARA) -", then "Pewarta: ... Editor: ..." after an empty "Baca juga:"
+        (
+            "news-id-more",
+            "antaranews-2023/antaranews_2023.jsonl",
+            39,
+            "Jakarta",
+            (),
+            ("Aditya Ramadhan",),
+            ("Eka Arifa Rusqiyati",),
+        ),
+    ],
+)
+def test_edges_and_credits_on_real_rows(
+    dataset: str,
+    file: str,
+    row: int,
+    dateline: str | None,
+    initials: tuple[str, ...],
+    authors: tuple[str, ...] | None,
+    editors: tuple[str, ...] | None,
+) -> None:
+    article = structure(_real(dataset, file, row))
+    assert article.dateline == dateline
+    assert article.editor_initials == initials
+    if authors is not None:
+        assert (article.authors, article.editors) == (authors, editors)
