@@ -1329,3 +1329,25 @@ def test_edges_and_credits_on_real_rows(
     assert article.editor_initials == initials
     if authors is not None:
         assert (article.authors, article.editors) == (authors, editors)
+
+
+@pytest.mark.parametrize("end", ["...", " ...", "…"])
+def test_a_headline_cut_short_is_still_the_title(end: str) -> None:
+    title = f"Megawati Ungkap Orang Luar Tak Bisa{end}"
+    article = structure(record(f"{title}\n\nIsi berita yang panjang di sini."))
+    assert article.title == title
+    assert structure(record("Isi.", title=title)).title == title
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "loading...",
+        "Dapatkan berita terbaru setiap pagi langsung di inbox Anda lewat newsletter kami.",
+        "Berlangganan newsletter kami\nADVERTISEMENT",
+        "Bagikan :\n\nA+ A-",
+    ],
+)
+def test_a_body_of_widgets_and_prompts_is_an_empty_body_reject(body: str) -> None:
+    (item,) = run_with_rejects([record(body, title="t")], Stats())
+    assert isinstance(item, Rejected) and item.reason == "empty_body" and item.raw == body

@@ -169,10 +169,13 @@ def holds_title(line: str, title: str) -> bool:
 
 
 def is_headline(line: str) -> bool:
+    """Whether a first line reads as a headline: short, no closing punctuation (an ellipsis is
+    a headline the site cut short: "Megawati Ungkap Orang Luar Tak Bisa...")."""
+    cut = line.rstrip(" .…") if line.endswith(("...", "…")) else line
     return (
         2 <= words(line) <= 30
         and len(line) <= 250
-        and not line.endswith((".", ",", ";", ":"))
+        and not cut.endswith((".", ",", ";", ":"))
         and boilerplate_rule(line, None) is None
         and parse_date_line(line) is None
     )

@@ -66,8 +66,9 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "channel_prompt",
         re.compile(
-            r"^(?:Ikuti|Follow|Gabung|Bergabung(?:lah)?|Simak|Dapatkan|Klik|Yuk)\b.{0,250}"
-            r"\b(?:WhatsApp|Google News|Telegram)\b.{0,150}$",
+            r"^(?:Ikuti|Follow|Gabung|Bergabung(?:lah)?|Simak|Dapatkan|Klik|Yuk|Daftar(?:kan)?"
+            r"|Berlangganan|Langganan|Subscribe|Sign up)\b.{0,250}"
+            r"\b(?:WhatsApp|Google News|Telegram|newsletter|buletin|inbox|kotak masuk)\b.{0,150}$",
             re.IGNORECASE,
         ),
     ),
@@ -342,7 +343,9 @@ _GLUED_CREDIT = re.compile(
 )
 
 
-_CREDIT_LABEL = re.compile(r"^(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)\s*:")
+_CREDIT_LABEL = re.compile(
+    r"^(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)\s*:"
+)
 
 
 def split_credits(paragraph: str) -> list[str]:
