@@ -1265,6 +1265,8 @@ _REAL_RULES = [
     ("news-ms", "malay_news_2013_2018.jsonl.gz", 783, "related_label", "Berita berkaitan"),
     ("news-id-more", "antaranews-2023/antaranews_2023.jsonl", 39, "credit_line", "Pewarta:"),
     ("news-id-2019", "kompas.csv", 246, "continue_prompt", "Baca selengkapnya"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 878, "photo_caption", "(Foto: Pixabay"),
+    ("news-id-2019", "okezone.csv", 4048, "photo_caption", "/Instagram)"),
 ]
 
 
@@ -1351,3 +1353,12 @@ def test_a_headline_cut_short_is_still_the_title(end: str) -> None:
 def test_a_body_of_widgets_and_prompts_is_an_empty_body_reject(body: str) -> None:
     (item,) = run_with_rejects([record(body, title="t")], Stats())
     assert isinstance(item, Rejected) and item.reason == "empty_body" and item.raw == body
+
+
+def test_a_caption_with_its_photo_credit_goes_to_captions() -> None:
+    body = "Pemerintah kota mengumumkan jadwal baru untuk warga pada hari Senin."
+    for caption in ("Ilustrasi bendera (Foto: Pixabay )", "Petugas di Jakarta. ANTARA FOTO/Aditya"):
+        article = structure(record(f"{body}\n{caption}\n{body} Lagi.", title="t"))
+        assert article.captions == (caption,)
+        assert caption not in article.text
+        assert article.boilerplate_rules == ("photo_caption",)

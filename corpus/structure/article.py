@@ -67,6 +67,7 @@ class _Body:
     bylines: list[str] = field(default_factory=list)  # names from credit lines
     editors: list[str] = field(default_factory=list)  # names from "Editor: ..." lines
     sourced: list[str] = field(default_factory=list)  # outlets from "Sumber: ..." credits
+    captions: list[str] = field(default_factory=list)  # photo captions inside the body
 
 
 def _header(
@@ -121,6 +122,8 @@ def _credit_names(out: _Body, line: str, rule: str) -> None:
         out.editors.extend(editor_of(line))
     elif rule == "source_credit":
         out.sourced.extend(credited(line))
+    elif rule == "photo_caption":
+        out.captions.append(line)
 
 
 def _paragraph(
@@ -243,7 +246,8 @@ def structure_record(
     body_text = "\n\n".join(out.body)
     removed = out.removed  # header lines went to title, published_at and captions
     syndicated_from = syndicated(line for line, rule in removed if rule == "syndication")
-    _count(notes, dateline, editor_initials, head.captions, cited, syndicated_from, body_text)
+    captions = [*head.captions, *out.captions]
+    _count(notes, dateline, editor_initials, captions, cited, syndicated_from, body_text)
     notes["desk"] += credited_people.desk is not None
     notes["boilerplate_lines"] += len(removed)
     article = Article(
@@ -256,7 +260,7 @@ def structure_record(
         authors=credited_people.authors,
         editor_initials=editor_initials,
         cited_sources=cited,
-        captions=tuple(head.captions),
+        captions=(*head.captions, *out.captions),
         category=text_value(fields.get("category")),
         text=body_text,
         boilerplate=tuple(line for line, _ in removed),

@@ -23,6 +23,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s*:?$"
         ),
     ),
+    # a photo's caption with its credit glued on: "Ilustrasi militer AS. (Foto: Pixabay)",
+    # "Petugas memeriksa kendaraan di Jakarta. ANTARA FOTO/Aditya Pradana" (goes to captions)
+    (
+        "photo_caption",
+        re.compile(
+            r"^.{0,250}(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}"
+            r"[)\]]|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
+        ),
+    ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
     ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
     # "Tulisan ini tidak semestinya mencerminkan pendirian rasmi Malaysiakini.": an opinion
@@ -41,7 +50,11 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
     (
         "video_promo",
-        re.compile(r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$"),
+        re.compile(
+            r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$"
+            # "Saksikan cuplikan pertandingan ... dengan kualitas HD di sini": a link to video
+            r"|^(?:Saksikan|Tonton)\b.{0,200}\bdi sini\.?$"
+        ),
     ),
     # "Artikel ini telah diubah pada Jumat 20 September 2019, Pukul 21.05 WIB, untuk ...": an
     # editor's note; its time is ``updated_at``
@@ -52,7 +65,10 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|dikoreksi|mengalami perubahan)\b.{0,300}$"
         ),
     ),
-    ("syndication", re.compile(r"^Artikel ini (?:telah|sudah|pertama kali|lebih dulu)\b.{0,250}$")),
+    (
+        "syndication",
+        re.compile(r"^(?:Artikel|Berita) ini (?:telah|sudah|pertama kali|lebih dulu)\b.{0,250}$"),
+    ),
     (
         "continue_prompt",
         re.compile(
