@@ -1,45 +1,42 @@
 """The structure stage: split a raw article into body, boilerplate and metadata.
 
-The rules are layered, each one a small table an auditor can read:
+A package whose modules name the jobs: ``profiles`` (publisher rules as data,
+``corpus/profiles/*.toml``), ``paragraphs`` (splitting, repeats, junk-only bodies), ``rules``
+(whole-line and inline furniture), ``edges`` (header, lead-in and dateline, closing credits),
+``metadata`` (people, dates, sources), ``article`` (one record through the layers). The layers,
+each a small table an auditor can read; every removed line keeps the rule that removed it
+(``Article.boilerplate_rules``, parallel to ``Article.boilerplate``):
 
-1. **Paragraphs.** Text with line breaks is split on them (blank lines collapse). A text with no
-   line break whose paragraphs a scraper joined with commas (``"...massal.,Seusai ..."``) is split
-   on a comma that directly follows sentence-final punctuation, never on any other comma.
-2. **Publisher** from the URL's domain, else the ``source`` field, else a text marker; each
-   publisher is a profile in ``corpus/profiles/*.toml`` (data, not code).
-3. **Header** (texts without a title field): a headline-like first line is the title; a line that
-   is only a date gives ``published_at``; short non-sentence lines right after it are captions.
-   With a title field, a first line that repeats it (an HTML page's headline) is header too.
-4. **Boilerplate**, in layers; every removed line keeps the name of the rule that removed it
-   (``Article.boilerplate_rules``, parallel to ``Article.boilerplate``):
-   generic line rules (``GENERIC_BOILERPLATE``: ``read_more``, ``advertisement``, ...), the
-   profile's (``profile:<name>``), a profile "tail start" after which the rest of the page is
-   footer (``tail:<name>``), text the article repeats (``repeated_paragraph``, ``glued_repeat``:
-   republika's scraper wrote the body glued into one line next to its paragraphs), reviewed
-   learned rules (``learned``, ``corpus.boilerplate``), and fragments inside a paragraph
-   (``inline_read_more`` for a glued "Baca juga: <headline>", cut at the glue points so the body
-   on both sides stays; ``profile_inline:<name>``). When unsure a line stays in the body:
-   removing body text is worse than keeping boilerplate, and no line goes for being short.
-5. **Lead-in** of the first body paragraph: the profile's (``"JAKARTA, KOMPAS.com -"``), an
-   upper-case place (``"SEOUL - "``), or a lead-in whose place the scraper lost (``" , - "``).
-   The place becomes ``dateline``; the lead-in leaves the body.
-6. **Trailer**: editor initials ``"(esn)"`` closing the body become ``editor_initials``; for a
-   profile with ``caps_credit``, reporters in capitals (``"ANDITA RAHMA | FRISKI RIANA"``) become
-   ``authors`` and one-word outlets ``cited_sources``.
-7. **Cited sources** (``"seperti dikutip dari Yonhap"``) are read from the body, which keeps them.
-   "Sumber: Antara" credits add to them; "Artikel ini telah tayang di X" gives ``syndicated_from``.
-   Bylines ("Laporan Wartawan Tribunnews.com, Name", "Penulis: Name") give ``authors`` when the
-   author column is empty; a profile's author suffix may name the ``desk`` ("-detikFinance").
-8. **published_at** from the date fields, else the header's date line (``corpus.dates``). A time
-   without zone gets the profile's ``timezone`` (WIB for the Indonesian sites) and stays naive for
-   an unknown publisher. A day/month swap is corrected only when the URL's ``/YYYY/MM/DD/`` shows
-   exactly that swap (a spreadsheet read "10/09/2019" month first). A value marked "Diperbarui"
-   or "Updated" is also ``updated_at``.
+1. **Paragraphs.** Line breaks split; a text whose scraper joined paragraphs with commas
+   (``"...massal.,Seusai"``) splits on a comma right after sentence-final punctuation.
+2. **Publisher** from the URL's domain, the ``source`` field, or a text marker (its profile).
+3. **Header**: a headline-like first line (an ellipsis may close it) is the title when the record
+   has none; a date-only line gives ``published_at``; short lines after it are captions.
+4. **Boilerplate.** Generic line rules (``GENERIC_BOILERPLATE``: prompts, widgets, labels,
+   disclaimers, credits, captions with photo credits), then the profile's, a profile footer
+   (``tail:<name>``), repeats (``repeated_paragraph`` only for a block repeated in the same
+   context, never a sentence the story uses twice; ``glued_repeat``), reviewed learned rules,
+   and fragments inside a paragraph (``inline_read_more``, ``inline_ad``, ``inline_embed``: the
+   sentences on both sides stay). A byline that carries body text is split, not dropped. When
+   unsure a line stays: removing body is worse than keeping boilerplate.
+5. **Lead-in** of the first paragraph: the profile's, then forms sites share (an outlet's
+   domain "jpnn.com, JAKARTA -", an agency "Jakarta (ANTARA) -", "Jakarta, CNN Indonesia --", an
+   upper-case place "SEOUL - ", "KUALA LUMPUR 11 Mei -", "PUTRAJAYA:", a lost lead-in " , - ").
+   The place becomes ``dateline``.
+6. **Closing furniture**, peeled off the end: editor codes in () or [] (``editor_initials``), end
+   marks "(*)", sign-offs ("- UTUSAN ONLINE", "-- BERNAMA": ``cited_sources``), advertorial
+   labels, view counters, authors' notes; for a ``caps_credit`` profile, reporters in capitals.
+7. **People**: ``authors`` are writers, ``editors`` editors (a "Writer, Editor" column, "Editor:"
+   lines); organisations, handles, addresses, places, dates and placeholders are no people.
+8. **published_at** from the date field read in its file's day/month order
+   (``StructureHints.date_orders``, from ``dates.column_order`` over the whole column; day first
+   without a hint, counted as ``published_at_order_assumed``), else the header's date line, else
+   the date the URL encodes; ``published_at_source`` says which (column, html, text, url).
 
 ``run`` yields one ``Article`` per record; ``run_with_rejects`` yields, in input order, one
-``Article`` or ``Rejected`` per record: a body left with nothing to read is an ``empty_body``
-reject (raw text kept). Both count what each rule did under ``structure/<name>`` (``published_at_parsed``,
-``published_at_unparsed``, ``dateline``, ``boilerplate_lines``, ``lead_in_<rule>``, ...).
+``Article`` or ``Rejected`` per record: a body with nothing to read (empty, or only widgets and
+prompts) is an ``empty_body`` reject with its raw text. Both count what each rule did under
+``structure/<name>``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.dates import parse_datetime
+from corpus.dates import column_order, parse_datetime
 from corpus.structure.profiles import Profile
 from corpus.structure.text import text_value
 
@@ -286,6 +286,10 @@ def published(
     that swap (an xlsx export that stored "10/09/2019" month first as 2019-10-09).
     """
     value, raw, source, notes = _first_date(fields, date_line, offset, order or "dmy")
+    if order is None and source == "column" and raw and column_order([raw]).numeric:
+        # a numeric day-month read day first without the file's order (no pre-pass hint):
+        # counted, so a run can say how many dates rest on the locale's convention
+        notes["published_at_order_assumed"] += 1
     in_url = url_date(url)
     if value is None:
         if in_url is None:
