@@ -397,3 +397,30 @@ def test_run_scores_a_tiny_corpus_read_like_ingest_and_gates_on_drift(tmp_path, 
     assert run.main([*args, "--gate"]) == 1
     err = capsys.readouterr().err
     assert "text changed" in err and "could not be scored" in err
+
+
+def test_date_order_is_the_files_answer_from_all_its_rows():
+    class Row:
+        def __init__(self, published):
+            self.fields = {"published": published}
+
+    assert harness.date_order([Row("10-11-2018"), Row("12-31-2017"), Row(None)]) == "mdy"
+    assert harness.date_order([Row("01-10-2023"), Row("31-01-2023")]) == "dmy"
+    assert harness.date_order([Row("2023-01-31")]) is None
+
+
+def test_read_records_reads_gzipped_jsonl_with_provenance_rows(tmp_path):
+    import gzip
+
+    folder = tmp_path / "ds" / "sub"
+    folder.mkdir(parents=True)
+    lines = [
+        {"url": f"https://x.com/{i}", "text": f"Isi berita {i}.", "date": "10-25-2018"}
+        for i in range(3)
+    ]
+    with gzip.open(folder / "f.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(line) for line in lines) + "\n")
+    records = harness.read_records(tmp_path, "ds/sub/f.jsonl.gz")
+    assert sorted(records) == [1, 2, 3]
+    assert records[2].fields["text"] == "Isi berita 1."
+    assert harness.date_order(records.values()) == "mdy"
