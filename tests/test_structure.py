@@ -1042,7 +1042,7 @@ def _shared_records(dataset: str) -> Iterator[tuple[str, RawRecord]]:
 
 def lost_text(raw: RawRecord, article: Any) -> Counter[str]:
     """Words of the raw body found neither in ``text`` nor ``boilerplate`` nor the fields that
-    take raw text (title, captions, dateline, editor initials).
+    take raw text (title, captions, dateline, editor initials, the publisher's name).
 
     Allowed, up to 10 words in all: words at the start of a raw paragraph (the header and a
     lead-in such as "TRIBUNNEWS.COM --", which become metadata), and a word the scraper glued
@@ -1053,6 +1053,8 @@ def lost_text(raw: RawRecord, article: Any) -> Counter[str]:
     for piece in (article.text, *article.boilerplate, *article.captions, *article.editor_initials):
         kept.update(_tokens(piece))
     kept.update(_tokens(f"{article.title or ''} {article.dateline or ''}"))
+    # the publisher's own name in its lead-in or credit ("jpnn.com", "(dil/jpnn)") is metadata
+    kept.update({word: len(text) for word in _tokens(article.publisher or "")})
     lost = _tokens(text) - kept
     for word in list(lost):
         if any(word[:k] in kept and word[k:] in kept for k in range(1, len(word))):
