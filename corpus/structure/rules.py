@@ -23,15 +23,6 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s*:?$"
         ),
     ),
-    # a photo's caption with its credit glued on: "Ilustrasi militer AS. (Foto: Pixabay)",
-    # "Petugas memeriksa kendaraan di Jakarta. ANTARA FOTO/Aditya Pradana" (goes to captions)
-    (
-        "photo_caption",
-        re.compile(
-            r"^.{0,250}(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}"
-            r"[)\]]|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
-        ),
-    ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
     ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
     # "Tulisan ini tidak semestinya mencerminkan pendirian rasmi Malaysiakini.": an opinion
@@ -219,6 +210,24 @@ def _generic_rule(line: str) -> str | None:
     return next(rules[i][0] for i in range(len(rules)) if match.group(f"g{i}") is not None)
 
 
+# A photo's caption with its credit glued on: "Ilustrasi militer AS. (Foto: Pixabay)",
+# "Petugas memeriksa kendaraan di Jakarta. ANTARA FOTO/Aditya Pradana" (goes to captions). Matched
+# at the line's end, only on short lines that name a photo (a needle check first).
+_PHOTO_CAPTION = re.compile(
+    r"(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}[)\]]"
+    r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
+)
+_PHOTO_WORDS = ("oto", "OTO", "Dok", "DOK")
+
+
+def _photo_caption(line: str) -> bool:
+    return (
+        len(line) <= 330
+        and any(w in line for w in _PHOTO_WORDS)
+        and _PHOTO_CAPTION.search(line) is not None
+    )
+
+
 def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     """The name of the rule that makes a whole line furniture, or None when it is body."""
     if not any(ch.isalnum() for ch in line):
@@ -226,6 +235,8 @@ def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     name = _generic_rule(line)
     if name is not None:
         return name
+    if _photo_caption(line):
+        return "photo_caption"
     if profile is not None:
         for pattern in profile.boilerplate:
             if pattern.match(line):
@@ -359,6 +370,7 @@ _GLUED_CREDIT = re.compile(
 )
 
 
+_LABELS = ("Pewarta", "Editor", "Penulis", "Reporter", "Redaktur", "Penyunting", "Fotografer")
 _CREDIT_LABEL = re.compile(
     r"^(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)\s*:"
 )
@@ -367,7 +379,7 @@ _CREDIT_LABEL = re.compile(
 def split_credits(paragraph: str) -> list[str]:
     """A line split before each credit label glued inside it, when every piece from the first
     label on is short: "Baca juga:  Pewarta: X" -> ["Baca juga:", "Pewarta: X"]."""
-    if ":" not in paragraph:
+    if ":" not in paragraph or not any(label in paragraph for label in _LABELS):
         return [paragraph]
     pieces = _GLUED_CREDIT.split(paragraph)
     if len(pieces) == 1 or any(len(piece) > 80 for piece in pieces[1:]):
