@@ -12,7 +12,10 @@ Rules, in order of trust:
 * A value with no time of day stays a date (``2019-10-26``), never a made-up midnight. An
   ``00:00:00`` without a zone next to an ISO date is a spreadsheet cell that held only a date, so
   it is treated as "no time" and a separate time column fills it in.
-* Numeric dates are read day first (``13/09/2019``), the Indonesian convention.
+* Numeric dates (``13/09/2019``, ``10-11-2018``, ``13.09.2019``) are read day first, the
+  Indonesian and Malaysian convention, unless the caller passes ``order="mdy"``. A column's order
+  is a property of the whole column: ``column_order`` infers it from all of its values (any first
+  field over 12 settles it), so one file never mixes the two readings.
 * Anything that is not a real calendar date or clock time gives ``None``, never a wrong date.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _MONTHS: dict[str, int] = {
@@ -80,10 +84,13 @@ _ZONES: dict[str, str] = {
 _ZONE = r"(?P<zone>WITA|WIT|WIB|GMT|UTC|Z(?![A-Za-z])|[+-]\d{2}:?\d{2})"
 
 _ISO = re.compile(
-    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?<!\d)(?P<y>\d{4})(?P<ds>[-/])(?P<m>\d{1,2})(?P=ds)(?P<d>\d{1,2})"
     r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?\s*" + _ZONE + r"?)?(?!\d)"
 )
-_NUMERIC_DMY = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
+# "13/09/2019", "10-11-2018", "13.09.2019": day and month in the order the column uses
+_NUMERIC = re.compile(
+    r"(?<![\d/.-])(?P<a>\d{1,2})(?P<ns>[/.-])(?P<b>\d{1,2})(?P=ns)(?P<y>\d{4})(?![\d/.-]|\.\d)"
+)
 _NAME_DMY = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\b\.?,?\s+(?P<y>\d{{4}})(?![\d.:])",
     re.IGNORECASE,
@@ -96,7 +103,8 @@ _DASHED_DMY = re.compile(
 _NAME_MDY = re.compile(
     rf"\b(?P<mon>{_MONTH})\b\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE
 )
-_DATE_FORMS = (_ISO, _NUMERIC_DMY, _NAME_DMY, _DASHED_DMY, _NAME_MDY)
+_DATE_FORMS = (_ISO, _NUMERIC, _NAME_DMY, _DASHED_DMY, _NAME_MDY)
+ORDERS = ("dmy", "mdy")
 
 # "17:45 WIB", "23:15:00", "21.29 WIB". A dotted time needs a zone: "13.00" alone may be a number.
 _TIME = re.compile(
@@ -157,15 +165,23 @@ def _clock(hour: str, minute: str, second: str | None, zone: str | None) -> _Clo
     return _Clock(h, m, s, _offset(zone), (0, 0))
 
 
-def _find_date(text: str) -> _Found | None:
+def _day_month(groups: dict[str, str], order: str) -> tuple[int, int]:
+    if "a" in groups:  # a numeric date: the column's order says which field is the day
+        first, second = int(groups["a"]), int(groups["b"])
+        return (first, second) if order == "dmy" else (second, first)
+    month = int(groups["m"]) if "m" in groups else _MONTHS[groups["mon"].lower()]
+    return int(groups["d"]), month
+
+
+def _find_date(text: str, order: str = "dmy") -> _Found | None:
     for form in _DATE_FORMS:
         match = form.search(text)
         if match is None:
             continue
         groups = match.groupdict()
-        month = int(groups["m"]) if "m" in groups else _MONTHS[groups["mon"].lower()]
+        day, month = _day_month(groups, order)
         try:
-            date = dt.date(_year(groups["y"]), month, int(groups["d"]))
+            date = dt.date(_year(groups["y"]), month, day)
         except ValueError:
             return None  # the first date-shaped token is not a real date: do not guess another
         if not 1900 <= date.year <= 2100:
@@ -203,10 +219,17 @@ def _blank(text: str, span: tuple[int, int]) -> str:
 
 
 def parse_datetime(
-    value: str, time: str | None = None, *, default_offset: str | None = None
+    value: str,
+    time: str | None = None,
+    *,
+    default_offset: str | None = None,
+    order: str = "dmy",
 ) -> str | None:
-    """ISO 8601 of a raw date (plus an optional separate time value), or None if not a date."""
-    found = _find_date(value)
+    """ISO 8601 of a raw date (plus an optional separate time value), or None if not a date.
+
+    ``order`` is how a numeric date's first two fields read: ``"dmy"`` or ``"mdy"`` (from
+    ``column_order`` over the value's whole column)."""
+    found = _find_date(value, order)
     if found is None:
         return None
     clock = found.clock
@@ -238,4 +261,45 @@ def parse_date_line(line: str, *, default_offset: str | None = None) -> str | No
     return _iso(found.date, clock, default_offset)
 
 
-__all__ = ["parse_date_line", "parse_datetime"]
+@dataclass(frozen=True, slots=True)
+class ColumnOrder:
+    """How a column's numeric dates read, inferred from all of its values."""
+
+    order: str | None  # "dmy" | "mdy", or None when the values do not settle it
+    reason: str  # first_field_over_12 | second_field_over_12 | ambiguous | conflict | no_numeric
+    numeric: int  # values holding a numeric day-month date
+    first_over_12: int  # of those, values whose first field can only be a day
+    second_over_12: int  # values whose second field can only be a day
+
+
+def column_order(values: Iterable[str | None]) -> ColumnOrder:
+    """The day/month order of a column's numeric dates ("10/07/2025" is 10 July or 7 October).
+
+    One value whose first field is over 12 settles the column as day first, one whose second
+    field is over 12 as month first. A column with both kinds is ``conflict`` and one with
+    neither ``ambiguous``: both give ``order=None``, and the caller uses the publisher's
+    locale and says so. Values in other forms (ISO, month names) do not vote.
+    """
+    numeric = first = second = 0
+    for value in values:
+        if not value:
+            continue
+        match = _NUMERIC.search(value)
+        if match is None or _ISO.search(value) is not None:
+            continue
+        a, b = int(match["a"]), int(match["b"])
+        if not (1 <= a <= 31 and 1 <= b <= 31):
+            continue
+        numeric += 1
+        first += a > 12
+        second += b > 12
+    if first and second:
+        return ColumnOrder(None, "conflict", numeric, first, second)
+    if first:
+        return ColumnOrder("dmy", "first_field_over_12", numeric, first, second)
+    if second:
+        return ColumnOrder("mdy", "second_field_over_12", numeric, first, second)
+    return ColumnOrder(None, "ambiguous" if numeric else "no_numeric", numeric, 0, 0)
+
+
+__all__ = ["ORDERS", "ColumnOrder", "column_order", "parse_date_line", "parse_datetime"]

@@ -95,6 +95,8 @@ class Article:
     boilerplate_rules: tuple[str, ...] = ()  # per ``boilerplate`` line: the rule that removed it
     language_share: float | None = None  # share of the body's letters in ``language`` (langid)
     language_alternatives: tuple[str, ...] = ()  # close languages langdetect can't tell from it
+    published_at_source: str | None = None  # where published_at came from: column|text|url|html
+    editors: tuple[str, ...] = ()  # editors credited (authors are the writers)
 
 
 @dataclass(frozen=True, slots=True)

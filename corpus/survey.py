@@ -16,6 +16,7 @@ from pathlib import Path
 from corpus import learned, sources
 from corpus.boilerplate import RuleSet
 from corpus.config import Config
+from corpus.dates import column_order
 from corpus.records import RawRecord
 from corpus.stats import Stats
 
@@ -43,6 +44,40 @@ def survey(
     previous = None
     if parent_dir is not None and (parent_dir / LEARNED_DIR).is_dir():
         previous = learned.LineStats.load(parent_dir / LEARNED_DIR)
+    orders = _DateOrders()
     records = (r for r in sources.run(files, cfg, Stats()) if isinstance(r, RawRecord))
-    stats = learned.learn(records, previous)
-    return Survey(learned.LearnedBoilerplate.build(stats, rules=rules)), stats
+    stats = learned.learn(map(orders.see, records), previous)
+    boilerplate = learned.LearnedBoilerplate.build(stats, rules=rules)
+    return Survey(boilerplate, orders.finish()), stats
+
+
+class _DateOrders:
+    """The day/month order of each file's date values (``dates.column_order``), one file at a
+    time: records come file by file, so only one file's values are held."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.values: list[str] = []
+        self.orders: dict[str, str] = {}
+
+    def see(self, record: RawRecord) -> RawRecord:
+        if record.provenance.path != self.path:
+            self._settle()
+            self.path = record.provenance.path
+        value = record.fields.get("published")
+        if isinstance(value, str):
+            self.values.append(value)
+        return record
+
+    def _settle(self) -> None:
+        if self.path is not None and self.values:
+            found = column_order(self.values)
+            if found.order is not None:
+                self.orders[self.path] = found.order
+            else:  # the publisher's locale decides, record by record (day first here)
+                log.info("%s: date order not settled by its values (%s)", self.path, found.reason)
+        self.values = []
+
+    def finish(self) -> dict[str, str]:
+        self._settle()
+        return dict(sorted(self.orders.items()))

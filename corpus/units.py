@@ -101,14 +101,17 @@ def process_batch(cfg: Config, survey: Survey, batch: list[RawRecord | Rejected]
     clock.lap("validate", len(batch))
 
     structured: list[tuple[int, RawRecord, Article]] = []
-    for (position, record), article in zip(
-        valid, structure.run((r for _, r in valid), stats, cfg), strict=True
-    ):
-        article = learned.apply(article, survey.boilerplate, stats)
+    hints = structure.StructureHints(survey.date_orders)
+    outcomes = structure.run_with_rejects((r for _, r in valid), stats, cfg, hints)
+    for (position, record), outcome in zip(valid, outcomes, strict=True):
+        if isinstance(outcome, Rejected):
+            rejected.append((position, outcome))
+            continue
+        article = learned.apply(outcome, survey.boilerplate, stats)
         if article.text.strip():
             structured.append((position, record, article))
-        else:
-            stats.count("structure", "empty_body")
+        else:  # nothing but what the publisher prints around every story
+            stats.count("learned", "empty_body")
             rejected.append((position, empty_body(article, record)))
     clock.lap("structure", len(valid))
 
@@ -140,12 +143,18 @@ def process_batch(cfg: Config, survey: Survey, batch: list[RawRecord | Rejected]
 
 
 def empty_body(article: Article, record: RawRecord) -> Rejected:
-    """The reject for an article left with no body: its raw text is kept."""
+    """The reject for an article that learned boilerplate left with no body: raw text kept."""
     return Rejected(
         id=article.id,
         stage="structure",
         reason="empty_body",
-        issues=(Issue("/text", "no body text is left after removing boilerplate", "empty_body"),),
+        issues=(
+            Issue(
+                "/text",
+                "no body text is left after removing the publisher's learned boilerplate",
+                "empty_body",
+            ),
+        ),
         raw=record.raw,
         source=record.provenance,
     )

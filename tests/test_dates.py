@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.dates import parse_date_line, parse_datetime
+from corpus.dates import column_order, parse_date_line, parse_datetime
 
 WIB = "+07:00"
 
@@ -111,3 +111,51 @@ def test_date_line_accepts_only_a_date_with_filler() -> None:
     assert parse_date_line("Pada 17 November 2021 dia berangkat ke Seoul.") is None
     assert parse_date_line("Kompas.com- 18/06/2025, 21:28 WIB") is None
     assert parse_date_line("Ilustrasi") is None
+
+
+# --------------------------------------------------------------------------- a column's order
+
+
+@pytest.mark.parametrize(
+    ("value", "dmy", "mdy"),
+    [
+        ("10/07/2025 20:43", "2025-07-10T20:43:00", "2025-10-07T20:43:00"),
+        ("10-11-2018", "2018-11-10", "2018-10-11"),  # dashes (news-ms, jpnn)
+        ("13.09.2019", "2019-09-13", None),  # no 13th month: never a guessed date
+        ("2025/07/02 13:30:42", "2025-07-02T13:30:42", "2025-07-02T13:30:42"),  # year first
+        # a month name: the order does not apply
+        (
+            "Rabu, 17 November 2021 - 17:45 WIB",
+            "2021-11-17T17:45:00+07:00",
+            "2021-11-17T17:45:00+07:00",
+        ),
+    ],
+)
+def test_numeric_dates_read_in_the_columns_order(value: str, dmy: str, mdy: str | None) -> None:
+    assert parse_datetime(value) == dmy  # day first unless told otherwise
+    assert parse_datetime(value, order="dmy") == dmy
+    assert parse_datetime(value, order="mdy") == mdy
+
+
+@pytest.mark.parametrize(
+    ("values", "order", "reason"),
+    [
+        (["10/07/2025 20:43", "12/31/2025", None, ""], "mdy", "second_field_over_12"),
+        (["01-10-2023", "31-01-2023"], "dmy", "first_field_over_12"),
+        (["01/02/2020", "03/04/2020"], None, "ambiguous"),
+        (["13/01/2020", "01/13/2020"], None, "conflict"),  # never mix orders in one column
+        (["2020-01-13", "17 Juni 2025"], None, "no_numeric"),  # other forms do not vote
+    ],
+)
+def test_column_order_is_settled_by_the_whole_column(
+    values: list[str | None], order: str | None, reason: str
+) -> None:
+    found = column_order(values)
+    assert (found.order, found.reason) == (order, reason)
+
+
+def test_one_value_settles_a_large_column() -> None:
+    values = [f"{m:02d}/{d:02d}/2025" for m in range(1, 13) for d in range(1, 13)] * 20
+    assert column_order(values).order is None
+    assert column_order([*values, "10/25/2025"]).order == "mdy"
+    assert column_order([*values, "10/25/2025"]).numeric == len(values) + 1

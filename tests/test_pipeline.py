@@ -70,6 +70,8 @@ EXPECTED = {
             "also_seen_at": [],
             "language_share": 1.0,
             "language_alternatives": [],
+            "published_at_source": "text",
+            "editors": [],
         },
         {
             "id": "6addba8e5537ab7448e12b95e10f4002",
@@ -108,6 +110,8 @@ EXPECTED = {
             "also_seen_at": [],
             "language_share": 1.0,
             "language_alternatives": [],
+            "published_at_source": "column",
+            "editors": [],
         },
         {
             "id": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
@@ -146,6 +150,8 @@ EXPECTED = {
             "also_seen_at": ["example.co.id"],
             "language_share": 1.0,
             "language_alternatives": [],
+            "published_at_source": "column",
+            "editors": [],
         },
         {
             "id": "1e60838af35c20b02af83bead86c9e1b",
@@ -181,6 +187,8 @@ EXPECTED = {
             "also_seen_at": [],
             "language_share": 1.0,
             "language_alternatives": [],
+            "published_at_source": "column",
+            "editors": [],
         },
     ],
     "duplicates": [
@@ -221,6 +229,8 @@ EXPECTED = {
             "also_seen_at": [],
             "language_share": 1.0,
             "language_alternatives": [],
+            "published_at_source": "column",
+            "editors": [],
             "duplicate_of": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
             "cluster_id": "2be55dbbc17a21bc5f9ec9f7f74dbbfb",
             "reason": "exact",

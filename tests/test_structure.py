@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
+import sys
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +17,18 @@ import pytest
 
 from corpus.config import COLUMN_PRESETS, normalize_column
 from corpus.errors import ConfigError
-from corpus.records import Provenance, RawRecord, stable_id
+from corpus.records import Article, Provenance, RawRecord, Rejected, stable_id
 from corpus.stats import Stats
-from corpus.structure import load_profiles, parse_profile, run, structure
+from corpus.structure import (
+    StructureHints,
+    file_date_order,
+    load_profiles,
+    parse_profile,
+    run,
+    run_with_rejects,
+    structure,
+)
+from tests.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -492,7 +505,7 @@ def test_unparseable_date_is_none_and_counted() -> None:
         (
             "Redaksi, dengan bahan dari kantor berita resmi pemerintah daerah",
             None,
-            ("Redaksi, dengan bahan dari kantor berita resmi pemerintah daerah",),
+            (),  # a sentence, not a name: no credited person
         ),
     ],
 )
@@ -577,6 +590,7 @@ def test_profiles_cover_the_canonical_publishers() -> None:
         "Bisnis.com",
         "KapanLagi.com",
         "VIVA",
+        "JPNN",
     }
     assert all(p.timezone == "+07:00" for p in load_profiles())
 
@@ -750,12 +764,29 @@ def test_glued_repeats_are_kept_once() -> None:
     assert article.boilerplate_rules == ("glued_repeat", "glued_repeat")
 
 
-def test_exact_repeat_is_kept_once_but_short_repeats_stay() -> None:
+def test_a_repeated_block_is_kept_once_but_a_sentence_in_another_context_stays() -> None:
     sentence = "Harga cabai di pasar induk naik dua kali lipat dalam sepekan terakhir ini."
+    other = "Pedagang mengatakan pasokan dari daerah sentra produksi berkurang karena hujan."
+    # the same sentence opening and closing the story: its own text, in two contexts
     text = f"{sentence}\nKelebihan:\nMurah.\nKekurangan:\nMurah.\n{sentence}"
     article = structure(record(text, title="t"))
-    assert paragraphs(article.text) == [sentence, "Kelebihan:", "Murah.", "Kekurangan:", "Murah."]
-    assert article.boilerplate_rules == ("repeated_paragraph",)
+    assert paragraphs(article.text) == [
+        sentence,
+        "Kelebihan:",
+        "Murah.",
+        "Kekurangan:",
+        "Murah.",
+        sentence,
+    ]
+    assert article.boilerplate_rules == ()
+    # the body written out twice by the scraper: a repeated block, kept once
+    text = f"{sentence}\n{other}\nKelebihan:\n{sentence}\n{other}"
+    article = structure(record(text, title="t"))
+    assert paragraphs(article.text) == [sentence, other, "Kelebihan:"]
+    assert article.boilerplate_rules == ("repeated_paragraph", "repeated_paragraph")
+    # a paragraph echoed right after itself
+    article = structure(record(f"{sentence}\n{sentence}\n{other}", title="t"))
+    assert paragraphs(article.text) == [sentence, other]
 
 
 def test_contained_copy_is_dropped_without_losing_text() -> None:
@@ -975,3 +1006,361 @@ def test_read_more_line_glued_to_body_keeps_the_body() -> None:
         "Berdasarkan putusan hakim, aset itu dirampas.",
     ]
     assert article.boilerplate == ("Baca juga: KPK Lelang Aset Koruptor",)
+
+
+# --------------------------------------------------------------------------- never lose body
+
+_TOKEN = re.compile(r"\w+")
+# what `corpus ingest` needs beyond the presets to read a shared file (as `--map` would say)
+_SHARED_MAPS = {"cnnindonesia-2025/": {"text": "FullText"}}
+_DATASETS = ("news-id-2019", "news-id-2025", "news-id-more", "news-ms", "news-id-html")
+
+
+def _tokens(text: str) -> Counter[str]:
+    normal = unicodedata.normalize("NFKC", text.replace("_x000D_", " ")).casefold()
+    return Counter(_TOKEN.findall(normal))
+
+
+def _shared_records(dataset: str) -> Iterator[tuple[str, RawRecord]]:
+    """(file, record) of every readable record of a shared dataset, read as ingest reads it;
+    rows of the held-out test split (evals/structure/heldout.py) are left out."""
+    sys.path.insert(0, str(ROOT / "evals" / "structure"))
+    from heldout import is_heldout
+
+    from corpus.sources import ColumnMapper, discover, read_file
+
+    files, _ = discover([shared_path(dataset)])
+    for f in files:
+        prefix = next((p for p in _SHARED_MAPS if f.relpath.startswith(p)), None)
+        mapper = ColumnMapper(_SHARED_MAPS[prefix] if prefix else {})
+        name = f"{dataset}/{f.relpath}"
+        for item in read_file(f, mapper):
+            readable = isinstance(item, RawRecord) and isinstance(item.fields.get("text"), str)
+            if readable and not is_heldout(name, item.provenance.row or 0):
+                yield name, item
+
+
+def lost_text(raw: RawRecord, article: Any) -> Counter[str]:
+    """Words of the raw body found neither in ``text`` nor ``boilerplate`` nor the fields that
+    take raw text (title, captions, dateline, editor initials, the publisher's name).
+
+    Allowed, up to 10 words in all: words at the start of a raw paragraph (the header and a
+    lead-in such as "TRIBUNNEWS.COM --", which become metadata), and a word the scraper glued
+    to its neighbour that a rule cut in two ("Republikasumber" -> "Republika" + "sumber").
+    """
+    text = raw.fields["text"]
+    kept: Counter[str] = Counter()
+    for piece in (article.text, *article.boilerplate, *article.captions, *article.editor_initials):
+        kept.update(_tokens(piece))
+    kept.update(_tokens(f"{article.title or ''} {article.dateline or ''}"))
+    # the publisher's own name in its lead-in or credit ("jpnn.com", "(dil/jpnn)") is metadata
+    kept.update({word: len(text) for word in _tokens(article.publisher or "")})
+    lost = _tokens(text) - kept
+    for word in list(lost):
+        if any(word[:k] in kept and word[k:] in kept for k in range(1, len(word))):
+            del lost[word]
+    starts: Counter[str] = Counter()
+    for paragraph in re.split(r"\n|(?<=[.!?])[ \xa0]?,", text):
+        starts.update(_tokens(paragraph.strip()[:40]))
+    if sum(lost.values()) <= 10 and not lost - starts:
+        return Counter()
+    return lost
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("dataset", _DATASETS)
+def test_every_word_of_the_raw_body_is_kept_somewhere(dataset: str) -> None:
+    losses = []
+    n = 0
+    for name, raw in _shared_records(dataset):
+        n += 1
+        lost = lost_text(raw, structure(raw))
+        if lost:
+            losses.append((name, raw.provenance.row, dict(lost.most_common(8))))
+    assert n > 0
+    assert losses == []
+
+
+def test_lost_text_notices_a_dropped_paragraph() -> None:
+    first = "Paragraf pertama yang penting sekali."
+    second = "Paragraf kedua menjelaskan rincian anggaran yang disetujui dewan kota kemarin."
+    raw = record(f"{first}\n{second}\nSCROLL TO CONTINUE WITH CONTENT")
+    article = structure(raw)
+    assert not lost_text(raw, article)
+    assert sum(lost_text(raw, dataclasses.replace(article, text=first)).values()) == 10
+    # a lead-in that became the dateline is no loss
+    raw = record(f"JAKARTA, KOMPAS.com - {first}", url="https://kompas.com/read/2025/01/02/x")
+    assert structure(raw).dateline == "JAKARTA" and not lost_text(raw, structure(raw))
+
+
+# --------------------------------------------------------------------------- issue 11 mechanisms
+
+
+def test_a_byline_carrying_body_text_is_split_and_a_sentence_about_a_report_stays() -> None:
+    body = "Pemerintah kota mengumumkan jadwal baru untuk warga pada hari Senin."
+    text = f"Laporan Wartawan Tribunnews.com, Danang Triatmojo JAKARTA - {body}"
+    article = structure(record(text, url="https://www.tribunnews.com/x/2019/09/10/y"))
+    assert article.text == body
+    assert article.dateline == "JAKARTA"
+    assert article.authors == ("Danang Triatmojo",)
+    assert article.boilerplate_rules == ("byline",)
+    sentence = "Laporan wartawan Okezone, Puteranegara yang tengah berada di lokasi kejadian."
+    article = structure(record(f"{body}\n{sentence}", title="t"))
+    assert paragraphs(article.text) == [body, sentence]
+    assert article.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("ending", "kept", "rule", "initials", "cited"),
+    [
+        ("daerah itu. (*)", "daerah itu.", "end_marker", (), ()),
+        ("daerah itu. [**]", "daerah itu.", "end_marker", (), ()),
+        ("daerah itu. [ant]", "daerah itu.", None, ("ant",), ()),
+        ("daerah itu. (hp/ts)", "daerah itu.", None, ("hp", "ts"), ()),
+        ("hari ini. - UTUSAN ONLINE", "hari ini.", "sign_off", (), ("UTUSAN ONLINE",)),
+        ('kata beliau."-- BERNAMA', 'kata beliau."', "sign_off", (), ("BERNAMA",)),
+        ("hari ini. – HARAKAHDAILY 4/5/2018", "hari ini.", "sign_off", (), ("HARAKAHDAILY",)),
+        ("di sini hari ini. - Bernama", "di sini hari ini.", "sign_off", (), ("Bernama",)),
+        ("di sini. (Visited 9 times, 1 visits today)", "di sini.", "view_counter", (), ()),
+        # peeled one after another: the end mark, then the editor's code
+        ("daerah itu. (esn) (*)", "daerah itu.", "end_marker", ("esn",), ()),
+    ],
+)
+def test_furniture_closing_the_body_is_peeled_off(
+    ending: str, kept: str, rule: str | None, initials: tuple[str, ...], cited: tuple[str, ...]
+) -> None:
+    first = "Pemerintah kota mengumumkan jadwal baru untuk warga di"
+    article = structure(record(f"{first} {ending}", title="t"))
+    assert article.text == f"{first} {kept}"
+    assert article.editor_initials == initials
+    assert article.cited_sources == cited
+    assert article.boilerplate_rules == ((rule,) if rule else ())
+
+
+def test_a_dash_inside_the_last_sentence_is_no_sign_off() -> None:
+    text = "Skor akhir pertandingan itu adalah Persija 2 - Persib 1."
+    assert structure(record(text, title="t")).text == text
+
+
+def test_editors_are_kept_apart_from_writers() -> None:
+    url = "https://nasional.kompas.com/read/2025/06/17/1/x"
+    article = structure(record("Isi berita.", url=url, author="Ani Lestari, Jessi Carina"))
+    assert article.authors == ("Ani Lestari",)
+    assert article.editors == ("Jessi Carina",)
+    text = "Isi berita yang cukup panjang di sini.\nPewarta: Aditya Ramadhan\nEditor: Eka Arifa"
+    article = structure(record(text, title="t"))
+    assert article.text == "Isi berita yang cukup panjang di sini."
+    assert article.authors == ("Aditya Ramadhan",)
+    assert article.editors == ("Eka Arifa",)
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("Penulis tidak ditemukan", ()),  # a placeholder sentence
+        ("REUTERS", ()),  # an acronym
+        ("AFP, REUTERS", ()),
+        ("PT Kompas Cyber Media", ()),  # an organisation
+        ("Pemprov Sumut", ()),
+        ("@Fahadnaimb via X", ()),  # a handle
+        ("CNN Indonesia/Adi Ibrahim", ()),  # a photo credit
+        ("Rabu", ()),  # a weekday
+        ("Oleh", ()),
+        (["Https", "Www.Facebook.Com Cnnindonesia"], ()),  # an address split by the scraper
+        (["Wartawan Sinar Harian"], ()),
+        ("Stevy maradona", ("Stevy maradona",)),  # a surname typed in lower case stays
+        ("Gloria Trivena May Ary", ("Gloria Trivena May Ary",)),  # "May" in a name stays
+        (["Zuraida Mohd. Zakaria", "C. Sheila Rani"], ("Zuraida Mohd. Zakaria", "C. Sheila Rani")),
+    ],
+)
+def test_only_people_are_credited(author: Any, expected: tuple[str, ...]) -> None:
+    assert structure(record("Isi berita.", title="t", author=author)).authors == expected
+
+
+def test_a_place_is_no_person() -> None:
+    text = "SURABAYA - Pemerintah kota mengumumkan jadwal baru untuk warga."
+    assert structure(record(text, title="t", author="Surabaya")).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://nasional.kompas.com/read/2025/06/17/10/x", "2025-06-17"),
+        ("https://market.bisnis.com/read/20250701/192/1889631/x", "2025-07-01"),
+        ("https://www.cnnindonesia.com/nasional/20250702130846-25-1246038/x", "2025-07-02"),
+        ("https://www.liputan6.com/news/read/6054321/x", None),
+        ("https://x.com/2025/13/40/x", None),  # not a real date
+    ],
+)
+def test_a_missing_date_comes_from_the_url(url: str, expected: str | None) -> None:
+    article = structure(record("Isi berita.", title="t", url=url))
+    assert article.published_at == expected
+    assert article.published_at_source == ("url" if expected else None)
+
+
+def test_the_date_source_is_recorded() -> None:
+    article = structure(record("Isi.", title="t", published="2025-06-17 10:00"))
+    assert article.published_at_source == "column"
+    article = structure(record("Judul Berita Hari Ini\n\nRabu, 17 November 2021 - 17:45 WIB\nIsi."))
+    assert article.published_at_source == "text"
+
+
+def test_the_file_date_order_from_hints_reads_a_month_first_column() -> None:
+    records = [record("Isi.", title="t", published=v) for v in ("10/07/2025 20:43", "10/13/2025")]
+    stats = Stats()
+    assert run_date_order(records, None) == ["2025-07-10T20:43:00", None]  # day first
+    order = file_date_order(r.fields["published"] for r in records)
+    assert (order.order, order.reason) == ("mdy", "second_field_over_12")
+    hints = StructureHints({"sample.csv": "mdy"})
+    dates = [a.published_at for a in run(records, stats, None, hints)]
+    assert dates == ["2025-10-07T20:43:00", "2025-10-13"]
+    with pytest.raises(ConfigError, match="date order"):
+        StructureHints({"sample.csv": "ymd"})
+
+
+def run_date_order(records: list[RawRecord], hints: StructureHints | None) -> list[str | None]:
+    return [a.published_at for a in run(records, Stats(), None, hints)]
+
+
+def test_run_with_rejects_rejects_junk_only_bodies_and_keeps_the_raw_text() -> None:
+    good = record("Pemerintah kota mengumumkan jadwal baru untuk warga.", title="t")
+    widget = record("loading...", title="t")
+    prompt = record("Bagikan :\nADVERTISEMENT", title="t")
+    out = list(run_with_rejects([good, widget, prompt], stats := Stats()))
+    assert isinstance(out[0], Article)
+    assert [(r.reason, r.stage, r.raw) for r in out[1:] if isinstance(r, Rejected)] == [
+        ("empty_body", "structure", "loading..."),
+        ("empty_body", "structure", "Bagikan :\nADVERTISEMENT"),
+    ]
+    assert stats.get("structure", "empty_body") == 2
+    assert len(list(run([good, widget, prompt], Stats()))) == 3  # run: one Article each
+
+
+# --------------------------------------------------------------------------- rules on real rows
+
+# (dataset, file in it, row, rule, a fragment of the removed line): rows outside the held-out
+# split where each general rule acts, checked on the real text
+_REAL_RULES = [
+    (
+        "news-id-more",
+        "cnnindonesia-2025/result_cnnindonesia_scraped_02072025.csv",
+        1,
+        "inline_ad",
+        "SCROLL TO CONTINUE WITH CONTENT",
+    ),
+    (
+        "news-id-more",
+        "cnnindonesia-2025/result_cnnindonesia_scraped_02072025.csv",
+        3,
+        "inline_embed",
+        "[Gambas:Photo CNN]",
+    ),
+    ("news-id-2019", "sindonews.csv", 700, "end_marker", "(*)"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 765, "end_marker", "(*)"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 3, "sign_off", "UTUSAN ONLINE"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 2, "sign_off", "Bernama"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 7, "page_widget", "A- A+"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 76, "author_bio", "ialah aktivis masyarakat"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 133, "disclaimer", "tidak semestinya"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 258, "byline", "Laporan Wartawan"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 530, "view_counter", "visits today"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 783, "related_label", "Berita berkaitan"),
+    ("news-id-more", "antaranews-2023/antaranews_2023.jsonl", 39, "credit_line", "Pewarta:"),
+    ("news-id-2019", "kompas.csv", 246, "continue_prompt", "Baca selengkapnya"),
+    ("news-ms", "malay_news_2013_2018.jsonl.gz", 878, "photo_caption", "(Foto: Pixabay"),
+    ("news-id-2019", "okezone.csv", 4048, "photo_caption", "/Instagram)"),
+]
+
+
+def _real(dataset: str, file: str, row: int) -> RawRecord:
+    from corpus.sources import ColumnMapper, discover, read_file
+
+    files, _ = discover([shared_path(dataset)])
+    mapping = _SHARED_MAPS.get(file.split("/")[0] + "/", {})
+    f = next(f for f in files if f.relpath == file)
+    return next(
+        r
+        for r in read_file(f, ColumnMapper(mapping))
+        if isinstance(r, RawRecord) and r.provenance.row == row
+    )
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("dataset", "file", "row", "rule", "fragment"), _REAL_RULES)
+def test_general_rules_on_real_rows(
+    dataset: str, file: str, row: int, rule: str, fragment: str
+) -> None:
+    article = structure(_real(dataset, file, row))
+    pairs = zip(article.boilerplate, article.boilerplate_rules, strict=True)
+    removed = [line for line, r in pairs if r == rule]
+    assert any(fragment in line for line in removed), (rule, article.boilerplate_rules)
+    assert fragment not in article.text
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("dataset", "file", "row", "dateline", "initials", "authors", "editors"),
+    [
+        # "KUALA LUMPUR 11 Mei -": a Malaysian dateline with the day
+        ("news-ms", "malay_news_2013_2018.jsonl.gz", 1, "KUALA LUMPUR", (), None, None),
+        # "KEMAMAN: " on the line after the font-size widget
+        ("news-ms", "malay_news_2013_2018.jsonl.gz", 36, "KEMAMAN", (), None, None),
+        # an editor's code in square brackets closing the body
+        ("news-ms", "malay_news_2013_2018.jsonl.gz", 543, None, ("sau",), None, None),
+        # "Jakarta (ANTARA) -", then "Pewarta: ... Editor: ..." after an empty "Baca juga:"
+        (
+            "news-id-more",
+            "antaranews-2023/antaranews_2023.jsonl",
+            39,
+            "Jakarta",
+            (),
+            ("Aditya Ramadhan",),
+            ("Eka Arifa Rusqiyati",),
+        ),
+    ],
+)
+def test_edges_and_credits_on_real_rows(
+    dataset: str,
+    file: str,
+    row: int,
+    dateline: str | None,
+    initials: tuple[str, ...],
+    authors: tuple[str, ...] | None,
+    editors: tuple[str, ...] | None,
+) -> None:
+    article = structure(_real(dataset, file, row))
+    assert article.dateline == dateline
+    assert article.editor_initials == initials
+    if authors is not None:
+        assert (article.authors, article.editors) == (authors, editors)
+
+
+@pytest.mark.parametrize("end", ["...", " ...", "…"])
+def test_a_headline_cut_short_is_still_the_title(end: str) -> None:
+    title = f"Megawati Ungkap Orang Luar Tak Bisa{end}"
+    article = structure(record(f"{title}\n\nIsi berita yang panjang di sini."))
+    assert article.title == title
+    assert structure(record("Isi.", title=title)).title == title
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "loading...",
+        "Dapatkan berita terbaru setiap pagi langsung di inbox Anda lewat newsletter kami.",
+        "Berlangganan newsletter kami\nADVERTISEMENT",
+        "Bagikan :\n\nA+ A-",
+    ],
+)
+def test_a_body_of_widgets_and_prompts_is_an_empty_body_reject(body: str) -> None:
+    (item,) = run_with_rejects([record(body, title="t")], Stats())
+    assert isinstance(item, Rejected) and item.reason == "empty_body" and item.raw == body
+
+
+def test_a_caption_with_its_photo_credit_goes_to_captions() -> None:
+    body = "Pemerintah kota mengumumkan jadwal baru untuk warga pada hari Senin."
+    for caption in ("Ilustrasi bendera (Foto: Pixabay )", "Petugas di Jakarta. ANTARA FOTO/Aditya"):
+        article = structure(record(f"{body}\n{caption}\n{body} Lagi.", title="t"))
+        assert article.captions == (caption,)
+        assert caption not in article.text
+        assert article.boilerplate_rules == ("photo_caption",)

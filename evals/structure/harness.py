@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 SEED = 20251128
-GOLD_FIELDS = ("published_at", "dateline", "authors", "title")
+GOLD_FIELDS = ("published_at", "dateline", "authors", "people", "title")
 BODY, BOILERPLATE = "body", "boilerplate"
 LEAD_IN = "lead_in"  # the boilerplate kind of a dateline lead-in ("Liputan6.com, Jakarta -")
 REPEAT = "repeat"  # the boilerplate kind of a second copy of text the article already has
@@ -304,6 +304,7 @@ class Prediction:
     dateline: str | None
     authors: tuple[str, ...]
     title: str | None
+    editors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,8 +331,9 @@ def field_matches(expected: Mapping[str, Any], got: Prediction) -> dict[str, tup
     """The fields that differ: ``{field: (expected, got)}``.
 
     ``published_at`` exactly; ``dateline`` ignoring case and extra spaces ("Jakarta" is the
-    place "JAKARTA"); ``authors`` as a multiset of names ignoring case and spacing; ``title``
-    by the hash of its whitespace-collapsed form.
+    place "JAKARTA"); ``authors`` as a multiset of names ignoring case and spacing; ``people``
+    the same over authors and editors (when the gold has ``editors``); ``title`` by the hash of
+    its whitespace-collapsed form.
     """
     misses: dict[str, tuple[Any, Any]] = {}
     if expected["published_at"] != got.published_at:
@@ -340,6 +342,15 @@ def field_matches(expected: Mapping[str, Any], got: Prediction) -> dict[str, tup
         misses["dateline"] = (expected["dateline"], got.dateline)
     if _norm_authors(expected["authors"]) != _norm_authors(got.authors):
         misses["authors"] = (expected["authors"], list(got.authors))
+    # credited people: writers and editors together, when the gold names editors; a gold line
+    # without an "editors" key (the first gold set) labelled writers only
+    if "editors" in expected:
+        want = [*expected["authors"], *expected["editors"]]
+        have = [*got.authors, *got.editors]
+    else:
+        want, have = list(expected["authors"]), list(got.authors)
+    if _norm_authors(want) != _norm_authors(have):
+        misses["people"] = (want, have)
     if expected["title_h"] != title_hash(got.title):
         misses["title"] = ("<title " + str(expected["title_h"]) + ">", got.title)
     return misses
@@ -419,20 +430,43 @@ def gate(scores: Mapping[str, float | None], pinned: Mapping[str, float]) -> lis
 # --------------------------------------------------------------------------- reading the corpora
 
 
+#: Column maps for files whose columns the presets do not name, as a user would pass them with
+#: ``--map`` (key: a file or folder path under the corpora root, as in the gold's ``file``).
+COLUMN_MAPS: Mapping[str, Mapping[str, str]] = {
+    "news-id-more/cnnindonesia-2025/": {"text": "FullText"},
+}
+
+
+def column_map(file: str) -> dict[str, str]:
+    """The ``--map`` a gold file is read with (empty for files the presets cover)."""
+    for prefix, mapping in COLUMN_MAPS.items():
+        if file == prefix or (prefix.endswith("/") and file.startswith(prefix)):
+            return dict(mapping)
+    return {}
+
+
 def read_records(corpora: Path, file: str) -> dict[int, Any]:
     """``{row: RawRecord}`` of one gold file, read exactly as ``corpus ingest`` reads it.
 
     ``file`` is "<dataset folder>/<path>"; the dataset folder is the input root, so provenance
-    paths and rows are those of ``corpus ingest ../shared/corpora/<dataset folder>``.
+    paths and rows are those of ``corpus ingest ../shared/corpora/<dataset folder>``. Any format
+    the readers take (CSV, JSON, JSONL, each maybe gzipped) works.
     """
-    from corpus.config import Config
     from corpus.records import RawRecord
     from corpus.sources import ColumnMapper, discover, read_file
 
     dataset, _, rel = file.partition("/")
     files, _skipped = discover([corpora / dataset])
-    mapper = ColumnMapper(Config().column_map)
+    mapper = ColumnMapper(column_map(file))
     for f in files:
         if f.relpath == rel:
             return {r.provenance.row: r for r in read_file(f, mapper) if isinstance(r, RawRecord)}
     raise FileNotFoundError(f"{corpora / dataset}: no readable file {rel!r}")
+
+
+def date_order(records: Iterable[Any]) -> str | None:
+    """The day/month order of a file's date column from all of its rows, as the ingest's
+    pre-pass hands it to the structure stage (``StructureHints.date_orders``)."""
+    from corpus.structure import file_date_order
+
+    return file_date_order(r.fields.get("published") for r in records).order

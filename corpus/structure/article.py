@@ -1,0 +1,311 @@
+"""One raw record to one Article: the layers of the stage, in order (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.boilerplate import RuleSet
+from corpus.dates import parse_date_line, parse_datetime
+from corpus.records import Article, RawRecord, canonical_json, stable_id
+from corpus.structure.edges import (
+    caps_credit,
+    holds_title,
+    is_caption,
+    is_headline,
+    lead_in,
+    trailer,
+)
+from corpus.structure.metadata import (
+    byline_author,
+    cited_sources,
+    credited,
+    editor_of,
+    people,
+    published,
+    syndicated,
+)
+from corpus.structure.paragraphs import repeats, split_paragraphs
+from corpus.structure.profiles import Profile, find_publisher
+from corpus.structure.rules import (
+    INLINE_PROMPT,
+    LEADING_PROMPT,
+    boilerplate_rule,
+    split_byline,
+    split_credits,
+    strip_inline,
+    strip_read_more,
+    tail_start,
+)
+from corpus.structure.text import text_value, words
+
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A structured article and the rule outcomes to count under ``structure/<name>``."""
+
+    article: Article
+    notes: Counter[str]
+
+
+@dataclass(slots=True)
+class _Header:
+    title: str | None
+    start: int  # index of the first paragraph after the header
+    date_line: str | None = None
+    captions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Body:
+    body: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (line, rule) in order
+    bylines: list[str] = field(default_factory=list)  # names from credit lines
+    editors: list[str] = field(default_factory=list)  # names from "Editor: ..." lines
+    sourced: list[str] = field(default_factory=list)  # outlets from "Sumber: ..." credits
+    captions: list[str] = field(default_factory=list)  # photo captions inside the body
+
+
+def _header(
+    paragraphs: list[str], title: str | None, blank_after_first: bool, profile: Profile | None
+) -> _Header:
+    """Title (when the record has none), a date line, captions: what stands above the body."""
+    head = _Header(title, 0)
+    if (
+        title is None
+        and len(paragraphs) > 1
+        and is_headline(paragraphs[0])
+        and (blank_after_first or parse_date_line(paragraphs[1]) is not None)
+    ):
+        head.title, head.start = paragraphs[0], 1
+    elif title is not None and len(paragraphs) > 1 and holds_title(paragraphs[0], title):
+        # the page's headline above the body (HTML pages): the title, not body; it may be the
+        # fuller form ("In Picture: ..." where the meta title dropped the kicker)
+        head.title, head.start = paragraphs[0], 1
+    if head.start < len(paragraphs) and parse_date_line(paragraphs[head.start]) is not None:
+        head.date_line = paragraphs[head.start]
+        head.start += 1
+        while head.start < len(paragraphs) - 1 and is_caption(paragraphs[head.start], profile):
+            head.captions.append(paragraphs[head.start])
+            head.start += 1
+    return head
+
+
+def _segments(paragraphs: Sequence[str]) -> list[tuple[str, str | None]]:
+    """The paragraphs with the rule of each that repeats the article (or None), plus what only
+    a dropped glued copy held, put in where it stood to be judged like any paragraph."""
+    repeated, residue = repeats(paragraphs)
+    out: list[tuple[str, str | None]] = []
+    for k in range(len(paragraphs) + 1):
+        # a residue opening with a read-more prompt is the related headlines, nothing else: the
+        # body around them is in the other paragraphs
+        out.extend(
+            (piece, "read_more" if LEADING_PROMPT.match(piece) else None)
+            for piece in residue.get(k, ())
+        )
+        if k < len(paragraphs):
+            rule = repeated.get(k)
+            out.extend((piece, rule) for piece in split_credits(paragraphs[k]))
+    return out
+
+
+def _credit_names(out: _Body, line: str, rule: str) -> None:
+    """Names and outlets a removed credit line holds, kept in their fields."""
+    if rule in ("credit_line", "byline"):
+        name = byline_author(line)
+        if name:
+            out.bylines.append(name)
+        out.editors.extend(editor_of(line))
+    elif rule == "source_credit":
+        out.sourced.extend(credited(line))
+    elif rule == "photo_caption":
+        out.captions.append(line)
+
+
+def _paragraph(
+    out: _Body, paragraph: str, repeat: str | None, profile: Profile | None, learned: Any
+) -> None:
+    """Judge one paragraph: removed whole, split, trimmed of inline furniture, or kept."""
+    rule = boilerplate_rule(paragraph, profile) or repeat
+    if rule == "read_more" and repeat is None:
+        rest, cut = strip_read_more(paragraph)
+        if rest and cut and not INLINE_PROMPT.fullmatch(cut[0]):
+            # "Baca juga: <headline>" glued to body text: the headline goes, the body stays
+            out.removed.append((cut[0], rule))
+            paragraph, rule = rest, None
+    if rule == "byline":
+        # "Laporan wartawan X, <news sentence>": the credit goes, the sentence stays; a name
+        # followed by a lower-case word is a sentence about a report, all body
+        credit, rest = split_byline(paragraph)
+        if not credit:
+            rule = None
+        elif rest:
+            out.removed.append((credit, rule))
+            _credit_names(out, credit, rule)
+            paragraph, rule = rest, None
+    if rule is None and learned is not None and learned(paragraph):
+        rule = "learned"
+    if rule is not None:
+        out.removed.append((paragraph, rule))
+        _credit_names(out, paragraph, rule)
+        return
+    paragraph, inline = strip_inline(paragraph, profile)
+    out.removed.extend(inline)
+    for fragment, name in inline:
+        _credit_names(out, fragment, name)
+    if inline and paragraph and (rule := boilerplate_rule(paragraph, profile)) is not None:
+        out.removed.append((paragraph, rule))  # what is left is furniture too ("sumber : Antara")
+        _credit_names(out, paragraph, rule)
+        return
+    if paragraph:
+        out.body.append(paragraph)
+
+
+def _body(
+    paragraphs: list[str], start: int, profile: Profile | None, learned: Any, notes: Counter[str]
+) -> _Body:
+    """The body paragraphs between header and footer, with every removed line and its rule."""
+    out = _Body()
+    end = len(paragraphs)
+    tail = tail_start(paragraphs, start, profile)
+    if tail is not None and profile is not None:
+        end = tail
+        notes["tail_cut"] += 1
+    for paragraph, repeat in _segments(paragraphs[start:end]):
+        _paragraph(out, paragraph, repeat, profile, learned)
+    if profile is not None:
+        out.removed.extend((line, f"tail:{profile.name}") for line in paragraphs[end:])
+    for _, rule in out.removed:
+        notes[f"boilerplate_{rule.split(':')[0]}"] += 1
+    return out
+
+
+def _edges(
+    out: _Body, profile: Profile | None, notes: Counter[str]
+) -> tuple[str | None, tuple[str, ...], list[str]]:
+    """Lead-in (-> dateline) and closing credits of the body: (dateline, initials, people)."""
+    dateline = None
+    if out.body:
+        first, dateline, rule = lead_in(out.body[0], profile)
+        notes[f"lead_in_{rule}"] += rule != "none"
+        if first:
+            out.body[0] = first
+        else:
+            out.body.pop(0)
+    editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
+    # the editor credit goes to ``editor_initials``, not to the audit lines
+    out.removed.extend(item for item in closing if item[1] != "editor_initials")
+    named, named_outlets, credit_lines = (
+        caps_credit(out.body) if profile is not None and profile.caps_credit else ([], [], [])
+    )
+    out.removed.extend((line, "caps_credit") for line in credit_lines)
+    out.sourced.extend(outlets)
+    out.sourced.extend(named_outlets)
+    return dateline, editor_initials, named
+
+
+def structure_record(
+    record: RawRecord,
+    profiles: Sequence[Profile],
+    rules: RuleSet,
+    date_order: str | None = None,
+) -> Outcome:
+    """Split one raw record into body, boilerplate and metadata (pure, deterministic)."""
+    fields = record.fields
+    notes: Counter[str] = Counter()
+    profile, publisher, found_by = find_publisher(fields, fields["text"], profiles)
+    notes[f"publisher_from_{found_by}"] += 1
+    offset = profile.timezone if profile else None
+    paragraphs, blank_after_first, comma_joined = split_paragraphs(fields["text"])
+    notes["comma_joined"] += comma_joined
+    head = _header(paragraphs, text_value(fields.get("title")), blank_after_first, profile)
+    learned = None
+    if rules.drops and publisher in rules.drops:
+        learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731
+    out = _body(paragraphs, head.start, profile, learned, notes)
+    dateline, editor_initials, named = _edges(out, profile, notes)
+    out.bylines.extend(named)
+    cited = tuple(dict.fromkeys([*cited_sources(out.body), *out.sourced]))
+    dates = published(
+        fields,
+        head.date_line,
+        text_value(fields.get("url")),
+        offset,
+        order=date_order,
+        html=record.provenance.format == "html",
+    )
+    notes.update(dates.notes)
+    updated_at = dates.updated_at or _note_update(out.removed, offset, notes)
+    credited_people = people(
+        fields.get("author"), out.bylines, out.editors, profile, dateline, notes
+    )
+    body_text = "\n\n".join(out.body)
+    removed = out.removed  # header lines went to title, published_at and captions
+    syndicated_from = syndicated(line for line, rule in removed if rule == "syndication")
+    captions = [*head.captions, *out.captions]
+    _count(notes, dateline, editor_initials, captions, cited, syndicated_from, body_text)
+    notes["desk"] += credited_people.desk is not None
+    notes["boilerplate_lines"] += len(removed)
+    article = Article(
+        id=stable_id(dict(fields)),
+        url=text_value(fields.get("url")),
+        publisher=publisher,
+        title=head.title,
+        published_at=dates.value,
+        dateline=dateline,
+        authors=credited_people.authors,
+        editor_initials=editor_initials,
+        cited_sources=cited,
+        captions=(*head.captions, *out.captions),
+        category=text_value(fields.get("category")),
+        text=body_text,
+        boilerplate=tuple(line for line, _ in removed),
+        language=None,
+        language_score=None,
+        n_words=words(body_text),
+        extra=canonical_json(dict(record.extra)),
+        source=record.provenance,
+        updated_at=updated_at,
+        desk=credited_people.desk,
+        syndicated_from=syndicated_from,
+        boilerplate_rules=tuple(rule for _, rule in removed),
+        published_at_source=dates.source,
+        editors=credited_people.editors,
+    )
+    return Outcome(article, +notes)
+
+
+def _note_update(
+    removed: Sequence[tuple[str, str]], offset: str | None, notes: Counter[str]
+) -> str | None:
+    """The time of an editor's correction note ("Artikel ini telah diubah pada ..."), if any."""
+    for line, rule in removed:
+        if rule == "correction_note":
+            updated = parse_datetime(line, default_offset=offset)
+            notes["updated_at_from_note"] += updated is not None
+            return updated
+    return None
+
+
+def _count(
+    notes: Counter[str],
+    dateline: str | None,
+    initials: tuple[str, ...],
+    captions: Sequence[str],
+    cited: Sequence[str],
+    syndicated_from: str | None,
+    body: str,
+) -> None:
+    notes["dateline"] += dateline is not None
+    notes["editor_initials"] += bool(initials)
+    notes["captions"] += bool(captions)
+    notes["cited_sources"] += bool(cited)
+    notes["syndicated_from"] += syndicated_from is not None
+    notes["body_empty"] += not body
+
+
+__all__ = ["Outcome", "structure_record"]

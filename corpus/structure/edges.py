@@ -1,0 +1,367 @@
+"""The body's edges: headline and captions at the top, the lead-in and dateline, closing credits."""
+
+from __future__ import annotations
+
+import re
+
+from corpus.dates import parse_date_line
+from corpus.structure.profiles import Profile
+from corpus.structure.rules import boilerplate_rule
+from corpus.structure.text import DASH, LEADING_JUNK, SP, words
+
+_NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
+
+_MONTH_WORDS = (
+    "(?:Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
+    "|November|Disember|Desember|Jan|Feb|Mar|Apr|Jul|Ogo|Ags|Sep|Sept|Okt|Nov|Dis|Des)\\.?"
+)
+# "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
+# only: "PS TIRA-Persikabo" is a club; never "TEKA-TEKI", whose dash joins two capitals).
+_CAPS_DATELINE = re.compile(
+    rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})"
+    rf"(?:{SP}+\d{{1,2}}{SP}+(?:{_MONTH_WORDS}))?(?:{SP}*{DASH}{SP}+|{SP}+{DASH}{SP}*)"
+    rf"|(?P<glued>[A-Z][A-Z'’.]{{2,}}){DASH}(?=[A-Z][a-z]|[\"“‘']))"
+)
+
+# Malaysian papers put the day after the place ("KOTA KINABALU 11 Mei -") or use a colon
+# ("PUTRAJAYA: "); a colon after one or two upper-case words, then a capitalized word
+_CAPS_COLON_DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}}):{SP}+(?=[A-Z\"“‘])"
+)
+_PLACE = r"[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}"
+_DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
+# Lead-ins news sites share, by name; group "place" is the dateline (None when absent)
+_OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "jpnn.com, JAKARTA -", "Liputan6.com, Jakarta -", "TRIBUNNEWS.COM -", "JAKARTA, KOMPAS.com -"
+    (
+        "outlet_lead_in",
+        re.compile(
+            rf"^(?:(?P<pre>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}}){SP}*,{SP}*)?{_DOMAIN}"
+            rf"(?:{SP}*,{SP}*(?P<place>{_PLACE}))?{SP}*{DASH}{SP}*"
+        ),
+    ),
+    # "Jakarta (ANTARA) -", "Mataram, NTB (ANTARA News) -", "London (Reuters) -"
+    (
+        "agency_lead_in",
+        re.compile(
+            rf"^(?P<place>{_PLACE})(?:{SP}*,{SP}*{_PLACE})?{SP}*"
+            rf"\((?:[A-Z]{{2,}}|[A-Z][a-z]+)(?: News)?\){SP}*{DASH}{SP}*"
+        ),
+    ),
+    # "Jakarta, CNN Indonesia --": a place, an outlet, a double or long dash
+    (
+        "place_outlet_lead_in",
+        re.compile(
+            rf"^(?P<place>{_PLACE}){SP}*,{SP}*(?:CNN|[A-Z][A-Za-z]+)(?: [A-Z][A-Za-z]+)?{SP}*(?:--|—|–){SP}*"
+        ),
+    ),
+)
+# An upper-case "place" that is an outlet's domain ("TRIBUNNEWS.COM - "): a lead-in, no dateline.
+_OUTLET_PLACE = re.compile(r"\.(?:COM|CO|ID|NET)\b", re.IGNORECASE)
+# A lead-in whose publisher and place were links the scraper dropped: " , - ", ", , -¬†", "‚Äì",
+# sometimes doubled (", , -¬†,, ,-¬†") or behind a rule ("-----------, - ").
+_LOST_LEAD_IN = re.compile(
+    rf"^(?:(?:{SP}|,)*(?:-+|–|—|‚Äì|‚Äî))+(?:(?:{SP}|,)+|(?=[A-Z\"“‘'(]))"
+    # ": Suruhanjaya ...": a "PUTRAJAYA: " lead-in whose place was lost
+    rf"|^(?:{SP}|,)*:{SP}+(?=[A-Z\"“‘])"
+)
+_CREDIT = (
+    r"\(\s*(?P<credit>[a-z]{2,5}\d{0,3}(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
+    r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3}"
+    r"|[A-Z][\w-]*\.(?:com|co\.id|id)\s*/\s*[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,3})\s*\)"
+)
+# the credit in round or square brackets ("(esn)", "[ant]"), alone or closing the last sentence
+_CREDITS = tuple(
+    re.compile(rf"(?:^|(?<=[.!?\"”’]))\s*{form}$")
+    for form in (_CREDIT, _CREDIT.replace(r"\(", r"\[").replace(r"\)", r"\]"))
+)
+_NOT_CREDIT_WORDS = frozenset(
+    {"foto", "ilustrasi", "video", "bersambung", "tamat", "selesai", "dok", "sumber", "gambar"}
+)
+_NAME_WITH_INITIAL = re.compile(r"^[A-Z][a-z]+(?: [A-Z]\.?)+$|^(?:[A-Z]\. ?)+[A-Z][a-z]+")
+_INITIALS = re.compile(r"^[a-z]{2,5}\d{0,3}$")
+_AFTER_SENTENCE = r"(?:^|(?<=[.!?\"”’)\]]))\s*"
+# Furniture that closes a body, by name; peeled off the end one after another.
+_END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("advertorial", re.compile(_AFTER_SENTENCE + r"\(\s*[Aa]dv\s*\)$")),
+    # "... daerah. (*)", "[**]": the story's end mark
+    ("end_marker", re.compile(_AFTER_SENTENCE + r"(?:\(\s*\*{1,3}\s*\)|\[\s*\*{1,3}\s*\])$")),
+    # "... hari ini. - UTUSAN ONLINE", "-- BERNAMA", "– HARAKAHDAILY 4/5/2018": an outlet's
+    # sign-off in capitals (or one capitalized word) after a dash, maybe with a date
+    (
+        "sign_off",
+        re.compile(
+            r"(?<=[.!?\"”’])\s*(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}"
+            r"|[A-Z][a-z]+)(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?$"
+        ),
+    ),
+    # "... 3 Zulkaedah 1439 – HARAKAHDAILY 4/5/2018": a sign-off in capitals with its date
+    (
+        "sign_off",
+        re.compile(
+            r"\s+(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z]{3,}[A-Z!]*(?: [A-Z][A-Z!]+){0,2})"
+            r"\s+\d{1,2}/\d{1,2}/\d{2,4}$"
+        ),
+    ),
+    # "PENULIS ialah Ketua ...", "DR. ROHAMI SHAFIE ialah Pensyarah ...": the author's note
+    (
+        "author_bio",
+        re.compile(
+            r"^(?:\*+\)?\s*)?(?:PENULIS|Penulis|[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){1,4})\s+"
+            r"(?:ialah|adalah|merupakan)\s.{0,250}$"
+        ),
+    ),
+    # "(Visited 9 times, 1 visits today)": a page-view counter
+    ("view_counter", re.compile(r"\s*\((?:Visited )?[\d,.]+ times?, [\d,.]+ visits? today\)$")),
+)
+
+_OUTLET_WORDS = frozenset(
+    {
+        "THE",
+        "TIMES",
+        "POST",
+        "MAIL",
+        "NEWS",
+        "DAILY",
+        "HERALD",
+        "JOURNAL",
+        "TODAY",
+        "TV",
+        "PRESS",
+        "REUTERS",
+        "INDONESIA",
+        "LIGA",
+        "ARENA",
+        "MAGAZINE",
+        "WEEKLY",
+        "TRIBUNE",
+        "GAZETTE",
+        "GUARDIAN",
+        "AGENCY",
+        "MEDIA",
+        "ONLINE",
+        "DIGITAL",
+        "CHANNEL",
+        "NETWORK",
+        "SCIENCE",
+        "LETTERS",
+        "REVIEW",
+        "SCENE",
+        "ROOM",
+        "WIRE",
+        "INSIDER",
+    }
+)
+_CAPS_NAME = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+_CAPS_CREDIT_LINE = re.compile(rf"^(?P<names>{_CAPS_NAME}(?:\s*\|\s*{_CAPS_NAME})*)$")
+_CAPS_CREDIT_END = re.compile(
+    rf"(?<=[.!?\"”’])[\s,]+(?P<names>{_CAPS_NAME}(?:\s*\|\s*{_CAPS_NAME})+)$"
+)
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", ":", ";", ",")
+
+
+def holds_title(line: str, title: str) -> bool:
+    """Whether a first line is the headline: the title, or the title behind a short kicker."""
+    line_n, title_n = " ".join(line.split()).casefold(), " ".join(title.split()).casefold()
+    return line_n == title_n or (
+        len(line) <= 250 and line_n.endswith(title_n) and len(line_n) - len(title_n) <= 30
+    )
+
+
+def is_headline(line: str) -> bool:
+    """Whether a first line reads as a headline: short, no closing punctuation (an ellipsis is
+    a headline the site cut short: "Megawati Ungkap Orang Luar Tak Bisa...")."""
+    cut = line.rstrip(" .…") if line.endswith(("...", "…")) else line
+    return (
+        2 <= words(line) <= 30
+        and len(line) <= 250
+        and not cut.endswith((".", ",", ";", ":"))
+        and boilerplate_rule(line, None) is None
+        and parse_date_line(line) is None
+    )
+
+
+def is_caption(line: str, profile: Profile | None) -> bool:
+    return (
+        words(line) <= 12
+        and len(line) <= 100
+        and not line.endswith(_SENTENCE_END)
+        and boilerplate_rule(line, profile) is None
+        and lead_in(line, profile)[2] == "none"
+    )
+
+
+def _generic_lead_in(paragraph: str) -> tuple[str, str | None, str] | None:
+    """An outlet's lead-in in one of the forms news sites share, or None."""
+    for rule, pattern in _OUTLET_LEAD_INS:
+        match = pattern.match(paragraph)
+        if match is not None and paragraph[match.end() :].strip():
+            place = match.group("place") or match.groupdict().get("pre")
+            place = place.strip(" ,.") if place and not _OUTLET_PLACE.search(place) else None
+            return paragraph[match.end() :].strip(), place, rule
+    return None
+
+
+def _caps_place(paragraph: str, not_places: frozenset[str]) -> tuple[str, str | None, str] | None:
+    """An upper-case dateline ("SEOUL - ", "KUALA LUMPUR 11 Mei -", "PUTRAJAYA: "), or None."""
+    match = _CAPS_DATELINE.match(paragraph) or _CAPS_COLON_DATELINE.match(paragraph)
+    if match is None:
+        return None
+    place = (match.group("place") or match.groupdict().get("glued") or "").strip(" .")
+    if _OUTLET_PLACE.search(place):
+        return paragraph[match.end() :].strip(), None, "outlet_lead_in"
+    if sum(ch.isalpha() for ch in place) >= 3 and place not in not_places:
+        return paragraph[match.end() :].strip(), place, "caps_dateline"
+    return None
+
+
+def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, str]:
+    """(paragraph without its lead-in, dateline, which rule matched).
+
+    The profile's lead-ins first, then the forms sites share: an outlet's domain with or
+    without a place ("jpnn.com, JAKARTA -", "JAKARTA, KOMPAS.com -"), a place and an agency
+    ("Jakarta (ANTARA) -"), a place and an outlet ("Jakarta, CNN Indonesia --"), an upper-case
+    place ("SEOUL - ", "KUALA LUMPUR 11 Mei -", "PUTRAJAYA:"), a lead-in whose words were lost.
+    A lead-in without a place may be followed by one ("jpnn.com - JAKARTA - ").
+    """
+    not_places = _NOT_DATELINES | (profile.not_datelines if profile else frozenset())
+    found: tuple[str, str | None, str] | None = None
+    for pattern in profile.lead_ins if profile else ():
+        match = pattern.match(paragraph)
+        if match:
+            place = (match.group("place") or "").strip(" ,.") or None
+            found = paragraph[match.end() :].strip(), place, "profile"
+            break
+    found = found or _generic_lead_in(paragraph)
+    if found is not None:
+        rest, place, rule = found
+        then = _caps_place(rest, not_places) if place is None else None
+        return (then[0], then[1], rule) if then is not None else found
+    found = _caps_place(paragraph, not_places)
+    if found is not None:
+        return found
+    match = _LOST_LEAD_IN.match(paragraph)
+    if match and paragraph[match.end() :].strip():
+        return paragraph[match.end() :].strip(), None, "lost_lead_in"
+    cleaned = LEADING_JUNK.sub("", paragraph)
+    return cleaned, None, ("leading_junk" if cleaned != paragraph else "none")
+
+
+def _credit(
+    credit: str, own: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(editor initials or name, credited outlets) of a trailing "(...)" credit, or None.
+
+    ``own`` holds the publisher's short names ("jpnn" in "(dil/jpnn)"): a part that is one
+    of them names the outlet, not an editor."""
+    credit = " ".join(credit.split())
+    if any(word.lower() in _NOT_CREDIT_WORDS for word in credit.split()):
+        return None
+    if "/" not in credit:
+        return (credit,), ()
+    parts = [p.strip() for p in credit.split("/") if p.strip()]
+    if any(p.casefold() in own for p in parts[1:]):
+        return tuple(p for p in parts if p.casefold() not in own), ()
+    initials = tuple(p for p in parts if _INITIALS.match(p))
+    outlets = tuple(p for p in parts if "." in p and not _NAME_WITH_INITIAL.match(p))
+    names = tuple(p for p in parts if p not in initials and p not in outlets)
+    return initials + names, outlets
+
+
+# "- Bernama", "-- BERNAMA": an agency's sign-off on a line of its own; only after prose (a
+# body whose list ends "- Transjakarta" keeps it)
+_SIGN_OFF_LINE = re.compile(
+    r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)$"
+)
+_LIST_ITEM = ("-", "–", "—", "•", "*")
+_TAIL = 300
+
+
+def _closing(
+    body: list[str], have_credit: bool, own: frozenset[str]
+) -> tuple[re.Match[str], str] | None:
+    """The furniture closing the last paragraph, with its rule, or None."""
+    last = body[-1]
+    if len(body) >= 2 and not body[-2].lstrip().startswith(_LIST_ITEM):
+        match = _SIGN_OFF_LINE.match(last)
+        if match is not None:
+            return match, "sign_off"
+    # every closing form is short: look at the paragraph's tail only (a whole-paragraph form,
+    # such as an author's note, is under _TAIL characters)
+    start = max(0, len(last) - _TAIL) if len(last) > 2 * _TAIL else 0
+    for rule, pattern in _END_RULES:
+        match = pattern.search(last, start)
+        if match is not None:
+            return match, rule
+    if have_credit:
+        return None
+    for pattern in _CREDITS:
+        match = pattern.search(last, start)
+        if match is not None and _credit(match.group("credit"), own) is not None:
+            return match, "editor_initials"
+    return None
+
+
+def trailer(
+    body: list[str], own: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
+    """What closes the body: editor credit ``(esn)``/``[ant]``, end marks ``(*)``, sign-offs
+    (``- UTUSAN ONLINE``), advertorial labels, view counters, peeled off the end one after
+    another: (editor initials, credited outlets, removed (text, rule) in document order).
+    ``own`` holds the publisher's short names (see ``_credit``)."""
+    initials: tuple[str, ...] = ()
+    outlets: list[str] = []
+    removed: list[tuple[str, str]] = []
+    while body:
+        last = body[-1]
+        found = _closing(body, bool(initials), own)
+        if found is None:
+            break
+        match, rule = found
+        if rule == "editor_initials":
+            credit = _credit(match.group("credit"), own)
+            assert credit is not None  # checked by _closing
+            initials, more = credit
+            outlets.extend(more)
+        elif rule == "sign_off":
+            outlets.append(match.group("outlet"))
+        removed.insert(0, (match.group(0).strip(), rule))
+        body[-1] = last[: match.start()].strip()
+        if not body[-1]:
+            body.pop()
+    return initials, tuple(outlets), removed
+
+
+def _name_case(name: str) -> str:
+    """ "FIKRI ARIGI" -> "Fikri Arigi"; initials stay ("KARANA WW" -> "Karana WW")."""
+    return " ".join(
+        w if len(w) <= 3 and not set(w.lower()) & set("aeiou") else w.title() for w in name.split()
+    )
+
+
+def caps_credit(body: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Reporters or sources in capitals closing the body: (authors, sources, removed).
+
+    A part of two or more words is a person ("ANDITA RAHMA" -> "Andita Rahma"), a one-word part
+    an outlet ("LIVEMINT", "ANTARA"). A credit line never is the whole body.
+    """
+    if not body:
+        return [], [], []
+    last = body[-1]
+    match = _CAPS_CREDIT_LINE.match(last)
+    if match is not None and "|" not in last and (len(body) < 2 or len(last.split()) > 4):
+        match = None
+    if match is None:
+        match = _CAPS_CREDIT_END.search(last)
+    if match is None:
+        return [], [], []
+    parts = [p.strip() for p in match.group("names").split("|") if p.strip()]
+    if any(w.lower().strip(".") in _NOT_CREDIT_WORDS for p in parts for w in p.split()):
+        return [], [], []  # "BERSAMBUNG", "SELESAI": the story's own end mark
+    body[-1] = last[: match.start()].strip() if match.start() else ""
+    if not body[-1]:
+        body.pop()
+    is_person = [len(p.split()) >= 2 and not _OUTLET_WORDS & set(p.split()) for p in parts]
+    people = [_name_case(p) for p, person in zip(parts, is_person, strict=True) if person]
+    outlets = [p for p, person in zip(parts, is_person, strict=True) if not person]
+    return people, outlets, [match.group("names")]

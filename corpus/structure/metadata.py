@@ -1,0 +1,335 @@
+"""Metadata read from fields and body: authors, dates, cited and credited sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from corpus.dates import column_order, parse_datetime
+from corpus.structure.profiles import Profile
+from corpus.structure.text import text_value
+
+logger = logging.getLogger(__name__)
+
+# the name in a credit or byline line that goes to ``authors``
+_BYLINE_AUTHOR = re.compile(
+    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep)\s*:\s*|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+_SOURCE_CREDIT = re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*(?P<src>.+)$")
+# "Artikel ini telah tayang di Kompas.com dengan judul ...": the outlet is ``syndicated_from``
+_SYNDICATED = re.compile(
+    r"\b(?:tayang|terbit|naik|dimuat|diterbitkan|dipublikasikan)\s+(?:di|pada|dalam)\s*"
+    r"(?![Bb]ahasa\b)(?P<outlet>[A-Za-z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}?)(?=\s+dengan\b|\s*[,:;(]|\.?\s*$|\.\s)"
+)
+
+_DAYS_MONTHS = (
+    "Senin Selasa Rabu Kamis Jumat Sabtu Minggu Ahad Januari Februari Maret April Mei Juni Juli"
+    " Agustus September Oktober November Desember"
+)
+_NOT_OUTLET = frozenset(
+    (
+        _DAYS_MONTHS + " Presiden Wakil Menteri Ketua Kepala Direktur Gubernur Bupati Wali Juru"
+        " Sekretaris Kapolri Kapolda Kapolres Pak Bu Ibu Bapak Dr Prof Seperti Dari"
+    ).split()
+)
+# "seperti dikutip dari Yonhap", "dilansir dari CNN International", "mengutip Antara"
+_CITED = re.compile(
+    r"\b(?:[Dd]ikutip|[Dd]ilansir|[Mm]engutip|[Mm]elansir)(?:\s+dari)?"
+    r"(?:\s+(?:laman|situs|media|kantor berita|akun|portal|laporan|surat kabar|harian|majalah))?"
+    r"\s*(?P<src>[A-Z][\w.&'’-]*(?:\s+(?:of\s+)?[A-Z][\w.&'’-]*){0,3})"
+)
+
+_NYA = re.compile(r"-nya$")  # "akun Twitter-nya": the possessive is not part of the name
+_URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
+_ADDRESS = re.compile(r"\.(?:com|net|org|my|co|id)\b", re.IGNORECASE)
+# a desk glued to the name without a profile to say so: "Femi Diah -detikTravel"
+_GENERIC_SUFFIX = (re.compile(r"\s+-\s?(?P<desk>[a-z]+[A-Z][A-Za-z]+)$"),)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
+# an outlet or a team in the author column ("Tempo.co", "Tim Kompas.com", "Redaksi"), no person
+_NOT_A_PERSON = re.compile(
+    r"^(?:(?:Tim|Team)\s+\S.*|Redaksi|Admin|[\w-]+\.(?:com|co|id|net|co\.id)(?:\s+\w+)?)$",
+    re.IGNORECASE,
+)
+# Reporters' names (or sources) in capitals closing a tempo body: "ANDITA RAHMA | FRISKI RIANA"
+# words that make a capitalized credit an outlet, not a person ("DAILY MAIL", "LIVE SCIENCE")
+# "Editor: Name", "Penyunting: Name", "Redaktur: Name": the editor, kept in ``editors``
+_EDITOR_CREDIT = re.compile(
+    r"^(?:Editor|Penyunting|Redaktur|Editor\s+Bahasa)\s*:\s*(?P<name>\S.{0,60})$", re.IGNORECASE
+)
+# words that make a credited name an organisation, a team, a placeholder or an address
+_NOT_NAME_TEXT = (
+    "pt tbk cv media group grup corp inc ltd sdn bhd pemprov pemkab pemkot kementerian"
+    " kemendagri sekretariat humas dinas badan bank polri polda foto tim team reporters"
+    " redaksi editorial online studios production wartawan info news https http www via"
+    " channel tv network digital agency daily harian sinar utusan antara reuters afp ap"
+    " terbitan admin penulis kontributor"
+)
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
+# a credited "name" made only of these is a date or a weekday
+_DATE_TEXT = (
+    "senin selasa rabu kamis jumat sabtu minggu ahad monday tuesday wednesday thursday"
+    " friday saturday sunday januari februari maret april mei juni juli agustus september"
+    " oktober november desember january february march may june july august october december"
+    " mac jun julai ogos disember wib wita wit pukul"
+)
+_DATE_WORDS = frozenset(_DATE_TEXT.split())
+_CREDIT_WORDS = frozenset({"oleh", "by", "editor", "reporter", "penulis", "pewarta", "tim"})
+_NAME_PARTICLES = frozenset(
+    {"bin", "binti", "bt", "b.", "van", "von", "de", "der", "da", "dos", "al", "el", "la", "a/l"}
+)
+_NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
+
+
+def cited_sources(body: Iterable[str]) -> list[str]:
+    """Outlets the body quotes ("seperti dikutip dari Yonhap"); a name ends at a sentence end
+    ("dilansir The Guardian. Dalam ...": a flattened paragraph runs on)."""
+    found: list[str] = []
+    for paragraph in body:
+        if "utip" not in paragraph and "lansir" not in paragraph:
+            continue  # cheaper than the regex; "utip" is in both "dikutip" and "mengutip"
+        for match in _CITED.finditer(paragraph):
+            words = []
+            for word in match.group("src").split():
+                if word.strip(".,") in _NOT_OUTLET:
+                    break
+                words.append(word)
+                if word.endswith((".", ",")) and word.count(".") == 1:
+                    break  # "Guardian." closes the sentence; "Antaranews.com" does not
+            name = _NYA.sub("", " ".join(words)).rstrip(".,:;'’-")
+            if name and words[0].strip(".,") not in _NOT_OUTLET:
+                found.append(name)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    """The people an article credits: writers, editors, and the desk an author suffix names."""
+
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    desk: str | None
+
+
+def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | None]:
+    """The names of an author field (a string or a list), and the desk a suffix names."""
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    out: list[str] = []
+    desk = None
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            continue
+        name = item.strip()
+        for suffix in profile.author_suffix if profile else _GENERIC_SUFFIX:
+            match = suffix.search(name)
+            if match is None:
+                continue
+            if "desk" in suffix.groupindex and match.group("desk") and desk is None:
+                desk = match.group("desk")
+            name = (name[: match.start()] + name[match.end() :]).strip() or name
+        parts = [p.strip() for p in _AUTHOR_SPLIT.split(name)]
+        # split "A, B" / "A dan B" only when every part reads as a name on its own
+        if len(parts) > 1 and all(p and _NAME_LIKE.match(p) for p in parts):
+            out.extend(parts)
+        else:
+            out.append(name)
+    return out, desk
+
+
+def is_person(name: str, dateline: str | None = None) -> bool:
+    """Whether a credited name can be a person: never an outlet, team or organisation, a
+    handle or address, a placeholder sentence ("Penulis tidak ditemukan"), a place (the
+    article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh")."""
+    if _NOT_A_PERSON.match(name) or any(ch.isdigit() for ch in name) or "@" in name:
+        return False
+    if _ADDRESS.search(name):
+        return False  # "Mhusni Hmetro.Com.My": an e-mail address split by the scraper
+    if "/" in name.replace("A/L", "").replace("a/l", ""):
+        return False  # "CNN Indonesia/Adi Ibrahim": a photo credit, outlet and photographer
+    parts = name.replace(".", ". ").split()
+    if (
+        not parts
+        or len(parts) > 6
+        or any(p.strip(".,").casefold() in _NOT_NAME_WORDS for p in parts)
+    ):
+        return False
+    if dateline is not None and name.casefold() == dateline.casefold():
+        return False
+    if len(parts) == 1 and (name.isupper() or name.casefold() in _CREDIT_WORDS):
+        return False  # "REUTERS", "AFP", "Oleh": an acronym or a word, not a name
+    if all(p.strip(",.").casefold() in _DATE_WORDS for p in parts):
+        return False  # "Rabu", "Selasa, Juni"
+    # a name opens with a capital; two lower-case words make it a phrase ("Penulis tidak
+    # ditemukan"), one may be a surname typed in lower case ("Stevy maradona")
+    lower = [p for p in parts if p[:1].islower() and p.casefold() not in _NAME_PARTICLES]
+    return parts[0][:1].isupper() and len(lower) < 2
+
+
+def editor_of(line: str) -> list[str]:
+    """The editor an "Editor: Name" (or "Penyunting:", "Redaktur:") credit line names."""
+    match = _EDITOR_CREDIT.match(line)
+    if match is None:
+        return []
+    name = match.group("name").strip(" .,")
+    return [name] if _NAME_LIKE.match(name) and is_person(name) else []
+
+
+def people(
+    field: Any,
+    bylines: Sequence[str],
+    editors: Sequence[str],
+    profile: Profile | None,
+    dateline: str | None,
+    notes: Counter[str],
+) -> Credits:
+    """Writers and editors from the author field, then from credit lines in the text.
+
+    The author column of a profile with ``author_column_editor_last`` lists the editor last
+    ("Writer, Editor" on kompas.com): that name is an editor. Bylines in the text add writers
+    when the column names none.
+    """
+    names, desk = _split_names(field, profile)
+    column_editors: list[str] = []
+    if profile is not None and profile.author_column_editor_last and len(names) > 1:
+        column_editors, names = names[-1:], names[:-1]
+    writers = [n for n in names if is_person(n, dateline)]
+    dropped = len(names) - len(writers)
+    notes["author_not_a_person"] += dropped
+    if not writers and bylines:
+        found, _ = _split_names(list(bylines), profile)
+        writers = [n for n in found if is_person(n, dateline)]
+        notes["authors_from_byline"] += bool(writers)
+    edited = [n for n in [*column_editors, *editors] if is_person(n, dateline)]
+    writers_t = tuple(dict.fromkeys(writers))
+    editors_t = tuple(n for n in dict.fromkeys(edited) if n not in writers_t)
+    notes["editors"] += bool(editors_t)
+    return Credits(writers_t, editors_t, desk)
+
+
+# "/2025/06/17/" (kompas, okezone, tempo) and "/20250701/" or "/20250702130846-" (bisnis, CNN
+# Indonesia: the date opens a numeric id)
+_URL_DATES = (
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?=/|$)"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?:\d{6})?(?=[-/_]|$)"),
+)
+
+
+def url_date(url: str | None) -> str | None:
+    """The publication date a publisher encodes in its URL path, if it is a real date."""
+    if not url:
+        return None
+    for pattern in _URL_DATES:
+        match = pattern.search(url)
+        if match is None:
+            continue
+        try:
+            return dt.date(*(int(g) for g in match.groups())).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+_UPDATED = re.compile(r"\b(?:diperbarui|diupdate|update|updated|pembaruan)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Dates:
+    """``published_at`` with where it came from, ``updated_at``, and the rule outcomes."""
+
+    value: str | None
+    updated_at: str | None
+    source: str | None  # column | text | url | html
+    notes: Counter[str]
+
+
+def _first_date(
+    fields: Mapping[str, Any], date_line: str | None, offset: str | None, order: str
+) -> tuple[str | None, str | None, str | None, Counter[str]]:
+    """(value, the raw text it came from, where, notes) from the date field, else the text."""
+    notes: Counter[str] = Counter()
+    raw = text_value(fields.get("published"))
+    if raw is not None:
+        time = text_value(fields.get("published_time"))
+        value = parse_datetime(raw, time, default_offset=offset, order=order)
+        if value is not None:
+            return value, raw, "column", notes
+        notes["published_field_unparsed"] += 1
+        logger.debug("unparsed date %r", raw)
+    if date_line is not None:
+        value = parse_datetime(date_line, default_offset=offset, order=order)
+        if value is not None:
+            notes["published_at_from_text"] += 1
+            return value, date_line, "text", notes
+    notes["published_at_unparsed" if raw or date_line else "published_at_missing"] += 1
+    return None, None, None, notes
+
+
+def published(
+    fields: Mapping[str, Any],
+    date_line: str | None,
+    url: str | None,
+    offset: str | None,
+    *,
+    order: str | None = None,
+    html: bool = False,
+) -> Dates:
+    """``published_at`` from the date field, else the text's date line, else the URL.
+
+    ``order`` is the day/month order of the file's date column (``dates.column_order``); without
+    one, day first. A value marked "Diperbarui"/"Updated" is also the update time (liputan6
+    shows no other). A day/month swap is corrected from the URL only when the URL shows exactly
+    that swap (an xlsx export that stored "10/09/2019" month first as 2019-10-09).
+    """
+    value, raw, source, notes = _first_date(fields, date_line, offset, order or "dmy")
+    if order is None and source == "column" and raw and column_order([raw]).numeric:
+        # a numeric day-month read day first without the file's order (no pre-pass hint):
+        # counted, so a run can say how many dates rest on the locale's convention
+        notes["published_at_order_assumed"] += 1
+    in_url = url_date(url)
+    if value is None:
+        if in_url is None:
+            return Dates(None, None, None, notes)
+        notes["published_at_from_url"] += 1
+        return Dates(in_url, None, "url", notes)
+    if source == "column" and html:
+        source = "html"  # the reader took it from the page's markup
+    # A spreadsheet that read "10/09/2019" month first stored 2019-10-09; the URL's date path
+    # (/2019/09/10/) shows the day and month swapped.
+    year, month, day = value[:4], value[5:7], value[8:10]
+    if in_url and in_url != value[:10] and in_url == f"{year}-{day}-{month}":
+        value = in_url + value[10:]
+        notes["published_at_dmy_swapped"] += 1
+    notes["published_at_parsed"] += 1
+    notes["published_at_date_only"] += len(value) == 10
+    updated = value if raw and _UPDATED.search(raw) else None
+    notes["updated_at"] += updated is not None
+    return Dates(value, updated, source, notes)
+
+
+def credited(line: str) -> list[str]:
+    """Outlets of a "Sumber: Antara, Reuters" credit."""
+    match = _SOURCE_CREDIT.match(line)
+    if match is None:
+        return []
+    return [s.strip(" .") for s in re.split(r"[,/]| dan ", match["src"]) if s.strip(" .")]
+
+
+def byline_author(line: str) -> str | None:
+    match = _BYLINE_AUTHOR.match(line)
+    if match is None:
+        return None
+    name = match.group("name").strip(" .,")
+    return name if _NAME_LIKE.match(name) else None
+
+
+def syndicated(lines: Iterable[str]) -> str | None:
+    for line in lines:
+        match = _SYNDICATED.search(line)
+        if match:
+            return match.group("outlet").rstrip(".")
+    return None

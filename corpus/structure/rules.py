@@ -1,0 +1,392 @@
+"""Boilerplate rules: whole lines that are furniture, fragments glued inside a paragraph, footers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from corpus.structure.profiles import Profile
+from corpus.structure.text import words
+
+# --------------------------------------------------------------------------- generic rules
+
+# Whole lines that are page furniture on any site, by name (the name says why it is not body).
+GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("read_more", re.compile(r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$")),
+    # "[Baca berita penuh]", "[Read more]": a link whose target the scraper dropped
+    ("read_more", re.compile(r"^\[(?:Baca|Read|Lihat)\b[^\]]{0,60}\]$")),
+    # a label over related links: "Berita berkaitan", "Artikel Terkait", "Berita Lainnya:"
+    (
+        "related_label",
+        re.compile(
+            r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
+            r"\s*:?$"
+        ),
+    ),
+    # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
+    ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    # "Tulisan ini tidak semestinya mencerminkan pendirian rasmi Malaysiakini.": an opinion
+    # page's disclaimer
+    (
+        "disclaimer",
+        re.compile(
+            r"^(?:\*+\)?\s*)?(?:Rencana|Tulisan|Artikel|Pandangan|Kolom|Opini|Views|The views|This"
+            r"|Isi|Tulisan ini)\b.{0,150}\b(?:tidak semestinya|tidak selalu|belum tentu|tidak"
+            r" mewakili|tidak mencerminkan|(?:does|do) not necessarily)\b.{0,200}$",
+            re.IGNORECASE,
+        ),
+    ),
+    ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
+    ("scroll_prompt", re.compile(r"^SCROLL TO CONTINUE WITH CONTENT$", re.IGNORECASE)),
+    ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
+    (
+        "video_promo",
+        re.compile(
+            r"^(?:Simak|Lihat|Tonton|Saksikan)(?:\s+juga)?\s+[Vv]ideo\b.{0,250}$"
+            # "Saksikan cuplikan pertandingan ... dengan kualitas HD di sini": a link to video
+            r"|^(?:Saksikan|Tonton)\b.{0,200}\bdi sini\.?$"
+        ),
+    ),
+    # "Artikel ini telah diubah pada Jumat 20 September 2019, Pukul 21.05 WIB, untuk ...": an
+    # editor's note; its time is ``updated_at``
+    (
+        "correction_note",
+        re.compile(
+            r"^(?:Artikel|Berita) ini (?:telah |sudah )?(?:diubah|diperbarui|diperbaharui|diralat"
+            r"|dikoreksi|mengalami perubahan)\b.{0,300}$"
+        ),
+    ),
+    (
+        "syndication",
+        re.compile(r"^(?:Artikel|Berita) ini (?:telah|sudah|pertama kali|lebih dulu)\b.{0,250}$"),
+    ),
+    (
+        "continue_prompt",
+        re.compile(
+            r"^(?:Baca|Simak)(?:\s+berita)?\s+selengkapnya"
+            r"(?:\s*(?:di|pada|melalui|dalam)\b.{0,60})?[.!:]?$"
+            # "Ikuti berita selanjutnya di KOSMO! hari ini.": the print edition's teaser
+            r"|^(?:Ikuti|Baca|Dapatkan)\s+(?:berita|laporan|kisah)\s+(?:selanjutnya|penuh|lanjut|"
+            r"lengkap)(?:nya)?\b.{0,60}$"
+        ),
+    ),
+    (
+        "channel_prompt",
+        re.compile(
+            r"^(?:Ikuti|Follow|Gabung|Bergabung(?:lah)?|Simak|Dapatkan|Klik|Yuk|Daftar(?:kan)?"
+            r"|Berlangganan|Langganan|Subscribe|Sign up)\b.{0,250}"
+            r"\b(?:WhatsApp|Google News|Telegram|newsletter|buletin|inbox|kotak masuk)\b.{0,150}$",
+            re.IGNORECASE,
+        ),
+    ),
+    ("social_embed", re.compile(r"^(?:A post shared by|View this post on Instagram)\b.*$")),
+    (
+        "credit_line",
+        re.compile(
+            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)\s*:\s*\S.{0,60}$",
+            re.IGNORECASE,
+        ),
+    ),
+    # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
+    (
+        "byline",
+        re.compile(
+            r"^(?i:Laporan\s+(?:Wartawan|Reporter|Koresponden|Kontributor))\b[^,]{0,60},\s*[A-Z]"
+        ),
+    ),
+    # "sumber : Antara", "Sumber: Reuters, AFP" closing a body (the outlets go to cited_sources)
+    ("source_credit", re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$")),
+)
+# Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
+# with its rule name and a substring it needs, checked first because most paragraphs have none.
+GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # page furniture a scraper glued between two sentences of a flattened paragraph ("...
+    # Senin (30/6). ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT Walid menambahkan ..."): cut
+    # out, the sentences on both sides stay (joined by one space)
+    (
+        "inline_ad",
+        "SCROLL",
+        re.compile(r"[ \xa0]*(?:ADVERTISEMENT[ \xa0]+)?SCROLL TO CONTINUE WITH CONTENT[ \xa0]*"),
+    ),
+    ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
+    # "(Baca juga: <headline>)"
+    ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
+    ("empty_link", ")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
+    # a source credit glued to the end of the last sentence: "...nasional.sumber : Antara"
+    (
+        "source_credit",
+        "umber",
+        re.compile(r"(?<=[.!?\"”’])\s*(?:[Ss]umber|SUMBER)\s*:\s*[A-Z][\w.&' /-]{1,40}$"),
+    ),
+)
+
+# A read-more prompt glued inside a paragraph: "...lalu.Baca juga: KPK Lelang AsetBerdasarkan ...",
+# "...kepolisian.Baca JugaTertimbun Longsor, ...DievakuasiIni Kronologi ...Adapun kedua korban".
+# It must follow a sentence end, a comma or a glued word (never a mid-sentence "lihat juga").
+INLINE_PROMPT = re.compile(
+    r"(?:^|(?<=[.!?,;\"”’')\]])|(?<=[a-z0-9]))[ \xa0]*"
+    r"(?:Baca|BACA|Lihat|LIHAT)[ \xa0]+(?:[Jj]uga|JUGA)(?:[ \xa0]*[:;])?[ \xa0,]*"
+)
+# Where one glued headline ends and the next text starts: a lower-case word of 4+ letters (or a
+# digit, "!", "?") directly followed by a capitalized word or an opening quote ("TikusAdapun").
+_GLUE = re.compile(r"(?:(?<=[a-z]{4})|(?<=[0-9!?]))(?=[A-Z][a-z]|[\"“‘])")
+LEADING_PROMPT = re.compile(r"^(?:Baca|BACA|Lihat|LIHAT)[ \xa0]*(?:[Jj]uga|JUGA)")
+_TITLE_SMALL_WORDS = frozenset(
+    [
+        "di",
+        "ke",
+        "dari",
+        "dan",
+        "atau",
+        "yang",
+        "untuk",
+        "dengan",
+        "pada",
+        "ini",
+        "itu",
+        "vs",
+        "jadi",
+        "usai",
+        "soal",
+        "bagi",
+        "dalam",
+        "oleh",
+        "akan",
+        "saat",
+        "hingga",
+        "sebagai",
+        "tak",
+        "tidak",
+        "baru",
+        "lagi",
+        "juga",
+        "si",
+        "sang",
+        "para",
+        "kian",
+        "makin",
+        "bisa",
+        "jelang",
+        "the",
+        "of",
+        "and",
+        "in",
+        "to",
+        "a",
+        "for",
+        "on",
+        "at",
+        "by",
+    ]
+)
+
+
+# Rules whose pattern can match a line of any length; every other generic rule is bounded
+# (a prompt, a label, a credit), so a long paragraph skips them.
+_UNBOUNDED = frozenset({"read_more", "byline", "social_embed"})
+_LONG = 600  # characters: longer than any bounded generic rule matches
+
+
+def _combined(rules: Sequence[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
+    """One pattern trying the rules in order (``g<i>`` is rule i): one match call a line."""
+    parts = []
+    for i, (_, pattern) in enumerate(rules):
+        body = f"(?i:{pattern.pattern})" if pattern.flags & re.IGNORECASE else pattern.pattern
+        parts.append(f"(?P<g{i}>{body})")
+    return re.compile("|".join(parts))
+
+
+_ALL = _combined(GENERIC_BOILERPLATE)
+_BOUNDLESS = tuple((n, p) for n, p in GENERIC_BOILERPLATE if n in _UNBOUNDED)
+_ALL_LONG = _combined(_BOUNDLESS)
+
+
+def _generic_rule(line: str) -> str | None:
+    rules = _BOUNDLESS if len(line) > _LONG else GENERIC_BOILERPLATE
+    match = (_ALL_LONG if len(line) > _LONG else _ALL).match(line)
+    if match is None:
+        return None
+    return next(rules[i][0] for i in range(len(rules)) if match.group(f"g{i}") is not None)
+
+
+# A photo's caption with its credit glued on: "Ilustrasi militer AS. (Foto: Pixabay)",
+# "Petugas memeriksa kendaraan di Jakarta. ANTARA FOTO/Aditya Pradana" (goes to captions). Matched
+# at the line's end, only on short lines that name a photo (a needle check first).
+_PHOTO_CAPTION = re.compile(
+    r"(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}[)\]]"
+    r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
+)
+_PHOTO_WORDS = ("oto", "OTO", "Dok", "DOK")
+
+
+def _photo_caption(line: str) -> bool:
+    return (
+        len(line) <= 330
+        and any(w in line for w in _PHOTO_WORDS)
+        and _PHOTO_CAPTION.search(line) is not None
+    )
+
+
+def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
+    """The name of the rule that makes a whole line furniture, or None when it is body."""
+    if not any(ch.isalnum() for ch in line):
+        return "separator"  # "***", "--------": nothing to read
+    name = _generic_rule(line)
+    if name is not None:
+        return name
+    if _photo_caption(line):
+        return "photo_caption"
+    if profile is not None:
+        for pattern in profile.boilerplate:
+            if pattern.match(line):
+                return f"profile:{profile.name}"
+    return None
+
+
+def _title_like(segment: str) -> bool:
+    """A glued related-article headline: short, no sentence break, every main word capitalized."""
+    words = segment.split()
+    if not 1 <= len(words) <= 20 or ". " in segment:
+        return False
+    for word in words:
+        first = word.lstrip("\"“‘'(")[:1]
+        if first.isalpha() and not first.isupper() and word.lower() not in _TITLE_SMALL_WORDS:
+            return False
+    return True
+
+
+def strip_read_more(paragraph: str) -> tuple[str, list[str]]:
+    """Cut glued "Baca juga: <headline>..." prompts out of a paragraph, keeping both sides."""
+    removed: list[str] = []
+    pos = 0
+    while (match := INLINE_PROMPT.search(paragraph, pos)) is not None:
+        if match.end() == len(paragraph) or paragraph[match.end()] == ",":
+            end = match.end()  # the link was dropped: the prompt alone
+        else:
+            # headlines run from one glue point to the next; the first is always a headline when
+            # it is headline-like, later ones only while they are; body text resumes after them
+            end = match.end()
+            for k, glue in enumerate(_iter_glue(paragraph, match.end())):
+                if not _title_like(paragraph[end:glue]):
+                    if k == 0:
+                        end = -1
+                    break
+                end = glue
+            else:
+                tail = paragraph[end:]
+                if _title_like(tail) and not tail.rstrip().endswith((".", ":")):
+                    end = len(paragraph)
+                elif end == match.end():
+                    end = -1
+            if end < 0:
+                # no headline found: a prompt only when it says so ("Baca juga:") or is glued
+                # to the next word; "Baca juga buku panduan ..." is a sentence
+                prompt = match.group(0).rstrip(" \xa0,")
+                glued = not match.group(0)[-1:].isspace()
+                end = match.end() if prompt.endswith((":", ";")) or glued else -1
+            if end < 0:
+                pos = match.end()
+                continue
+        fragment = paragraph[match.start() : end].strip(" \xa0,")
+        if not fragment:
+            pos = match.end()
+            continue
+        removed.append(fragment)
+        before = paragraph[: match.start()].rstrip(" \xa0,")
+        after = paragraph[end:].lstrip(" \xa0,")
+        joiner = " " if before and after else ""
+        paragraph = before + joiner + after
+        pos = len(before)
+    return paragraph.strip(), removed
+
+
+def _iter_glue(paragraph: str, start: int) -> Iterator[int]:
+    for glue in _GLUE.finditer(paragraph, start + 1):
+        yield glue.start()
+
+
+def _join(match: re.Match[str]) -> str:
+    """What replaces a fragment cut from a paragraph: a space where it stood between two words
+    it had its own spaces from ("kata dia. ADVERTISEMENT ... Walid"), else nothing."""
+    text = match.group(0)
+    return " " if text[:1].isspace() and text[-1:].isspace() else ""
+
+
+def strip_inline(paragraph: str, profile: Profile | None) -> tuple[str, list[tuple[str, str]]]:
+    removed: list[tuple[str, str]] = []
+    rules = [(name, p) for name, needle, p in GENERIC_INLINE_BOILERPLATE if needle in paragraph]
+    if profile is not None:
+        rules.extend((f"profile_inline:{profile.name}", p) for p in profile.inline_boilerplate)
+    for name, pattern in rules:
+        if pattern.search(paragraph):
+            removed.extend((m.group(0).strip(), name) for m in pattern.finditer(paragraph))
+            paragraph = pattern.sub(_join, paragraph).strip()
+    if "Baca" in paragraph or "Lihat" in paragraph or "BACA" in paragraph or "LIHAT" in paragraph:
+        paragraph, prompts = strip_read_more(paragraph)
+        removed.extend((p, "inline_read_more") for p in prompts)
+    return paragraph, removed
+
+
+def tail_start(paragraphs: Sequence[str], start: int, profile: Profile | None) -> int | None:
+    """Index of the profile's footer start, if every line from there on looks like footer."""
+    if profile is None or not profile.tail_start:
+        return None
+    for i in range(start + 1, len(paragraphs)):
+        if any(p.match(paragraphs[i]) for p in profile.tail_start):
+            # a long paragraph after the marker means it was not the footer: keep everything
+            if all(words(line) < 30 for line in paragraphs[i + 1 :]):
+                return i
+            return None
+    return None
+
+
+# the credit part of a byline: "Laporan Wartawan Tribunnews.com, Danang Triatmojo"
+_BYLINE_CREDIT = re.compile(
+    r"^(?i:Laporan\s+(?:Wartawan|Reporter|Koresponden|Kontributor))\b[^,]{0,60},\s*"
+    r"[A-Z](?:[a-z][\w'’-]*|\.)(?: [A-Z](?:[a-z][\w'’-]*|\.)){0,4}"
+)
+
+
+def split_byline(paragraph: str) -> tuple[str, str]:
+    """(byline, body text after it) of a paragraph opening with a byline.
+
+    A name followed by a lower-case word is a sentence about a report ("Laporan wartawan
+    Okezone, Puteranegara yang tengah berada di lokasi"): no byline, all body ``("", paragraph)``.
+    """
+    match = _BYLINE_CREDIT.match(paragraph)
+    if match is None:
+        return "", paragraph
+    rest = paragraph[match.end() :].strip()
+    if rest[:1].islower():
+        return "", paragraph
+    return paragraph[: match.end()].strip(), rest.lstrip(" ,")
+
+
+# a credit label glued after other text on one line: "Baca juga:  Pewarta: Aditya Ramadhan"
+_GLUED_CREDIT = re.compile(
+    r"(?<=\S)[ \t\xa0]+(?=(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)"
+    r"\s*:\s*[A-Z])"
+)
+
+
+_LABELS = ("Pewarta", "Editor", "Penulis", "Reporter", "Redaktur", "Penyunting", "Fotografer")
+_CREDIT_LABEL = re.compile(
+    r"^(?:Pewarta|Editor|Penulis|Reporter|Redaktur|Penyunting|Fotografer)\s*:"
+)
+
+
+def split_credits(paragraph: str) -> list[str]:
+    """A line split before each credit label glued inside it, when every piece from the first
+    label on is short: "Baca juga:  Pewarta: X" -> ["Baca juga:", "Pewarta: X"]."""
+    if ":" not in paragraph or not any(label in paragraph for label in _LABELS):
+        return [paragraph]
+    pieces = _GLUED_CREDIT.split(paragraph)
+    if len(pieces) == 1 or any(len(piece) > 80 for piece in pieces[1:]):
+        return [paragraph]
+    # after a prompt or a sentence ("Baca juga:", "...kata dia.") or another credit; never
+    # inside a label ("Pilihan Editor: <headline>")
+    head = pieces[0].rstrip()
+    if not (head.endswith((":", ".", "!", "?", ")", "]")) or _CREDIT_LABEL.match(head)):
+        return [paragraph]
+    return [piece.strip() for piece in pieces if piece.strip()]
