@@ -35,9 +35,9 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from corpus.config import DEFAULT_BOILERPLATE_RULES, Config
+from corpus.config import DEFAULT_BOILERPLATE_RULES
 from corpus.errors import ConfigError
-from corpus.records import Article, RawRecord
+from corpus.records import Article
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class LearnResult:
     rules: tuple[LearnedRule, ...]
     articles: Mapping[str, int]  # articles seen per publisher
     records: int
-    written: bool = False  # whether ``learn_paths`` wrote the rules file (nothing found: no)
+    written: bool = False  # whether ``learn.learn_rules`` wrote the rules file (nothing found: no)
 
 
 def load_rules(path: Path) -> RuleSet:
@@ -226,45 +226,6 @@ def learn(
     return LearnResult(tuple(ordered), dict(sorted(articles_of.items())), n)
 
 
-def learn_paths(
-    paths: Iterable[Path],
-    cfg: Config,
-    out: Path | None = None,
-    *,
-    min_share: float = 0.01,
-    min_articles: int = 5,
-    min_context_share: float = 0.8,
-) -> LearnResult:
-    """Transitional: read, structure, ``learn`` and ``write_rules``; moves into the CLI.
-
-    The one place this module touches stages (imported here, not at the top): the CLI command
-    can do these four steps itself, and then this function goes.
-    """
-    import dataclasses
-
-    from corpus import sources, structure, validate
-    from corpus.stats import Stats
-
-    target = out or cfg.boilerplate_rules or DEFAULT_RULES
-    previous = load_rules(target) if target.is_file() else None
-    files, _ = sources.discover(list(paths))
-    stats = Stats()
-    unruled = dataclasses.replace(cfg, boilerplate_rules=None)  # count what the rules drop too
-    records = (
-        r
-        for r in validate.run(sources.run(files, unruled, stats), unruled, stats)
-        if isinstance(r, RawRecord)
-    )
-    result = learn(
-        structure.run(records, stats, unruled),
-        min_share=min_share,
-        min_articles=min_articles,
-        min_context_share=min_context_share,
-        previous=previous,
-    )
-    return dataclasses.replace(result, written=write_rules(result, target))
-
-
 _HEADER = (
     "Boilerplate rules learned by `corpus boilerplate learn` (corpus/boilerplate.py).",
     "Review each rule, then commit this file: ingest applies it (corpus.toml [ingest]",
@@ -351,7 +312,6 @@ __all__ = [
     "LearnedRule",
     "RuleSet",
     "learn",
-    "learn_paths",
     "load_rules",
     "normalize_line",
     "render_rules",

@@ -878,11 +878,11 @@ def boilerplate_learn_command(
     mapping: MapOption = None,
 ) -> None:
     """Find lines one publisher repeats across articles and write them as rules to review."""
-    from corpus.boilerplate import learn_paths
+    from corpus.learn import learn_rules
 
     cfg = _load_config(config, mapping=mapping)
     target = out_file or cfg.boilerplate_rules or Path("rules/boilerplate.toml")
-    result = learn_paths(raw, cfg, target, min_share=min_share, min_articles=min_articles)
+    result = learn_rules(raw, cfg, target, min_share=min_share, min_articles=min_articles)
     pending = sum(r.action == "review" for r in result.rules)
     say(
         f"Wrote {target}: {plural(len(result.rules), 'rule')} from "

@@ -14,7 +14,6 @@ from corpus.boilerplate import (
     LearnedRule,
     LearnResult,
     RuleSet,
-    learn_paths,
     load_rules,
     normalize_line,
     render_rules,
@@ -23,6 +22,7 @@ from corpus.boilerplate import (
 from corpus.cli import app
 from corpus.config import Config, load_config
 from corpus.errors import ConfigError
+from corpus.learn import learn_rules
 from corpus.records import Article, Provenance, RawRecord
 from corpus.stats import Stats
 from corpus.structure import load_profiles, run, structure_with
@@ -238,7 +238,7 @@ def test_nothing_found_writes_no_file(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a.txt").write_text("Satu berita saja tanpa apa-apa.", encoding="utf-8")
-    result = learn_paths([raw], Config(), path)
+    result = learn_rules([raw], Config(), path)
     assert (result.written, result.rules) == (False, ())
     assert not path.exists()
 

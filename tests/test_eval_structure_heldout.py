@@ -35,7 +35,7 @@ def test_heldout_gold_comes_only_from_heldout_rows_of_the_new_files():
         file, row = str(g["file"]), int(str(g["row"]))
         assert heldout.is_heldout(file, row), g["id"]
         assert any(file.startswith(prefix) for prefix in heldout.FILES), g["id"]
-        assert g["split"] == "test", g["id"]
+        assert g["split"] == "heldout", g["id"]
         expected = g["expected"]
         assert isinstance(expected, dict)
         assert {"editors", "editor_initials"} <= set(expected), g["id"]

@@ -364,7 +364,7 @@ def build_heldout(notes_path: Path, out_dir: Path) -> None:
     for aid, file, row, record in heldout_sample():
         if aid in notes:
             name = aid.split("-", 1)[1].rsplit("-", 1)[0]
-            group = (name, names[name], "test")
+            group = (name, names[name], "heldout")
             gold = build_one(aid, file, row, record, notes[aid], group)
             dataset = file.split("/", 1)[0]
             lines.setdefault(dataset, []).append(json.dumps(gold, ensure_ascii=False))

@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     groups = harness.aggregate(results)
     lopo_results, lopo_problems = evaluate(args.corpora, args.gold, without_own_profile())
     lopo = lopo_table(lopo_results)
-    shown = [r for r in results if args.show_test or r.gold.split != "test"]
+    shown = [r for r in results if args.show_test or r.gold.split not in ("test", "heldout")]
     thresholds = load_thresholds(args.thresholds)
     failures = gate_all(groups, lopo, thresholds) if args.gate else []
     if args.gate and problems:
