@@ -94,9 +94,10 @@ class Article:
     syndicated_from: str | None = None  # outlet that first ran it ("Artikel ini telah tayang di")
     boilerplate_rules: tuple[str, ...] = ()  # per ``boilerplate`` line: the rule that removed it
     language_share: float | None = None  # share of the body's letters in ``language`` (langid)
-    language_alternatives: tuple[str, ...] = ()  # close languages langdetect can't tell from it
+    language_alternatives: tuple[str, ...] = ()  # close languages it may be in instead (langid)
     published_at_source: str | None = None  # where published_at came from: column|text|url|html
     editors: tuple[str, ...] = ()  # editors credited (authors are the writers)
+    language_langdetect: str | None = None  # langdetect's own answer, before the regional model
 
 
 @dataclass(frozen=True, slots=True)

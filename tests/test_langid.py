@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import csv
+import gzip
+import importlib.util
+import json
+import math
 import os
 import subprocess
 import sys
-from functools import partial
+from dataclasses import replace
+from functools import cache, partial
 from pathlib import Path
+from types import ModuleType
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import example, given, settings
@@ -16,12 +24,13 @@ from typer.testing import CliRunner
 
 from corpus import langid, pipeline
 from corpus.cli import app
-from corpus.config import Config, load_config
+from corpus.config import REGIONAL_LANGUAGES, Config, load_config
 from corpus.errors import ConfigError
 from corpus.executor import batched, map_ordered
-from corpus.langid import Guess, detect, identify, identify_batch, model
+from corpus.langid import Guess, detect, detector, identify, identify_batch, model, regional
 from corpus.records import Article
 from corpus.stats import Stats
+from tests.conftest import shared_path
 from tests.test_dedup import art
 
 ID = "Wakil Menteri Luar Negeri Korea Selatan mengadakan pembicaraan dengan mitranya dari Amerika Serikat."
@@ -42,6 +51,23 @@ MALAY = (
     "tempoh dua tahun dan akan memberi manfaat kepada penduduk setempat."
 )
 
+# Written for these tests (not from any corpus): the same everyday scene in each language.
+JAVANESE = (
+    "Aku lagi wae bali saka pasar karo ibuku. Ing pasar akeh banget wong sing padha tuku "
+    "sayuran lan iwak, amarga sesuk ana riyaya. Bapakku ora melu amarga isih nyambut gawe ing "
+    "sawah, dadi aku sing kudu nggawa kabeh belanjane mulih."
+)
+SUNDANESE = (
+    "Kuring kamari indit ka pasar jeung indung kuring. Di pasar loba pisan jalma anu keur "
+    "balanja sayuran jeung lauk, sabab isukan aya hajatan. Bapa kuring henteu milu lantaran "
+    "keur digawé di sawah, jadi kuring anu kudu mawa sagala balanjaan ka imah."
+)
+TAGALOG = (
+    "Pumunta ako sa palengke kahapon kasama ang aking nanay. Maraming tao ang bumibili ng "
+    "gulay at isda dahil may pista bukas. Hindi sumama ang tatay ko dahil nagtatrabaho pa siya "
+    "sa bukid, kaya ako ang nagdala ng lahat ng pinamili pauwi."
+)
+JAVANESE_TL = "Ana ing pinggir dalan akeh wong sing padha dodolan panganan."
 
 #: Separators, and what str.split() splits on but langdetect does not (see Model._tokens_of).
 ODD_SPACES = ["\r", "\t", "\u2028", "\u3000", "\x85"]
@@ -131,7 +157,7 @@ def test_both_ways_of_splitting_tokens_give_the_same_guess(text: str) -> None:
     # str.split() is the fast path; the regex is what langdetect's separators are
     fast = identify(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(langid, "_NOT_SEPARATORS", ("",))  # "" is in every text: regex path
+        patch.setattr(detector, "_NOT_SEPARATORS", ("",))  # "" is in every text: regex path
         assert identify(text) == fast
 
 
@@ -140,18 +166,24 @@ def article(id_: str, text: str) -> Article:
 
 
 def test_a_batch_gives_each_text_its_own_guess() -> None:
-    # identify_batch runs the texts' trials side by side (more than 16 texts: slab sums) and
-    # takes the second opinions together; the stage goes through it
+    # identify_batch runs the texts' trials side by side (more than 16 texts: slab sums); the
+    # stage goes through it
     texts = [MALAY, ID_BODY, EN, MALAY + " " + ID_BODY, "Ya, benar.", *CASES, *CASES[::-1]]
     one_by_one = [identify(text) for text in texts]
     assert identify_batch(texts) == one_by_one
     articles = [article(str(i), text) for i, text in enumerate(texts)]
     staged = list(langid.run(articles, Config(), Stats()))
     assert [
-        Guess(a.language, a.language_score, a.language_share, a.language_alternatives)
+        Guess(
+            a.language,
+            a.language_score,
+            a.language_share,
+            a.language_alternatives,
+            a.language_langdetect,
+        )
         for a in staged
     ] == one_by_one
-    assert one_by_one[0].alternatives == ("ms",)
+    assert (one_by_one[0].language, one_by_one[0].langdetect) == ("ms", "id")
 
 
 def test_same_answer_in_another_process_in_any_order() -> None:
@@ -199,18 +231,92 @@ def test_a_long_quote_in_a_short_article_follows_the_letters() -> None:
     assert guess.score is not None and guess.score > 0.5
 
 
-def test_malay_is_flagged_and_indonesian_is_not() -> None:
+def test_malay_is_labelled_malay_and_indonesian_stays_indonesian() -> None:
     malay = identify(MALAY)
-    assert malay.language == "id"  # langdetect has no Malay profile
-    assert "ms" in malay.alternatives
-    assert identify(ID_BODY).alternatives == ()
-    assert identify(EN).alternatives == ()  # only ``id`` gets a second opinion
+    assert malay.langdetect == "id"  # langdetect has no Malay profile
+    assert malay.language == "ms"  # the regional model decides
+    assert malay.score is not None and malay.score > 0.9
+    indonesian = identify(ID_BODY)
+    assert (indonesian.language, indonesian.langdetect) == ("id", "id")
+    assert "ms" not in indonesian.alternatives
+    english = identify(EN)
+    assert (english.language, english.alternatives) == ("en", ())  # only id/tl are decided
+
+
+def test_javanese_and_sundanese_are_labelled_and_tagalog_stays_tagalog() -> None:
+    assert identify(JAVANESE).language == "jv"
+    assert identify(SUNDANESE).language == "su"
+    tagalog = identify(TAGALOG)
+    assert (tagalog.language, tagalog.langdetect) == ("tl", "tl")
+    assert all(identify(t).language != "tl" for t in (JAVANESE, SUNDANESE, MALAY, ID_BODY))
+
+
+def test_javanese_that_langdetect_calls_tagalog_is_decided_again() -> None:
+    guess = identify(JAVANESE_TL)
+    assert guess.langdetect == "tl"
+    assert guess.language == "jv"
+
+
+def test_names_and_datelines_do_not_make_indonesian_malay() -> None:
+    # capitalized words (places, outlets, datelines) are not read by the regional model
+    dressed = f"KUALA LUMPUR 11 Okt. - {ID_BODY} - UTUSAN ONLINE, Bernama, Malaysia, Selangor"
+    guess = identify(dressed)
+    assert guess.language == "id"
+    assert "ms" not in guess.alternatives
+
+
+def test_the_title_is_read_with_the_body() -> None:
+    body = "Polis sedang menyiasat kes itu."
+    title = "Kerajaan negeri kata projek hospital baharu itu dijangka siap tahun depan"
+    assert identify(langid.text_of(title, body)).language == "ms"
+    short = article("short", "Ya, benar.")  # too short alone: unknown
+    assert identify(short.text).language is None
+    titled = replace(short, title="Pemerintah kota mengumumkan jadwal baru untuk warga")
+    (staged,) = langid.run([titled], Config(), Stats())
+    assert staged.language == "id"
+    assert staged.language_langdetect == "id"
+
+
+def test_too_few_lower_case_words_keep_langdetect_s_answer() -> None:
+    shouting = "PEMERINTAH KOTA MENGUMUMKAN JADWAL BARU UNTUK WARGA PADA HARI SENIN INI"
+    guess = identify(shouting)
+    assert guess.language == guess.langdetect
+    assert guess.alternatives == ()
+
+
+def test_regional_decisions_read_the_model_s_settings() -> None:
+    spec = {
+        "classes": ["id", "ms"],
+        "ngrams": [3],
+        "scale": 0.01,
+        "temperature": 1.0,
+        "alternative_min": 0.2,
+        "min_words": 2,
+        "prior": [0.0, 0.0],
+        "features": {"w:kerana": [-100, 100], "w:karena": [100, -100], "<ke": [0, 10]},
+    }
+    model = regional.Regional(spec)
+    assert model.features("ke") == ["w:ke", "<ke", "ke>"]
+    weights, words = model.token("kerana,")
+    assert words == 1 and weights.tolist() == pytest.approx([-1.0, 1.1])
+    assert model.token("Kerana") == (model.token("")[0], 0)  # a capital: a name, not read
+    assert model.decide(weights, 1) is None  # fewer than min_words
+    decided = model.decide(weights, 2)
+    assert decided is not None and (decided.language, decided.alternatives) == ("ms", ())
+    close = model.decide(np.array([0.0, 0.5], dtype=np.float32), 2)
+    assert close is not None and (close.language, close.alternatives) == ("ms", ("id",))
+    assert close.score == pytest.approx(1 / (1 + math.exp(-0.5)), abs=1e-4)
+
+
+def test_config_knows_the_regional_model_s_languages() -> None:
+    profiles = set(os.listdir(PROFILES_DIRECTORY))
+    extra = {c for c in regional.model().classes if c not in profiles}
+    assert extra == set(REGIONAL_LANGUAGES)
+    assert Config(languages=("ms", "jv")).languages == ("jv", "ms")
 
 
 def test_target_languages_are_checked_when_the_config_is_built() -> None:
     assert Config(languages="en, id").languages == ("en", "id")  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="no 'ms' profile"):
-        Config(languages=("ms",))
     with pytest.raises(ConfigError, match="unknown language code 'xx'"):
         Config(languages=("id", "xx"))
     with pytest.raises(ConfigError, match="other_languages"):
@@ -251,6 +357,62 @@ def test_cli_languages_option(mini: Path, tmp_path: Path) -> None:
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     assert "rejected" in done.output
-    bad = runner.invoke(app, [*args[:-1], "id,ms"])
+    bad = runner.invoke(app, [*args[:-1], "id,xx"])
     assert bad.exit_code != 0
-    assert "no 'ms' profile" in bad.output
+    assert "unknown language code 'xx'" in bad.output
+
+
+@cache
+def _eval_data() -> ModuleType:
+    """evals/langid/data.py (the eval's splits and labelling rules), imported by path."""
+    path = Path(__file__).resolve().parents[1] / "evals" / "langid" / "data.py"
+    spec = importlib.util.spec_from_file_location("langid_eval_data", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _flagged(guesses: list[Guess], code: str) -> float:
+    return sum(code in (g.language, *g.alternatives) for g in guesses) / len(guesses)
+
+
+@pytest.mark.shared
+def test_real_malaysian_news_is_malay_and_indonesian_news_is_not() -> None:
+    data = _eval_data()
+    path = shared_path("news-ms", "malay_news_2013_2018.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    test = [r for r in rows if data.split_of(r["url"]) == "test" and not data.english(r["text"])]
+    malaysian = [r for r in test if data.country(r["url"]) == "my"][:400]
+    indonesian = [r for r in test if data.country(r["url"]) == "id"]
+    assert len(malaysian) == 400 and len(indonesian) > 300
+    texts = [langid.text_of(r["title"], r["text"]) for r in malaysian]
+    assert _flagged(identify_batch(texts), "ms") >= 0.95
+    texts = [langid.text_of(r["title"], r["text"]) for r in indonesian]
+    assert _flagged(identify_batch(texts), "ms") <= 0.03
+
+
+@pytest.mark.shared
+def test_real_indonesian_news_is_not_flagged_malay() -> None:
+    data = _eval_data()
+    path = shared_path("news-id-2025", "scrapping_news_2025-06-18.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if data.split_of(r["url"]) == "test"][:600]
+    guesses = identify_batch([langid.text_of(r["judul"], r["isi_berita"]) for r in rows])
+    assert _flagged(guesses, "ms") <= 0.01
+    assert sum(g.language == "id" for g in guesses) / len(guesses) >= 0.98
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("code", "language"), [("jav", "jv"), ("sun", "su")])
+def test_real_javanese_and_sundanese_paragraphs(code: str, language: str) -> None:
+    path = shared_path("langid-nusawrites", f"nusa_alinea-topic-{code}-test.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f)][:300]
+    guesses = identify_batch(texts)
+    assert _flagged(guesses, language) >= 0.9
+    assert sum(g.language == "tl" for g in guesses) / len(guesses) <= 0.02
+    sentences = [s for t in texts for s in _eval_data().sentences(t)]
+    assert _flagged(identify_batch(sentences), language) >= 0.6

@@ -56,7 +56,8 @@ EXPECTED = {
             "desk": None,
             "syndicated_from": None,
             "language": "id",
-            "language_score": 1.0,
+            "language_score": 0.9986,
+            "language_langdetect": "id",
             "n_words": 32,
             "extra": "{}",
             "source": {
@@ -96,7 +97,8 @@ EXPECTED = {
             "desk": None,
             "syndicated_from": None,
             "language": "id",
-            "language_score": 1.0,
+            "language_score": 0.9815,
+            "language_langdetect": "id",
             "n_words": 28,
             "extra": '{"rating":"4"}',
             "source": {
@@ -136,7 +138,8 @@ EXPECTED = {
             "desk": None,
             "syndicated_from": None,
             "language": "id",
-            "language_score": 1.0,
+            "language_score": 0.9953,
+            "language_langdetect": "id",
             "n_words": 36,
             "extra": "{}",
             "source": {
@@ -174,6 +177,7 @@ EXPECTED = {
             "syndicated_from": None,
             "language": "en",
             "language_score": 1.0,
+            "language_langdetect": "en",
             "n_words": 26,
             "extra": "{}",
             "source": {
@@ -215,7 +219,8 @@ EXPECTED = {
             "desk": None,
             "syndicated_from": None,
             "language": "id",
-            "language_score": 1.0,
+            "language_score": 0.9953,
+            "language_langdetect": "id",
             "n_words": 36,
             "extra": '{"rating":"5"}',
             "source": {

