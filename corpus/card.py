@@ -329,6 +329,7 @@ def render(
         "rejected": f"{counts['rejected']:,}",
         "statistics": _statistics_section(manifest, stats),
         "processing": _processing(manifest),
+        "made_by": _made_by(manifest),
         "fields_table": _fields_table(),
         "inputs_table": _inputs_table(manifest["inputs"]),
         "version": version,
@@ -411,29 +412,64 @@ def _processing(manifest: Mapping[str, Any]) -> str:
         "2. **validate** against `raw_article.schema.json`: "
         + ", ".join(f"{k} {v:,}" for k, v in stages.get("validate", {}).items())
         + ".",
-        "3. **structure**: body, boilerplate and metadata split by publisher profiles and generic rules.",
-        "4. **langid**: langdetect's profiles and answers (seeded, deterministic) on the body; "
-        "`language_share` is the share of the body's letters in that language; "
-        "`language_alternatives` flags possible Malay/Javanese/Sundanese"
+        "3. **structure**: body, boilerplate and metadata split by publisher profiles and "
+        "general rules at the body's edges and inside paragraphs; each file's date order "
+        "(day/month) inferred from all its values: "
+        + ", ".join(f"{k} {v:,}" for k, v in stages.get("structure", {}).items())
+        + ".",
+        "4. **learned boilerplate**: lines (and glued segments) that recur across many stories "
+        "of one publisher, in different surroundings, learned at ingest from this run and every "
+        "earlier version (`learned/`), removed with the rule `learned:auto`. " + _learned(stages),
+        "5. **langid**: langdetect first (seeded; its answer kept in `language_langdetect`); "
+        "where it cannot tell Indonesian from Malay, Javanese, Sundanese or Tagalog, a regional "
+        "model decides `language`; title and body together; `language_alternatives` lists "
+        "close languages it may be in instead"
         + (
             f"; target languages {', '.join(config['languages'])}, others "
             + ("kept" if config.get("other_languages") == "keep" else "rejected")
             if config.get("languages")
             else ""
         )
+        + ": "
+        + ", ".join(f"{k} {v:,}" for k, v in stages.get("langid", {}).items())
         + ".",
-        "5. **dedup**: same URL (older copies are `same_url` re-scrapes or "
+        "6. **dedup**: same URL (older copies are `same_url` re-scrapes or "
         "`superseded_revision`s of the newest), exact bodies (NFKC, case-folded, whitespace "
-        f"collapsed), near-duplicates (MinHash-LSH on word {dd['ngram']}-grams of the body, "
-        f"verified: estimated Jaccard >= {dd['threshold']} or the shorter body >= "
-        f"{dd['containment']:.0%} inside the longer), against this "
-        "run and every earlier version; survivor = earliest published, then longest, then "
-        "publisher priority, then input order; every removed row is in `duplicates` with "
-        "`duplicate_of`, `cluster_id`, `reason`, `similarity`: "
+        f"collapsed), near-duplicates (MinHash-LSH candidates on word {dd['ngram']}-grams of "
+        f"the body, verified on the exact shingle sets: Jaccard >= {dd['threshold']}, or "
+        f"containment >= {dd['containment']:.0%} for a truncated copy), against this run and "
+        "every earlier version; survivor = earliest published, unless a copy holds it and adds "
+        "to it (the fuller text survives), then publisher priority, then input order; every "
+        "removed row is in `duplicates` with `duplicate_of`, `cluster_id`, `reason`, "
+        "`similarity` (exact Jaccard): "
         + ", ".join(f"{k} {v:,}" for k, v in stages.get("dedup", {}).items())
         + ".",
     ]
     return "\n".join(lines)
+
+
+def _made_by(manifest: Mapping[str, Any]) -> str:
+    """Which code made the rows; says so when an ingest mixed in rows of other code."""
+    digest = str(manifest.get("code_digest", ""))[:12] or "unknown"
+    mixed = [str(d)[:12] for d in manifest.get("mixed", [])]
+    if not mixed:
+        return f"Every row was made by the same code and rules (digest `{digest}`)."
+    return (
+        f"**Mixed version**: new rows were made by code `{digest}`, and it carries rows made by "
+        f"other code or rules ({', '.join(f'`{d}`' for d in mixed)}; `--allow-mixed`). Rebuild "
+        "it (`corpus ingest --rebuild`) for rows all made the same way."
+    )
+
+
+def _learned(stages: Mapping[str, Mapping[str, int]]) -> str:
+    """Pieces removed as learned boilerplate, per publisher (or source file)."""
+    counts = {k: v for k, v in stages.get("learned", {}).items() if k != "empty_body"}
+    if not counts:
+        return "Nothing was learned for the publishers of this ingest."
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+    rows = ", ".join(f"{scope} {n:,}" for scope, n in top)
+    more = f" (and {len(counts) - len(top)} more)" if len(counts) > len(top) else ""
+    return f"Pieces removed per publisher: {rows}{more}."
 
 
 def _fields_table() -> str:

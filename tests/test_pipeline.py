@@ -515,6 +515,7 @@ def test_other_code_or_rules_need_a_rebuild_or_allow_mixed(mini: Path, tmp_path:
     mixed = pipeline.ingest([mini], replace(cfg, allow_mixed=True), created_at=WHEN)
     manifest = json.loads((mixed.version_dir / "manifest.json").read_text())
     assert manifest["mixed"] == ["0" * 64] and manifest["code_digest"] == runs.code_digest()
+    assert "**Mixed version**" in (mixed.version_dir / "README.md").read_text()
     assert mixed.counts["read"] == 1 and manifest["counts"]["read"] == made_by["counts"]["read"] + 1
     assert Config(allow_mixed=True).fingerprint == cfg.fingerprint  # how, not what
 
