@@ -1,0 +1,201 @@
+"""The driver's side of an ingest: it reads the inputs (once for the survey, once for the
+work units), hands batches to the executor as work units, saves each finished unit so an
+interrupted run resumes (corpus/runs.py), feeds dedup's fingerprint store, and counts what
+flows by for the progress bars and the run report."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from corpus import (
+    dedup,
+    executor,
+    learned,
+    report,
+    runs,
+    sources,
+    structure,
+    survey,
+    units,
+    versions,
+)
+from corpus.config import Config
+from corpus.manifest import InputEntry, Manifest
+from corpus.records import Article, Duplicate, RawRecord, Rejected
+from corpus.stats import Stats
+
+log = logging.getLogger(__name__)
+
+#: ``progress(stage, done, total)``: records read ("read"), through the per-record stages
+#: ("process"), articles deduplicated ("dedup": 0 when planning starts, all when done) and
+#: routed to their table ("write"). ``total`` is None until it is known.
+Progress = Callable[[str, int, int | None], None]
+_EVERY = 256
+
+
+class Drive:
+    """The driver's side of one ingest: reads the inputs, hands batches to the executor as work
+    units, saves finished units for resuming, and counts what flows by (progress, report)."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        files: list[sources.InputFile],
+        parent: Manifest | None,
+        times: report.RunTimes,
+        progress: Progress | None,
+    ) -> None:
+        self.cfg, self.files, self.times = cfg, files, times
+        self.tell = progress or (lambda stage, done, total: None)
+        self.takedowns = versions.Takedowns.of(parent.removals if parent else ())
+        self.stats = Stats()
+        self.per_file: Counter[str] = Counter()
+        self.workers = cfg.workers or executor.default_workers()
+        self.n_read = self.n_processed = self.n_articles = self.n_units = 0
+        self.read_seconds = 0.0
+        self.all_read = False
+        self.run_log = runs.RunLog(Path())  # replaced by open_log
+        self.finished: frozenset[int] = frozenset()
+        self.context = survey.Survey()
+        self.line_stats = learned.LineStats()
+
+    def survey(self, parent_dir: Path | None) -> None:
+        """Read the inputs once for what the units need to know about all of them."""
+        rules = structure.rules_for(self.cfg)
+        self.context, self.line_stats = survey.survey(self.files, self.cfg, rules, parent_dir)
+        self.times.lap("survey")
+
+    def open_log(
+        self,
+        dataset_dir: Path,
+        version: versions.Version,
+        parent: Manifest | None,
+        hashes: dict[str, str],
+    ) -> None:
+        """Open this run's log of finished units (what an interrupted run of it left is reused)."""
+        key = runs.run_key(
+            config=self.cfg.fingerprint,
+            version=str(version),
+            parent=parent.version if parent else None,
+            batch_size=self.cfg.batch_size,
+            inputs=[[f.relpath, hashes[f.relpath]] for f in self.files],
+        )
+        self.run_log = runs.RunLog.open(dataset_dir, key)
+        self.finished = self.run_log.finished()
+        self.times.lap("setup")
+
+    def records(self) -> Iterator[RawRecord | Rejected]:
+        """Every input record, as read (rejects of the readers included)."""
+        items = iter(sources.run(self.files, self.cfg, self.stats))
+        while True:
+            clock = time.perf_counter()
+            item = next(items, None)
+            self.read_seconds += time.perf_counter() - clock
+            if item is None:
+                break
+            self.n_read += 1
+            self.per_file[
+                item.source.path if isinstance(item, Rejected) else item.provenance.path
+            ] += 1
+            if self.n_read % _EVERY == 0:
+                self.tell("read", self.n_read, None)
+            yield item
+        self.all_read = True
+        self.tell("read", self.n_read, self.n_read)
+
+    def _jobs(self) -> Iterator[units.Job | executor.Done[units.UnitResult]]:
+        for index, batch in enumerate(executor.batched(self.records(), self.cfg.batch_size)):
+            if index in self.finished:  # done by an interrupted run of this command
+                job = (index, batch)
+                reuse = functools.partial(units.reused, self.run_log, self.cfg, self.context, job)
+                yield executor.Done(reuse)
+            else:
+                yield index, batch
+
+    def run_units(self, writer: versions.VersionWriter, store: dedup.FingerprintStore) -> None:
+        """Run every unit; rejects and takedowns go to ``writer``, the articles' fingerprints to
+        ``store`` (the articles themselves stay in the units, read back by ``run_articles``)."""
+        results = executor.map_ordered(
+            functools.partial(units.process_unit, self.cfg, self.context),
+            self._jobs(),
+            executor=self.cfg.executor,
+            workers=self.workers,
+            address=self.cfg.address,
+            warm_up=functools.partial(units.warm_up, self.cfg),
+        )
+        for index, size, blob, reused in results:
+            if not reused:
+                self.run_log.save(index, blob)
+            result = units.unpacked(blob)
+            self.times.add_unit(result.seconds, result.records, result.peak_rss, reused)
+            self.stats.merge(result.counts)
+            for item in result.rejected:
+                writer.write("rejects", item)
+            kept = [not self.takedowns.covers(a) for a in result.articles]
+            for article, keep in zip(result.articles, kept, strict=True):
+                if not keep:
+                    self.stats.count("removed", "taken_down")
+                    writer.write("rejects", self.takedowns.reject(article))
+            self.n_articles += sum(kept)
+            store.add(result.fingerprints.select(np.array(kept, dtype=bool)))
+            self.n_processed += size
+            self.n_units += 1
+            self.tell("process", self.n_processed, self.n_read if self.all_read else None)
+        self.times.lap("units")
+        self.tell("process", self.n_processed, self.n_processed)
+        self.tell("dedup", 0, self.n_articles)
+
+    def run_articles(self) -> Iterator[Article]:
+        """The run's articles, in input order, read back from its units (on disk already)."""
+        covered = self.takedowns.covers
+        return (a for a in units.articles_of(self.run_log, self.n_units) if not covered(a))
+
+    def planned(self) -> None:
+        """Dedup has planned: every article's fate is known."""
+        self.times.lap("dedup")
+        self.tell("dedup", self.n_articles, self.n_articles)
+
+    def route(self, writer: versions.VersionWriter, item: Article | Duplicate, done: int) -> None:
+        """Write one deduplicated article to its table."""
+        if isinstance(item, Duplicate) and self.takedowns.covers_duplicate(item):
+            # a copy of a taken-down article must not ship its text in duplicates/ either
+            self.stats.count("removed", "copy_of_taken_down")
+            writer.write("rejects", self.takedowns.reject(item.article))
+        elif isinstance(item, Duplicate):
+            writer.write("duplicates", item)
+        else:
+            writer.write("data", item)
+        if done % _EVERY == 0 or done == self.n_articles:
+            self.tell("write", done, self.n_articles)
+
+    def inputs(self, hashes: dict[str, str]) -> list[InputEntry]:
+        """The manifest's entries for this ingest's input files."""
+        return [
+            InputEntry(f.relpath, f.format, hashes[f.relpath], self.per_file[f.relpath])
+            for f in self.files
+        ]
+
+    def write_report(self, folder: Path, manifest: Manifest) -> None:
+        """``report.json``: not listed in the manifest, never published (it describes this run
+        on this machine)."""
+        data = report.build(
+            self.times,
+            version=manifest.version,
+            executor=self.cfg.executor,
+            workers=self.workers,
+            counts=(manifest.ingest_counts or manifest.counts).as_dict(),
+            stages=self.stats.as_dict(),
+            read_seconds=self.read_seconds,
+        )
+        versions.write_json(folder / report.REPORT, data)
+
+    def close(self) -> None:
+        """The version is in place: the run's log is of no use any more."""
+        self.run_log.close()
