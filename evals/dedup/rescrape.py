@@ -40,11 +40,13 @@ TRUE_BY_DEFINITION = {"same_url", "exact"}
 
 
 def verdicts() -> dict[tuple[str, str], str]:
-    """(duplicate id, duplicate_of id) -> dup | false."""
+    """(duplicate id, duplicate_of id) -> dup | false, in both orders: a verdict is about the
+    two texts being one story, whichever of them the survivor rule keeps."""
     with VERDICTS.open(encoding="utf-8") as fh:
-        return {
-            (r["id"], r["duplicate_of"]): r["verdict"] for r in csv.DictReader(fh, delimiter="\t")
-        }
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    found = {(r["duplicate_of"], r["id"]): r["verdict"] for r in rows}
+    found.update({(r["id"], r["duplicate_of"]): r["verdict"] for r in rows})
+    return found
 
 
 def check(version: Path, show: bool) -> tuple[int, int, int, int]:
