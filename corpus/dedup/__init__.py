@@ -30,6 +30,7 @@ from corpus.dedup.fingerprints import (
     record_key,
 )
 from corpus.dedup.index import INDEX_FILE, SIGNATURES_FILE, DedupIndex
+from corpus.dedup.judge import Judge, LocalJudge, Texts
 from corpus.dedup.minhash import (
     BANDS,
     NUM_PERM,
@@ -50,7 +51,6 @@ from corpus.dedup.plan import (
     Fate,
     Keep,
     Plan,
-    Texts,
     plan,
 )
 from corpus.dedup.route import route
@@ -108,7 +108,9 @@ __all__ = [
     "Fate",
     "FingerprintStore",
     "Fingerprints",
+    "Judge",
     "Keep",
+    "LocalJudge",
     "Plan",
     "Texts",
     "body_hash",

@@ -20,7 +20,6 @@ pairs only, exact shingle sets), keyed by record key.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -31,8 +30,9 @@ from corpus.dedup.candidates import band_pairs
 from corpus.dedup.clusters import Edges, cluster_of, greedy, promote
 from corpus.dedup.fingerprints import Fingerprints, record_key
 from corpus.dedup.index import DedupIndex
-from corpus.dedup.minhash import F64, I64, jaccard
-from corpus.dedup.verify import DedupError, Rule, ShingleSets, collect, measure
+from corpus.dedup.judge import Judge, LocalJudge, Texts, sizes_of
+from corpus.dedup.minhash import I64
+from corpus.dedup.verify import DedupError, Rule
 from corpus.executor import default_workers
 from corpus.records import Article
 
@@ -67,20 +67,6 @@ class DedupSettings:
             tuple(cfg.dedup_publisher_priority),
             cfg.workers or default_workers(),
         )
-
-
-def _no_published(ids: Collection[str]) -> Iterable[tuple[str, str]]:
-    return ()
-
-
-@dataclass(frozen=True, slots=True)
-class Texts:
-    """Where planning reads the bodies of candidate pairs (its only input besides fingerprints):
-    ``run()`` iterates this run's articles (any order; matched by record key), ``published(ids)``
-    yields ``(id, text)`` of published articles."""
-
-    run: Callable[[], Iterable[Article]]
-    published: Callable[[Collection[str]], Iterable[tuple[str, str]]] = _no_published
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,31 +145,42 @@ class Plan:
 # --------------------------------------------------------------------------- planning
 
 
-def plan(fps: Fingerprints, index: DedupIndex, settings: DedupSettings, texts: Texts) -> Plan:
-    """Decide every article's fate (see the module docstring); ``index`` is not changed."""
+def plan(
+    fps: Fingerprints,
+    index: DedupIndex,
+    settings: DedupSettings,
+    texts: Texts | None = None,
+    *,
+    judge: Judge | None = None,
+) -> Plan:
+    """Decide every article's fate (see the module docstring); ``index`` is not changed.
+
+    Pairs are measured by ``judge`` (default: a ``LocalJudge`` over ``texts``)."""
     index.check(settings.ngram)
+    if judge is None:
+        if texts is None:
+            raise TypeError("plan() needs the run's texts or a judge")
+        judge = LocalJudge(fps, index, texts, settings.ngram)
     n = len(fps)
     kind = np.zeros(n, dtype=np.int8)
     target = np.arange(n, dtype=np.int64)
     sim = np.ones(n, dtype=np.float32)
     revisions = _by_url(fps, index, kind, target)
-    g = _content_graph(fps, index, kind, settings)
+    g = _content_graph(fps, index, kind, settings, judge)
     rule = Rule(settings.threshold, settings.containment)
-    sets = ShingleSets()
     try:
-        _materialize(sets, fps, index, texts, settings.ngram, (revisions, g.pairs, g.old_pairs))
-        edges, old_edges, old_match = _verify(fps, index, g, sets, rule)
+        judge.prepare((revisions, g.pairs, g.old_pairs))
+        edges, old_edges, old_match = _verify(fps, index, g, judge, rule)
         joined = greedy(g.position, edges, old_match)
         fuller_rule = (settings.containment, FULLER_SHARE, FULLER_MIN)
         promote(joined, g.position, edges, fps.size, fuller_rule)
         _assign(fps, index, g, joined, (edges, old_edges), (kind, target, sim))
         if len(revisions):
-            jac, _, _ = _exact_or_estimate(fps, index, revisions, sets)
-            sim[revisions[:, 0]] = jac
+            sim[revisions[:, 0]] = judge.measure(revisions)[0]
         checked = len(g.pairs) + len(g.old_pairs) + len(revisions)
-        read = len(sets)
+        read = int(getattr(judge, "sets_read", 0))
     finally:
-        sets.close()
+        judge.close()
     log.info("dedup: %d pairs checked on exact shingle sets (%d sets read)", checked, read)
     return replace(_finish(fps, index, kind, target, sim), pairs_checked=checked, sets_read=read)
 
@@ -230,7 +227,7 @@ class _Graph:
 
 
 def _content_graph(
-    fps: Fingerprints, index: DedupIndex, kind: np.ndarray, settings: DedupSettings
+    fps: Fingerprints, index: DedupIndex, kind: np.ndarray, settings: DedupSettings, judge: Judge
 ) -> _Graph:
     """Nodes (one per distinct body) in the base order, and their plausible candidate pairs."""
     n = len(fps)
@@ -249,112 +246,41 @@ def _content_graph(
     position[in_order] = np.arange(len(in_order))
     rule = Rule(settings.threshold, settings.containment)
     pairs = band_pairs(fps.bands, nodes, settings.threads)
-    pairs = pairs[_plausible(fps, index, pairs, rule)]
+    pairs = pairs[_plausible(fps, index, pairs, rule, judge)]
     old_exact = index.match_exact(fps.exact, nodes)
     searched = nodes[~np.isin(nodes, np.fromiter(old_exact, np.int64, len(old_exact)))]
     old = index.band_pairs(fps.bands, searched, settings.threads)
     old[:, 1] = -old[:, 1] - 1
-    old = old[_plausible(fps, index, old, rule)]
+    old = old[_plausible(fps, index, old, rule, judge)]
     return _Graph(rest, node_of, position, pairs, old, old_exact)
 
 
-def _estimate(fps: Fingerprints, index: DedupIndex, pairs: I64) -> F64:
-    """Estimated Jaccard of code pairs (second code a node or a published row)."""
-    out = np.zeros(len(pairs))
-    step = 50_000
-    for lo in range(0, len(pairs), step):
-        a, b = pairs[lo : lo + step, 0], pairs[lo : lo + step, 1]
-        sa = np.asarray(fps.sigs[a])
-        sb = np.empty_like(sa)
-        new = b >= 0
-        sb[new] = np.asarray(fps.sigs[b[new]])
-        if (~new).any():
-            sb[~new] = index.signatures(-b[~new] - 1)
-        out[lo : lo + step] = jaccard(sa, sb)
-    return out
-
-
-def _sizes(fps: Fingerprints, index: DedupIndex, codes: I64) -> npt.NDArray[np.int64]:
-    new = codes >= 0
-    out = np.zeros(len(codes), dtype=np.int64)
-    out[new] = fps.size[codes[new]]
-    out[~new] = index.size[-codes[~new] - 1]
-    return out
+def _smaller(fps: Fingerprints, index: DedupIndex, pairs: I64) -> npt.NDArray[np.int64]:
+    return np.minimum(sizes_of(fps, index, pairs[:, 0]), sizes_of(fps, index, pairs[:, 1]))
 
 
 def _plausible(
-    fps: Fingerprints, index: DedupIndex, pairs: I64, rule: Rule
+    fps: Fingerprints, index: DedupIndex, pairs: I64, rule: Rule, judge: Judge
 ) -> npt.NDArray[np.bool_]:
-    smaller = np.minimum(_sizes(fps, index, pairs[:, 0]), _sizes(fps, index, pairs[:, 1]))
-    return rule.plausible(_estimate(fps, index, pairs), smaller)
-
-
-def _materialize(
-    sets: ShingleSets,
-    fps: Fingerprints,
-    index: DedupIndex,
-    texts: Texts,
-    ngram: int,
-    pair_lists: Iterable[I64],
-) -> None:
-    """Read the exact shingle sets of every article in some code pairs into ``sets``."""
-    codes = np.unique(np.concatenate([p.ravel() for p in pair_lists]))
-    new, old = codes[codes >= 0], codes[codes < 0]
-    sizes = dict(zip(codes.tolist(), _sizes(fps, index, codes).tolist(), strict=True))
-    if len(new):
-        wanted: dict[bytes, int] = dict(zip(fps.keys[new].tolist(), new.tolist(), strict=True))
-        run = ((record_key(a), a.text) for a in texts.run())
-        collect(sets, wanted, run, sizes, ngram)
-        missing = [int(c) for c in new if int(c) not in sets]
-        if missing:
-            raise DedupError(
-                f"{len(missing)} articles of this run were not among the texts given to dedup "
-                f"(first: id {fps.ids[missing[0]].decode()}); pass every article of the run"
-            )
-    if len(old):
-        by_id: dict[str, int] = {index.id(-c - 1): c for c in old.tolist()}
-        collect(sets, by_id, texts.published(list(by_id)), sizes, ngram)
-        lost = sum(c not in sets for c in old.tolist())
-        if lost:  # e.g. taken down: what is left of them is the index's signature
-            log.warning("dedup: %d published texts not found; their pairs use the estimate", lost)
-
-
-def _exact_or_estimate(
-    fps: Fingerprints, index: DedupIndex, pairs: I64, sets: ShingleSets
-) -> tuple[F64, F64, npt.NDArray[np.int64]]:
-    """Jaccard, containment and smaller size of code pairs: exact where both sets were read,
-    else estimated (a published text no longer there)."""
-    smaller = np.minimum(_sizes(fps, index, pairs[:, 0]), _sizes(fps, index, pairs[:, 1]))
-    known = np.array([a in sets and b in sets for a, b in pairs.tolist()], dtype=bool)
-    jac = np.zeros(len(pairs))
-    con = np.zeros(len(pairs))
-    if known.any():
-        jac[known], con[known], _ = measure(pairs[known], sets)
-    if (~known).any():
-        est = _estimate(fps, index, pairs[~known])
-        big = np.maximum(_sizes(fps, index, pairs[~known, 0]), _sizes(fps, index, pairs[~known, 1]))
-        small = smaller[~known].astype(np.float64)
-        jac[~known] = est
-        con[~known] = est * (small + big) / (1.0 + est) / np.maximum(small, 1.0)
-    return jac, con, smaller
+    return rule.plausible(judge.estimate(pairs), _smaller(fps, index, pairs))
 
 
 def _verify(
-    fps: Fingerprints, index: DedupIndex, g: _Graph, sets: ShingleSets, rule: Rule
+    fps: Fingerprints, index: DedupIndex, g: _Graph, judge: Judge, rule: Rule
 ) -> tuple[Edges, dict[tuple[int, int], float], dict[int, int]]:
     """Verified node pairs, verified (node, published code) pairs with their Jaccard, and
     node -> the published row it duplicates (the first such row)."""
     edges: Edges = {}
     if len(g.pairs):
-        jac, con, smaller = _exact_or_estimate(fps, index, g.pairs, sets)
-        ok = rule.holds(jac, con, smaller)
+        jac, con = judge.measure(g.pairs)
+        ok = rule.holds(jac, con, _smaller(fps, index, g.pairs))
         for (a, b), j, c in zip(g.pairs[ok].tolist(), jac[ok], con[ok], strict=True):
             edges[(a, b)] = (float(j), float(c))
     old_edges = {(m, -row - 1): 1.0 for m, row in g.old_exact.items()}
     old_match = dict(g.old_exact)
     if len(g.old_pairs):
-        jac, con, smaller = _exact_or_estimate(fps, index, g.old_pairs, sets)
-        ok = rule.holds(jac, con, smaller)
+        jac, con = judge.measure(g.old_pairs)
+        ok = rule.holds(jac, con, _smaller(fps, index, g.old_pairs))
         for (m, code), j in zip(g.old_pairs[ok].tolist(), jac[ok], strict=True):
             old_edges[(m, code)] = float(j)
             old_match[m] = min(-code - 1, old_match.get(m, -code - 1))
