@@ -365,6 +365,14 @@ def ingest_command(
             help="Ray cluster to join (auto, ray://HOST:10001); default: start a local one.",
         ),
     ] = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Workers read, process and write their own files; the main process only "
+            "plans (always so with --executor ray).",
+        ),
+    ] = False,
     batch_size: Annotated[
         int | None,
         typer.Option(
@@ -404,6 +412,7 @@ def ingest_command(
         workers=workers,
         executor=executor.value if executor else None,
         address=address,
+        distributed=distributed or None,
         batch_size=batch_size,
         encoding=encoding,
     )

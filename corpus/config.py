@@ -77,6 +77,9 @@ class Config:
     workers: int = 0  # processes for the per-record stages; 0: one per available core
     executor: str = "local"  # local (worker processes) | ray (Ray tasks; the corpus[ray] extra)
     address: str | None = None  # Ray cluster to join ("auto", "ray://host:10001"); None: start one
+    # workers read, process and write their own files and the driver holds no articles
+    # (corpus/distributed); always so with executor "ray"
+    distributed: bool = False
     # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
     # rules/boilerplate.toml when that file exists
     boilerplate_rules: Path | None = None
@@ -162,6 +165,7 @@ class Config:
                 "workers",
                 "executor",
                 "address",
+                "distributed",
             }
         }
         # at their defaults the encodings leave the hash of earlier configurations unchanged

@@ -18,6 +18,8 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar
@@ -97,6 +99,30 @@ def map_ordered(
         for job in itertools.chain(head, iterator):
             yield job.load() if isinstance(job, Done) else fn(job)
         return
+    shared = _POOL.get()
+    if shared is not None:  # a session's pool: its workers started (and warmed up) once
+        yield from _windowed(
+            lambda job: shared.submit(fn, job),
+            lambda future: future.result(),
+            itertools.chain(head, iterator),
+            2 * workers,
+        )
+        return
+    with _pool(workers, warm_up) as pool:
+        yield from _windowed(
+            lambda job: pool.submit(fn, job),
+            lambda future: future.result(),
+            itertools.chain(head, iterator),
+            2 * workers,
+        )
+
+
+#: The worker pool of the current ``session`` (local executor), if any.
+_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("corpus_pool", default=None)
+
+
+@contextmanager
+def _pool(workers: int, warm_up: Callable[[], object] | None) -> Iterator[ProcessPoolExecutor]:
     # spawn: workers start clean (no inherited locks or threads from a progress bar).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -107,12 +133,7 @@ def map_ordered(
             # jobs that are already done (a resumed run) or reads the first ones.
             for _ in range(workers):
                 pool.submit(warm_up)
-        yield from _windowed(
-            lambda job: pool.submit(fn, job),
-            lambda future: future.result(),
-            itertools.chain(head, iterator),
-            2 * workers,
-        )
+        yield pool
 
 
 def _windowed(
@@ -140,30 +161,73 @@ def _call(fn: Callable[[T], R], job: T) -> R:
     return fn(job)
 
 
-def _ray(
-    fn: Callable[[T], R], jobs: Iterable[T | Done[R]], *, workers: int, address: str | None
-) -> Iterator[R]:
+def _import_ray() -> Any:
     try:
         import ray
     except ImportError:
         raise ConfigError(
             "--executor ray needs Ray: install the extra, e.g. `uv pip install 'corpus[ray]'`"
         ) from None
+    return ray
+
+
+@contextmanager
+def session(
+    executor: str,
+    *,
+    workers: int,
+    address: str | None,
+    warm_up: Callable[[], object] | None = None,
+) -> Iterator[None]:
+    """One set of workers for every ``map_ordered`` call of the block (a run's several
+    phases), instead of one each: a local process pool (more than one worker), or a Ray
+    connection."""
+    if executor == "local":
+        if workers <= 1:
+            yield
+            return
+        with _pool(workers, warm_up) as pool:
+            token = _POOL.set(pool)
+            try:
+                yield
+            finally:
+                _POOL.reset(token)
+        return
+    ray = _import_ray()
     started_here = not ray.is_initialized()
     if started_here:
-        options: dict[str, Any] = {
-            "include_dashboard": False,
-            "logging_level": logging.WARNING,
-            "log_to_driver": False,  # task errors still reach us through ray.get
-        }
-        if address:
-            ray.init(address=address, **options)
-        else:
-            ray.init(num_cpus=max(1, workers), **options)
+        _connect(ray, workers, address)
     try:
-        resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+        yield
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _connect(ray: Any, workers: int, address: str | None) -> None:
+    # Under `uv run`, Ray would package this folder and rebuild the environment for every
+    # worker (tens of seconds); workers of a local cluster run this interpreter already, and a
+    # real cluster's nodes are set up with the project installed.
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    options: dict[str, Any] = {
+        "include_dashboard": False,
+        "logging_level": logging.WARNING,
+        "log_to_driver": False,  # task errors still reach us through ray.get
+    }
+    if address:
+        ray.init(address=address, **options)
+    else:
+        ray.init(num_cpus=max(1, workers), **options)
+
+
+def _ray(
+    fn: Callable[[T], R], jobs: Iterable[T | Done[R]], *, workers: int, address: str | None
+) -> Iterator[R]:
+    ray = _import_ray()
+    with session("ray", workers=workers, address=address):
+        resources: dict[str, float] = ray.cluster_resources()
         cpus = int(resources.get("CPU", workers)) or 1
-        task: Any = ray.remote(num_cpus=1, max_retries=2)(_call)  # a lost node's task reruns
+        task: Any = ray.remote(num_cpus=1, max_retries=3)(_call)  # a lost node's task reruns
         shared_fn = ray.put(fn)  # shipped to the object store once, not with every task
         yield from _windowed(
             lambda job: task.remote(shared_fn, job),
@@ -171,6 +235,3 @@ def _ray(
             jobs,
             2 * cpus,
         )
-    finally:
-        if started_here:
-            ray.shutdown()

@@ -21,6 +21,7 @@ from pathlib import Path
 from corpus import (
     __version__,
     dedup,
+    distributed,
     report,
     runs,
     sources,
@@ -35,7 +36,17 @@ from corpus.manifest import Artifacts, Counts, Manifest, Skipped
 log = logging.getLogger(__name__)
 
 #: Config fields that describe how a run was carried out, not what it makes.
-_RUN_ONLY = {"out", "version", "workers", "rebuild", "bump", "executor", "address", "allow_mixed"}
+_RUN_ONLY = {
+    "out",
+    "version",
+    "workers",
+    "rebuild",
+    "bump",
+    "executor",
+    "address",
+    "allow_mixed",
+    "distributed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +105,16 @@ def ingest(
             return _nothing_new(previous, skipped, times)
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     parent = previous.manifest if previous else versions.latest(dataset_dir)
+    facts = _provenance(cfg, previous, parent, created_at)
+    if cfg.distributed or cfg.executor == "ray":  # workers read, process, write; driver plans
+        made = distributed.ingest(
+            cfg, files, hashes, skipped, previous, parent, version, facts, times
+        )
+        folder = dataset_dir / version.dirname
+        return _result(folder, made.manifest, made.ingest_counts, made.languages, skipped, times)
     drive = Drive(cfg, files, parent, times, progress)
     drive.open_log(dataset_dir, version, parent, hashes)
     drive.survey(previous.version_dir if previous else None)
-    facts = _provenance(cfg, previous, parent, created_at)
     with (
         dedup.FingerprintStore() as store,
         versions.VersionWriter(dataset_dir, version, cfg, facts) as writer,
@@ -137,17 +154,9 @@ def ingest(
         times.lap("finish")
         drive.write_report(writer.folder, manifest)
     drive.close()
-    return IngestResult(
-        version_dir=dataset_dir / version.dirname,
-        version=manifest.version,
-        counts=ingest_counts.as_dict(),
-        languages=dict(writer.summary.languages.most_common()),
-        skipped=skipped,
-        seconds=time.perf_counter() - times.started,
-        totals=manifest.counts.as_dict(),
-        units=times.units,
-        units_reused=times.units_reused,
-    )
+    languages = dict(writer.summary.languages.most_common())
+    folder = dataset_dir / version.dirname
+    return _result(folder, manifest, ingest_counts, languages, skipped, times)
 
 
 def _provenance(
@@ -171,6 +180,27 @@ def _provenance(
         config_hash=cfg.fingerprint,
         config={k: v for k, v in cfg.public().items() if k not in _RUN_ONLY},
         mixed=mixed,
+    )
+
+
+def _result(
+    version_dir: Path,
+    manifest: Manifest,
+    counts: Counts,
+    languages: dict[str, int],
+    skipped: list[sources.Skipped],
+    times: report.RunTimes,
+) -> IngestResult:
+    return IngestResult(
+        version_dir=version_dir,
+        version=manifest.version,
+        counts=counts.as_dict(),
+        languages=languages,
+        skipped=skipped,
+        seconds=time.perf_counter() - times.started,
+        totals=manifest.counts.as_dict(),
+        units=times.units,
+        units_reused=times.units_reused,
     )
 
 

@@ -83,6 +83,7 @@ class ShardWriter:
         self._buffer_bytes = 0
         self._writer: pq.ParquetWriter | None = None
         self._parts: list[tuple[Path, int]] = []
+        self._sha: dict[Path, str] = {}  # parts adopted with their digest already known
         self._rows = self._bytes = 0
         self.total_rows = 0
 
@@ -100,6 +101,15 @@ class ShardWriter:
         self.total_rows += 1
         if len(self._buffer) >= self._group_rows:
             self._flush()
+
+    def adopt(self, path: Path, rows: int, sha256: str) -> None:
+        """Take a shard written elsewhere (by a worker, on the same file system) as the next
+        part; it is renamed into place by ``close``."""
+        self._flush()
+        self._finish_part()
+        self._parts.append((path, rows))
+        self._sha[path] = sha256
+        self.total_rows += rows
 
     def close(self, carried: Sequence[Carried] = ()) -> list[ShardInfo]:
         """Finish the last shard and give every shard its final name.
@@ -122,9 +132,11 @@ class ShardWriter:
             )
         for index, (part, rows) in enumerate(self._parts, start=len(carried)):
             final = self._final(index, total)
+            self._dir.mkdir(parents=True, exist_ok=True)
             os.replace(part, final)
             rel = f"{self._folder}/{final.name}"
-            shards.append(ShardInfo(rel, rows, final.stat().st_size, file_sha256(final)))
+            sha = self._sha.get(part) or file_sha256(final)
+            shards.append(ShardInfo(rel, rows, final.stat().st_size, sha))
         self.total_rows += sum(c.rows for c in carried)
         return shards
 

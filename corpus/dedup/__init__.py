@@ -53,7 +53,7 @@ from corpus.dedup.plan import (
     Plan,
     plan,
 )
-from corpus.dedup.route import route
+from corpus.dedup.route import route, routed
 from corpus.dedup.urls import normalize_url, url_hash
 from corpus.dedup.verify import DedupError
 from corpus.records import Article, Duplicate
@@ -125,6 +125,7 @@ __all__ = [
     "published_timestamp",
     "record_key",
     "route",
+    "routed",
     "run",
     "shingle_set",
     "shingles",

@@ -113,29 +113,30 @@ class DedupIndex:
 
     @classmethod
     def load(cls, folder: Path) -> DedupIndex:
-        """The index saved in ``folder`` (a version's ``dedup/``); signatures memory-mapped."""
-        try:
-            table = pq.read_table(folder / INDEX_FILE)
-            sigs = np.load(folder / SIGNATURES_FILE, mmap_mode="r")
-        except (OSError, ValueError, pa.ArrowInvalid) as exc:
-            raise VersionError(f"dedup index in {folder} cannot be read: {exc}") from None
-        meta = json.loads((table.schema.metadata or {}).get(_META_KEY, b"{}"))
-        expected = index_params(meta.get("ngram", 0))
-        if meta != expected:
-            raise VersionError(
-                f"dedup index in {folder} was built with {meta}, this code uses {expected}; "
-                "ingest into a new dataset"
-            )
-        n = table.num_rows
-        bands = np.frombuffer(table.column("bands").combine_chunks().buffers()[1], dtype=np.uint32)
+        """The index saved in ``folder`` (a version's ``dedup/``: one file pair, or parts added
+        by distributed ingests, read in order); signatures memory-mapped."""
+        tables, maps = [], []
+        for table_path, sig_path in index_files(folder):
+            try:
+                table = pq.read_table(table_path)
+                maps.append(np.load(sig_path, mmap_mode="r"))
+            except (OSError, ValueError, pa.ArrowInvalid) as exc:
+                raise VersionError(f"dedup index in {folder} cannot be read: {exc}") from None
+            tables.append(table)
+        if not tables:
+            raise VersionError(f"dedup index in {folder} cannot be read: no {INDEX_FILE}")
+        ngram = check_params(tables[0].schema, folder)
+        for table in tables[1:]:
+            check_params(table.schema, folder)
+        table = pa.concat_tables(tables)
         return cls(
             ids=table.column("id").combine_chunks(),
             exact=table.column("exact").to_numpy(),
             url=table.column("url").to_numpy(),
             size=table.column("size").to_numpy(),
-            bands=bands[: n * BANDS].reshape(n, BANDS).copy(),
-            sigs=sigs,
-            ngram=int(meta["ngram"]),
+            bands=band_matrix(table.column("bands")),
+            sigs=maps[0] if len(maps) == 1 else Stacked(maps),  # type: ignore[arg-type]
+            ngram=ngram,
         )
 
     def save(self, folder: Path, ngram: int) -> list[Path]:
@@ -147,22 +148,15 @@ class DedupIndex:
         def joined(field: str, old: npt.NDArray[Any]) -> npt.NDArray[Any]:
             return np.concatenate([old, *(getattr(f, field)[rows] for f, rows in self._added)])
 
-        bands = joined("bands", self.bands)
-        table = pa.table(
-            {
-                "id": pa.concat_arrays(
-                    [self.ids, pa.array(added_ids, pa.binary()).cast(pa.string())]
-                ),
-                "exact": pa.array(joined("exact", self.exact), pa.uint64()),
-                "url": pa.array(joined("url", self.url), pa.uint64()),
-                "size": pa.array(joined("size", self.size), pa.uint32()),
-                "bands": pa.FixedSizeBinaryArray.from_buffers(
-                    pa.binary(4 * BANDS),
-                    n_old + n_new,
-                    [None, pa.py_buffer(np.ascontiguousarray(bands))],
-                ),
-            }
-        ).replace_schema_metadata({_META_KEY: json.dumps(index_params(ngram), sort_keys=True)})
+        ids = pa.concat_arrays([self.ids, pa.array(added_ids, pa.binary()).cast(pa.string())])
+        table = index_table(
+            ids,
+            joined("exact", self.exact),
+            joined("url", self.url),
+            joined("size", self.size),
+            joined("bands", self.bands),
+            ngram,
+        )
         index_path = folder / INDEX_FILE
         pq.write_table(table, index_path, compression="zstd", row_group_size=100_000)
         sig_path = folder / SIGNATURES_FILE
@@ -180,3 +174,98 @@ class DedupIndex:
         out.flush()
         del out
         return [index_path, sig_path]
+
+
+# --------------------------------------------------------------------------- files and parts
+
+#: A part of an index that distributed ingests add to (``dedup/index-00001.parquet`` with its
+#: ``signatures-00001.npy``): earlier parts are shared unchanged, never rewritten.
+PART_INDEX, PART_SIGNATURES = "index-{:05d}.parquet", "signatures-{:05d}.npy"
+
+
+def index_files(folder: Path) -> list[tuple[Path, Path]]:
+    """The (table, signatures) file pairs of an index folder, in row order."""
+    pairs = (
+        [(folder / INDEX_FILE, folder / SIGNATURES_FILE)] if (folder / INDEX_FILE).is_file() else []
+    )
+    for path in sorted(folder.glob("index-*.parquet")):
+        pairs.append(
+            (
+                path,
+                path.with_name(
+                    path.name.replace("index-", "signatures-").replace(".parquet", ".npy")
+                ),
+            )
+        )
+    return pairs
+
+
+def check_params(schema: pa.Schema, folder: Path) -> int:
+    """The ngram of an index file's schema; ``VersionError`` if made with other parameters."""
+    meta = json.loads((schema.metadata or {}).get(_META_KEY, b"{}"))
+    expected = index_params(meta.get("ngram", 0))
+    if meta != expected:
+        raise VersionError(
+            f"dedup index in {folder} was built with {meta}, this code uses {expected}; "
+            "ingest into a new dataset"
+        )
+    return int(meta["ngram"])
+
+
+def band_matrix(column: pa.ChunkedArray | pa.Array) -> U32:
+    """The (n, BANDS) band keys of an index table's ``bands`` column."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    n = len(array)
+    flat = np.frombuffer(array.buffers()[1], dtype=np.uint32)
+    start = array.offset * BANDS
+    return flat[start : start + n * BANDS].reshape(n, BANDS).copy()
+
+
+def index_table(ids: pa.Array, exact: U64, url: U64, size: U32, bands: U32, ngram: int) -> pa.Table:
+    """An index table (one row per published article), its parameters in the metadata."""
+    return pa.table(
+        {
+            "id": ids,
+            "exact": pa.array(exact, pa.uint64()),
+            "url": pa.array(url, pa.uint64()),
+            "size": pa.array(size, pa.uint32()),
+            "bands": pa.FixedSizeBinaryArray.from_buffers(
+                pa.binary(4 * BANDS), len(exact), [None, pa.py_buffer(np.ascontiguousarray(bands))]
+            ),
+        }
+    ).replace_schema_metadata({_META_KEY: json.dumps(index_params(ngram), sort_keys=True)})
+
+
+def write_part(folder: Path, number: int, fps: Fingerprints, ngram: int) -> list[Path]:
+    """Write ``fps`` (signatures included) as index part ``number`` of ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = pa.array(fps.ids.tolist(), pa.binary()).cast(pa.string())
+    table = index_table(ids, fps.exact, fps.url, fps.size, fps.bands, ngram)
+    table_path = folder / PART_INDEX.format(number)
+    pq.write_table(table, table_path, compression="zstd", row_group_size=100_000)
+    sig_path = folder / PART_SIGNATURES.format(number)
+    np.save(sig_path, np.ascontiguousarray(fps.sigs, dtype=np.uint16))
+    return [table_path, sig_path]
+
+
+class Stacked:
+    """Row-wise concatenation of memory-mapped signature parts, read by row numbers."""
+
+    def __init__(self, parts: list[U16]) -> None:
+        self.parts = parts
+        self.starts = np.cumsum([0, *(len(p) for p in parts)])
+        self.shape = (int(self.starts[-1]), NUM_PERM)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, rows: slice | I64) -> U16:
+        if isinstance(rows, slice):
+            rows = np.arange(*rows.indices(len(self)), dtype=np.int64)
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((len(rows), NUM_PERM), np.uint16)
+        part = np.searchsorted(self.starts, rows, side="right") - 1
+        for k in np.unique(part).tolist():
+            mask = part == k
+            out[mask] = self.parts[k][rows[mask] - self.starts[k]]
+        return out

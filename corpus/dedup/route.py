@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from corpus.dedup.fingerprints import record_key
-from corpus.dedup.plan import Keep, Plan
+from corpus.dedup.plan import Fate, Keep, Plan
 from corpus.dedup.verify import DedupError
 from corpus.records import Article, Duplicate
 from corpus.stats import Stats
@@ -28,28 +28,32 @@ def route(
         if seen[row]:
             raise DedupError(f"article {article.id} ({article.source.path}) was routed twice")
         seen[row] = True
-        fate = plan.fate_at(row)
-        if isinstance(fate, Keep):
-            if stats is not None:
-                stats.count("dedup", "unique")
-            if fate.duplicate_count:
-                article = replace(
-                    article, duplicate_count=fate.duplicate_count, also_seen_at=fate.also_seen_at
-                )
-            yield article
-            continue
-        if stats is not None:
-            stats.count("dedup", fate.reason)
-        yield Duplicate(
-            article=article,
-            duplicate_of=fate.duplicate_of,
-            cluster_id=fate.cluster_id,
-            reason=fate.reason,
-            similarity=fate.similarity,
-        )
+        yield routed(article, plan.fate_at(row), stats)
     if not seen.all():
         missing = int(np.flatnonzero(~seen)[0])
         raise DedupError(
             f"{int((~seen).sum())} planned articles never came to be routed (first: record "
             f"{plan.keys[missing].decode()}); route every article that was fingerprinted"
         )
+
+
+def routed(article: Article, fate: Fate, stats: Stats | None = None) -> Article | Duplicate:
+    """The article as its fate makes it: a survivor (with its duplicate count) or a
+    ``Duplicate`` record."""
+    if isinstance(fate, Keep):
+        if stats is not None:
+            stats.count("dedup", "unique")
+        if fate.duplicate_count:
+            article = replace(
+                article, duplicate_count=fate.duplicate_count, also_seen_at=fate.also_seen_at
+            )
+        return article
+    if stats is not None:
+        stats.count("dedup", fate.reason)
+    return Duplicate(
+        article=article,
+        duplicate_of=fate.duplicate_of,
+        cluster_id=fate.cluster_id,
+        reason=fate.reason,
+        similarity=fate.similarity,
+    )

@@ -95,6 +95,11 @@ class VersionWriter:
         self._tables[table].write(row)
         self._new[table] += 1
 
+    def adopt(self, table: str, path: Path, rows: int, sha256: str) -> None:
+        """Add a shard a worker wrote (inside this version's folder) to ``table``."""
+        self._tables[table].adopt(path, rows, sha256)
+        self._new[table] += rows
+
     def written(self, read: int) -> Counts:
         """The rows this operation wrote itself (not carried), for ``read`` records it read."""
         new = self._new

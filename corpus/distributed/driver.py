@@ -1,0 +1,226 @@
+"""The driver of a distributed ingest: it plans tasks and joins their small answers.
+
+    produce (a task per input file)  ->  linked (a task per hash partition)
+    -> gather + published (the linked rows only)  ->  plan (here; pairs judged by tasks)
+    -> route (a task per input file)  ->  manifest and card (here)
+
+The driver holds per-file entries, the linked articles' fingerprints (those sharing a URL or a
+band key with another: ~150 bytes each, no signatures, no text) and their plan; never the
+articles. Rows, fates and counts are those of a local ingest of the same input: dedup plans
+over the linked articles only, which decides every fate the whole plan would (an article that
+shares no key with another is unique, and so are its counts), and rows keep the input order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus import dedup, executor, report, runs, sources, structure, survey, units, versions
+from corpus.config import Config
+from corpus.dedup.index import index_files
+from corpus.distributed import tasks
+from corpus.distributed.judge import RemoteJudge
+from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
+from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
+from corpus.stats import Stats
+
+#: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
+PARTITION_ARTICLES = 2_000_000
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a distributed ingest made."""
+
+    manifest: Manifest
+    ingest_counts: Counts
+    languages: dict[str, int]
+    tasks: int
+
+
+class Driver:
+    """One distributed ingest (see the module docstring)."""
+
+    def __init__(self, cfg: Config, files: list[sources.InputFile], times: report.RunTimes) -> None:
+        self.cfg, self.files, self.times = cfg, files, times
+        self.workers = cfg.workers or executor.default_workers()
+        self.stats = Stats()
+
+    def run(self, work: Work, fn: Callable[..., Any], jobs: Sequence[Any]) -> list[Any]:
+        """``fn(work, job)`` for every job, on the executor, results in order."""
+        return list(
+            executor.map_ordered(
+                functools.partial(fn, work),
+                jobs,
+                executor=self.cfg.executor,
+                workers=self.workers,
+                address=self.cfg.address,
+                warm_up=functools.partial(units.warm_up, self.cfg),
+            )
+        )
+
+    def produce(self, work: Work, writer: versions.VersionWriter) -> list[Produced]:
+        """Every input file through the per-record stages; rejects adopted as they are."""
+        jobs = [
+            (t, dataclasses.replace(f, path=f.path.absolute())) for t, f in enumerate(self.files)
+        ]
+        produced: list[Produced] = self.run(work, tasks.produce, jobs)
+        for p in produced:
+            self.stats.merge(p.counts)
+            for seconds, records, rss in p.batches:
+                self.times.add_unit(seconds, records, rss, False)
+            for shard in p.rejects:
+                writer.adopt("rejects", writer.folder / shard.path, shard.rows, shard.sha256)
+        self.times.lap("units")
+        return produced
+
+    def plan(
+        self, work: Work, produced: list[Produced]
+    ) -> tuple[dict[int, dict[int, dedup.Fate]], int]:
+        """Every linked article's fate, by read task and row; and how many are linked."""
+        offsets = np.cumsum([0, *(p.articles for p in produced)])
+        n = int(offsets[-1])
+        count = max(self.workers, n // PARTITION_ARTICLES + 1)
+        jobs = [LinkJob(part, count, tuple(range(len(produced)))) for part in range(count)]
+        found = self.run(work, tasks.linked, jobs)
+        new = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)]))
+        old = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[1] for f in found)]))
+        task_of = np.searchsorted(offsets, new, side="right") - 1
+        row_of = new - offsets[task_of]
+        jobs_g = [(int(t), row_of[task_of == t]) for t in np.unique(task_of).tolist()]
+        fps = dedup.concat(
+            self.run(work, tasks.gather, jobs_g), sigs=np.zeros((len(new), 0), np.uint16)
+        )
+        index = dedup.DedupIndex()
+        if len(old):
+            index = self.run(work, tasks.published, [old])[0]
+        judge = RemoteJudge(
+            work, functools.partial(self.run, work),
+            (task_of, row_of), (old, [index.id(r) for r in range(len(index))]),
+            (fps.size.astype(np.int64), index.size.astype(np.int64)),
+        )  # fmt: skip
+        plan = dedup.plan(fps, index, dedup.DedupSettings.of(self.cfg), judge=judge)
+        fates: dict[int, dict[int, dedup.Fate]] = {}
+        for code in range(len(plan)):
+            fate = plan.fate_at(code)
+            if fate != dedup.Keep():
+                fates.setdefault(int(task_of[code]), {})[int(row_of[code])] = fate
+        self.times.lap("dedup")
+        return fates, len(new)
+
+    def route(
+        self,
+        work: Work,
+        writer: versions.VersionWriter,
+        fates: dict[int, dict[int, dedup.Fate]],
+        first_part: int,
+    ) -> tuple[list[FileEntry], int]:
+        """Route every task's articles; adopt their shards; the new index parts and survivors."""
+        jobs = [RouteJob(t, fates.get(t, {}), first_part + t) for t in range(len(self.files))]
+        routed: list[Routed] = self.run(work, tasks.route, jobs)
+        for table in ("data", "duplicates", "rejects"):
+            for r in routed:
+                for shard in r.shards[table]:
+                    writer.adopt(table, writer.folder / shard.path, shard.rows, shard.sha256)
+        index_paths: list[Path] = []
+        for r in routed:
+            self.stats.merge(r.counts)
+            writer.summary.absorb(r.summary)
+            index_paths.extend(writer.folder / p for p in r.index_files)
+        self.times.lap("write")
+        return list(writer.listed(index_paths)), sum(r.kept for r in routed)
+
+
+def ingest(
+    cfg: Config,
+    files: list[sources.InputFile],
+    hashes: dict[str, str],
+    skipped: Sequence[sources.Skipped],
+    previous: versions.Previous | None,
+    parent: Manifest | None,
+    version: versions.Version,
+    facts: versions.Provenance,
+    times: report.RunTimes,
+) -> Outcome:
+    """Make ``version`` of ``cfg.dataset`` from ``files`` with tasks on the executor."""
+    dataset_dir = cfg.out / cfg.dataset
+    key = runs.run_key(
+        config=cfg.fingerprint, version=str(version), parent=parent.version if parent else None,
+        distributed=True, inputs=[[f.relpath, hashes[f.relpath]] for f in files],
+    )  # fmt: skip
+    run_log = runs.RunLog.open(dataset_dir, key)
+    times.lap("setup")
+    published = previous.version_dir if previous else None
+    context, line_stats = survey.survey(files, cfg, structure.rules_for(cfg), published)
+    times.lap("survey")
+    driver = Driver(cfg, files, times)
+    takedowns = versions.Takedowns.of(parent.removals if parent else ())
+    with (
+        executor.session(
+            cfg.executor,
+            workers=driver.workers,
+            address=cfg.address,
+            warm_up=functools.partial(units.warm_up, cfg),
+        ),
+        versions.VersionWriter(dataset_dir, version, cfg, facts) as writer,
+    ):
+        # absolute: a Ray worker does not run in this process's working directory
+        work = Work(
+            cfg,
+            context,
+            takedowns,
+            (run_log.folder / "units").absolute(),
+            writer.folder.absolute(),
+            published.absolute() if published else None,
+        )
+        shared: list[FileEntry] = []
+        if previous is not None:
+            writer.carry_all(previous.version_dir, previous.manifest)
+            writer.summary.absorb(previous.manifest.summary)
+            shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
+        produced = driver.produce(work, writer)
+        fates, _ = driver.plan(work, produced)
+        first = len(index_files(published / "dedup")) + 1 if published else 1
+        index_entries, kept = driver.route(work, writer, fates, first)
+        ingest_counts = writer.written(read=driver.stats.get("read", "records"))
+        learned_files = writer.listed(line_stats.save(writer.folder / survey.LEARNED_DIR))
+        per_file = {p.relpath: p.records for p in produced}
+        manifest = writer.finish(
+            counts=ingest_counts + (previous.manifest.counts if previous else Counts()),
+            ingest_counts=ingest_counts,
+            stages=driver.stats.as_dict(),
+            summary=writer.summary.build(),
+            inputs=(
+                *(previous.manifest.inputs if previous else ()),
+                *(
+                    InputEntry(f.relpath, f.format, hashes[f.relpath], per_file[f.relpath])
+                    for f in files
+                ),
+            ),
+            skipped=tuple(Skipped(s.relpath, s.reason) for s in skipped),
+            dedup_index=Artifacts(
+                (previous.manifest.dedup_index.rows if previous else 0) + kept,
+                (*shared, *index_entries),
+            ),
+            learned=Artifacts(sum(line_stats.records().values()), learned_files),
+            removals=parent.removals if parent else (),
+        )
+        shutil.rmtree(writer.folder / ".tasks", ignore_errors=True)  # emptied by finish
+        times.lap("finish")
+        data = report.build(
+            times, version=manifest.version, executor=cfg.executor, workers=driver.workers,
+            counts=ingest_counts.as_dict(), stages=driver.stats.as_dict(), read_seconds=0.0,
+        )  # fmt: skip
+        versions.write_json(writer.folder / report.REPORT, data)
+    run_log.close()
+    languages = dict(writer.summary.languages.most_common())
+    return Outcome(manifest, ingest_counts, languages, len(produced))

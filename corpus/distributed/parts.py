@@ -1,0 +1,147 @@
+"""The files a distributed run's tasks hand each other, on storage every worker can reach.
+
+Each read task writes, for its slice of the input, the accepted articles (``articles-T``, the
+data table's schema) and their dedup fingerprints (``fingerprints-T``: one row per article, in
+the same order), both Parquet, so a later task reads only the columns and rows it needs: a
+partition task the URL hashes and band keys, a judge task some texts or signatures, a route
+task everything of its own slice. Files are written to a temporary name and renamed: a task
+that runs twice (a node lost) leaves one whole file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus import dedup
+from corpus.dedup.minhash import BANDS, I64, NUM_PERM, U32
+from corpus.records import ARTICLE_SCHEMA, Article, to_row
+
+FINGERPRINT_SCHEMA = pa.schema(
+    [
+        ("key", pa.binary(32)),
+        ("id", pa.string()),
+        ("url", pa.uint64()),
+        ("exact", pa.uint64()),
+        ("when", pa.float64()),
+        ("length", pa.int64()),
+        ("publisher", pa.string()),
+        ("size", pa.uint32()),
+        ("bands", pa.binary(4 * BANDS)),
+        ("sig", pa.binary(2 * NUM_PERM)),
+    ]
+)
+
+
+def articles_path(folder: Path, task: int) -> Path:
+    """Where read task ``task`` leaves its accepted articles."""
+    return folder / f"articles-{task:06d}.parquet"
+
+
+def fingerprints_path(folder: Path, task: int) -> Path:
+    """Where read task ``task`` leaves its articles' fingerprints."""
+    return folder / f"fingerprints-{task:06d}.parquet"
+
+
+def _replace(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _fixed(matrix: npt.NDArray[np.generic], width: int) -> pa.Array:
+    data = np.ascontiguousarray(matrix)
+    return pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), len(data), [None, pa.py_buffer(data)]
+    )
+
+
+def write_articles(path: Path, articles: Sequence[Article]) -> None:
+    """The articles of one task, as data-table rows."""
+    _replace(pa.Table.from_pylist([to_row(a) for a in articles], schema=ARTICLE_SCHEMA), path)
+
+
+def write_fingerprints(path: Path, fps: dedup.Fingerprints) -> None:
+    """The fingerprints of one task's articles (same order)."""
+    names = np.array(fps.publishers, dtype=object)
+    table = pa.table(
+        {
+            "key": _fixed(fps.keys.astype("S32").view(np.uint8).reshape(-1, 32), 32),
+            "id": pa.array([i.decode() for i in fps.ids.tolist()], pa.string()),
+            "url": pa.array(fps.url, pa.uint64()),
+            "exact": pa.array(fps.exact, pa.uint64()),
+            "when": pa.array(fps.when, pa.float64()),
+            "length": pa.array(fps.length, pa.int64()),
+            "publisher": pa.array(names[fps.publisher].tolist() if len(fps) else [], pa.string()),
+            "size": pa.array(fps.size, pa.uint32()),
+            "bands": _fixed(fps.bands, 4 * BANDS),
+            "sig": _fixed(np.asarray(fps.sigs, dtype=np.uint16), 2 * NUM_PERM),
+        },
+        schema=FINGERPRINT_SCHEMA,
+    )
+    _replace(table, path)
+
+
+def matrix(column: pa.ChunkedArray, dtype: type, width: int) -> npt.NDArray[np.generic]:
+    """A fixed-size binary column as an (n, width) array of ``dtype``."""
+    array = column.combine_chunks()
+    n = len(array)
+    if not n:
+        return np.zeros((0, width), dtype)
+    flat: npt.NDArray[np.generic] = np.frombuffer(array.buffers()[1], dtype=dtype)
+    start = array.offset * width
+    return flat[start : start + n * width].reshape(n, width).copy()
+
+
+def read_fingerprints(
+    path: Path, rows: I64 | None = None, *, sigs: bool = False
+) -> dedup.Fingerprints:
+    """Fingerprints of some rows of a task's file (all rows: ``None``); without signatures
+    unless asked (planning never needs them: judges read their own)."""
+    columns = [f.name for f in FINGERPRINT_SCHEMA if sigs or f.name != "sig"]
+    table = pq.read_table(path, columns=columns)
+    if rows is not None:
+        table = table.take(pa.array(rows, pa.int64()))
+    n = table.num_rows
+    names = table.column("publisher").to_pylist()
+    publishers = tuple(dict.fromkeys(names))
+    code = {p: i for i, p in enumerate(publishers)}
+    return dedup.Fingerprints(
+        keys=matrix(table.column("key"), np.uint8, 32).view("S32").reshape(n),
+        ids=np.array([i.encode() for i in table.column("id").to_pylist()], dtype=np.bytes_),
+        sigs=matrix(table.column("sig"), np.uint16, NUM_PERM)
+        if sigs
+        else np.zeros((n, 0), np.uint16),  # type: ignore[arg-type]
+        bands=matrix(table.column("bands"), np.uint32, BANDS),  # type: ignore[arg-type]
+        size=table.column("size").to_numpy(),
+        exact=table.column("exact").to_numpy(),
+        url=table.column("url").to_numpy(),
+        when=table.column("when").to_numpy(),
+        length=table.column("length").to_numpy(),
+        publisher=np.array([code[p] for p in names], dtype=np.int32),
+        publishers=publishers,
+    )
+
+
+def read_keys(path: Path) -> tuple[npt.NDArray[np.uint64], U32]:
+    """The URL hashes and band keys of a task's file (what partitioning looks at)."""
+    table = pq.read_table(path, columns=["url", "bands"])
+    return table.column("url").to_numpy(), matrix(table.column("bands"), np.uint32, BANDS)  # type: ignore[return-value]
+
+
+def read_signatures(path: Path, rows: I64) -> npt.NDArray[np.uint16]:
+    """Compact signatures of some rows of a task's file."""
+    table = pq.read_table(path, columns=["sig"]).take(pa.array(rows, pa.int64()))
+    return matrix(table.column("sig"), np.uint16, NUM_PERM)  # type: ignore[return-value]
+
+
+def read_texts(path: Path, rows: I64) -> list[str]:
+    """Body texts of some rows of a task's articles file."""
+    table = pq.read_table(path, columns=["text"]).take(pa.array(rows, pa.int64()))
+    return [str(t) for t in table.column("text").to_pylist()]

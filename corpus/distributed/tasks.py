@@ -1,0 +1,272 @@
+"""The tasks of a distributed ingest: pure functions of a shared ``Work`` context and a small
+job, run on whichever worker the executor picks. Each reads its inputs from, and writes its
+outputs to, storage every worker reaches, and returns only counts and file entries, so the
+driver never holds articles.
+
+    produce   one input file -> its articles, fingerprints and rejects (validate ... fingerprints)
+    linked    one hash partition of URL hashes and band keys -> the articles that share a key
+    gather    one task's linked rows -> their fingerprints (no signatures)
+    published the previous index's linked rows -> a small index for planning
+    route     one task's articles + their fates -> data, duplicates and index part
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus import dedup, executor, report, sources, units, versions
+from corpus.config import Config
+from corpus.dedup.index import band_matrix, check_params, index_files, write_part
+from corpus.dedup.minhash import I64
+from corpus.distributed import parts
+from corpus.manifest import Summary
+from corpus.records import (
+    ARTICLE_SCHEMA,
+    DUPLICATE_SCHEMA,
+    REJECTED_SCHEMA,
+    Article,
+    Duplicate,
+    article_from_row,
+    to_row,
+)
+from corpus.shards import ShardInfo, ShardWriter
+from corpus.stats import Stats
+from corpus.survey import Survey
+from corpus.versions.summary import SummaryBuilder
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What every task of one run shares (shipped to the workers once)."""
+
+    cfg: Config
+    survey: Survey
+    takedowns: versions.Takedowns
+    units: Path  # the run's folder of task files
+    build: Path  # the version's private build folder
+    published: Path | None  # the version this ingest extends (its dedup index and data)
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    """What a read task reports: counts, per-batch timings and its reject shards."""
+
+    task: int
+    relpath: str
+    records: int
+    articles: int
+    counts: Counter[tuple[str, str]]
+    batches: tuple[tuple[dict[str, float], dict[str, int], int], ...]  # seconds, records, rss
+    rejects: tuple[ShardInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """What a route task reports: its shards, index part, counts and summary."""
+
+    task: int
+    shards: dict[str, tuple[ShardInfo, ...]]
+    index_files: tuple[str, ...]
+    kept: int
+    counts: Counter[tuple[str, str]]
+    summary: Summary
+    peak_rss: int = field(default=0)
+
+
+def _task_dir(work: Work, task: int, step: str) -> Path:
+    return work.build / ".tasks" / f"{step}-{task:06d}"
+
+
+def _shards(folder: Path, writer: ShardWriter) -> tuple[ShardInfo, ...]:
+    """A task's closed shards, with paths relative to the version's build folder."""
+    return tuple(
+        ShardInfo(
+            str((folder / s.path).relative_to(folder.parent.parent)), s.rows, s.bytes, s.sha256
+        )
+        for s in writer.close()
+    )
+
+
+def produce(work: Work, job: tuple[int, sources.InputFile]) -> Produced:
+    """Read one input file and run the per-record stages over it, batch by batch; its articles
+    and fingerprints go to the run's folder, its rejects to shards of its own."""
+    task, f = job
+    cfg, stats = work.cfg, Stats()
+    folder = _task_dir(work, task, "produce")
+    rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, cfg)
+    kept: list[Article] = []
+    fingerprints: list[dedup.Fingerprints] = []
+    batches = []
+    records = 0
+    for batch in executor.batched(sources.run([f], cfg, stats), cfg.batch_size):
+        records += len(batch)
+        result = units.process_batch(cfg, work.survey, batch)
+        stats.merge(result.counts)
+        batches.append((result.seconds, result.records, result.peak_rss))
+        for item in result.rejected:
+            rejects.write(to_row(item))
+        keep = np.array([not work.takedowns.covers(a) for a in result.articles], dtype=bool)
+        for article, ok in zip(result.articles, keep.tolist(), strict=True):
+            if ok:
+                kept.append(article)
+            else:
+                stats.count("removed", "taken_down")
+                rejects.write(to_row(work.takedowns.reject(article)))
+        fingerprints.append(result.fingerprints.select(keep))
+    parts.write_articles(parts.articles_path(work.units, task), kept)
+    parts.write_fingerprints(parts.fingerprints_path(work.units, task), dedup.concat(fingerprints))
+    return Produced(
+        task, f.relpath, records, len(kept), stats.counts, tuple(batches), _shards(folder, rejects)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkJob:
+    """One hash partition of the keys of every task of the run (and of the published index)."""
+
+    part: int
+    parts: int
+    tasks: tuple[int, ...]  # every read task, in order
+
+
+def _keys_of(
+    paths: list[tuple[np.ndarray, np.ndarray]], part: int, parts_: int
+) -> tuple[I64, np.ndarray]:
+    """(row, key) pairs of one partition: URL hashes (non-zero) and band keys, made distinct
+    per column by tagging the key with its column."""
+    rows, keys = [], []
+    start = 0
+    for url, bands in paths:
+        n = len(url)
+        cols = [url.astype(np.uint64)] + [
+            bands[:, j].astype(np.uint64) for j in range(bands.shape[1])
+        ]
+        for column, values in enumerate(cols):
+            mine = values % parts_ == part
+            if column == 0:
+                mine &= values != 0
+            at = np.flatnonzero(mine)
+            rows.append(at + start)
+            keys.append((values[at] << np.uint64(8)) | np.uint64(column))
+        start += n
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    return np.concatenate(rows).astype(np.int64), np.concatenate(keys)
+
+
+def linked(work: Work, job: LinkJob) -> tuple[I64, I64]:
+    """Ordinals of this run's articles, and rows of the published index, that share a URL
+    hash or a band key (in this partition) with another article: the only ones dedup can
+    change. Everything else in the partition is unique."""
+    new = [parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks]
+    # rows count from 0 over every task in order: they are the run's ordinals
+    ordinals, keys = _keys_of(new, job.part, job.parts)
+    old_rows, old_keys = _keys_of(_published_keys(work), job.part, job.parts)
+    values, counts = np.unique(keys, return_counts=True)
+    shared = values[counts > 1]
+    hit = np.isin(keys, shared) | np.isin(keys, old_keys)
+    return np.unique(ordinals[hit]), np.unique(old_rows[np.isin(old_keys, keys)])
+
+
+def _published_keys(work: Work) -> list[tuple[np.ndarray, np.ndarray]]:
+    if work.published is None:
+        return []
+    out = []
+    for table_path, _ in index_files(work.published / "dedup"):
+        table = pq.read_table(table_path, columns=["url", "bands"])
+        out.append((table.column("url").to_numpy(), band_matrix(table.column("bands"))))
+    return out
+
+
+def gather(work: Work, job: tuple[int, I64]) -> dedup.Fingerprints:
+    """The fingerprints (no signatures) of some rows of one task's articles."""
+    task, rows = job
+    return parts.read_fingerprints(parts.fingerprints_path(work.units, task), rows)
+
+
+def published(work: Work, rows: I64) -> dedup.DedupIndex:
+    """The published index's rows ``rows`` (sorted), as a small index without signatures."""
+    assert work.published is not None
+    tables, start, ngram = [], 0, None
+    for table_path, _ in index_files(work.published / "dedup"):
+        meta = pq.read_schema(table_path)
+        ngram = check_params(meta, table_path.parent)
+        table = pq.read_table(table_path)
+        mine = rows[(rows >= start) & (rows < start + table.num_rows)] - start
+        tables.append(table.take(pa.array(mine, pa.int64())))
+        start += table.num_rows
+    table = pa.concat_tables(tables)
+    return dedup.DedupIndex(
+        ids=table.column("id").combine_chunks(),
+        exact=table.column("exact").to_numpy(),
+        url=table.column("url").to_numpy(),
+        size=table.column("size").to_numpy(),
+        bands=band_matrix(table.column("bands")),
+        sigs=np.zeros((table.num_rows, 0), np.uint16),
+        ngram=ngram,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RouteJob:
+    """One task's articles to route: the fates of its linked rows (others are unique) and the
+    number its index part gets."""
+
+    task: int
+    fates: dict[int, dedup.Fate]
+    index_part: int
+
+
+def route(work: Work, job: RouteJob) -> Routed:
+    """Write one task's articles to data or duplicates by their fates, and its survivors'
+    fingerprints as a part of the next version's dedup index."""
+    cfg, stats, summary = work.cfg, Stats(), SummaryBuilder()
+    folder = _task_dir(work, job.task, "route")
+    writers = {
+        "data": ShardWriter(folder, "data", ARTICLE_SCHEMA, cfg),
+        "duplicates": ShardWriter(folder, "duplicates", DUPLICATE_SCHEMA, cfg),
+        "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, cfg),
+    }
+    rows = pq.read_table(parts.articles_path(work.units, job.task)).to_pylist()
+    survives = np.ones(len(rows), dtype=bool)
+    for n, row in enumerate(rows):
+        fate = job.fates.get(n)
+        if fate is None:  # shares no key with anything: unique, as it was written
+            stats.count("dedup", "unique")
+            summary.add(row["language"], row["publisher"], row["published_at"])
+            writers["data"].write(row)
+            continue
+        item = dedup.routed(article_from_row(row), fate, stats)
+        if isinstance(item, Duplicate):
+            survives[n] = False
+            if work.takedowns.covers_duplicate(item):
+                stats.count("removed", "copy_of_taken_down")
+                writers["rejects"].write(to_row(work.takedowns.reject(item.article)))
+            else:
+                writers["duplicates"].write(to_row(item))
+        else:
+            summary.add(item.language, item.publisher, item.published_at)
+            writers["data"].write(to_row(item))
+    index: list[str] = []
+    if survives.any():
+        fps = parts.read_fingerprints(parts.fingerprints_path(work.units, job.task), sigs=True)
+        written = write_part(
+            work.build / "dedup", job.index_part, fps.select(survives), cfg.dedup_ngram
+        )
+        index = [str(p.relative_to(work.build)) for p in written]
+    shards = {table: _shards(folder, w) for table, w in writers.items()}
+    return Routed(
+        job.task,
+        shards,
+        tuple(index),
+        int(survives.sum()),
+        stats.counts,
+        summary.build(),
+        report.peak_rss(),
+    )

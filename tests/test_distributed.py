@@ -1,0 +1,116 @@
+"""A distributed ingest (workers read, process and write; the driver only plans) gives the
+same result as the embedded one: the same rows in the same order, fates, counts and dedup
+index (``tests.outputs.content``), with one worker or several, from scratch or on top of a
+version, whichever path made that version."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from corpus import pipeline
+from corpus.config import Config
+from tests import outputs
+from tests.test_crash import WORDS
+
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _body(rnd: random.Random, n: int = 150) -> str:
+    return " ".join(rnd.choice(WORDS) for _ in range(n)) + "."
+
+
+def _edited(rnd: random.Random, body: str, changes: int) -> str:
+    words = body.split()
+    for _ in range(changes):
+        words[rnd.randrange(len(words))] = rnd.choice(WORDS) + "x"
+    return " ".join(words)
+
+
+def _record(i: int, body: str, url: str, day: int) -> dict[str, str]:
+    return {
+        "title": f"Berita nomor {i}",
+        "text": body,
+        "url": url,
+        "published": f"2024-03-{day:02d}T08:00:00+07:00",
+    }
+
+
+def write_corpus(
+    folder: Path, name: str, seed: int, earlier: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """A JSONL file of originals and every kind of copy: exact (other URL), near (a few words
+    changed), same URL (re-scrape), revision (same URL, edited), fuller (the body and more),
+    of its own originals and of ``earlier`` records."""
+    rnd = random.Random(seed)
+    records: list[dict[str, str]] = []
+    for i in range(40):
+        host = f"https://site{seed}.example"
+        records.append(_record(i, _body(rnd), f"{host}/berita/{seed}-{i}", 1 + i % 20))
+    pool = records + earlier
+    for k in range(30):
+        source = rnd.choice(pool)
+        kind = k % 5
+        body, url, day = source["text"], f"https://copy{seed}.example/{k}", 25
+        if kind == 1:
+            body = _edited(rnd, body, 2)
+        elif kind == 2:
+            url = source["url"]
+        elif kind == 3:
+            url, body = source["url"], _edited(rnd, body, 3)
+        elif kind == 4:
+            body = body + " " + _body(rnd, 60)
+        records.append(_record(100 + k, body, url, day))
+    rnd.shuffle(records)
+    with (folder / name).open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r) + "\n")
+    return records
+
+
+def _ingest(raw: Path, out: Path, **how: object) -> Path:
+    cfg = Config(dataset="news", out=out, batch_size=25, **how)  # type: ignore[arg-type]
+    return pipeline.ingest([raw], cfg, created_at=WHEN).version_dir
+
+
+@pytest.fixture
+def corpus_dirs(tmp_path: Path) -> tuple[Path, Path]:
+    """A first raw folder (three files copying each other) and a second with one more file."""
+    first = tmp_path / "raw1"
+    first.mkdir()
+    a = write_corpus(first, "a.jsonl", 1, [])
+    b = write_corpus(first, "b.jsonl", 2, a)
+    write_corpus(first, "c.jsonl", 3, a + b)
+    second = tmp_path / "raw2"
+    second.mkdir()
+    for f in first.iterdir():
+        (second / f.name).write_bytes(f.read_bytes())
+    write_corpus(second, "d.jsonl", 4, a + b)
+    return first, second
+
+
+def test_distributed_gives_the_embedded_result(
+    corpus_dirs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, second = corpus_dirs
+    local = _ingest(first, tmp_path / "local", workers=1)
+    spread = _ingest(first, tmp_path / "spread", workers=2, distributed=True)
+    expected = outputs.content(local)
+    assert outputs.content(spread) == expected
+    reasons = expected["stages"]["dedup"]
+    assert {"exact", "near", "same_url", "superseded_revision", "unique"} <= set(reasons)
+    assert expected["counts"]["duplicates"] > 40
+    # on top of a version: made by either path, extended by either path
+    local2 = _ingest(second, tmp_path / "local", workers=1)
+    spread2 = _ingest(second, tmp_path / "spread", workers=1, distributed=True)
+    assert outputs.content(spread2) == outputs.content(local2)
+    assert outputs.content(local2)["ingest_counts"]["duplicates"] > 10
+    mixed = tmp_path / "mixed"
+    _ingest(first, mixed, workers=1)
+    assert outputs.content(_ingest(second, mixed, workers=2, distributed=True)) == outputs.content(
+        local2
+    )
