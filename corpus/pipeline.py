@@ -15,11 +15,10 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from corpus import (
-    __version__,
     dedup,
     report,
     runs,
@@ -30,12 +29,9 @@ from corpus import (
 from corpus.config import Config
 from corpus.drive import Drive, Progress
 from corpus.errors import InputError, VersionError
-from corpus.manifest import Artifacts, Counts, Manifest, Skipped
+from corpus.manifest import Artifacts, Counts, Skipped
 
 log = logging.getLogger(__name__)
-
-#: Config fields that describe how a run was carried out, not what it makes.
-_RUN_ONLY = {"out", "version", "workers", "rebuild", "bump", "executor", "address", "allow_mixed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +66,7 @@ def ingest(
     its counts conserved (``Counts.check``), with ``report.json`` beside its manifest.
     """
     times = report.RunTimes()
+    cfg = cfg.checked()  # the rules file is read once: one fingerprint for the whole run
     files, skipped = sources.discover(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
@@ -97,7 +94,7 @@ def ingest(
     drive = Drive(cfg, files, parent, times, progress)
     drive.open_log(dataset_dir, version, parent, hashes)
     drive.survey(previous.version_dir if previous else None)
-    facts = _provenance(cfg, previous, parent, created_at)
+    facts = versions.provenance(cfg, previous, parent, created_at)
     with (
         dedup.FingerprintStore() as store,
         versions.VersionWriter(dataset_dir, version, cfg, facts) as writer,
@@ -147,30 +144,6 @@ def ingest(
         totals=manifest.counts.as_dict(),
         units=times.units,
         units_reused=times.units_reused,
-    )
-
-
-def _provenance(
-    cfg: Config,
-    previous: versions.Previous | None,
-    parent: Manifest | None,
-    created_at: datetime | None,
-) -> versions.Provenance:
-    """What the manifest says about how this version was made."""
-    digest = runs.code_digest()
-    mixed: tuple[str, ...] = ()
-    if previous is not None:  # rows of earlier code carried in (allowed by --allow-mixed)
-        earlier = {*previous.manifest.mixed, previous.manifest.code_digest} - {digest}
-        mixed = tuple(sorted(earlier))
-    return versions.Provenance(
-        build="incremental" if previous else "full",
-        parent=parent,
-        created_at=(created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
-        code_version=__version__,
-        code_digest=digest,
-        config_hash=cfg.fingerprint,
-        config={k: v for k, v in cfg.public().items() if k not in _RUN_ONLY},
-        mixed=mixed,
     )
 
 
