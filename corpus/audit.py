@@ -12,7 +12,6 @@ Damaged input never raises here: every problem is a ``Finding`` that names the f
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Iterator
@@ -27,7 +26,14 @@ import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 
 from corpus.errors import VersionError
-from corpus.manifest import DIGEST_KEY, MANIFEST, manifest_digest
+from corpus.manifest import (
+    DIGEST_KEY,
+    MANIFEST,
+    UnreadableFile,
+    manifest_digest,
+    read_json,
+    read_utf8,
+)
 from corpus.records import (
     ARTICLE_SCHEMA,
     DUPLICATE_SCHEMA,
@@ -197,31 +203,33 @@ class _Findings:
         )
 
 
+#: What ``corpus validate`` says of a manifest or card it cannot read, by ``UnreadableFile.kind``.
+_UNREADABLE = {
+    MANIFEST: {
+        "missing": "is missing, so nothing in this version can be checked",
+        "unreadable": "cannot be read: {}",
+        "damaged": "is damaged ({}): restore it from a copy of this version, or rebuild the version",
+    },
+    CARD: {
+        "missing": "the dataset card README.md is missing",
+        "unreadable": "cannot be read: {}",
+        "damaged": "is damaged: {}",
+    },
+}
+
+
+def _unreadable(name: str, exc: UnreadableFile, problem: _Findings) -> None:
+    reason = "manifest" if name == MANIFEST else "card"
+    problem(name, reason, _UNREADABLE[name][exc.kind].format(exc.detail))
+
+
 def _read_manifest(version_dir: Path, problem: _Findings) -> dict[str, Any] | None:
     """The manifest as JSON, or None (and a finding) when it is missing or damaged."""
-    damaged = "is damaged ({}): restore it from a copy of this version, or rebuild the version"
     try:
-        data = json.loads((version_dir / MANIFEST).read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        problem(MANIFEST, "manifest", "is missing, so nothing in this version can be checked")
+        return read_json(version_dir)
+    except UnreadableFile as exc:
+        _unreadable(MANIFEST, exc, problem)
         return None
-    except OSError as exc:
-        problem(MANIFEST, "manifest", f"cannot be read: {exc.strerror}")
-        return None
-    except UnicodeDecodeError as exc:
-        problem(MANIFEST, "manifest", damaged.format(f"not UTF-8 at byte {exc.start}"))
-        return None
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        problem(MANIFEST, "manifest", damaged.format(f"not valid JSON at {where}"))
-        return None
-    except RecursionError:
-        problem(MANIFEST, "manifest", damaged.format("JSON nested too deep"))
-        return None
-    if not isinstance(data, dict):
-        problem(MANIFEST, "manifest", damaged.format("not a JSON object"))
-        return None
-    return data
 
 
 def _check_digest(manifest: dict[str, Any], problem: _Findings) -> None:
@@ -624,15 +632,9 @@ def _card_metadata(version_dir: Path, problem: _Findings) -> dict[str, Any] | No
 
     problem.show(CARD)
     try:
-        text = (version_dir / CARD).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        problem(CARD, "card", "the dataset card README.md is missing")
-        return None
-    except OSError as exc:
-        problem(CARD, "card", f"cannot be read: {exc.strerror}")
-        return None
-    except UnicodeDecodeError as exc:
-        problem(CARD, "card", f"is damaged: not UTF-8 at byte {exc.start}")
+        text = read_utf8(version_dir / CARD)
+    except UnreadableFile as exc:
+        _unreadable(CARD, exc, problem)
         return None
     parts = text.split("---\n", 2)
     if not text.startswith("---\n") or len(parts) < 3:

@@ -1,14 +1,24 @@
-"""Run configuration: frozen, explicit, checked when built (before any input is read)."""
+"""Run configuration: frozen, explicit, checked before any input is read.
+
+Building a ``Config`` checks its values and touches no file; ``Config.checked`` then checks and
+reads what it names on disk (the reviewed rules file, whose content is part of the
+fingerprint). ``load_config`` does both; so does ``pipeline.ingest`` for a Config built by hand.
+
+Each field says what it is to a version (``field(metadata=_role(...))``): a setting that makes
+the rows (hashed into the fingerprint, recorded in the manifest), a label (recorded, not hashed),
+or how the run was carried out (neither).
+"""
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import enum
 import hashlib
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -52,6 +62,26 @@ _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
+class Role(enum.Enum):
+    """What a Config field is to the version a run makes."""
+
+    OUTPUT = "output"  # changes the rows: in the fingerprint and in the manifest's config
+    LABEL = "label"  # in the manifest's config, but changes no row (a name, a batch size, a path)
+    HOW = "how"  # how the run was carried out (where, which number, how many workers): neither
+    DERIVED = "derived"  # read by ``Config.checked``; enters the fingerprint in another's name
+
+
+def _role(kind: Role) -> Mapping[str, Role]:
+    """A Config field's metadata giving its role (a field without one is ``Role.OUTPUT``)."""
+    return MappingProxyType({"role": kind})
+
+
+def _role_of(f: dataclasses.Field[Any]) -> Role:
+    """The role of a Config field."""
+    kind: Role = f.metadata.get("role", Role.OUTPUT)
+    return kind
+
+
 def normalize_column(name: str) -> str:
     """The form column names are compared in: ``" Tanggal-Publikasi"`` -> ``tanggal_publikasi``."""
     return re.sub(r"[\s\-_]+", "_", name.strip().lstrip("\ufeff").strip().lower())
@@ -61,28 +91,35 @@ def normalize_column(name: str) -> str:
 class Config:
     """Everything an ingest run depends on; its ``fingerprint`` goes into the manifest."""
 
-    dataset: str = "news"
-    out: Path = Path("processed")
+    dataset: str = field(default="news", metadata=_role(Role.LABEL))
+    out: Path = field(default=Path("processed"), metadata=_role(Role.HOW))
     column_map: Mapping[str, str] = field(default_factory=dict)  # raw field -> source column
-    batch_size: int = 1000
+    batch_size: int = field(default=1000, metadata=_role(Role.LABEL))  # same rows for any size
     shard_max_rows: int = 100_000
     shard_max_bytes: int = 256 * 1024 * 1024  # uncompressed text bytes per shard
     row_group_rows: int = 5_000
     language_seed: int = 0
     max_text_chars: int = 1_000_000
-    version: str | None = None  # explicit X.Y.Z for the new version; default: next minor
-    bump: str = "minor"  # which part of the version a new ingest raises: major | minor | patch
-    rebuild: bool = False  # reprocess every input instead of adding new ones to the latest version
-    allow_mixed: bool = False  # add to a version made by other code/rules (recorded as mixed)
-    workers: int = 0  # processes for the per-record stages; 0: one per available core
-    executor: str = "local"  # local (worker processes) | ray (Ray tasks; the corpus[ray] extra)
-    address: str | None = None  # Ray cluster to join ("auto", "ray://host:10001"); None: start one
+    # explicit X.Y.Z for the new version; default: next minor
+    version: str | None = field(default=None, metadata=_role(Role.HOW))
+    # which part of the version a new ingest raises: major | minor | patch
+    bump: str = field(default="minor", metadata=_role(Role.HOW))
+    # reprocess every input instead of adding new ones to the latest version
+    rebuild: bool = field(default=False, metadata=_role(Role.HOW))
+    # add to a version made by other code/rules (the manifest records it as mixed)
+    allow_mixed: bool = field(default=False, metadata=_role(Role.HOW))
+    # processes for the per-record stages; 0: one per available core
+    workers: int = field(default=0, metadata=_role(Role.HOW))
+    # local (worker processes) | ray (Ray tasks; the corpus[ray] extra)
+    executor: str = field(default="local", metadata=_role(Role.HOW))
+    # Ray cluster to join ("auto", "ray://host:10001"); None: start one
+    address: str | None = field(default=None, metadata=_role(Role.HOW))
     # workers read, process and write their own files and the driver holds no articles
     # (corpus/distributed); always so with executor "ray"
-    distributed: bool = False
+    distributed: bool = field(default=False, metadata=_role(Role.HOW))
     # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
-    # rules/boilerplate.toml when that file exists
-    boilerplate_rules: Path | None = None
+    # rules/boilerplate.toml when that file exists. Its content, not its path, makes the rows.
+    boilerplate_rules: Path | None = field(default=None, metadata=_role(Role.LABEL))
     dedup_threshold: float = 0.8  # estimated Jaccard of word shingles at or above = near-dup
     dedup_containment: float = 0.8  # or: this share of the shorter body's shingles in the other
     dedup_ngram: int = 3  # words per shingle
@@ -94,6 +131,11 @@ class Config:
     # "auto" (detected per file by charset-normalizer); ``encodings`` overrides it per file
     encoding: str = "utf-8"
     encodings: Mapping[str, str] = field(default_factory=dict)  # glob on relative path -> encoding
+    # sha256 of the boilerplate_rules file, set by ``checked``; not copied by dataclasses.replace,
+    # so a changed copy must be checked again before its fingerprint is taken
+    rules_sha256: str | None = field(
+        default=None, init=False, compare=False, repr=False, metadata=_role(Role.DERIVED)
+    )
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.dataset):
@@ -139,53 +181,63 @@ class Config:
             {str(k): _encoding(v, f"encodings[{k!r}]") for k, v in dict(self.encodings).items()},
         )
         if self.boilerplate_rules is not None:
-            rules = Path(self.boilerplate_rules)
+            object.__setattr__(self, "boilerplate_rules", Path(self.boilerplate_rules))
+
+    def checked(self) -> Config:
+        """This configuration with the files it names checked and read (the rules file: its
+        content is part of the fingerprint). Done before any input is read; a ConfigError
+        names the setting and how to fix it."""
+        copy = dataclasses.replace(self)
+        if self.boilerplate_rules is not None:
+            rules = self.boilerplate_rules
             if not rules.is_file():
                 raise ConfigError(
                     f"boilerplate_rules: {rules} is not a file (write one with `corpus boilerplate learn`)"
                 )
-            object.__setattr__(self, "boilerplate_rules", rules)
+            try:
+                digest = hashlib.sha256(rules.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise ConfigError(
+                    f"boilerplate_rules: cannot read {rules} ({exc.strerror}); check its permissions"
+                ) from None
+            object.__setattr__(copy, "rules_sha256", digest)
+        return copy
 
     @property
     def fingerprint(self) -> str:
-        """Hash of the settings that change output (not paths, batch size or version)."""
-        relevant = {
-            k: v
-            for k, v in asdict(self).items()
-            if k
-            not in {
-                "out",
-                "batch_size",
-                "version",
-                "dataset",
-                "boilerplate_rules",
-                "bump",
-                "rebuild",
-                "allow_mixed",
-                "workers",
-                "executor",
-                "address",
-                "distributed",
-            }
-        }
+        """Hash of the settings that change the rows (``Role.OUTPUT``; the rules by content)."""
+        values = asdict(self)
+        relevant = {f.name: values[f.name] for f in fields(self) if _role_of(f) is Role.OUTPUT}
         # at their defaults the encodings leave the hash of earlier configurations unchanged
         if self.encoding == "utf-8":
             relevant.pop("encoding")
         if not self.encodings:
             relevant.pop("encodings")
         if self.boilerplate_rules is not None:  # the rules' content changes output, not the path
-            relevant["boilerplate_rules"] = hashlib.sha256(
-                self.boilerplate_rules.read_bytes()
-            ).hexdigest()
+            if self.rules_sha256 is None:
+                raise ConfigError(
+                    f"boilerplate_rules: {self.boilerplate_rules} has not been read yet; build "
+                    "the configuration with load_config() or call Config.checked() first"
+                )
+            relevant["boilerplate_rules"] = self.rules_sha256
         return hashlib.sha256(canonical_json(relevant).encode()).hexdigest()[:16]
 
     def public(self) -> dict[str, Any]:
-        """The settings as plain JSON-able values, for the manifest."""
+        """Every setting as a plain JSON-able value."""
         values = asdict(self)
+        for f in fields(self):
+            if _role_of(f) is Role.DERIVED:
+                values.pop(f.name)
         values["out"] = str(self.out)
         if self.boilerplate_rules is not None:
             values["boilerplate_rules"] = self.boilerplate_rules.as_posix()
         return values
+
+    def recorded(self) -> dict[str, Any]:
+        """The settings a version's manifest records: those that make or label its rows, not
+        how the run was carried out (``Role.HOW``)."""
+        how = {f.name for f in fields(self) if _role_of(f) is Role.HOW}
+        return {k: v for k, v in self.public().items() if k not in how}
 
 
 def _encoding(value: object, name: str) -> str:
@@ -205,6 +257,14 @@ def _encoding(value: object, name: str) -> str:
 #: Languages the langid stage's regional model answers that langdetect has no profile for
 #: (corpus/langid/regional.json's classes; a test keeps the two in step).
 REGIONAL_LANGUAGES = ("jv", "ms", "su")
+#: langdetect's profiles (its ``profiles/`` folder; a test keeps the two in step): listed here so
+#: that building a Config reads no file.
+LANGDETECT_LANGUAGES = (
+    *("af", "ar", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "fa", "fi"),
+    *("fr", "gu", "he", "hi", "hr", "hu", "id", "it", "ja", "kn", "ko", "lt", "lv", "mk", "ml"),
+    *("mr", "ne", "nl", "no", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sv", "sw"),
+    *("ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "zh-cn", "zh-tw"),
+)
 
 
 def _language_codes(value: Iterable[str] | str) -> tuple[str, ...]:
@@ -212,11 +272,7 @@ def _language_codes(value: Iterable[str] | str) -> tuple[str, ...]:
     accepted)."""
     items = value.split(",") if isinstance(value, str) else value
     codes = tuple(sorted({str(item).strip() for item in items if str(item).strip()}))
-    if not codes:
-        return ()
-    from langdetect.detector_factory import PROFILES_DIRECTORY
-
-    known = sorted({*os.listdir(PROFILES_DIRECTORY), *REGIONAL_LANGUAGES})
+    known = sorted({*LANGDETECT_LANGUAGES, *REGIONAL_LANGUAGES})
     for code in codes:
         if code not in known:
             raise ConfigError(
@@ -247,7 +303,8 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
 
 
 def load_config(path: Path | None, **overrides: Any) -> Config:
-    """Build the Config from ``corpus.toml`` (if given or present) plus command-line overrides.
+    """Build the Config from ``corpus.toml`` (if given or present) plus command-line overrides,
+    checked (``Config.checked``).
 
     ``corpus.toml`` holds ``[ingest]`` (any Config field), ``[map]`` (field = "column") and
     ``[encodings]`` ("glob on the file's relative path" = "encoding").
@@ -285,14 +342,16 @@ def load_config(path: Path | None, **overrides: Any) -> Config:
     elif DEFAULT_BOILERPLATE_RULES.is_file():
         values["boilerplate_rules"] = DEFAULT_BOILERPLATE_RULES
     try:
-        return Config(column_map=column_map, **values)
+        cfg = Config(column_map=column_map, **values)
     except TypeError as exc:
         raise ConfigError(f"invalid configuration: {exc}") from None
+    return cfg.checked()
 
 
 __all__ = [
     "COLUMN_PRESETS",
     "Config",
+    "Role",
     "load_config",
     "normalize_column",
     "parse_map_options",

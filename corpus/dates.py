@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+_FAR_FUTURE = float("inf")
+
 _MONTHS: dict[str, int] = {
     # Indonesian, with the spellings and abbreviations sites use
     "januari": 1,
@@ -272,6 +274,23 @@ class ColumnOrder:
     second_over_12: int  # values whose second field can only be a day
 
 
+def timestamp(value: str | None) -> float:
+    """Seconds since the epoch of an ISO date or date/time, for ordering (a date is its
+    midnight, a time without an offset is UTC); missing or unreadable sorts last (``inf``)."""
+    if not value:
+        return _FAR_FUTURE
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+        except ValueError:
+            return _FAR_FUTURE
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.timestamp()
+
+
 def column_order(values: Iterable[str | None]) -> ColumnOrder:
     """The day/month order of a column's numeric dates ("10/07/2025" is 10 July or 7 October).
 
@@ -302,4 +321,11 @@ def column_order(values: Iterable[str | None]) -> ColumnOrder:
     return ColumnOrder(None, "ambiguous" if numeric else "no_numeric", numeric, 0, 0)
 
 
-__all__ = ["ORDERS", "ColumnOrder", "column_order", "parse_date_line", "parse_datetime"]
+__all__ = [
+    "ORDERS",
+    "ColumnOrder",
+    "column_order",
+    "parse_date_line",
+    "parse_datetime",
+    "timestamp",
+]

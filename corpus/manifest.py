@@ -281,9 +281,11 @@ class Manifest:
         """The manifest of a version folder (``VersionError`` if missing or damaged)."""
         path = version_dir / MANIFEST
         try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise VersionError(f"{version_dir} is not a version: no {MANIFEST}") from None
+            return cls.from_dict(read_json(version_dir))
+        except UnreadableFile as exc:
+            if exc.kind == "missing":
+                raise VersionError(f"{version_dir} is not a version: no {MANIFEST}") from None
+            raise VersionError(f"{path} is {exc.kind}: {exc.detail}") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise VersionError(f"{path} is damaged: {exc!r}") from None
 
@@ -296,6 +298,45 @@ class Manifest:
     def evolve(self, **changes: Any) -> Manifest:
         """A copy with some fields changed (``dataclasses.replace``)."""
         return replace(self, **changes)
+
+
+class UnreadableFile(VersionError):
+    """A file of a version that cannot be read as what it should be. ``kind`` says how bad
+    (``missing``, ``unreadable``: the OS refused, ``damaged``: the bytes are wrong); ``detail``
+    says exactly what was found."""
+
+    def __init__(self, path: Path, kind: str, detail: str) -> None:
+        super().__init__(f"{path} is {kind}: {detail}")
+        self.path, self.kind, self.detail = path, kind, detail
+
+
+def read_utf8(path: Path) -> str:
+    """The text of a file this tool wrote (UTF-8), or ``UnreadableFile`` saying why not."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise UnreadableFile(path, "missing", "no such file") from None
+    except OSError as exc:
+        raise UnreadableFile(path, "unreadable", str(exc.strerror)) from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(path, "damaged", f"not UTF-8 at byte {exc.start}") from None
+
+
+def read_json(version_dir: Path) -> dict[str, Any]:
+    """The manifest of a version folder as plain JSON, however damaged the rest of it is (what
+    ``Manifest.read`` types and ``corpus validate`` audits); ``UnreadableFile`` if it is none."""
+    path = version_dir / MANIFEST
+    text = read_utf8(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise UnreadableFile(path, "damaged", f"not valid JSON at {where}") from None
+    except RecursionError:
+        raise UnreadableFile(path, "damaged", "JSON nested too deep") from None
+    if not isinstance(data, dict):
+        raise UnreadableFile(path, "damaged", "not a JSON object")
+    return data
 
 
 def manifest_digest(manifest: Mapping[str, Any]) -> str:

@@ -15,11 +15,10 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from corpus import (
-    __version__,
     dedup,
     distributed,
     report,
@@ -34,19 +33,6 @@ from corpus.errors import InputError, VersionError
 from corpus.manifest import Artifacts, Counts, Manifest, Skipped
 
 log = logging.getLogger(__name__)
-
-#: Config fields that describe how a run was carried out, not what it makes.
-_RUN_ONLY = {
-    "out",
-    "version",
-    "workers",
-    "rebuild",
-    "bump",
-    "executor",
-    "address",
-    "allow_mixed",
-    "distributed",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +67,7 @@ def ingest(
     its counts conserved (``Counts.check``), with ``report.json`` beside its manifest.
     """
     times = report.RunTimes()
+    cfg = cfg.checked()  # the rules file is read once: one fingerprint for the whole run
     files, skipped = sources.discover(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
@@ -105,7 +92,7 @@ def ingest(
             return _nothing_new(previous, skipped, times)
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     parent = previous.manifest if previous else versions.latest(dataset_dir)
-    facts = _provenance(cfg, previous, parent, created_at)
+    facts = versions.provenance(cfg, previous, parent, created_at)
     if cfg.distributed or cfg.executor == "ray":  # workers read, process, write; driver plans
         made = distributed.ingest(
             cfg, files, hashes, skipped, previous, parent, version, facts, times
@@ -157,30 +144,6 @@ def ingest(
     languages = dict(writer.summary.languages.most_common())
     folder = dataset_dir / version.dirname
     return _result(folder, manifest, ingest_counts, languages, skipped, times)
-
-
-def _provenance(
-    cfg: Config,
-    previous: versions.Previous | None,
-    parent: Manifest | None,
-    created_at: datetime | None,
-) -> versions.Provenance:
-    """What the manifest says about how this version was made."""
-    digest = runs.code_digest()
-    mixed: tuple[str, ...] = ()
-    if previous is not None:  # rows of earlier code carried in (allowed by --allow-mixed)
-        earlier = {*previous.manifest.mixed, previous.manifest.code_digest} - {digest}
-        mixed = tuple(sorted(earlier))
-    return versions.Provenance(
-        build="incremental" if previous else "full",
-        parent=parent,
-        created_at=(created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
-        code_version=__version__,
-        code_digest=digest,
-        config_hash=cfg.fingerprint,
-        config={k: v for k, v in cfg.public().items() if k not in _RUN_ONLY},
-        mixed=mixed,
-    )
 
 
 def _result(

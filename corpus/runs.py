@@ -8,7 +8,9 @@ computing them again, and writes exactly what an uninterrupted run would have. T
 steps after the units (dedup planning, writing shards) are redone; they are a small share of a
 run (docs/scaling.md).
 
-Layout: ``<dataset>/.runs/<key>/units/<n>.unit``, each written to a temp name and renamed. A
+Layout: ``<dataset>/.runs/<key>/units/<n>.unit``, each written to a temp name and renamed, and
+``<dataset>/.runs/<key>/lock``, held (``filelock``, an OS lock the kernel drops when its process
+dies, however it dies) by the process running that key. A
 unit carries its length and checksum: one that a crash (or a power loss before the data
 reached the disk) left short or damaged is found on load and computed again. The folder is
 removed when the version is in place. These are this tool's own files, written and read on
@@ -23,13 +25,14 @@ import os
 import re
 import shutil
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 import pyarrow as pa
 import xxhash
+from filelock import FileLock, Timeout
 
 from corpus.errors import VersionError
 from corpus.records import canonical_json
@@ -37,7 +40,7 @@ from corpus.records import canonical_json
 log = logging.getLogger(__name__)
 
 RUNS = ".runs"
-_OWNER = "owner.pid"
+_LOCK = "lock"
 _UNIT = re.compile(r"^(\d{7})\.unit$")
 _MAGIC = b"CRU1"
 _HEADER = struct.Struct("<4sQ16s")  # magic, unpacked length, xxh3-128 of the packed payload
@@ -104,25 +107,25 @@ class RunLog:
     """The finished units of one run (see the module docstring)."""
 
     folder: Path
+    lock: FileLock | None = field(default=None, compare=False, repr=False)  # held while open
 
     @classmethod
     def open(cls, dataset_dir: Path, key: str) -> RunLog:
         """The log of run ``key``, with the units an earlier attempt finished; logs of other
         runs whose process is gone are removed (their settings, inputs or code changed).
 
-        ``VersionError`` if a live process is running this same run (the same command on the
-        same dataset): two of them would share, and remove, each other's units."""
-        owner = _live_owner(dataset_dir / RUNS / key)
-        if owner is not None:
+        ``VersionError`` if another live process is running this same run (the same command on
+        the same dataset): two of them would share, and remove, each other's units."""
+        folder = dataset_dir / RUNS / key
+        lock = _claim(folder)
+        if lock is None:
             raise VersionError(
-                f"another ingest (pid {owner}) is running this same command on {dataset_dir}; "
-                "wait for it to finish or stop it, then run again"
+                f"another ingest is running this same command on {dataset_dir} (it holds "
+                f"{folder / _LOCK}); wait for it to finish or stop it, then run again"
             )
         sweep(dataset_dir, keep=key)
-        folder = dataset_dir / RUNS / key
         (folder / "units").mkdir(parents=True, exist_ok=True)
-        (folder / _OWNER).write_text(str(os.getpid()), encoding="ascii")
-        return cls(folder)
+        return cls(folder, lock)
 
     def _unit(self, index: int) -> Path:
         return self.folder / "units" / f"{index:07d}.unit"
@@ -154,6 +157,8 @@ class RunLog:
     def close(self) -> None:
         """The run's version is written: its units are no longer needed."""
         _remove(self.folder)
+        if self.lock is not None:
+            self.lock.release(force=True)
         runs = self.folder.parent
         if runs.is_dir() and not any(runs.iterdir()):
             runs.rmdir()
@@ -166,9 +171,17 @@ def sweep(dataset_dir: Path, keep: str | None = None) -> None:
     if not runs.is_dir():
         return
     for entry in runs.iterdir():
-        if entry.name != keep and _live_owner(entry) is None:
+        if entry.name == keep:
+            continue
+        try:
+            lock = _claim(entry)
+        except OSError as exc:  # e.g. removed meanwhile by another process's sweep
+            log.info("cannot lock %s: %s", entry, exc)
+            continue
+        if lock is not None:  # no live process holds it
             log.info("removing the unfinished run %s", entry.name)
             _remove(entry)
+            lock.release(force=True)
     if keep is None and not any(runs.iterdir()):
         runs.rmdir()
 
@@ -184,18 +197,14 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _live_owner(folder: Path) -> int | None:
-    """The pid of the live process, other than this one, that owns a run folder."""
+def _claim(folder: Path) -> FileLock | None:
+    """The lock of a run folder, taken by this process; None if another live process holds it.
+
+    A lock this process already holds (an earlier ingest in it that failed) is taken again:
+    the singleton instance is reentrant, as an owner that is this process was never live."""
+    lock = FileLock(folder / _LOCK, is_singleton=True, thread_local=False)
     try:
-        pid = int((folder / _OWNER).read_text(encoding="ascii"))
-    except (OSError, ValueError):
+        lock.acquire(timeout=0)
+    except Timeout:
         return None
-    if pid == os.getpid():
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        return pid
-    return pid
+    return lock

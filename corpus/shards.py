@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.config import Config
-from corpus.records import ARTICLE_SCHEMA, Article, article_from_row, to_row
 
 COMPRESSION = "zstd"
 
@@ -63,22 +62,41 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class ShardSettings:
+    """How a table is cut into shards: this module's slice of the configuration."""
+
+    max_rows: int  # rows per shard at most
+    max_bytes: int  # uncompressed string bytes per shard at most
+    row_group_rows: int  # rows per Parquet row group
+
+    @classmethod
+    def of(cls, cfg: Config) -> ShardSettings:
+        """The shard settings of a run's config."""
+        return cls(cfg.shard_max_rows, cfg.shard_max_bytes, cfg.row_group_rows)
+
+
 class ShardWriter:
     """Writes rows of one table into ``<folder>/<split>-0000i-of-0000N.parquet``.
 
-    A shard is closed when it reaches ``shard_max_rows`` rows or ``shard_max_bytes`` of string
+    A shard is closed when it reaches ``max_rows`` rows or ``max_bytes`` of string
     data; names get their final ``-of-N`` only on ``close``, so parts are renamed into place.
     A table with no rows gets no shard (and no folder): ``datasets`` cannot load an empty
     split, so the card declares only the tables that have rows.
     """
 
     def __init__(
-        self, root: Path, folder: str, schema: pa.Schema, cfg: Config, split: str = "train"
+        self,
+        root: Path,
+        folder: str,
+        schema: pa.Schema,
+        settings: ShardSettings,
+        split: str = "train",
     ) -> None:
         self._dir = root / folder
         self._folder, self._split, self._schema = folder, split, schema
-        self._max_rows, self._max_bytes = cfg.shard_max_rows, cfg.shard_max_bytes
-        self._group_rows = cfg.row_group_rows
+        self._max_rows, self._max_bytes = settings.max_rows, settings.max_bytes
+        self._group_rows = settings.row_group_rows
         self._buffer: list[dict[str, Any]] = []
         self._buffer_bytes = 0
         self._writer: pq.ParquetWriter | None = None
@@ -181,36 +199,6 @@ def _string_bytes(row: Mapping[str, Any]) -> int:
         elif isinstance(value, list):
             total += sum(len(v) for v in value if isinstance(v, str))
     return total
-
-
-class Spool:
-    """A temporary Parquet file holding articles between dedup's two passes."""
-
-    def __init__(self, path: Path, cfg: Config) -> None:
-        self._path = path
-        self._group_rows = cfg.row_group_rows
-
-    def __call__(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """Store every article, then read them back in order (one row group at a time)."""
-        with pq.ParquetWriter(self._path, ARTICLE_SCHEMA, compression="lz4") as writer:
-            batch: list[dict[str, Any]] = []
-            for article in articles:
-                batch.append(to_row(article))
-                if len(batch) >= self._group_rows:
-                    writer.write_table(pa.Table.from_pylist(batch, schema=ARTICLE_SCHEMA))
-                    batch = []
-            if batch:
-                writer.write_table(pa.Table.from_pylist(batch, schema=ARTICLE_SCHEMA))
-        return self._read()
-
-    def _read(self) -> Iterator[Article]:
-        try:
-            parquet = pq.ParquetFile(self._path)
-            for group in range(parquet.num_row_groups):
-                for row in parquet.read_row_group(group).to_pylist():
-                    yield article_from_row(row)
-        finally:
-            self._path.unlink(missing_ok=True)
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -21,7 +21,8 @@ from corpus import pipeline, versions
 from corpus.audit import check_version, version_dirs
 from corpus.cli import app
 from corpus.config import Config
-from corpus.manifest import DIGEST_KEY, manifest_digest
+from corpus.errors import VersionError
+from corpus.manifest import DIGEST_KEY, Manifest, manifest_digest
 from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA
 from corpus.shards import file_sha256
 from corpus.validate import json_schema, load_schema
@@ -464,3 +465,28 @@ def test_a_dataset_folder_audits_every_version(version: Path) -> None:
     assert named == {"v1.0.0/dedup/signatures.npy"} | (
         {"v1.1.0/dedup/signatures.npy"} if linked else set()
     )
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda card: card.unlink(), "the dataset card README.md is missing"),
+        (lambda card: card.write_bytes(b"---\n\xff\n---\n"), "is damaged: not UTF-8 at byte 4"),
+    ],
+)
+def test_an_unreadable_card_is_a_finding(
+    version: Path, damage: Callable[[Path], None], message: str
+) -> None:
+    card = version / "README.md"
+    damage(card)
+    findings = check_version(version, load=False).findings
+    assert [f.message for f in findings if f.reason == "card"] == [message]
+
+
+def test_the_typed_manifest_reads_through_the_same_reader(version: Path) -> None:
+    (version / "manifest.json").write_bytes(b"\xff")
+    with pytest.raises(VersionError, match=r"manifest\.json is damaged: not UTF-8 at byte 0"):
+        Manifest.read(version)
+    (version / "manifest.json").unlink()
+    with pytest.raises(VersionError, match=r"is not a version: no manifest\.json"):
+        Manifest.read(version)

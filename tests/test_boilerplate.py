@@ -137,8 +137,8 @@ def test_bad_rules_file_is_a_config_error(tmp_path: Path, text: str, message: st
 def test_missing_rules_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_rules(tmp_path / "nope.toml")
-    with pytest.raises(ConfigError, match="boilerplate_rules"):
-        Config(boilerplate_rules=tmp_path / "nope.toml")
+    with pytest.raises(ConfigError, match=r"boilerplate_rules: .*nope\.toml is not a file"):
+        Config(boilerplate_rules=tmp_path / "nope.toml").checked()
 
 
 def test_reviewed_rule_removes_the_line_and_names_itself(tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ def test_ingest_config_applies_the_rules_file(tmp_path: Path) -> None:
     path.write_text(
         path.read_text(encoding="utf-8").replace('"review"', '"drop"'), encoding="utf-8"
     )
-    cfg = Config(boilerplate_rules=path)
+    cfg = Config(boilerplate_rules=path).checked()
     stats = Stats()
     articles = list(run(site_articles(), stats, cfg))
     assert all(PROMO not in a.text for a in articles)
@@ -170,7 +170,7 @@ def test_ingest_config_applies_the_rules_file(tmp_path: Path) -> None:
     # the rules' content, not their path, is part of the config hash
     before = cfg.fingerprint
     path.write_text(path.read_text(encoding="utf-8").replace('"drop"', '"keep"'), encoding="utf-8")
-    assert Config(boilerplate_rules=path).fingerprint != before
+    assert Config(boilerplate_rules=path).checked().fingerprint != before
 
 
 def test_load_config_defaults_to_rules_file_when_present(

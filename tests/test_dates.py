@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.dates import column_order, parse_date_line, parse_datetime
+from corpus.dates import column_order, parse_date_line, parse_datetime, timestamp
 
 WIB = "+07:00"
 
@@ -159,3 +159,10 @@ def test_one_value_settles_a_large_column() -> None:
     assert column_order(values).order is None
     assert column_order([*values, "10/25/2025"]).order == "mdy"
     assert column_order([*values, "10/25/2025"]).numeric == len(values) + 1
+
+
+def test_timestamp_orders_offsets_and_dates() -> None:
+    wib = timestamp("2021-11-17T17:45:00+07:00")
+    assert wib == timestamp("2021-11-17T10:45:00+00:00") == timestamp("2021-11-17T10:45:00")
+    assert timestamp("2021-11-17") < wib
+    assert timestamp(None) == timestamp("") == timestamp("garbage") == float("inf")

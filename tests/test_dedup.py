@@ -107,15 +107,6 @@ def test_dedup_is_conservative_idempotent_and_order_free(texts: list[str], rnd: 
     assert {a.id for a in route(shuffled) if isinstance(a, Article)} == {a.id for a in survivors}
 
 
-def test_published_timestamp_orders_offsets_and_dates() -> None:
-    wib = dedup.published_timestamp("2021-11-17T17:45:00+07:00")
-    utc = dedup.published_timestamp("2021-11-17T10:45:00+00:00")
-    assert wib == utc
-    assert dedup.published_timestamp("2021-11-17") < wib
-    assert dedup.published_timestamp(None) == dedup.published_timestamp("garbage") == float("inf")
-    assert dataclasses.is_dataclass(art("x", "y"))
-
-
 # --------------------------------------------------------------------------- near-duplicates
 
 WORDS = [f"kata{i}" for i in range(3000)]

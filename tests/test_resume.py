@@ -96,13 +96,39 @@ def test_kill_9_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path: Pa
     assert not (out / "big" / runs.RUNS).exists()  # the units go once the version is in place
 
 
+#: A process that opens a run log, saves a unit, says so, then waits to be killed.
+_HOLDER = (
+    "import sys, time; from pathlib import Path; from corpus import runs; "
+    "log = runs.RunLog.open(Path(sys.argv[1]), sys.argv[2]); "
+    "log.save(0, runs.pack(b'unit of another process')); print('open', flush=True); time.sleep(120)"
+)
+
+
+def _holder(dataset: Path, key: str) -> subprocess.Popen[str]:
+    """A live process running ``key`` on ``dataset`` (its lock held, unit 0 saved)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(dataset), key], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    with proc.stdout:
+        assert proc.stdout.readline() == "open\n"
+    return proc
+
+
+def _left_by_a_killed_process(dataset: Path, key: str) -> Path:
+    """The folder a run of ``key`` leaves when kill -9 stops it (its lock file stays behind)."""
+    proc = _holder(dataset, key)
+    proc.kill()
+    proc.wait()
+    folder = dataset / runs.RUNS / key
+    assert (folder / "lock").is_file()
+    return folder
+
+
 def test_a_changed_setting_starts_over(mini: Path, tmp_path: Path) -> None:
-    dataset = tmp_path / "mini"
-    stale = runs.RunLog.open(dataset, "an-older-run")
-    stale.save(0, b"unit of a run with other settings")
-    (stale.folder / "owner.pid").write_text("999999999")  # its process is gone
+    stale = _left_by_a_killed_process(tmp_path / "mini", "an-older-run")
     result = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path))
-    assert not stale.folder.exists()
+    assert not stale.exists()
     report = json.loads((result.version_dir / "report.json").read_text())
     assert report["units"]["reused"] == 0
     assert report["counts"] == result.counts
@@ -160,16 +186,27 @@ def test_damaged_units_are_computed_again(
 
 def test_the_same_run_twice_at_once_is_refused(mini: Path, tmp_path: Path) -> None:
     key = "same-command"
-    first = runs.RunLog.open(tmp_path / "mini", key)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    other = _holder(tmp_path / "mini", key)
     try:
-        (first.folder / "owner.pid").write_text(str(other.pid))  # as if another ingest ran it
-        with pytest.raises(VersionError, match=f"another ingest \\(pid {other.pid}\\)"):
+        with pytest.raises(VersionError, match="another ingest is running this same command"):
             runs.RunLog.open(tmp_path / "mini", key)
+        runs.sweep(tmp_path / "mini")  # a live run is not swept either
+        assert (tmp_path / "mini" / runs.RUNS / key / "units" / "0000000.unit").is_file()
     finally:
-        other.kill()
+        other.kill()  # kill -9: the lock goes with the process, its file stays
         other.wait()
-    assert runs.RunLog.open(tmp_path / "mini", key).folder == first.folder  # owner gone: resume
+    resumed = runs.RunLog.open(tmp_path / "mini", key)
+    assert resumed.finished() == {0}  # owner gone: resume what it saved
+    resumed.close()
+    assert not (tmp_path / "mini" / runs.RUNS).exists()
+
+
+def test_a_failed_ingest_in_this_process_does_not_lock_out_the_next(tmp_path: Path) -> None:
+    first = runs.RunLog.open(tmp_path / "mini", "key")  # never closed, as after an exception
+    again = runs.RunLog.open(tmp_path / "mini", "key")
+    assert again.folder == first.folder
+    runs.RunLog.open(tmp_path / "mini", "another key")  # sweeps this process's own old run
+    assert not first.folder.exists()
 
 
 def test_the_key_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,7 +220,6 @@ def test_the_key_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_nothing_new_sweeps_what_a_killed_run_left(mini: Path, tmp_path: Path) -> None:
     cfg = Config(dataset="mini", out=tmp_path)
     pipeline.ingest([mini], cfg, created_at=WHEN)
-    left = runs.RunLog.open(tmp_path / "mini", "killed-while-closing")
-    (left.folder / "owner.pid").write_text("999999999")
+    _left_by_a_killed_process(tmp_path / "mini", "killed-while-closing")
     assert not pipeline.ingest([mini], cfg, created_at=WHEN).created
     assert not (tmp_path / "mini" / runs.RUNS).exists()

@@ -6,14 +6,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.config import Config
-from corpus.records import ARTICLE_SCHEMA, Article, Provenance, to_row
-from corpus.shards import ShardWriter, Spool, file_sha256
+from corpus.shards import ShardSettings, ShardWriter, file_sha256
 
 SCHEMA = pa.schema([pa.field("n", pa.int64(), nullable=False), pa.field("s", pa.string())])
 
 
 def test_shards_roll_over_by_rows_and_get_final_names(tmp_path: Path) -> None:
-    writer = ShardWriter(tmp_path, "data", SCHEMA, Config(shard_max_rows=4, row_group_rows=2))
+    writer = ShardWriter(
+        tmp_path, "data", SCHEMA, ShardSettings.of(Config(shard_max_rows=4, row_group_rows=2))
+    )
     for n in range(10):
         writer.write({"n": n, "s": str(n)})
     shards = writer.close()
@@ -36,60 +37,33 @@ def test_shards_roll_over_by_rows_and_get_final_names(tmp_path: Path) -> None:
 
 
 def test_shards_roll_over_by_text_bytes(tmp_path: Path) -> None:
-    writer = ShardWriter(tmp_path, "data", SCHEMA, Config(shard_max_bytes=10, row_group_rows=1))
+    writer = ShardWriter(
+        tmp_path, "data", SCHEMA, ShardSettings.of(Config(shard_max_bytes=10, row_group_rows=1))
+    )
     for n in range(3):
         writer.write({"n": n, "s": "x" * 6})
     assert [s.rows for s in writer.close()] == [1, 1, 1]
 
 
 def test_shards_roll_over_before_the_first_row_group_is_full(tmp_path: Path) -> None:
-    writer = ShardWriter(tmp_path, "data", SCHEMA, Config(shard_max_rows=2, row_group_rows=1000))
+    writer = ShardWriter(
+        tmp_path, "data", SCHEMA, ShardSettings.of(Config(shard_max_rows=2, row_group_rows=1000))
+    )
     for n in range(5):
         writer.write({"n": n, "s": "x"})
     assert [s.rows for s in writer.close()] == [2, 2, 1]
 
 
 def test_empty_table_writes_nothing(tmp_path: Path) -> None:
-    assert ShardWriter(tmp_path, "rejects", SCHEMA, Config()).close() == []
+    assert ShardWriter(tmp_path, "rejects", SCHEMA, ShardSettings.of(Config())).close() == []
     assert not (tmp_path / "rejects").exists()
 
 
 def test_same_rows_same_bytes(tmp_path: Path) -> None:
     digests = []
     for name in ("a", "b"):
-        writer = ShardWriter(tmp_path / name, "data", SCHEMA, Config())
+        writer = ShardWriter(tmp_path / name, "data", SCHEMA, ShardSettings.of(Config()))
         for n in range(100):
             writer.write({"n": n, "s": "teks"})
         digests.append(writer.close()[0].sha256)
     assert digests[0] == digests[1]
-
-
-def test_spool_round_trips_articles_in_order_and_cleans_up(tmp_path: Path) -> None:
-    articles = [
-        Article(
-            str(i),
-            None,
-            "P",
-            "T",
-            None,
-            None,
-            ("A",),
-            (),
-            (),
-            (),
-            None,
-            f"body {i}",
-            ("bp",),
-            "id",
-            0.9,
-            2,
-            "{}",
-            Provenance("f", i, i, "0", "csv"),
-        )
-        for i in range(7)
-    ]
-    spool = Spool(tmp_path / "spool.parquet", Config(row_group_rows=3))
-    back = list(spool(iter(articles)))
-    assert back == articles
-    assert not (tmp_path / "spool.parquet").exists()
-    assert pa.Table.from_pylist([to_row(articles[0])], schema=ARTICLE_SCHEMA).num_rows == 1

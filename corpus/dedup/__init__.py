@@ -26,7 +26,6 @@ from corpus.dedup.fingerprints import (
     Fingerprints,
     FingerprintStore,
     concat,
-    published_timestamp,
     record_key,
 )
 from corpus.dedup.index import INDEX_FILE, SIGNATURES_FILE, DedupIndex
@@ -122,7 +121,6 @@ __all__ = [
     "normalize_url",
     "plan",
     "published_texts",
-    "published_timestamp",
     "record_key",
     "route",
     "routed",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import IO
 
@@ -20,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from corpus.dates import timestamp
 from corpus.dedup.minhash import (
     BANDS,
     F64,
@@ -38,7 +38,6 @@ from corpus.records import Article
 
 I32 = npt.NDArray[np.int32]
 Keys = npt.NDArray[np.bytes_]
-_FAR_FUTURE = float("inf")
 
 
 def record_key(article: Article) -> bytes:
@@ -50,22 +49,6 @@ def record_key(article: Article) -> bytes:
     src = article.source
     key = f"{article.id}\0{src.path}\0{src.row}\0{src.line}"
     return xxhash.xxh3_128_hexdigest(key.encode("utf-8", "surrogatepass")).encode()
-
-
-def published_timestamp(value: str | None) -> float:
-    """Seconds since the epoch of an ISO date/time, for ordering; unknown sorts last."""
-    if not value:
-        return _FAR_FUTURE
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-        except ValueError:
-            return _FAR_FUTURE
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +92,7 @@ class Fingerprints:
             size=np.asarray(sizes, dtype=np.uint32),
             exact=np.asarray(exact, dtype=np.uint64),
             url=np.array([url_hash(a.url) for a in articles], dtype=np.uint64),
-            when=np.array([published_timestamp(a.published_at) for a in articles], np.float64),
+            when=np.array([timestamp(a.published_at) for a in articles], np.float64),
             length=np.array([len(a.text) for a in articles], dtype=np.int64),
             publisher=np.array(codes, dtype=np.int32),
             publishers=tuple(names),

@@ -35,7 +35,7 @@ from corpus.records import (
     article_from_row,
     to_row,
 )
-from corpus.shards import ShardInfo, ShardWriter
+from corpus.shards import ShardInfo, ShardSettings, ShardWriter
 from corpus.stats import Stats
 from corpus.survey import Survey
 from corpus.versions.summary import SummaryBuilder
@@ -99,7 +99,7 @@ def produce(work: Work, job: tuple[int, sources.InputFile]) -> Produced:
     task, f = job
     cfg, stats = work.cfg, Stats()
     folder = _task_dir(work, task, "produce")
-    rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, cfg)
+    rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg))
     kept: list[Article] = []
     fingerprints: list[dedup.Fingerprints] = []
     batches = []
@@ -229,9 +229,9 @@ def route(work: Work, job: RouteJob) -> Routed:
     cfg, stats, summary = work.cfg, Stats(), SummaryBuilder()
     folder = _task_dir(work, job.task, "route")
     writers = {
-        "data": ShardWriter(folder, "data", ARTICLE_SCHEMA, cfg),
-        "duplicates": ShardWriter(folder, "duplicates", DUPLICATE_SCHEMA, cfg),
-        "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, cfg),
+        "data": ShardWriter(folder, "data", ARTICLE_SCHEMA, ShardSettings.of(cfg)),
+        "duplicates": ShardWriter(folder, "duplicates", DUPLICATE_SCHEMA, ShardSettings.of(cfg)),
+        "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg)),
     }
     rows = pq.read_table(parts.articles_path(work.units, job.task)).to_pylist()
     survives = np.ones(len(rows), dtype=bool)

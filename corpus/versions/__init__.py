@@ -14,7 +14,7 @@ from typing import Any
 
 from corpus.manifest import MANIFEST, Manifest, Removal, write_json
 from corpus.versions.diff import VersionDiff, data_ids, diff
-from corpus.versions.history import Previous, previous_for_ingest
+from corpus.versions.history import Previous, previous_for_ingest, provenance
 from corpus.versions.layout import (
     FIRST,
     Version,
@@ -75,6 +75,7 @@ __all__ = [
     "list_versions",
     "next_version",
     "previous_for_ingest",
+    "provenance",
     "read_manifest",
     "remove",
     "resolve",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from corpus import __version__, runs
+from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.manifest import Manifest
 from corpus.versions.layout import list_versions
+from corpus.versions.writer import Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +56,28 @@ def previous_for_ingest(
             "new inputs anyway (the manifest and the card will say the version is mixed)"
         )
     return Previous(latest, manifest)
+
+
+def provenance(
+    cfg: Config,
+    previous: Previous | None,
+    parent: Manifest | None,
+    created_at: datetime | None = None,
+) -> Provenance:
+    """What the manifest says about how an ingest's version was made: a full build, or one
+    that extends ``previous`` (``parent`` is the version it follows either way)."""
+    digest = runs.code_digest()
+    mixed: tuple[str, ...] = ()
+    if previous is not None:  # rows of earlier code carried in (allowed by --allow-mixed)
+        earlier = {*previous.manifest.mixed, previous.manifest.code_digest} - {digest}
+        mixed = tuple(sorted(earlier))
+    return Provenance(
+        build="incremental" if previous else "full",
+        parent=parent,
+        created_at=(created_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        code_version=__version__,
+        code_digest=digest,
+        config_hash=cfg.fingerprint,
+        config=cfg.recorded(),
+        mixed=mixed,
+    )

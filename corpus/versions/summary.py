@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.dedup import published_timestamp as timestamp
+from corpus.dates import timestamp
 from corpus.manifest import Summary
 
 

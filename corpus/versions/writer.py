@@ -35,7 +35,7 @@ from corpus.records import (
     schema_fingerprint,
     to_row,
 )
-from corpus.shards import Carried, ShardWriter, file_sha256, link_or_copy
+from corpus.shards import Carried, ShardSettings, ShardWriter, file_sha256, link_or_copy
 from corpus.versions.layout import Version, building
 from corpus.versions.summary import SummaryBuilder, summarize
 
@@ -73,7 +73,9 @@ class VersionWriter:
 
     def __enter__(self) -> VersionWriter:
         self.folder = self._stack.enter_context(building(self.dataset_dir, self.version))
-        self._tables = {t: ShardWriter(self.folder, t, SCHEMAS[t], self._cfg) for t in TABLES}
+        self._tables = {
+            t: ShardWriter(self.folder, t, SCHEMAS[t], ShardSettings.of(self._cfg)) for t in TABLES
+        }
         return self
 
     def __exit__(
