@@ -127,14 +127,17 @@ def read_file(
 
 def open_stream(f: InputFile) -> IO[bytes]:
     """The file's bytes, decompressed (within the expansion cap) when it is compressed."""
-    fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    stored = os.fdopen(fd, "rb")
+    stored = f.open()
     if not f.compressed:
         return stored
-    size = os.fstat(fd).st_size
     unpacked = typing.cast(IO[bytes], gzip.GzipFile(fileobj=stored, mode="rb"))
-    capped = CappedReader(unpacked, expansion_limit(size), f.relpath, also_close=stored)
+    capped = CappedReader(unpacked, expansion_limit(_stored_size(f, stored)), f.relpath, stored)
     return io.BufferedReader(capped, buffer_size=1 << 16)
+
+
+def _stored_size(f: InputFile, stored: IO[bytes]) -> int:
+    """The stored size now (a local file may have changed since it was found)."""
+    return f.size if f.remote else os.fstat(stored.fileno()).st_size
 
 
 def _parsed(f: InputFile, decoder: Decoder) -> Iterator[Parsed | Rejected]:
