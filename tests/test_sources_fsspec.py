@@ -231,3 +231,25 @@ def test_ingest_from_s3_writes_the_version_a_local_ingest_writes(
     assert rows == _rows(made["local"])
     assert len(rows["data"]) > 0 and len(rows["rejects"]) > 0
     assert outputs.digests(made["s3"]) == outputs.digests(made["local"])
+
+
+def test_a_big_jsonl_file_on_s3_reads_as_slices_like_the_local_file_whole(
+    s3: S3, tmp_path: Path
+) -> None:
+    raw = tmp_path / "big"
+    raw.mkdir()
+    lines = [f'{{"title": "Judul {i}", "text": "Isi berita nomor {i}."}}' for i in range(400)]
+    lines[10:12] = ["", "not json"]
+    (raw / "wire.jsonl").write_text("\n".join(lines) + "\n")
+    url = s3.upload(raw, "big")
+    (remote,), _ = sources.discover([url + "wire.jsonl"], s3.options())
+    parts = sources.split(remote, 2_000)
+    assert len(parts) > 5
+    # each slice is read from its own unpickled copy, as a worker would
+    got = [
+        r
+        for s in parts
+        for r in sources.read_slice(pickle.loads(pickle.dumps(s)), sources.ColumnMapper({}))
+    ]
+    (local,), _ = sources.discover([raw / "wire.jsonl"])
+    assert got == list(sources.read_file(local, sources.ColumnMapper({})))
