@@ -19,7 +19,16 @@ from hypothesis import strategies as st
 
 from corpus import sources
 from corpus.records import RawRecord, Rejected
-from corpus.sources import ColumnMapper, Slice, read_file, read_slice, slices, split
+from corpus.sources import (
+    ColumnMapper,
+    Slice,
+    count_slice,
+    number_slices,
+    read_file,
+    read_slice,
+    slices,
+    split,
+)
 from corpus.sources.limits import MAX_RECORD_BYTES
 
 
@@ -171,3 +180,27 @@ def test_a_slice_pickles_and_reads_after_the_trip(tmp_path: Path) -> None:
     parts = split(_file(path), 100)
     trip = [pickle.loads(pickle.dumps(s)) for s in parts]
     assert trip == parts and _sliced(trip) == _whole(_file(path))
+
+
+@settings(max_examples=100)
+@given(
+    lines=st.lists(st.sampled_from(['{"text": "isi berita"}', "", " ", "y" * 30]), max_size=60),
+    target=st.integers(1, 300),
+    last_newline=st.booleans(),
+)
+def test_slices_counted_where_they_are_read_equal_slices_counted_by_one_scan(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], target: int, last_newline: bool
+) -> None:
+    path = tmp_path_factory.mktemp("seek") / "wire.jsonl"
+    path.write_text("\n".join(lines) + ("\n" if last_newline else ""))
+    f = _file(path)
+    scanned = split(f, target)
+    cuts = split(f, target, counted=False)
+    if len(scanned) > 1:  # (a file of blank lines is read whole once counted)
+        assert [(s.start, s.end) for s in cuts] == [(s.start, s.end) for s in scanned]
+    numbered = number_slices([count_slice(s) if s.end is not None else s for s in cuts])
+    assert numbered == scanned
+    assert _sliced(numbered) == _whole(f)
+    if any(s.rows_before is None for s in cuts):
+        with pytest.raises(ValueError, match="not numbered"):
+            read_slice(cuts[-1], ColumnMapper({}))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
 from corpus.sources.discover import FORMATS, InputFile, Skipped, discover, file_format
 from corpus.sources.read import ReadOptions, mappings, read_file, run
-from corpus.sources.slices import Slice, read_slice, split
+from corpus.sources.slices import Slice, count_slice, number_slices, read_slice, split
 
 __all__ = [
     "FORMATS",
@@ -29,9 +29,11 @@ __all__ = [
     "ReadOptions",
     "Skipped",
     "Slice",
+    "count_slice",
     "discover",
     "file_format",
     "mappings",
+    "number_slices",
     "read_file",
     "read_slice",
     "run",

@@ -1,10 +1,12 @@
 """Big JSONL files split into byte ranges at record boundaries, each read on its own.
 
-``split`` scans the file once (``bytes.count`` and ``bytes.find`` over large chunks, a regex
-only on chunks that may hold blank lines) and cuts at the first line end after every
-``target_bytes``; each ``Slice`` knows how many records and lines precede it, so reading every
-slice of a file (``read_slice``) gives exactly the records ``read_file`` gives, with the same row
-and line numbers in their provenance (and so the same ids).
+``split`` cuts a file at the first line start after every ``target_bytes``. Each ``Slice``
+knows how many records and lines precede it, so reading every slice of a file
+(``read_slice``) gives exactly the records ``read_file`` gives, with the same row and line
+numbers in their provenance (and so the same ids). The counts come from one scan of the file
+(newlines found with numpy over large chunks; only lines that start with whitespace are looked
+at one by one), or, for a driver that must not read the file, from ``count_slice`` run where
+each slice is read, then ``number_slices``.
 
 Only uncompressed JSONL files are split. A gzip file cannot be entered mid-stream; a CSV record
 may span lines inside quotes, and the reader's recovery from a stray quote re-reads lines, so a
@@ -15,9 +17,9 @@ files are one slice each (``end`` None), read by ``read_file`` itself.
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from corpus.records import RawRecord, Rejected
@@ -40,25 +42,26 @@ from corpus.sources.read import (
 #: chunk is one the reader rejects as too long, whatever it holds).
 CHUNK = 4 << 20
 _WHITESPACE = b" \t\r\x0b\x0c"  # what bytes.strip() removes, but the newline
-_BLANK_LINE = re.compile(rb"^[ \t\r\x0b\x0c]*\n", re.MULTILINE)
-_BLANK_STARTS = tuple(bytes([c]) for c in b"\n" + _WHITESPACE)
-_BLANK_HINTS = tuple(b"\n" + start for start in _BLANK_STARTS)  # a line that starts blank
+_NEWLINE = ord("\n")
+_BLANK_STARTS = list(b"\n" + _WHITESPACE)
 
 
 @dataclass(frozen=True, slots=True)
 class Slice:
     """Bytes ``[start, end)`` of one stored file, starting at a line start; ``end`` None: all of it.
 
-    ``rows_before`` / ``lines_before``: records and physical lines before ``start``;
-    ``rows``: records in the slice (None when not counted: a whole file not scanned).
+    ``rows_before`` / ``lines_before``: records and physical lines before ``start`` (None until
+    ``number_slices`` has set them); ``rows`` / ``lines``: records and lines in the slice (None until
+    counted). A slice is read with ``read_slice`` once it is numbered.
     """
 
     file: InputFile
     start: int = 0
     end: int | None = None
-    rows_before: int = 0
-    lines_before: int = 0
+    rows_before: int | None = 0
+    lines_before: int | None = 0
     rows: int | None = None
+    lines: int | None = None
 
 
 class _Counter:
@@ -81,9 +84,9 @@ class _Counter:
         last = data.rfind(b"\n")
         middle = data[first + 1 : last + 1]
         if middle:  # whole lines, each shorter than a chunk
-            count = middle.count(b"\n")
-            self.lines += count
-            self.rows += count - _blank_lines(middle)
+            lines, rows = _lines(middle)
+            self.lines += lines
+            self.rows += rows
         self._extend(data[last + 1 :])
 
     def _extend(self, piece: bytes) -> None:
@@ -104,19 +107,30 @@ class _Counter:
         return self._open == 0
 
 
-def _blank_lines(data: bytes) -> int:
-    """Whitespace-only lines in ``data`` (whole lines); a regex pass only when one may be there."""
-    if not (data[:1] in _BLANK_STARTS or any(hint in data for hint in _BLANK_HINTS)):
-        return 0
-    return len(_BLANK_LINE.findall(data))
+def _lines(data: bytes) -> tuple[int, int]:
+    """``(lines, records)`` of ``data``, whole lines: records are those not whitespace only."""
+    import numpy as np
+
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == _NEWLINE)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # only a line that starts with whitespace (or is empty) can be blank: look at those alone
+    maybe = np.flatnonzero(np.isin(codes[starts], _BLANK_STARTS))
+    blank = sum(1 for i in maybe.tolist() if not data[starts[i] : ends[i]].strip(_WHITESPACE))
+    return len(ends), len(ends) - blank
 
 
-def split(f: InputFile, target_bytes: int, options: ReadOptions | None = None) -> list[Slice]:
-    """``f`` as slices of about ``target_bytes`` each (cut at line ends), in file order.
+def split(
+    f: InputFile, target_bytes: int, options: ReadOptions | None = None, *, counted: bool = True
+) -> list[Slice]:
+    """``f`` as slices of about ``target_bytes`` each, in file order.
 
-    One whole-file slice for a file that is not split (not JSONL, compressed, no larger than
-    ``target_bytes``, holding no record, or one whose reading stops at its start: empty,
-    binary, unreadable).
+    Slice k starts at the first line start at or after ``k * target_bytes`` (the same cuts
+    however they are found). ``counted=True`` scans the file once and numbers the slices;
+    ``counted=False`` only seeks to each cut (a few small reads, for a driver that must not
+    read the file): ``count_slice`` each where it is read, then ``number_slices`` them. One whole-file
+    slice for a file that is not split (not JSONL, compressed, no larger than ``target_bytes``,
+    holding no record, or one whose reading stops at its start: empty, binary, unreadable).
     """
     if target_bytes < 1:
         raise ValueError(f"target_bytes must be positive, got {target_bytes}")
@@ -127,39 +141,87 @@ def split(f: InputFile, target_bytes: int, options: ReadOptions | None = None) -
         return whole
     try:
         with f.open() as stream:
-            slices = _scan(f, stream, target_bytes)
+            found = _scan(f, stream, target_bytes) if counted else _seek(f, stream, target_bytes)
     except OSError:
         return whole  # read_file names the problem when the file is read
-    # a file with no record at all is read whole: its one reject says so
-    return slices if len(slices) > 1 and any(s.rows for s in slices) else whole
+    return number_slices(found) if counted else found
+
+
+def count_slice(s: Slice) -> Slice:
+    """``s`` with its records and lines counted (reads the slice's bytes, not the file's)."""
+    counter = _Counter()
+    with open_slice(s) as stream:
+        while chunk := stream.read(CHUNK):
+            counter.feed(chunk)
+    if not counter.at_line_start:
+        counter.end_line()  # the last line has no newline
+    return replace(s, rows=counter.rows, lines=counter.lines)
+
+
+def number_slices(slices: Sequence[Slice]) -> list[Slice]:
+    """Counted slices of one file with the records and lines before each one set, in order.
+
+    A file with no record at all becomes one whole-file slice (its reject says so).
+    """
+    if len(slices) == 1 and slices[0].end is None:
+        return list(slices)
+    numbered = []
+    rows = lines = 0
+    for s in slices:
+        if s.rows is None or s.lines is None:
+            raise ValueError(f"{s.file.relpath}: slice at byte {s.start:,} is not counted")
+        numbered.append(replace(s, rows_before=rows, lines_before=lines))
+        rows, lines = rows + s.rows, lines + s.lines
+    return numbered if rows else [Slice(slices[0].file)]
+
+
+def _next_cut(start: int, target: int) -> int:
+    """The offset from which the line end closing the slice at ``start`` is searched."""
+    return (start // target + 1) * target - 1
 
 
 def _scan(f: InputFile, stream: IO[bytes], target: int) -> list[Slice]:
+    """Counted slices, from one pass over the file."""
     counter = _Counter()
     slices: list[Slice] = []
     base = start = rows_before = lines_before = 0  # base: the file offset of chunk[0]
-    cut = target
     while chunk := stream.read(CHUNK):
         at = 0
         while at < len(chunk):
             # the first line end at or after the next cut point, if this chunk holds it
-            end = chunk.find(b"\n", max(at, cut - base))
+            end = chunk.find(b"\n", max(at, _next_cut(start, target) - base))
             if end < 0:
                 counter.feed(chunk[at:])
                 break
             counter.feed(chunk[at : end + 1])
             at = end + 1
-            rows = counter.rows - rows_before
-            slices.append(Slice(f, start, base + at, rows_before, lines_before, rows))
+            counts = counter.rows - rows_before, counter.lines - lines_before
+            slices.append(Slice(f, start, base + at, None, None, *counts))
             start, rows_before, lines_before = base + at, counter.rows, counter.lines
-            cut = start + target
         base += len(chunk)
     if not counter.at_line_start:
         counter.end_line()  # the last line has no newline
     if base > start:
-        rows = counter.rows - rows_before
-        slices.append(Slice(f, start, base, rows_before, lines_before, rows))
+        counts = counter.rows - rows_before, counter.lines - lines_before
+        slices.append(Slice(f, start, base, None, None, *counts))
     return slices
+
+
+def _seek(f: InputFile, stream: IO[bytes], target: int) -> list[Slice]:
+    """Slices not counted: the same cuts, each found by seeking near it."""
+    cuts = [0]
+    while (at := _next_cut(cuts[-1], target)) < f.size - 1:
+        stream.seek(at)
+        while block := stream.read(1 << 16):
+            end = block.find(b"\n")
+            if end >= 0:
+                break
+            at += len(block)
+        if not block or at + end + 1 >= f.size:
+            break
+        cuts.append(at + end + 1)
+    cuts.append(f.size)
+    return [Slice(f, a, b, None, None) for a, b in itertools.pairwise(cuts)]
 
 
 class _Range(io.RawIOBase):
@@ -203,11 +265,15 @@ def read_slice(
     s: Slice, mapper: ColumnMapper, options: ReadOptions | None = None
 ) -> Iterator[RawRecord | Rejected]:
     """The records of one slice: all slices of a file together give ``read_file``'s records."""
+    if s.rows_before is None or s.lines_before is None:
+        raise ValueError(
+            f"{s.file.relpath}: the slice at byte {s.start:,} is not numbered "
+            "(count each slice, then number them)"
+        )
     if s.end is None:
-        yield from read_file(s.file, mapper, options)
-        return
+        return read_file(s.file, mapper, options)
     where = f" (bytes {s.start:,}-{s.end:,})"
-    yield from guarded(s.file, _slice_records(s, mapper, options or ReadOptions()), where)
+    return guarded(s.file, _slice_records(s, mapper, options or ReadOptions()), where)
 
 
 def _slice_records(
@@ -217,8 +283,9 @@ def _slice_records(
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     mapper = file_mapper(f, decoder, mapper)  # from the file's first records, as read_file does
     with open_slice(s) as stream:
-        for item in jsonl.read(f, stream, decoder, before=(s.rows_before, s.lines_before)):
+        before = (s.rows_before or 0, s.lines_before or 0)
+        for item in jsonl.read(f, stream, decoder, before=before):
             yield item if isinstance(item, Rejected) else to_record(item, mapper)
 
 
-__all__ = ["CHUNK", "Slice", "open_slice", "read_slice", "split"]
+__all__ = ["CHUNK", "Slice", "count_slice", "number_slices", "open_slice", "read_slice", "split"]
