@@ -13,7 +13,7 @@ import pickle
 import shutil
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,29 @@ def test_a_missing_or_unreachable_url_is_an_input_error(s3: S3) -> None:
         sources.discover([f"s3://{BUCKET}/nothing/here.jsonl"], s3.options())
     with pytest.raises(InputError, match="cannot be listed"):
         sources.discover([f"s3://{BUCKET}/raw/"], {**s3.options(), "endpoint_url": "nope"})
+    # botocore's own errors (not OSError) are named, not raised as they are
+    with pytest.raises(InputError, match=r"cannot be listed.*EndpointConnectionError"):
+        sources.discover([f"s3://{BUCKET}/raw/"], _down(s3))
+
+
+def _down(s3: S3) -> dict[str, Any]:
+    """Storage options for a port nobody listens on, tried once (not retried for seconds)."""
+    return {
+        **s3.options(),
+        "endpoint_url": f"http://127.0.0.1:{_free_port()}",
+        "config_kwargs": {"retries": {"max_attempts": 1}},
+    }
+
+
+def test_a_file_whose_server_is_gone_reads_as_one_reject(s3: S3, tmp_path: Path) -> None:
+    url = s3.upload(_raw_folder(tmp_path), "raw")
+    files, _ = sources.discover([url + "wire.jsonl"], s3.options())
+    gone = replace(files[0], options=tuple(sorted(_down(s3).items())))
+    (item,) = sources.read_file(gone, sources.ColumnMapper({}))
+    assert isinstance(item, Rejected) and item.reason == "unreadable"
+    assert "EndpointConnectionError" in item.issues[0].message
+    with pytest.raises(InputError, match="cannot read the file"):
+        gone.sha256()
 
 
 def _read_in_a_fresh_process(blob: bytes) -> tuple[str, int]:
@@ -226,7 +249,8 @@ def test_ingest_from_s3_writes_the_version_a_local_ingest_writes(
         run.mkdir()
         monkeypatch.chdir(run)  # the same relative --out for both: the card names the path
         cfg = Config(dataset="mini", out=Path("processed"), workers=1)
-        made[name] = run / pipeline.ingest([given], cfg, created_at=WHEN).version_dir  # type: ignore[list-item]
+        # (a str is a URL; pipeline.ingest's hint says Path until the CLI takes URLs)
+        made[name] = run / pipeline.ingest([given], cfg, created_at=WHEN).version_dir
     rows = _rows(made["s3"])
     assert rows == _rows(made["local"])
     assert len(rows["data"]) > 0 and len(rows["rejects"]) > 0

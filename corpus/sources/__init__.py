@@ -1,9 +1,9 @@
 """Readers: raw files in, ``RawRecord`` (or ``Rejected`` when a record cannot be read) out.
 
 Each input file (a local path, or a URL on any fsspec file system) is streamed; every record
-carries its provenance (path relative to the input root, row, line, sha256 of its raw bytes). Columns are mapped onto the raw schema's field names
-by ``ColumnMapper`` (explicit mapping, presets, then inference from content); unmapped columns
-are kept in ``RawRecord.extra``. Bad input never raises: each problem is a reject or a listed
+carries its provenance (path relative to the input root, row, line, sha256 of its raw bytes).
+Columns are mapped onto the raw schema's field names by ``ColumnMapper`` (explicit mapping,
+presets, then inference from content); unmapped columns are kept in ``RawRecord.extra``. Bad input never raises: each problem is a reject or a listed
 skip with its reason (``limits`` documents the caps).
 
 - ``discover``: which files are read and which are skipped, and why

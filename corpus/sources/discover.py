@@ -68,10 +68,16 @@ class InputFile:
             # O_NOFOLLOW: a file replaced by a link since it was found is not followed
             fd = os.open(self.location, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             return os.fdopen(fd, "rb")
-        import fsspec
+        try:
+            import fsspec
 
-        fs, path = fsspec.core.url_to_fs(self.location, **dict(self.options))
-        return io.BufferedReader(fs.open(path, "rb"), buffer_size=1 << 16)
+            fs, path = fsspec.core.url_to_fs(self.location, **dict(self.options))
+            remote = fs.open(path, "rb")
+        except OSError:
+            raise
+        except Exception as exc:  # each file system has its own errors (botocore's, ...)
+            raise OSError(f"{type(exc).__name__}: {exc}") from exc
+        return io.BufferedReader(_Remote(remote), buffer_size=1 << 16)
 
     def sha256(self) -> str:
         """sha256 of the file's bytes as stored (compressed, if it is)."""
@@ -86,6 +92,50 @@ class InputFile:
                 "check that it exists and is readable, or move it out of the input folder"
             ) from None
         return digest.hexdigest()
+
+
+class _Remote(io.RawIOBase):
+    """A file system's file whose failures are ``OSError`` (what the readers turn into rejects)."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def readable(self) -> bool:
+        """Always: this is a reading stream."""
+        return True
+
+    def seekable(self) -> bool:
+        """Whether the file can be entered anywhere (object stores: yes)."""
+        return bool(self._inner.seekable())
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` from the file."""
+        return int(self._call(self._inner.readinto, buffer))
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move to ``offset``."""
+        return int(self._call(self._inner.seek, offset, whence))
+
+    def tell(self) -> int:
+        """The position in the file."""
+        return int(self._inner.tell())
+
+    def close(self) -> None:
+        """Close the file too."""
+        try:
+            self._inner.close()
+        finally:
+            super().close()
+
+    @staticmethod
+    def _call(method: Any, *args: Any) -> Any:
+        try:
+            return method(*args)
+        except OSError:
+            raise
+        except Exception as exc:  # a dropped connection, expired credentials, ...
+            raise OSError(f"{type(exc).__name__}: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,10 +293,11 @@ def _walk_url(url: str, given: dict[str, Any]) -> tuple[list[InputFile], list[Sk
             f"{url}: reading this URL needs a package that is not installed ({exc}); "
             "for s3:// install the extra: uv sync --extra s3"
         ) from None
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # each file system has its own errors (botocore's, ...)
         raise InputError(
-            f"{url}: cannot be listed ({exc}); check the URL, the credentials and the endpoint "
-            "(storage options, or the file system's own settings such as AWS_ENDPOINT_URL)"
+            f"{url}: cannot be listed ({type(exc).__name__}: {exc}); check the URL, the "
+            "credentials and the endpoint (storage options, or the file system's own settings "
+            "such as AWS_ENDPOINT_URL)"
         ) from None
     # The options the file system was made with (fsspec's configuration included): a worker
     # that gets the file opens it the same way, without this process's settings. (A chained

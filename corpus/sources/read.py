@@ -136,7 +136,7 @@ def guarded(
 
 
 def file_mapper(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> ColumnMapper:
-    """The mapping of one file with columns: ``mapper`` plus roles inferred from its first records."""
+    """``mapper`` for one file with columns, plus the roles inferred from its first records."""
     return mapper.for_file(_inferred(f, decoder, mapper))
 
 

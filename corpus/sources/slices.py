@@ -50,9 +50,9 @@ _BLANK_STARTS = list(b"\n" + _WHITESPACE)
 class Slice:
     """Bytes ``[start, end)`` of one stored file, starting at a line start; ``end`` None: all of it.
 
-    ``rows_before`` / ``lines_before``: records and physical lines before ``start`` (None until
-    ``number_slices`` has set them); ``rows`` / ``lines``: records and lines in the slice (None until
-    counted). A slice is read with ``read_slice`` once it is numbered.
+    ``rows_before`` / ``lines_before``: records and physical lines before ``start`` (None
+    until ``number_slices`` has set them); ``rows`` / ``lines``: records and lines in the slice
+    (None until counted). A slice is read with ``read_slice`` once it is numbered.
     """
 
     file: InputFile
@@ -128,9 +128,10 @@ def split(
     Slice k starts at the first line start at or after ``k * target_bytes`` (the same cuts
     however they are found). ``counted=True`` scans the file once and numbers the slices;
     ``counted=False`` only seeks to each cut (a few small reads, for a driver that must not
-    read the file): ``count_slice`` each where it is read, then ``number_slices`` them. One whole-file
-    slice for a file that is not split (not JSONL, compressed, no larger than ``target_bytes``,
-    holding no record, or one whose reading stops at its start: empty, binary, unreadable).
+    read the file): ``count_slice`` each where it is read, then ``number_slices`` them.
+    One whole-file slice for a file that is not split (not JSONL, compressed, no larger than
+    ``target_bytes``, holding no record, or one whose reading stops at its start: empty,
+    binary, unreadable).
     """
     if target_bytes < 1:
         raise ValueError(f"target_bytes must be positive, got {target_bytes}")
