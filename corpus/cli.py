@@ -194,6 +194,25 @@ ExistingPaths = Annotated[
     list[Path],
     typer.Argument(exists=True, readable=True, metavar="PATH", help="Files or folders."),
 ]
+InputPaths = Annotated[
+    list[str],
+    typer.Argument(metavar="PATH", help="Files or folders, or fsspec URLs (s3://bucket/raw/)."),
+]
+
+
+def _inputs(values: Sequence[str]) -> list[Path | str]:
+    """Local paths (which must exist) as ``Path``; file system URLs as given, listed when read."""
+    found: list[Path | str] = []
+    for value in values:
+        if "://" in value or "::" in value:  # sources.discover reads these through fsspec
+            found.append(value)
+        elif not os.path.exists(value):
+            raise UsageError(f"Invalid value for 'PATH...': Path {value!r} does not exist.")
+        else:
+            found.append(Path(value))
+    return found
+
+
 MapOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -287,12 +306,10 @@ def _print_json(data: Any) -> None:
 @app.command("ingest")
 def ingest_command(
     raw: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
-            exists=True,
-            readable=True,
             metavar="PATH",
-            help="Raw files or folders (default: raw/).",
+            help="Raw files or folders, or fsspec URLs such as s3://bucket/raw/ (default: raw/).",
         ),
     ] = None,
     out_dir: OutOption = None,
@@ -417,7 +434,8 @@ def ingest_command(
         encoding=encoding,
     )
     with _stage_bars() as progress:
-        result = ingest(raw or [Path("raw")], cfg, created_at=_created_at(), progress=progress)
+        inputs = _inputs(raw) if raw else [Path("raw")]
+        result = ingest(inputs, cfg, created_at=_created_at(), progress=progress)
     _print_summary(result)
     if result.created and result.counts.get("accepted", 0) == 0 and not allow_empty:
         raise EmptyIngestError(
@@ -547,7 +565,7 @@ def _print_skipped(skipped: Sequence[Any], limit: int = 10) -> None:
 
 @app.command("validate")
 def validate_command(
-    paths: ExistingPaths,
+    paths: InputPaths,
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", help="text, json (only JSON on stdout), or github annotations."),
@@ -578,7 +596,7 @@ def validate_command(
     cfg = _load_config(config, mapping=mapping, encoding=encoding)
     # A version, a dataset folder (its versions) or a folder of datasets is audited as
     # written output; anything else is read as raw input.
-    versions_of = {p: version_dirs(p) for p in paths}
+    versions_of = {p: version_dirs(p) if isinstance(p, Path) else [] for p in _inputs(paths)}
     raw = [p for p, found in versions_of.items() if not found]
     report = check_paths(raw, cfg) if raw else Report()
     audited = [v for found in versions_of.values() for v in found]

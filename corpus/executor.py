@@ -183,7 +183,7 @@ def session(
     phases), instead of one each: a local process pool (more than one worker), or a Ray
     connection."""
     if executor == "local":
-        if workers <= 1:
+        if workers <= 1 or _POOL.get() is not None:  # inline, or inside a session already
             yield
             return
         with _pool(workers, warm_up) as pool:

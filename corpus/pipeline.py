@@ -11,6 +11,7 @@ index, not by corpus size.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -21,10 +22,12 @@ from pathlib import Path
 from corpus import (
     dedup,
     distributed,
+    executor,
     report,
     runs,
     sources,
     survey,
+    units,
     versions,
 )
 from corpus.config import Config
@@ -52,7 +55,7 @@ class IngestResult:
 
 
 def ingest(
-    paths: Sequence[Path],
+    paths: Sequence[Path | str],
     cfg: Config,
     *,
     created_at: datetime | None = None,
@@ -68,6 +71,30 @@ def ingest(
     """
     times = report.RunTimes()
     cfg = cfg.checked()  # the rules file is read once: one fingerprint for the whole run
+    if not _spread(cfg):
+        return _ingest(paths, cfg, times, created_at, progress)
+    # one set of workers (a process pool, or the Ray connection) for every step of the run
+    with executor.session(
+        cfg.executor,
+        workers=cfg.workers or executor.default_workers(),
+        address=cfg.address,
+        warm_up=functools.partial(units.warm_up, cfg),
+    ):
+        return _ingest(paths, cfg, times, created_at, progress)
+
+
+def _spread(cfg: Config) -> bool:
+    """Whether the run is distributed: workers read, process and write; the driver plans."""
+    return cfg.distributed or cfg.executor == "ray"
+
+
+def _ingest(
+    paths: Sequence[Path | str],
+    cfg: Config,
+    times: report.RunTimes,
+    created_at: datetime | None,
+    progress: Progress | None,
+) -> IngestResult:
     files, skipped = sources.discover(paths)
     if not files:
         where = ", ".join(str(p) for p in paths)
@@ -84,7 +111,7 @@ def ingest(
         rebuild=cfg.rebuild,
         allow_mixed=cfg.allow_mixed,
     )
-    hashes = {f.relpath: f.sha256() for f in files}
+    hashes = _hashes(files, cfg)
     if previous is not None:
         files = [f for f in files if hashes[f.relpath] not in previous.manifest.input_hashes]
         if not files:
@@ -93,7 +120,7 @@ def ingest(
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     parent = previous.manifest if previous else versions.latest(dataset_dir)
     facts = versions.provenance(cfg, previous, parent, created_at)
-    if cfg.distributed or cfg.executor == "ray":  # workers read, process, write; driver plans
+    if _spread(cfg):
         made = distributed.ingest(
             cfg, files, hashes, skipped, previous, parent, version, facts, times
         )
@@ -144,6 +171,24 @@ def ingest(
     languages = dict(writer.summary.languages.most_common())
     folder = dataset_dir / version.dirname
     return _result(folder, manifest, ingest_counts, languages, skipped, times)
+
+
+def _sha256(f: sources.InputFile) -> str:
+    return f.sha256()
+
+
+def _hashes(files: list[sources.InputFile], cfg: Config) -> dict[str, str]:
+    """sha256 of every input; in a distributed run, by the workers (they read the inputs)."""
+    if not _spread(cfg):
+        return {f.relpath: f.sha256() for f in files}
+    found = executor.map_ordered(
+        _sha256,
+        [sources.absolute(f) for f in files],
+        executor=cfg.executor,
+        workers=cfg.workers or executor.default_workers(),
+        address=cfg.address,
+    )
+    return dict(zip((f.relpath for f in files), found, strict=True))
 
 
 def _result(

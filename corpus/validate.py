@@ -140,10 +140,10 @@ class Report:
         }
 
 
-def check_paths(paths: Sequence[Path], cfg: Config) -> Report:
+def check_paths(paths: Sequence[Path | str], cfg: Config) -> Report:
     """Read and validate raw files without ingesting them."""
     files, skipped = sources.discover(paths)
-    report = Report(files={f.relpath: f.path.as_posix() for f in files}, skipped=skipped)
+    report = Report(files={f.relpath: f.location for f in files}, skipped=skipped)
     stats = Stats()
     for item in run(sources.run(files, cfg, stats), cfg, stats):
         report.records += 1

@@ -114,3 +114,18 @@ def test_distributed_gives_the_embedded_result(
     assert outputs.content(_ingest(second, mixed, workers=2, distributed=True)) == outputs.content(
         local2
     )
+
+
+def test_big_files_are_read_in_slices_with_the_same_result(
+    corpus_dirs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = corpus_dirs
+    local = _ingest(first, tmp_path / "local", workers=1)
+    from corpus.distributed import driver
+
+    monkeypatch.setattr(driver, "SLICE_MIN", 20_000)  # ~70 KB files: 3-4 read tasks each
+    monkeypatch.setattr(driver, "SLICE_MAX", 20_000)
+    spread = _ingest(first, tmp_path / "spread", workers=2, distributed=True)
+    assert outputs.content(spread) == outputs.content(local)
+    report = json.loads((spread / "report.json").read_text())
+    assert report["units"]["total"] > 9  # more read tasks than files x batches

@@ -13,9 +13,9 @@ shares no key with another is unique, and so are its counts), and rows keep the 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import shutil
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,8 @@ from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
 from corpus.stats import Stats
 
+#: Bytes per read task of a big JSONL file: about four tasks per worker, within these bounds.
+SLICE_MIN, SLICE_MAX = 8 << 20, 128 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
 PARTITION_ARTICLES = 2_000_000
 Progress = Callable[[str, int, int | None], None]
@@ -68,12 +70,24 @@ class Driver:
             )
         )
 
+    def slices(self, work: Work) -> list[sources.Slice]:
+        """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
+        found by seeking; each slice's records counted by a task)."""
+        files = [sources.absolute(f) for f in self.files]
+        total = sum(f.size for f in files)
+        target = min(max(total // (4 * self.workers), SLICE_MIN), SLICE_MAX)
+        options = sources.ReadOptions.of(self.cfg)
+        cut = [sources.split(f, target, options, counted=False) for f in files]
+        counted = iter(self.run(work, tasks.count, [s for c in cut if len(c) > 1 for s in c]))
+        out: list[sources.Slice] = []
+        for c in cut:
+            out.extend(sources.number_slices([next(counted) for _ in c]) if len(c) > 1 else c)
+        return out
+
     def produce(self, work: Work, writer: versions.VersionWriter) -> list[Produced]:
         """Every input file through the per-record stages; rejects adopted as they are."""
-        jobs = [
-            (t, dataclasses.replace(f, path=f.path.absolute())) for t, f in enumerate(self.files)
-        ]
-        produced: list[Produced] = self.run(work, tasks.produce, jobs)
+        pieces = self.slices(work)
+        produced: list[Produced] = self.run(work, tasks.produce, list(enumerate(pieces)))
         for p in produced:
             self.stats.merge(p.counts)
             for seconds, records, rss in p.batches:
@@ -122,10 +136,11 @@ class Driver:
         work: Work,
         writer: versions.VersionWriter,
         fates: dict[int, dict[int, dedup.Fate]],
+        tasks_: int,
         first_part: int,
     ) -> tuple[list[FileEntry], int]:
         """Route every task's articles; adopt their shards; the new index parts and survivors."""
-        jobs = [RouteJob(t, fates.get(t, {}), first_part + t) for t in range(len(self.files))]
+        jobs = [RouteJob(t, fates.get(t, {}), first_part + t) for t in range(tasks_)]
         routed: list[Routed] = self.run(work, tasks.route, jobs)
         for table in ("data", "duplicates", "rejects"):
             for r in routed:
@@ -190,10 +205,12 @@ def ingest(
         produced = driver.produce(work, writer)
         fates, _ = driver.plan(work, produced)
         first = len(index_files(published / "dedup")) + 1 if published else 1
-        index_entries, kept = driver.route(work, writer, fates, first)
+        index_entries, kept = driver.route(work, writer, fates, len(produced), first)
         ingest_counts = writer.written(read=driver.stats.get("read", "records"))
         learned_files = writer.listed(line_stats.save(writer.folder / survey.LEARNED_DIR))
-        per_file = {p.relpath: p.records for p in produced}
+        per_file: Counter[str] = Counter()
+        for p in produced:
+            per_file[p.relpath] += p.records
         manifest = writer.finish(
             counts=ingest_counts + (previous.manifest.counts if previous else Counts()),
             ingest_counts=ingest_counts,

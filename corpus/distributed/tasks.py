@@ -13,6 +13,7 @@ driver never holds articles.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from corpus.records import (
     REJECTED_SCHEMA,
     Article,
     Duplicate,
+    RawRecord,
+    Rejected,
     article_from_row,
     to_row,
 )
@@ -93,10 +96,26 @@ def _shards(folder: Path, writer: ShardWriter) -> tuple[ShardInfo, ...]:
     )
 
 
-def produce(work: Work, job: tuple[int, sources.InputFile]) -> Produced:
-    """Read one input file and run the per-record stages over it, batch by batch; its articles
-    and fingerprints go to the run's folder, its rejects to shards of its own."""
-    task, f = job
+def count(work: Work, piece: sources.Slice) -> sources.Slice:
+    """A slice of a big file with its records counted (read where the slice is read)."""
+    return sources.count_slice(piece)
+
+
+def _records(piece: sources.Slice, cfg: Config, stats: Stats) -> Iterator[RawRecord | Rejected]:
+    options = sources.ReadOptions.of(cfg)
+    for item in sources.read_slice(piece, sources.ColumnMapper(options.column_map), options):
+        stats.count("read", "records")
+        if isinstance(item, Rejected):
+            stats.count("read", f"rejected:{item.reason}")
+        yield item
+
+
+def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
+    """Read one slice of the input (a file, or a byte range of a big one) and run the
+    per-record stages over it, batch by batch; its articles and fingerprints go to the run's
+    folder, its rejects to shards of its own."""
+    task, piece = job
+    f = piece.file
     cfg, stats = work.cfg, Stats()
     folder = _task_dir(work, task, "produce")
     rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg))
@@ -104,7 +123,7 @@ def produce(work: Work, job: tuple[int, sources.InputFile]) -> Produced:
     fingerprints: list[dedup.Fingerprints] = []
     batches = []
     records = 0
-    for batch in executor.batched(sources.run([f], cfg, stats), cfg.batch_size):
+    for batch in executor.batched(_records(piece, cfg, stats), cfg.batch_size):
         records += len(batch)
         result = units.process_batch(cfg, work.survey, batch)
         stats.merge(result.counts)

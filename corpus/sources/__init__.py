@@ -1,22 +1,24 @@
 """Readers: raw files in, ``RawRecord`` (or ``Rejected`` when a record cannot be read) out.
 
-Each input file is streamed; every record carries its provenance (path relative to the input
-root, row, line, sha256 of its raw bytes). Columns are mapped onto the raw schema's field names
-by ``ColumnMapper`` (explicit mapping, presets, then inference from content); unmapped columns
-are kept in ``RawRecord.extra``. Bad input never raises: each problem is a reject or a listed
+Each input file (a local path, or a URL on any fsspec file system) is streamed; every record
+carries its provenance (path relative to the input root, row, line, sha256 of its raw bytes).
+Columns are mapped onto the raw schema's field names by ``ColumnMapper`` (explicit mapping,
+presets, then inference from content); unmapped columns are kept in ``RawRecord.extra``. Bad input never raises: each problem is a reject or a listed
 skip with its reason (``limits`` documents the caps).
 
 - ``discover``: which files are read and which are skipped, and why
 - ``read``: opening, sniffing and the per-file loop; ``formats/``: one reader per format
 - ``html``: pages through trafilatura; ``columns``: mapping and inference
 - ``encoding``: codecs and detection; ``limits``: caps on size, expansion and depth
+- ``slices``: big JSONL files as byte ranges at record boundaries, read one by one
 """
 
 from __future__ import annotations
 
 from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
-from corpus.sources.discover import FORMATS, InputFile, Skipped, discover, file_format
+from corpus.sources.discover import FORMATS, InputFile, Skipped, absolute, discover, file_format
 from corpus.sources.read import ReadOptions, mappings, read_file, run
+from corpus.sources.slices import Slice, count_slice, number_slices, read_slice, split
 
 __all__ = [
     "FORMATS",
@@ -26,9 +28,15 @@ __all__ = [
     "InputFile",
     "ReadOptions",
     "Skipped",
+    "Slice",
+    "absolute",
+    "count_slice",
     "discover",
     "file_format",
     "mappings",
+    "number_slices",
     "read_file",
+    "read_slice",
     "run",
+    "split",
 ]

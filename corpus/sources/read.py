@@ -92,9 +92,8 @@ def mappings(files: Iterable[InputFile], cfg: Any) -> list[ColumnMapping]:
         if decoder is None:
             continue
         rows = _sample(f, decoder)
-        file_mapper = mapper.for_file(_inferred(f, decoder, mapper))
         columns = list(dict.fromkeys(col for row in rows for col in row))
-        found.append(file_mapper.report(f.relpath, columns))
+        found.append(file_mapper(f, decoder, mapper).report(f.relpath, columns))
     return found
 
 
@@ -104,37 +103,67 @@ def read_file(
     """Records of one file. A file that cannot be read at all yields one ``Rejected``."""
     options = options or ReadOptions()
     produced = False
-    try:
-        decoder = Decoder(options.encoding_for(f.relpath), lambda: _head(f))
-        if f.format in COLUMNAR:
-            mapper = mapper.for_file(_inferred(f, decoder, mapper))
-        for item in _parsed(f, decoder):
-            produced = True
-            yield item if isinstance(item, Rejected) else _record(item, mapper)
-    except LimitExceeded as exc:
-        yield file_reject(f, "too_large", f"stopped reading: {exc}", b"")
-        return
-    except (OSError, EOFError, zlib.error) as exc:
-        # Records already yielded stay; the unreadable rest is one reject naming the cause.
-        yield file_reject(f, "unreadable", f"cannot read the file: {exc}", b"")
-        return
-    except LookupError as exc:  # an encoding named per file that Python does not know
-        yield file_reject(f, "decode", f"cannot decode the file: {exc}", b"")
-        return
+    for item in guarded(f, _file_records(f, mapper, options)):
+        produced = True
+        yield item
     if not produced:
         yield file_reject(f, "no_records", "the file holds no records", b"")
 
 
+def _file_records(
+    f: InputFile, mapper: ColumnMapper, options: ReadOptions
+) -> Iterator[RawRecord | Rejected]:
+    decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
+    if f.format in COLUMNAR:
+        mapper = file_mapper(f, decoder, mapper)
+    for item in _parsed(f, decoder):
+        yield item if isinstance(item, Rejected) else to_record(item, mapper)
+
+
+def guarded(
+    f: InputFile, items: Iterator[RawRecord | Rejected], where: str = ""
+) -> Iterator[RawRecord | Rejected]:
+    """``items``, then one reject for the rest of the file (``where``) when reading fails."""
+    try:
+        yield from items
+    except LimitExceeded as exc:
+        yield file_reject(f, "too_large", f"stopped reading{where}: {exc}", b"")
+    except (OSError, EOFError, zlib.error) as exc:
+        # Records already yielded stay; the unreadable rest is one reject naming the cause.
+        yield file_reject(f, "unreadable", f"cannot read the file{where}: {exc}", b"")
+    except LookupError as exc:  # an encoding named per file that Python does not know
+        yield file_reject(f, "decode", f"cannot decode the file: {exc}", b"")
+
+
+def file_mapper(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> ColumnMapper:
+    """``mapper`` for one file with columns, plus the roles inferred from its first records."""
+    return mapper.for_file(_inferred(f, decoder, mapper))
+
+
+def head_problem(f: InputFile, options: ReadOptions) -> bool:
+    """Whether reading the file would stop at its start (unreadable, empty, binary)."""
+    try:
+        decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
+        with open_stream(f) as stream:
+            head = stream.peek(_SNIFF)[:_SNIFF]  # type: ignore[attr-defined]
+    except (OSError, EOFError, zlib.error, LookupError, LimitExceeded):
+        return True
+    return not head or _binary(head, decoder) is not None
+
+
 def open_stream(f: InputFile) -> IO[bytes]:
     """The file's bytes, decompressed (within the expansion cap) when it is compressed."""
-    fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    stored = os.fdopen(fd, "rb")
+    stored = f.open()
     if not f.compressed:
         return stored
-    size = os.fstat(fd).st_size
     unpacked = typing.cast(IO[bytes], gzip.GzipFile(fileobj=stored, mode="rb"))
-    capped = CappedReader(unpacked, expansion_limit(size), f.relpath, also_close=stored)
+    capped = CappedReader(unpacked, expansion_limit(_stored_size(f, stored)), f.relpath, stored)
     return io.BufferedReader(capped, buffer_size=1 << 16)
+
+
+def _stored_size(f: InputFile, stored: IO[bytes]) -> int:
+    """The stored size now (a local file may have changed since it was found)."""
+    return f.size if f.remote else os.fstat(stored.fileno()).st_size
 
 
 def _parsed(f: InputFile, decoder: Decoder) -> Iterator[Parsed | Rejected]:
@@ -172,7 +201,7 @@ def _utf16_like(head: bytes) -> bool:
     return half > 0 and max(head[0::2].count(0), head[1::2].count(0)) > 0.9 * half
 
 
-def _head(f: InputFile) -> bytes:
+def first_bytes(f: InputFile) -> bytes:
     """The first MiB of the file's (decompressed) bytes, for encoding detection."""
     with open_stream(f) as stream:
         return stream.read(SAMPLE_BYTES)
@@ -180,7 +209,7 @@ def _head(f: InputFile) -> bytes:
 
 def _decoder(f: InputFile, options: ReadOptions) -> Decoder | None:
     try:
-        return Decoder(options.encoding_for(f.relpath), lambda: _head(f))
+        return Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     except (OSError, EOFError, zlib.error, LookupError, LimitExceeded):
         return None
 
@@ -205,7 +234,8 @@ def _inferred(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> dict[str,
     return infer(_sample(f, decoder), mapper)
 
 
-def _record(item: Parsed, mapper: ColumnMapper) -> RawRecord | Rejected:
+def to_record(item: Parsed, mapper: ColumnMapper) -> RawRecord | Rejected:
+    """A parsed record with its columns mapped onto fields (or its reject: not an object)."""
     if not isinstance(item.value, dict):
         kind = type(item.value).__name__
         message = f"expected a JSON object, got {kind}"
@@ -214,4 +244,15 @@ def _record(item: Parsed, mapper: ColumnMapper) -> RawRecord | Rejected:
     return RawRecord(fields, extra, item.provenance, item.raw)
 
 
-__all__ = ["ReadOptions", "mappings", "open_stream", "read_file", "run"]
+__all__ = [
+    "ReadOptions",
+    "file_mapper",
+    "first_bytes",
+    "guarded",
+    "head_problem",
+    "mappings",
+    "open_stream",
+    "read_file",
+    "run",
+    "to_record",
+]

@@ -1,4 +1,9 @@
-"""``.jsonl`` / ``.ndjson``: one JSON object per line; a bad line is rejected alone."""
+"""``.jsonl`` / ``.ndjson``: one JSON object per line; a bad line is rejected alone.
+
+A blank line (only ASCII whitespace: what ``bytes.strip`` removes) is not a record; every other
+line is one, so ``slices.split`` counts records with the same rule and slices number their rows
+as a read of the whole file does.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +18,21 @@ from corpus.sources.limits import MAX_RECORD_BYTES, PREVIEW_BYTES, read_line
 from corpus.sources.rejects import Parsed, lossless, reject, sha256
 
 
-def read(f: InputFile, stream: IO[bytes], decoder: Decoder) -> Iterator[Parsed | Rejected]:
-    """Each non-blank line as a record (``row`` counts records, ``line`` physical lines)."""
-    row = lineno = 0
+def read(
+    f: InputFile, stream: IO[bytes], decoder: Decoder, *, before: tuple[int, int] = (0, 0)
+) -> Iterator[Parsed | Rejected]:
+    """Each non-blank line as a record (``row`` counts records, ``line`` physical lines).
+
+    ``before``: the records and lines that precede ``stream`` in the file, when it is a slice
+    of one. A line longer than the record limit is a record (rejected), whatever it holds.
+    """
+    row, lineno = before
     while True:
         line, size = read_line(stream)
         if not size:
             return
         lineno += 1
-        if not line.strip():
+        if size == len(line) and not line.strip():
             continue
         row += 1
         prov = Provenance(f.relpath, row, lineno, sha256(line), f.format)

@@ -1,0 +1,292 @@
+"""Big JSONL files split into byte ranges at record boundaries, each read on its own.
+
+``split`` cuts a file at the first line start after every ``target_bytes``. Each ``Slice``
+knows how many records and lines precede it, so reading every slice of a file
+(``read_slice``) gives exactly the records ``read_file`` gives, with the same row and line
+numbers in their provenance (and so the same ids). The counts come from one scan of the file
+(newlines found with numpy over large chunks; only lines that start with whitespace are looked
+at one by one), or, for a driver that must not read the file, from ``count_slice`` run where
+each slice is read, then ``number_slices``.
+
+Only uncompressed JSONL files are split. A gzip file cannot be entered mid-stream; a CSV record
+may span lines inside quotes, and the reader's recovery from a stray quote re-reads lines, so a
+cut that is a record boundary cannot be found without parsing the file: CSV, JSON, TXT and HTML
+files are one slice each (``end`` None), read by ``read_file`` itself.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import IO, Any
+
+from corpus.records import RawRecord, Rejected
+from corpus.sources.columns import ColumnMapper
+from corpus.sources.discover import InputFile
+from corpus.sources.encoding import Decoder
+from corpus.sources.formats import jsonl
+from corpus.sources.limits import MAX_RECORD_BYTES
+from corpus.sources.read import (
+    ReadOptions,
+    file_mapper,
+    first_bytes,
+    guarded,
+    head_problem,
+    read_file,
+    to_record,
+)
+
+#: Bytes read at a time while scanning (below ``MAX_RECORD_BYTES``: a line that fits in no
+#: chunk is one the reader rejects as too long, whatever it holds).
+CHUNK = 4 << 20
+_WHITESPACE = b" \t\r\x0b\x0c"  # what bytes.strip() removes, but the newline
+_NEWLINE = ord("\n")
+_BLANK_STARTS = list(b"\n" + _WHITESPACE)
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """Bytes ``[start, end)`` of one stored file, starting at a line start; ``end`` None: all of it.
+
+    ``rows_before`` / ``lines_before``: records and physical lines before ``start`` (None
+    until ``number_slices`` has set them); ``rows`` / ``lines``: records and lines in the slice
+    (None until counted). A slice is read with ``read_slice`` once it is numbered.
+    """
+
+    file: InputFile
+    start: int = 0
+    end: int | None = None
+    rows_before: int | None = 0
+    lines_before: int | None = 0
+    rows: int | None = None
+    lines: int | None = None
+
+
+class _Counter:
+    """Counts lines and records (non-blank lines) of bytes fed in order, across chunk ends."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.rows = 0
+        self._open = 0  # bytes of the line not ended yet
+        self._content = False  # whether that line holds more than whitespace
+
+    def feed(self, data: bytes) -> None:
+        """Count ``data``, which continues where the last call ended."""
+        first = data.find(b"\n")
+        if first < 0:
+            self._extend(data)
+            return
+        self._extend(data[:first])
+        self.end_line()
+        last = data.rfind(b"\n")
+        middle = data[first + 1 : last + 1]
+        if middle:  # whole lines, each shorter than a chunk
+            lines, rows = _lines(middle)
+            self.lines += lines
+            self.rows += rows
+        self._extend(data[last + 1 :])
+
+    def _extend(self, piece: bytes) -> None:
+        if piece and not self._content:
+            self._content = bool(piece.strip(_WHITESPACE))
+        self._open += len(piece)
+
+    def end_line(self) -> None:
+        """The open line ends (at a newline, or at the end of the file when it holds bytes)."""
+        self.lines += 1
+        # the reader: an over-long line is a record (too large) whatever it holds
+        self.rows += self._content or self._open > MAX_RECORD_BYTES
+        self._open, self._content = 0, False
+
+    @property
+    def at_line_start(self) -> bool:
+        """Whether no line is open."""
+        return self._open == 0
+
+
+def _lines(data: bytes) -> tuple[int, int]:
+    """``(lines, records)`` of ``data``, whole lines: records are those not whitespace only."""
+    import numpy as np
+
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == _NEWLINE)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # only a line that starts with whitespace (or is empty) can be blank: look at those alone
+    maybe = np.flatnonzero(np.isin(codes[starts], _BLANK_STARTS))
+    blank = sum(1 for i in maybe.tolist() if not data[starts[i] : ends[i]].strip(_WHITESPACE))
+    return len(ends), len(ends) - blank
+
+
+def split(
+    f: InputFile, target_bytes: int, options: ReadOptions | None = None, *, counted: bool = True
+) -> list[Slice]:
+    """``f`` as slices of about ``target_bytes`` each, in file order.
+
+    Slice k starts at the first line start at or after ``k * target_bytes`` (the same cuts
+    however they are found). ``counted=True`` scans the file once and numbers the slices;
+    ``counted=False`` only seeks to each cut (a few small reads, for a driver that must not
+    read the file): ``count_slice`` each where it is read, then ``number_slices`` them.
+    One whole-file slice for a file that is not split (not JSONL, compressed, no larger than
+    ``target_bytes``, holding no record, or one whose reading stops at its start: empty,
+    binary, unreadable).
+    """
+    if target_bytes < 1:
+        raise ValueError(f"target_bytes must be positive, got {target_bytes}")
+    whole = [Slice(f)]
+    if f.format != "jsonl" or f.compressed or f.size <= target_bytes:
+        return whole
+    if head_problem(f, options or ReadOptions()):
+        return whole
+    try:
+        with f.open() as stream:
+            found = _scan(f, stream, target_bytes) if counted else _seek(f, stream, target_bytes)
+    except OSError:
+        return whole  # read_file names the problem when the file is read
+    return number_slices(found) if counted else found
+
+
+def count_slice(s: Slice) -> Slice:
+    """``s`` with its records and lines counted (reads the slice's bytes, not the file's)."""
+    counter = _Counter()
+    with open_slice(s) as stream:
+        while chunk := stream.read(CHUNK):
+            counter.feed(chunk)
+    if not counter.at_line_start:
+        counter.end_line()  # the last line has no newline
+    return replace(s, rows=counter.rows, lines=counter.lines)
+
+
+def number_slices(slices: Sequence[Slice]) -> list[Slice]:
+    """Counted slices of one file with the records and lines before each one set, in order.
+
+    A file with no record at all becomes one whole-file slice (its reject says so).
+    """
+    if len(slices) == 1 and slices[0].end is None:
+        return list(slices)
+    numbered = []
+    rows = lines = 0
+    for s in slices:
+        if s.rows is None or s.lines is None:
+            raise ValueError(f"{s.file.relpath}: slice at byte {s.start:,} is not counted")
+        numbered.append(replace(s, rows_before=rows, lines_before=lines))
+        rows, lines = rows + s.rows, lines + s.lines
+    return numbered if rows else [Slice(slices[0].file)]
+
+
+def _next_cut(start: int, target: int) -> int:
+    """The offset from which the line end closing the slice at ``start`` is searched."""
+    return (start // target + 1) * target - 1
+
+
+def _scan(f: InputFile, stream: IO[bytes], target: int) -> list[Slice]:
+    """Counted slices, from one pass over the file."""
+    counter = _Counter()
+    slices: list[Slice] = []
+    base = start = rows_before = lines_before = 0  # base: the file offset of chunk[0]
+    while chunk := stream.read(CHUNK):
+        at = 0
+        while at < len(chunk):
+            # the first line end at or after the next cut point, if this chunk holds it
+            end = chunk.find(b"\n", max(at, _next_cut(start, target) - base))
+            if end < 0:
+                counter.feed(chunk[at:])
+                break
+            counter.feed(chunk[at : end + 1])
+            at = end + 1
+            counts = counter.rows - rows_before, counter.lines - lines_before
+            slices.append(Slice(f, start, base + at, None, None, *counts))
+            start, rows_before, lines_before = base + at, counter.rows, counter.lines
+        base += len(chunk)
+    if not counter.at_line_start:
+        counter.end_line()  # the last line has no newline
+    if base > start:
+        counts = counter.rows - rows_before, counter.lines - lines_before
+        slices.append(Slice(f, start, base, None, None, *counts))
+    return slices
+
+
+def _seek(f: InputFile, stream: IO[bytes], target: int) -> list[Slice]:
+    """Slices not counted: the same cuts, each found by seeking near it."""
+    cuts = [0]
+    while (at := _next_cut(cuts[-1], target)) < f.size - 1:
+        stream.seek(at)
+        while block := stream.read(1 << 16):
+            end = block.find(b"\n")
+            if end >= 0:
+                break
+            at += len(block)
+        if not block or at + end + 1 >= f.size:
+            break
+        cuts.append(at + end + 1)
+    cuts.append(f.size)
+    return [Slice(f, a, b, None, None) for a, b in itertools.pairwise(cuts)]
+
+
+class _Range(io.RawIOBase):
+    """At most ``length`` bytes of ``inner`` from where it stands, then end of file."""
+
+    def __init__(self, inner: IO[bytes], length: int) -> None:
+        super().__init__()
+        self._inner = inner
+        self._left = length
+
+    def readable(self) -> bool:
+        """Always: this is a reading stream."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` from the inner stream, stopping at the end of the range."""
+        data = self._inner.read(min(len(buffer), self._left))
+        size = len(data)
+        buffer[:size] = data
+        self._left -= size
+        return size
+
+    def close(self) -> None:
+        """Close the inner stream too."""
+        try:
+            self._inner.close()
+        finally:
+            super().close()
+
+
+def open_slice(s: Slice) -> IO[bytes]:
+    """The stored bytes of a slice (the whole file when ``end`` is None)."""
+    stream = s.file.open()
+    if s.end is None:
+        return stream
+    stream.seek(s.start)
+    return io.BufferedReader(_Range(stream, s.end - s.start), buffer_size=1 << 16)
+
+
+def read_slice(
+    s: Slice, mapper: ColumnMapper, options: ReadOptions | None = None
+) -> Iterator[RawRecord | Rejected]:
+    """The records of one slice: all slices of a file together give ``read_file``'s records."""
+    if s.rows_before is None or s.lines_before is None:
+        raise ValueError(
+            f"{s.file.relpath}: the slice at byte {s.start:,} is not numbered "
+            "(count each slice, then number them)"
+        )
+    if s.end is None:
+        return read_file(s.file, mapper, options)
+    where = f" (bytes {s.start:,}-{s.end:,})"
+    return guarded(s.file, _slice_records(s, mapper, options or ReadOptions()), where)
+
+
+def _slice_records(
+    s: Slice, mapper: ColumnMapper, options: ReadOptions
+) -> Iterator[RawRecord | Rejected]:
+    f = s.file
+    decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
+    mapper = file_mapper(f, decoder, mapper)  # from the file's first records, as read_file does
+    with open_slice(s) as stream:
+        before = (s.rows_before or 0, s.lines_before or 0)
+        for item in jsonl.read(f, stream, decoder, before=before):
+            yield item if isinstance(item, Rejected) else to_record(item, mapper)
+
+
+__all__ = ["CHUNK", "Slice", "count_slice", "number_slices", "open_slice", "read_slice", "split"]

@@ -1,0 +1,206 @@
+"""A big JSONL file read as slices gives exactly the records of reading it whole.
+
+Same records, same order, same provenance (row and line numbers, hence the same ids), for any
+slice size, wherever the cuts and the scanner's chunk ends fall: blank and whitespace-only
+lines, CRLF, a BOM, a last line without a newline, bad lines, a line over the record limit.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus import sources
+from corpus.records import RawRecord, Rejected
+from corpus.sources import (
+    ColumnMapper,
+    Slice,
+    count_slice,
+    number_slices,
+    read_file,
+    read_slice,
+    slices,
+    split,
+)
+from corpus.sources.limits import MAX_RECORD_BYTES
+
+
+def _file(path: Path) -> sources.InputFile:
+    (found,), _ = sources.discover([path])
+    return found
+
+
+def _whole(f: sources.InputFile) -> list[RawRecord | Rejected]:
+    return list(read_file(f, ColumnMapper({})))
+
+
+def _sliced(parts: list[Slice]) -> list[RawRecord | Rejected]:
+    return [r for s in parts for r in read_slice(s, ColumnMapper({}))]
+
+
+def _check(f: sources.InputFile, target: int) -> list[Slice]:
+    """Slices of ``f`` tile the file, count its records, and read as the whole file reads."""
+    parts = split(f, target)
+    whole = _whole(f)
+    assert _sliced(parts) == whole
+    if len(parts) > 1:
+        assert parts[0].start == 0 and parts[-1].end == f.size
+        assert all(a.end == b.start for a, b in itertools.pairwise(parts))
+        assert all(
+            a.rows_before + (a.rows or 0) == b.rows_before for a, b in itertools.pairwise(parts)
+        )
+        assert sum(p.rows or 0 for p in parts) == len(whole)
+    return parts
+
+
+def _mixed_lines(n: int) -> list[str]:
+    lines = [
+        json.dumps({"judul": f"Judul berita {i}", "isi": f"Isi berita nomor {i} hari ini."})
+        for i in range(n)
+    ]
+    lines[2] = ""  # blank
+    lines[5] = " \t "  # whitespace only
+    lines[9] = "not json at all"
+    lines[12] = "[1, 2]"  # not an object
+    lines[17] = "\r"  # a CRLF file's blank line
+    lines[21] = '{"isi": "\\ud800 unpaired"}'
+    return lines
+
+
+@pytest.mark.parametrize("target", [1, 7, 64, 333, 2_000, 10**9])
+def test_slices_read_exactly_the_records_of_the_whole_file(tmp_path: Path, target: int) -> None:
+    path = tmp_path / "wire.jsonl"
+    # a BOM, CRLF line ends, no newline after the last line
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(_mixed_lines(40)).encode())
+    f = _file(path)
+    parts = _check(f, target)
+    assert (len(parts) > 1) == (target < f.size)
+    rows = [r.provenance.row for r in _sliced(parts) if isinstance(r, RawRecord)]
+    assert rows == sorted(rows) and len(rows) > 30
+
+
+def test_columns_are_inferred_from_the_files_first_records_in_every_slice(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    body = "Warga kota itu berkumpul di alun-alun sejak pagi untuk menyaksikan upacara. " * 4
+    rows = [{"a": f"Judul pendek {i}", "b": f"{body} ({i})"} for i in range(30)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    f = _file(path)
+    parts = _check(f, 300)
+    later = [r for r in read_slice(parts[-1], ColumnMapper({})) if isinstance(r, RawRecord)]
+    assert later and later[-1].fields.get("text", "").startswith("Warga kota")
+
+
+@settings(max_examples=150)
+@given(
+    lines=st.lists(
+        st.sampled_from(
+            [
+                '{"text": "isi"}',
+                "",
+                " ",
+                "\t\r",
+                "x",
+                '{"text": "panjang ' + "a" * 40 + '"}',
+                "\x0c",
+            ]
+        ),
+        max_size=40,
+    ),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    last_newline=st.booleans(),
+    target=st.integers(1, 200),
+    chunk=st.integers(1, 64),
+)
+def test_any_cut_and_chunk_size_give_the_same_records(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[str],
+    newline: str,
+    last_newline: bool,
+    target: int,
+    chunk: int,
+) -> None:
+    path = tmp_path_factory.mktemp("slices") / "random.jsonl"
+    path.write_text(newline.join(lines) + (newline if last_newline else ""), newline="")
+    f = _file(path)
+    original = slices.CHUNK
+    slices.CHUNK = chunk  # chunk ends anywhere, also inside lines and at cut points
+    try:
+        _check(f, target)
+    finally:
+        slices.CHUNK = original
+
+
+def test_a_line_over_the_record_limit_is_one_record_wherever_it_falls(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl"
+    with path.open("wb") as out:
+        out.write(b'{"text": "satu"}\n')
+        out.write(b" " * (MAX_RECORD_BYTES + 10) + b"\n")  # blank, but too long to know it
+        out.write(b'{"text": "tiga"}\n')
+    f = _file(path)
+    parts = _check(f, 4 << 20)
+    assert len(parts) > 1
+    records = _sliced(parts)
+    assert [r.provenance.row if isinstance(r, RawRecord) else r.source.row for r in records] == [
+        1,
+        2,
+        3,
+    ]
+    assert isinstance(records[1], Rejected) and records[1].reason == "too_large"
+
+
+def test_files_that_are_not_split_are_one_whole_slice(tmp_path: Path) -> None:
+    rows = "\n".join(json.dumps({"text": f"isi {i}"}) for i in range(50)) + "\n"
+    (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
+    (tmp_path / "table.csv").write_text("text\n" + "\n".join(f'"isi\n{i}"' for i in range(50)))
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "binary.jsonl").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "blank.jsonl").write_text("\n" * 500)
+    for name in ("packed.jsonl.gz", "table.csv", "empty.jsonl", "binary.jsonl"):
+        f = _file(tmp_path / name)
+        assert split(f, 16) == [Slice(f)]
+        assert _sliced(split(f, 16)) == _whole(f)
+    blank = _file(tmp_path / "blank.jsonl")  # no records at all: read whole, one reject says so
+    assert split(blank, 16) == [Slice(blank)]
+    (only,) = _sliced(split(blank, 16))
+    assert isinstance(only, Rejected) and only.reason == "no_records"
+    with pytest.raises(ValueError, match="positive"):
+        split(blank, 0)
+
+
+def test_a_slice_pickles_and_reads_after_the_trip(tmp_path: Path) -> None:
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(_mixed_lines(30)) + "\n")
+    parts = split(_file(path), 100)
+    trip = [pickle.loads(pickle.dumps(s)) for s in parts]
+    assert trip == parts and _sliced(trip) == _whole(_file(path))
+
+
+@settings(max_examples=100)
+@given(
+    lines=st.lists(st.sampled_from(['{"text": "isi berita"}', "", " ", "y" * 30]), max_size=60),
+    target=st.integers(1, 300),
+    last_newline=st.booleans(),
+)
+def test_slices_counted_where_they_are_read_equal_slices_counted_by_one_scan(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], target: int, last_newline: bool
+) -> None:
+    path = tmp_path_factory.mktemp("seek") / "wire.jsonl"
+    path.write_text("\n".join(lines) + ("\n" if last_newline else ""))
+    f = _file(path)
+    scanned = split(f, target)
+    cuts = split(f, target, counted=False)
+    if len(scanned) > 1:  # (a file of blank lines is read whole once counted)
+        assert [(s.start, s.end) for s in cuts] == [(s.start, s.end) for s in scanned]
+    numbered = number_slices([count_slice(s) if s.end is not None else s for s in cuts])
+    assert numbered == scanned
+    assert _sliced(numbered) == _whole(f)
+    if any(s.rows_before is None for s in cuts):
+        with pytest.raises(ValueError, match="not numbered"):
+            read_slice(cuts[-1], ColumnMapper({}))
