@@ -3,7 +3,7 @@
     uv run python benchmarks/distributed.py 20000 100000 [--nodes 3] [--files 8]
 
 For each size N: a corpus of N generated articles (``benchmarks/dedup/generate.py``: real
-sentences, 10% injected near-duplicates; cut into ``--files`` JSONL files), ingested
+sentences, 10% injected near-duplicates; one JSONL file, or ``--files`` of them), ingested
 
 * embedded: ``corpus ingest DIR`` (two local workers), and
 * distributed: ``corpus ingest DIR --executor ray --address A`` on a cluster simulated on this
@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--nodes", type=int, default=3)
-    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--files", type=int, default=1)
     args = parser.parse_args()
     os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     from ray.cluster_utils import Cluster
