@@ -123,8 +123,7 @@ def test_big_files_are_read_in_slices_with_the_same_result(
     local = _ingest(first, tmp_path / "local", workers=1)
     from corpus.distributed import driver
 
-    monkeypatch.setattr(driver, "SLICE_MIN", 20_000)  # ~70 KB files: 3-4 read tasks each
-    monkeypatch.setattr(driver, "SLICE_MAX", 20_000)
+    monkeypatch.setattr(driver, "SLICE_BYTES", 20_000)  # ~70 KB files: 3-4 read tasks each
     spread = _ingest(first, tmp_path / "spread", workers=2, distributed=True)
     assert outputs.content(spread) == outputs.content(local)
     report = json.loads((spread / "report.json").read_text())

@@ -32,8 +32,9 @@ from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
 from corpus.stats import Stats
 
-#: Bytes per read task of a big JSONL file: about four tasks per worker, within these bounds.
-SLICE_MIN, SLICE_MAX = 8 << 20, 128 << 20
+#: Bytes per read task of a big JSONL file. Fixed, not derived from the number of workers, so
+#: that any number of workers cuts the same shards.
+SLICE_BYTES = 32 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
 PARTITION_ARTICLES = 2_000_000
 Progress = Callable[[str, int, int | None], None]
@@ -74,9 +75,7 @@ class Driver:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
         found by seeking; each slice's records counted by a task)."""
         files = [sources.absolute(f) for f in self.files]
-        total = sum(f.size for f in files)
-        target = min(max(total // (4 * self.workers), SLICE_MIN), SLICE_MAX)
-        options = sources.ReadOptions.of(self.cfg)
+        target, options = SLICE_BYTES, sources.ReadOptions.of(self.cfg)
         cut = [sources.split(f, target, options, counted=False) for f in files]
         counted = iter(self.run(work, tasks.count, [s for c in cut if len(c) > 1 for s in c]))
         out: list[sources.Slice] = []
