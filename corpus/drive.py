@@ -67,9 +67,17 @@ class Drive:
         self.line_stats = learned.LineStats()
 
     def survey(self, parent_dir: Path | None) -> None:
-        """Read the inputs once for what the units need to know about all of them."""
+        """Read the inputs once for what the units need to know about all of them: a file per
+        job on the executor (in parallel), put together here in input order."""
         rules = structure.rules_for(self.cfg)
-        self.context, self.line_stats = survey.survey(self.files, self.cfg, rules, parent_dir)
+        parts = executor.map_ordered(
+            functools.partial(survey.survey_file, cfg=self.cfg),
+            self.files,
+            executor=self.cfg.executor,
+            workers=self.workers,
+            address=self.cfg.address,
+        )
+        self.context, self.line_stats = survey.combine(parts, self.files, rules, parent_dir)
         self.times.lap("survey")
 
     def open_log(

@@ -231,6 +231,112 @@ class _Doc:
     sampled: bool = False  # whether its sentence starts were counted
 
 
+def _story(text: str, t: Thresholds) -> tuple[list[str], int, frozenset[int]]:
+    """A record's non-empty lines, its story signature and the keys of its short lines."""
+    raw_lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
+    if not raw_lines:
+        return raw_lines, 0, frozenset()
+    # the story: its two longest lines, normalized, the same in a re-scrape or a verbatim
+    # copy; two, so that a long furniture line in short records does not make them one;
+    # normalized, so a template filled with other numbers ("nomor 7", "nomor 8") is one
+    # story, not a hundred, and its text never looks like a publisher's furniture
+    sig = _hash("\n".join(normalize(line) for line in heapq.nlargest(2, raw_lines, key=len)))
+    short = [line for line in raw_lines if len(line) <= t.max_line_chars]
+    lines = frozenset(_hashes(_normalize_many(short))) if short else frozenset()
+    return raw_lines, sig, lines
+
+
+def _start_keys(raw_lines: list[str]) -> tuple[list[int], list[bool], list[str]]:
+    """Each sentence start's key, whether it has two words, and its text: after each boundary,
+    and at each line start but the record's first (its dateline is the publisher's)."""
+    heads = [head for k, line in enumerate(raw_lines) for _, head in _heads(line, k > 0)]
+    if not heads:
+        return [], [], []
+    two = [words if len(words) == 2 else ["", ""] for words in map(_two_words, heads)]
+    firsts = _word_keys("\n".join(words[0] for words in two).casefold().split("\n"))
+    seconds = _word_keys("\n".join(words[1] for words in two).casefold().split("\n"))
+    keys: list[int] = _pair_keys(firsts, seconds).tolist()  # aligned with heads
+    return keys, [bool(words[0]) for words in two], heads
+
+
+def _runs(start: int, head: str, limit: int) -> list[tuple[int, int, int, bool]]:
+    """The runs (start, length, key, closed) that could be furniture at a sentence start."""
+    words = head.split(None, limit + 1)[: limit + 1]
+    whole = len(head) < _HEAD_CHARS  # the head reaches the end of the line
+    folded = _folded(words)
+    found = []
+    for n in range(2, min(len(words), limit) + 1):
+        following = words[n] if n < len(words) else None
+        if _unit(words[:n], ends_line=following is None and whole):
+            found.append((start, n, _hash(" ".join(folded[:n])), _closed(following, whole)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A record of a file whose sentence starts may count: whether they do, and which of its
+    runs, depends on the publisher's records before it (``LineStats.merge`` decides)."""
+
+    sid: int  # its scope, numbered within its file
+    rank: int  # records of its scope in its file up to and including it
+    sig: int
+    heads: tuple[tuple[int, tuple[tuple[int, int, int, bool], ...]], ...]  # (start, its runs)
+
+
+@dataclass(frozen=True, slots=True)
+class FileLines:
+    """One file's part of the line statistics (``file_lines``), made where the file is read.
+
+    What does not depend on other files is counted already (stories and lines, aggregated);
+    the records whose sentence starts may count keep them, with every run they could add, for
+    ``LineStats.merge`` to settle in file order. Those are a publisher's first
+    ``full_records`` records in the file and one story in ``sample_every`` after: a few
+    percent of the records."""
+
+    scopes: tuple[str, ...]  # in the order the file first shows them
+    docs: tuple[int, ...]  # records per scope
+    table: Mapping[str, np.ndarray]  # story (DOC) and LINE rows, scopes numbered as above
+    pending: tuple[_Pending, ...]  # in record order
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+def file_lines(records: Iterable[RawRecord], thresholds: Thresholds | None = None) -> FileLines:
+    """The line statistics of one file's ``records`` (as ``learn`` reads them), before they
+    join those of the other files (``LineStats.merge``)."""
+    t = thresholds or Thresholds()
+    scopes: dict[str, int] = {}
+    docs: Counter[int] = Counter()
+    rows: list[tuple[int, int, int, int, int, int, int]] = []
+    pending: list[_Pending] = []
+    for record in records:
+        text = record.fields.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        url = record.fields.get("url")
+        scope = scope_of(url if isinstance(url, str) else None, record.provenance.path)
+        sid = scopes.setdefault(scope, len(scopes))
+        docs[sid] += 1
+        raw_lines, sig, lines = _story(text, t)
+        rows.append((sid, DOC, 0, 0, 0, sig, 1))
+        rows.extend((sid, LINE, 0, 0, key, sig, 1) for key in lines)
+        if not raw_lines or (docs[sid] > t.full_records and sig % t.sample_every):
+            continue  # never sampled, whatever came before (its rank can only be higher)
+        keys, whole, heads = _start_keys(raw_lines)
+        found = tuple(
+            (key, tuple(_runs(key, head, t.max_run_words)))
+            for key, ok, head in zip(keys, whole, heads, strict=True)
+            if ok
+        )
+        pending.append(_Pending(sid, docs[sid], sig, found))
+    table = _empty()
+    if rows:
+        fresh = np.array(rows, dtype=np.uint64).T
+        table = _aggregate({name: fresh[i] for i, name in enumerate(_COLUMNS)})
+    return FileLines(
+        tuple(scopes), tuple(docs[i] for i in range(len(scopes))), table, tuple(pending), t
+    )
+
+
 class LineStats:
     """Per-publisher counts of lines, sentence starts and glued runs, in distinct stories.
 
@@ -243,6 +349,7 @@ class LineStats:
     __slots__ = (
         "_buffer",
         "_docs",
+        "_files",
         "_hot_seen",
         "_sampled",
         "_scopes",
@@ -259,6 +366,7 @@ class LineStats:
         self._sampled: Counter[int] = Counter()  # records whose sentence starts were counted
         self._hot_seen: dict[int, Counter[int]] = {}  # scope -> sentence start -> records
         self._buffer: list[tuple[int, int, int, int, int, int, int]] = []
+        self._files: list[Mapping[str, np.ndarray]] = []  # files' tables not yet aggregated
         self._table: dict[str, np.ndarray] = _empty()
 
     # ------------------------------------------------------------------ accumulating
@@ -279,33 +387,17 @@ class LineStats:
             rows.append((sid, RUN, n, start, key, doc.sig, 1))
             if closed:
                 rows.append((sid, CLOSED, n, start, key, doc.sig, 1))
-        if len(rows) >= 1_000_000:
+        if len(rows) + sum(len(f["key"]) for f in self._files) >= 1_000_000:
             self._flush()
 
     def _read(self, sid: int, text: str) -> _Doc:
         t = self.thresholds
-        raw_lines = [line for line in (raw.strip() for raw in text.split("\n")) if line]
+        raw_lines, sig, lines = _story(text, t)
         if not raw_lines:
             return _Doc(frozenset(), frozenset(), frozenset(), 0)
-        # the story: its two longest lines, normalized, the same in a re-scrape or a verbatim
-        # copy; two, so that a long furniture line in short records does not make them one;
-        # normalized, so a template filled with other numbers ("nomor 7", "nomor 8") is one
-        # story, not a hundred, and its text never looks like a publisher's furniture
-        sig = _hash("\n".join(normalize(line) for line in heapq.nlargest(2, raw_lines, key=len)))
-        short = [line for line in raw_lines if len(line) <= t.max_line_chars]
-        lines = frozenset(_hashes(_normalize_many(short))) if short else frozenset()
         if self._docs[sid] > t.full_records and sig % t.sample_every:
             return _Doc(lines, frozenset(), frozenset(), sig)
-        # sentence starts: after each boundary, and at each line start but the record's first
-        # (its dateline is the publisher's, not furniture)
-        heads = [head for k, line in enumerate(raw_lines) for _, head in _heads(line, k > 0)]
-        if not heads:
-            return _Doc(lines, frozenset(), frozenset(), sig, sampled=True)
-        two = [words if len(words) == 2 else ["", ""] for words in map(_two_words, heads)]
-        firsts = _word_keys("\n".join(words[0] for words in two).casefold().split("\n"))
-        seconds = _word_keys("\n".join(words[1] for words in two).casefold().split("\n"))
-        keys = _pair_keys(firsts, seconds).tolist()  # aligned with heads
-        whole = [bool(words[0]) for words in two]
+        keys, whole, heads = _start_keys(raw_lines)
         starts = frozenset(key for key, ok in zip(keys, whole, strict=True) if ok)
         if not starts:
             return _Doc(lines, frozenset(), frozenset(), sig, sampled=True)
@@ -314,35 +406,36 @@ class LineStats:
         runs: set[tuple[int, int, int, bool]] = set()
         for key, ok, head in zip(keys, whole, heads, strict=True):
             if ok and seen.get(key, 0) >= floor:
-                self._runs(key, head, runs)
+                runs.update(_runs(key, head, t.max_run_words))
         seen.update(starts)
         return _Doc(lines, starts, frozenset(runs), sig, sampled=True)
 
-    def _runs(self, start: int, head: str, runs: set[tuple[int, int, int, bool]]) -> None:
-        limit = self.thresholds.max_run_words
-        words = head.split(None, limit + 1)[: limit + 1]
-        whole = len(head) < _HEAD_CHARS  # the head reaches the end of the line
-        folded = _folded(words)
-        for n in range(2, min(len(words), limit) + 1):
-            following = words[n] if n < len(words) else None
-            if _unit(words[:n], ends_line=following is None and whole):
-                runs.add((start, n, _hash(" ".join(folded[:n])), _closed(following, whole)))
-
     def _flush(self) -> None:
-        if not self._buffer:
+        """Aggregate the buffered rows (and files' tables, see ``_merge_file``) into the table."""
+        if not self._buffer and not self._files:
             return
-        fresh = np.array(self._buffer, dtype=np.uint64).T
-        self._buffer = []
-        parts = {name: fresh[i] for i, name in enumerate(_COLUMNS)}
-        self._table = _aggregate(_concat(self._table, parts))
+        parts = [self._table, *self._files]
+        if self._buffer:
+            fresh = np.array(self._buffer, dtype=np.uint64).T
+            self._buffer = []
+            parts.append({name: fresh[i] for i, name in enumerate(_COLUMNS)})
+        self._files = []
+        self._table = _aggregate({n: np.concatenate([p[n] for p in parts]) for n in _COLUMNS})
         if len(self._table["key"]) > self.max_rows:
             self._table = _prune_singletons(self._table)
             for sid, seen in self._hot_seen.items():
                 self._hot_seen[sid] = Counter({k: n for k, n in seen.items() if n > 1})
             logger.info("line statistics pruned to %d rows", len(self._table["key"]))
 
-    def merge(self, other: LineStats) -> None:
-        """Add another LineStats' counts (a worker's, or an earlier version's)."""
+    def merge(self, other: LineStats | FileLines) -> None:
+        """Add another LineStats' counts (an earlier version's), or one file's part.
+
+        Files' parts are added in input order, after the earlier version's statistics: the
+        result is then exactly that of ``add`` over every record in that order (while the
+        table stays under ``max_rows``), however the parts were made."""
+        if isinstance(other, FileLines):
+            self._merge_file(other)
+            return
         other._flush()
         self._flush()
         remap = np.array(
@@ -358,6 +451,43 @@ class LineStats:
             self._sampled[int(remap[sid])] += n
         for sid, seen in other._hot_seen.items():
             self._hot_seen.setdefault(int(remap[sid]), Counter()).update(seen)
+
+    def _merge_file(self, part: FileLines) -> None:
+        """Count a file's part as ``add`` would have counted its records, now, in order."""
+        t = self.thresholds
+        if part.thresholds != t:
+            raise ConfigError(
+                f"a file's line statistics were counted with {part.thresholds}, not {t}: "
+                "count every file with the same thresholds"
+            )
+        remap = [self._scopes.setdefault(s, len(self._scopes)) for s in part.scopes]
+        before = [self._docs[sid] for sid in remap]
+        theirs = dict(part.table)
+        theirs["scope"] = np.array(remap or [0], dtype=np.uint64)[theirs["scope"].astype(np.int64)]
+        self._files.append(theirs)  # aggregated with the buffer when it fills
+        rows = self._buffer
+        for doc in part.pending:
+            sid = remap[doc.sid]
+            if before[doc.sid] + doc.rank > t.full_records and doc.sig % t.sample_every:
+                continue
+            floor = max(t.hot_stories, t.hot_share * self._sampled[sid])
+            self._sampled[sid] += 1
+            rows.append((sid, SAMPLED, 0, 0, 0, doc.sig, 1))
+            if not doc.heads:
+                continue
+            seen = self._hot_seen.setdefault(sid, Counter())
+            runs = {run for key, found in doc.heads if seen.get(key, 0) >= floor for run in found}
+            starts = {key for key, _ in doc.heads}
+            seen.update(starts)
+            rows.extend((sid, START, 0, 0, key, doc.sig, 1) for key in starts)
+            for start, n, key, closed in runs:
+                rows.append((sid, RUN, n, start, key, doc.sig, 1))
+                if closed:
+                    rows.append((sid, CLOSED, n, start, key, doc.sig, 1))
+        for sid, n in zip(remap, part.docs, strict=True):
+            self._docs[sid] += n
+        if len(rows) + sum(len(f["key"]) for f in self._files) >= 1_000_000:
+            self._flush()
 
     # ------------------------------------------------------------------ reading
 
@@ -773,10 +903,12 @@ def learn(
 __all__ = [
     "RULE",
     "STATS_FILE",
+    "FileLines",
     "LearnedBoilerplate",
     "LineStats",
     "Thresholds",
     "apply",
+    "file_lines",
     "learn",
     "normalize",
     "scope_of",

@@ -2,14 +2,16 @@
 
 Some facts are about a whole publisher or a whole file, not one record: which lines recur
 across a publisher's stories (boilerplate learned at ingest, corpus/learned.py), and what
-order a file's dates are written in. The driver reads the inputs once for them, adds what the
-parent version learned, and ships the result to every work unit.
+order a file's dates are written in. Each file is surveyed on its own (``survey_file``, run by
+the executor where the file is read, like the work units); ``combine`` puts the files' parts
+together in input order, after what the parent version learned, and the driver ships the result
+to every work unit. The result is the same as one pass over every record in input order.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,21 +36,54 @@ class Survey:
     date_orders: Mapping[str, str] = field(default_factory=dict)  # input path -> dmy | mdy
 
 
+@dataclass(frozen=True, slots=True)
+class FileSurvey:
+    """What one input file tells the survey (``survey_file``); small, and picklable."""
+
+    relpath: str
+    lines: learned.FileLines
+    date_orders: Mapping[str, str]  # input path -> dmy | mdy, where this file's dates settle it
+
+
+def survey_file(file: sources.InputFile, cfg: Config) -> FileSurvey:
+    """Read one input file for the survey: its part of the line statistics, its date order."""
+    orders = _DateOrders()
+    records = (r for r in sources.run([file], cfg, Stats()) if isinstance(r, RawRecord))
+    lines = learned.file_lines(map(orders.see, records))
+    return FileSurvey(file.relpath, lines, orders.finish())
+
+
+def combine(
+    parts: Iterable[FileSurvey],
+    files: Sequence[sources.InputFile],
+    rules: RuleSet,
+    parent_dir: Path | None,
+) -> tuple[Survey, learned.LineStats]:
+    """The survey of ``files`` from their parts (in any order; one part per file), with the
+    parent version's line statistics first."""
+    position = {f.relpath: i for i, f in enumerate(files)}
+    stats = learned.LineStats()
+    if parent_dir is not None and (parent_dir / LEARNED_DIR).is_dir():
+        previous = learned.LineStats.load(parent_dir / LEARNED_DIR)
+        stats = learned.LineStats(previous.thresholds)
+        stats.merge(previous)
+    orders: dict[str, str] = {}
+    for part in sorted(parts, key=lambda p: position[p.relpath]):
+        stats.merge(part.lines)
+        orders.update(part.date_orders)
+    boilerplate = learned.LearnedBoilerplate.build(stats, rules=rules)
+    return Survey(boilerplate, dict(sorted(orders.items()))), stats
+
+
 def survey(
-    files: Iterable[sources.InputFile],
+    files: Sequence[sources.InputFile],
     cfg: Config,
     rules: RuleSet,
     parent_dir: Path | None,
 ) -> tuple[Survey, learned.LineStats]:
-    """Read every input once: line statistics (with the parent version's) and date orders."""
-    previous = None
-    if parent_dir is not None and (parent_dir / LEARNED_DIR).is_dir():
-        previous = learned.LineStats.load(parent_dir / LEARNED_DIR)
-    orders = _DateOrders()
-    records = (r for r in sources.run(files, cfg, Stats()) if isinstance(r, RawRecord))
-    stats = learned.learn(map(orders.see, records), previous)
-    boilerplate = learned.LearnedBoilerplate.build(stats, rules=rules)
-    return Survey(boilerplate, orders.finish()), stats
+    """Survey every input in this process: line statistics (with the parent version's) and
+    date orders."""
+    return combine((survey_file(f, cfg) for f in files), files, rules, parent_dir)
 
 
 class _DateOrders:
