@@ -71,9 +71,8 @@ def ingest(
     """
     times = report.RunTimes()
     cfg = cfg.checked()  # the rules file is read once: one fingerprint for the whole run
-    if not _spread(cfg):
-        return _ingest(paths, cfg, times, created_at, progress)
-    # one set of workers (a process pool, or the Ray connection) for every step of the run
+    # one set of workers (a process pool, or the Ray connection) for every step of the run:
+    # the survey, the units (or a distributed run's tasks)
     with executor.session(
         cfg.executor,
         workers=cfg.workers or executor.default_workers(),

@@ -23,7 +23,18 @@ from typing import Any
 
 import numpy as np
 
-from corpus import dedup, executor, report, runs, sources, structure, survey, units, versions
+from corpus import (
+    dedup,
+    executor,
+    learned,
+    report,
+    runs,
+    sources,
+    structure,
+    survey,
+    units,
+    versions,
+)
 from corpus.config import Config
 from corpus.dedup.index import index_files
 from corpus.distributed import tasks
@@ -70,6 +81,21 @@ class Driver:
                 warm_up=functools.partial(units.warm_up, self.cfg),
             )
         )
+
+    def survey(self, published: Path | None) -> tuple[survey.Survey, learned.LineStats]:
+        """What every read task needs to know about the whole input: a task per file, put
+        together here in input order (the files' learned-line parts and date orders)."""
+        files = [sources.absolute(f) for f in self.files]
+        parts = executor.map_ordered(
+            functools.partial(survey.survey_file, cfg=self.cfg),
+            files,
+            executor=self.cfg.executor,
+            workers=self.workers,
+            address=self.cfg.address,
+        )
+        found = survey.combine(parts, files, structure.rules_for(self.cfg), published)
+        self.times.lap("survey")
+        return found
 
     def slices(self, work: Work) -> list[sources.Slice]:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
@@ -174,9 +200,8 @@ def ingest(
     run_log = runs.RunLog.open(dataset_dir, key)
     times.lap("setup")
     published = previous.version_dir if previous else None
-    context, line_stats = survey.survey(files, cfg, structure.rules_for(cfg), published)
-    times.lap("survey")
     driver = Driver(cfg, files, times)
+    context, line_stats = driver.survey(published)
     takedowns = versions.Takedowns.of(parent.removals if parent else ())
     with (
         executor.session(
