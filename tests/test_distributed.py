@@ -128,3 +128,27 @@ def test_big_files_are_read_in_slices_with_the_same_result(
     assert outputs.content(spread) == outputs.content(local)
     report = json.loads((spread / "report.json").read_text())
     assert report["units"]["total"] > 9  # more read tasks than files x batches
+
+
+def test_takedowns_hold_in_a_distributed_ingest(
+    corpus_dirs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from corpus.versions import remove
+
+    first, second = corpus_dirs
+    made = {}
+    for name, how in (("local", {"workers": 1}), ("spread", {"workers": 2, "distributed": True})):
+        out = tmp_path / name
+        v1 = _ingest(first, out, workers=1)
+        kept = outputs.rows(v1)["data"][::2]  # every other article: d.jsonl copies some
+        remove(
+            out / "news",
+            urls=[r["url"] for r in kept],
+            reason="test",
+            cfg=Config(dataset="news", out=out),
+            created_at=WHEN,
+        )
+        made[name] = outputs.content(_ingest(second, out, **how))
+    assert made["spread"] == made["local"]
+    stages = made["local"]["stages"]["removed"]
+    assert stages.get("taken_down", 0) + stages.get("copy_of_taken_down", 0) > 0
