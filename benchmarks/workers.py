@@ -1,0 +1,73 @@
+"""One worker vs two, embedded and distributed, on a real corpus: same run, same machine.
+
+    uv run python benchmarks/workers.py [RAW_DIR] [--rounds 2]   # default news-id-2019
+
+Rows: ``corpus ingest RAW`` with ``--workers 1`` and ``--workers 2``, embedded (the default)
+and ``--distributed``, each in a fresh interpreter, rounds interleaved so that other load on
+the machine falls on every row alike; best wall time of the rounds. Checks that 1 and 2
+workers write identical shards (sha256 of every data/duplicates/rejects file) in each mode,
+and reports the 2-vs-1 speed-up (issue's target >= 1.7x) and each row against the I/O floor
+(``benchmarks/ingest.py``: read every record and write the raw fields as zstd Parquet, in
+this process; the issue's bound: <= 10x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+
+from _measure import measured_ingest  # benchmarks/ is on sys.path when run as a script
+from ingest import DEFAULT, io_floor
+
+from corpus import sources
+from corpus.config import Config
+
+MODES = {"embedded": [], "distributed": ["--distributed"]}
+
+
+def shard_digests(out: Path) -> dict[str, str]:
+    version = next(out.glob("*/v1.0.0"))
+    return {
+        p.relative_to(version).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for table in ("data", "duplicates", "rejects")
+        for p in sorted((version / table).glob("*.parquet"))
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("raw", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    files, _ = sources.discover([args.raw])
+    started = time.perf_counter()
+    io_floor(files, Config())
+    floor = time.perf_counter() - started
+    best: dict[tuple[str, int], float] = {}
+    digests: dict[tuple[str, int], dict[str, str]] = {}
+    for _ in range(args.rounds):
+        for mode, flags in MODES.items():
+            for workers in (1, 2):
+                with tempfile.TemporaryDirectory(prefix="corpus-workers-") as out:
+                    argv = [str(args.raw), "--out", out, "--workers", str(workers), *flags]
+                    seconds, _, _ = measured_ingest(argv)
+                    digests[(mode, workers)] = shard_digests(Path(out))
+                key = (mode, workers)
+                best[key] = min(seconds, best.get(key, seconds))
+    print(f"{args.raw}: I/O floor {floor:.1f} s; best of {args.rounds} rounds\n")
+    print("| mode | 1 worker s | 2 workers s | 2 vs 1 | 2 workers vs I/O floor | 1 vs 2 shards |")
+    print("|---|---:|---:|---:|---:|---|")
+    for mode in MODES:
+        one, two = best[(mode, 1)], best[(mode, 2)]
+        same = digests[(mode, 1)] == digests[(mode, 2)]
+        print(
+            f"| {mode} | {one:.1f} | {two:.1f} | {one / two:.2f}x | {two / floor:.1f}x "
+            f"| {'identical' if same else 'DIFFERENT'} ({len(digests[(mode, 2)])} files) |"
+        )
+
+
+if __name__ == "__main__":
+    main()
