@@ -1,7 +1,8 @@
-"""The driver's side of an ingest: it reads the inputs (once for the survey, once for the
-work units), hands batches to the executor as work units, saves each finished unit so an
-interrupted run resumes (corpus/runs.py), feeds dedup's fingerprint store, and counts what
-flows by for the progress bars and the run report."""
+"""The embedded ingest, and its driver's side: the survey runs file by file on the workers;
+the driver reads the inputs, hands batches to the executor as work units, saves each finished
+unit so an interrupted run resumes (corpus/runs.py), feeds dedup's fingerprint store, plans
+dedup, writes the tables, and counts what flows by for the progress bars and the run report.
+(A distributed ingest, corpus/distributed/, leaves reading and writing to the workers.)"""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from corpus import (
     versions,
 )
 from corpus.config import Config
-from corpus.manifest import InputEntry, Manifest
+from corpus.errors import VersionError
+from corpus.manifest import Artifacts, Counts, InputEntry, Manifest, Skipped
 from corpus.records import Article, Duplicate, RawRecord, Rejected
 from corpus.stats import Stats
 
@@ -207,3 +209,65 @@ class Drive:
     def close(self) -> None:
         """The version is in place: the run's log is of no use any more."""
         self.run_log.close()
+
+
+def embedded(
+    plan: versions.IngestPlan, progress: Progress | None
+) -> tuple[Manifest, Counts, dict[str, int]]:
+    """The embedded ingest: the driver reads, workers process, the driver deduplicates and
+    writes. The new version's manifest, this ingest's counts and the version's languages."""
+    cfg, previous, parent, times = plan.cfg, plan.previous, plan.parent, plan.times
+    drive = Drive(cfg, plan.files, parent, times, progress)
+    drive.open_log(plan.dataset_dir, plan.version, parent, plan.hashes)
+    drive.survey(plan.published)
+    with (
+        dedup.FingerprintStore() as store,
+        versions.VersionWriter(plan.dataset_dir, plan.version, cfg, plan.facts) as writer,
+    ):
+        index = dedup.DedupIndex()
+        if previous is not None:
+            writer.carry_all(previous.version_dir, previous.manifest)
+            index = dedup_index(previous)
+        # Dedup's two phases: plan every fate from the workers' fingerprints (reading only the
+        # texts of candidate pairs), then route the articles to their tables by record key.
+        drive.run_units(writer, store)
+        fingerprints = store.finish()
+        published = previous.version_dir.glob("data/**/*.parquet") if previous else ()
+        texts = dedup.Texts(drive.run_articles, dedup.published_texts(sorted(published)).published)
+        fates = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
+        index.add(fingerprints, fates.kept())
+        drive.planned()
+        for done, item in enumerate(dedup.route(drive.run_articles(), fates, drive.stats), 1):
+            drive.route(writer, item, done)
+        counts = writer.written(read=drive.stats.get("read", "records"))
+        times.lap("write")
+        index_files = writer.listed(index.save(writer.folder / "dedup", cfg.dedup_ngram))
+        learned_files = writer.listed(drive.line_stats.save(writer.folder / survey.LEARNED_DIR))
+        if previous is not None:
+            writer.summary.absorb(previous.manifest.summary)
+        manifest = writer.finish(
+            counts=counts + (previous.manifest.counts if previous else Counts()),
+            ingest_counts=counts,
+            stages=drive.stats.as_dict(),
+            summary=writer.summary.build(),
+            inputs=(*(previous.manifest.inputs if previous else ()), *drive.inputs(plan.hashes)),
+            skipped=tuple(Skipped(s.relpath, s.reason) for s in plan.skipped),
+            dedup_index=Artifacts(len(index), index_files),
+            learned=Artifacts(sum(drive.line_stats.records().values()), learned_files),
+            removals=parent.removals if parent else (),
+        )
+        times.lap("finish")
+        drive.write_report(writer.folder, manifest)
+    drive.close()
+    return manifest, counts, dict(writer.summary.languages.most_common())
+
+
+def dedup_index(previous: versions.Previous) -> dedup.DedupIndex:
+    """The dedup index of everything published up to ``previous`` (cumulative)."""
+    folder = previous.version_dir / "dedup"
+    if (folder / dedup.INDEX_FILE).is_file() or dedup.index_files(folder):
+        return dedup.DedupIndex.load(folder)
+    raise VersionError(
+        f"{previous.version_dir} has no dedup index, so new articles cannot be checked against it: "
+        "rerun with --rebuild"
+    )

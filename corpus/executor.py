@@ -216,8 +216,8 @@ def _connect(ray: Any, workers: int, address: str | None) -> None:
     }
     if address:
         ray.init(address=address, **options)
-    else:
-        ray.init(num_cpus=max(1, workers), **options)
+    else:  # "local": a new instance of our own, never a cluster someone left running here
+        ray.init(address="local", num_cpus=max(1, workers), **options)
 
 
 def _ray(

@@ -1,12 +1,12 @@
-"""The ingest pipeline: chains the stages and drains them into a new version.
+"""The ingest pipeline: settles what an ingest makes, then runs it one of two ways.
 
-    read -> [work units: validate -> structure -> langid -> fingerprints] -> dedup -> write
+    read -> [validate -> structure -> langid -> fingerprints] -> dedup -> write
 
-Reading happens here, in the driver; the per-record stages run in work units on the executor
-(corpus/units.py), saved as they finish so an interrupted run resumes (corpus/runs.py); dedup
-plans over the fingerprints and routes every article; the one version writer
-(corpus/versions/writer.py) makes the version. Memory is bounded by batch size plus the dedup
-index, not by corpus size.
+Here: the input files, the version they extend (new files only, by sha256), the next version
+number and its provenance (``versions.IngestPlan``). Then the embedded ingest
+(corpus/drive.py: the driver reads and writes, worker processes run the per-record stages) or
+the distributed one (corpus/distributed/: tasks read, process and write; the driver plans
+dedup). One set of workers serves every step. The one version writer makes the version.
 """
 
 from __future__ import annotations
@@ -20,20 +20,18 @@ from datetime import datetime
 from pathlib import Path
 
 from corpus import (
-    dedup,
     distributed,
     executor,
     report,
     runs,
     sources,
-    survey,
     units,
     versions,
 )
 from corpus.config import Config
-from corpus.drive import Drive, Progress
-from corpus.errors import InputError, VersionError
-from corpus.manifest import Artifacts, Counts, Manifest, Skipped
+from corpus.drive import Progress, embedded
+from corpus.errors import InputError
+from corpus.manifest import Counts, Manifest
 
 log = logging.getLogger(__name__)
 
@@ -119,57 +117,13 @@ def _ingest(
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     parent = previous.manifest if previous else versions.latest(dataset_dir)
     facts = versions.provenance(cfg, previous, parent, created_at)
+    plan = versions.IngestPlan(cfg, files, hashes, skipped, previous, parent, version, facts, times)
     if _spread(cfg):
-        made = distributed.ingest(
-            cfg, files, hashes, skipped, previous, parent, version, facts, times
-        )
-        folder = dataset_dir / version.dirname
-        return _result(folder, made.manifest, made.ingest_counts, made.languages, skipped, times)
-    drive = Drive(cfg, files, parent, times, progress)
-    drive.open_log(dataset_dir, version, parent, hashes)
-    drive.survey(previous.version_dir if previous else None)
-    with (
-        dedup.FingerprintStore() as store,
-        versions.VersionWriter(dataset_dir, version, cfg, facts) as writer,
-    ):
-        index = dedup.DedupIndex()
-        if previous is not None:
-            writer.carry_all(previous.version_dir, previous.manifest)
-            index = _dedup_index(previous)
-        # Dedup's two phases: plan every fate from the workers' fingerprints (reading only the
-        # texts of candidate pairs), then route the articles to their tables by record key.
-        drive.run_units(writer, store)
-        fingerprints = store.finish()
-        published = previous.version_dir.glob("data/**/*.parquet") if previous else ()
-        texts = dedup.Texts(drive.run_articles, dedup.published_texts(sorted(published)).published)
-        plan = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
-        index.add(fingerprints, plan.kept())
-        drive.planned()
-        for done, item in enumerate(dedup.route(drive.run_articles(), plan, drive.stats), 1):
-            drive.route(writer, item, done)
-        ingest_counts = writer.written(read=drive.stats.get("read", "records"))
-        times.lap("write")
-        index_files = writer.listed(index.save(writer.folder / "dedup", cfg.dedup_ngram))
-        learned_files = writer.listed(drive.line_stats.save(writer.folder / survey.LEARNED_DIR))
-        if previous is not None:
-            writer.summary.absorb(previous.manifest.summary)
-        manifest = writer.finish(
-            counts=ingest_counts + (previous.manifest.counts if previous else Counts()),
-            ingest_counts=ingest_counts,
-            stages=drive.stats.as_dict(),
-            summary=writer.summary.build(),
-            inputs=(*(previous.manifest.inputs if previous else ()), *drive.inputs(hashes)),
-            skipped=tuple(Skipped(s.relpath, s.reason) for s in skipped),
-            dedup_index=Artifacts(len(index), index_files),
-            learned=Artifacts(sum(drive.line_stats.records().values()), learned_files),
-            removals=parent.removals if parent else (),
-        )
-        times.lap("finish")
-        drive.write_report(writer.folder, manifest)
-    drive.close()
-    languages = dict(writer.summary.languages.most_common())
+        manifest, counts, languages = distributed.ingest(plan)
+    else:
+        manifest, counts, languages = embedded(plan, progress)
     folder = dataset_dir / version.dirname
-    return _result(folder, manifest, ingest_counts, languages, skipped, times)
+    return _result(folder, manifest, counts, languages, skipped, times)
 
 
 def _sha256(f: sources.InputFile) -> str:
@@ -223,15 +177,4 @@ def _nothing_new(
         seconds=time.perf_counter() - times.started,
         created=False,
         totals=previous.manifest.counts.as_dict(),
-    )
-
-
-def _dedup_index(previous: versions.Previous) -> dedup.DedupIndex:
-    """The dedup index of everything published up to ``previous`` (cumulative)."""
-    folder = previous.version_dir / "dedup"
-    if (folder / dedup.INDEX_FILE).is_file():
-        return dedup.DedupIndex.load(folder)
-    raise VersionError(
-        f"{previous.version_dir} has no dedup index, so new articles cannot be checked against it: "
-        "rerun with --rebuild"
     )

@@ -28,7 +28,7 @@ from corpus.dedup.fingerprints import (
     concat,
     record_key,
 )
-from corpus.dedup.index import INDEX_FILE, SIGNATURES_FILE, DedupIndex
+from corpus.dedup.index import INDEX_FILE, SIGNATURES_FILE, DedupIndex, index_files
 from corpus.dedup.judge import Judge, LocalJudge, Texts
 from corpus.dedup.minhash import (
     BANDS,
@@ -115,6 +115,7 @@ __all__ = [
     "body_hash",
     "compact",
     "concat",
+    "index_files",
     "jaccard",
     "lsh_params",
     "normalize",

@@ -5,6 +5,6 @@ Modules: ``parts`` (the files tasks hand each other), ``tasks`` (what runs on th
 ``judge`` (candidate pairs measured by tasks), ``driver`` (the plan of a run).
 """
 
-from corpus.distributed.driver import Outcome, ingest
+from corpus.distributed.driver import ingest
 
-__all__ = ["Outcome", "ingest"]
+__all__ = ["ingest"]

@@ -17,7 +17,6 @@ import functools
 import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +48,6 @@ SLICE_BYTES = 32 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
 PARTITION_ARTICLES = 2_000_000
 Progress = Callable[[str, int, int | None], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a distributed ingest made."""
-
-    manifest: Manifest
-    ingest_counts: Counts
-    languages: dict[str, int]
-    tasks: int
 
 
 class Driver:
@@ -180,47 +169,30 @@ class Driver:
         return list(writer.listed(index_paths)), sum(r.kept for r in routed)
 
 
-def ingest(
-    cfg: Config,
-    files: list[sources.InputFile],
-    hashes: dict[str, str],
-    skipped: Sequence[sources.Skipped],
-    previous: versions.Previous | None,
-    parent: Manifest | None,
-    version: versions.Version,
-    facts: versions.Provenance,
-    times: report.RunTimes,
-) -> Outcome:
-    """Make ``version`` of ``cfg.dataset`` from ``files`` with tasks on the executor."""
-    dataset_dir = cfg.out / cfg.dataset
+def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]:
+    """Make ``plan.version`` with tasks on the executor: the new version's manifest, this
+    ingest's counts and the version's languages."""
+    cfg, previous, parent, times = plan.cfg, plan.previous, plan.parent, plan.times
     key = runs.run_key(
-        config=cfg.fingerprint, version=str(version), parent=parent.version if parent else None,
-        distributed=True, inputs=[[f.relpath, hashes[f.relpath]] for f in files],
+        config=cfg.fingerprint, version=str(plan.version),
+        parent=parent.version if parent else None, distributed=True,
+        inputs=[[f.relpath, plan.hashes[f.relpath]] for f in plan.files],
     )  # fmt: skip
-    run_log = runs.RunLog.open(dataset_dir, key)
+    run_log = runs.RunLog.open(plan.dataset_dir, key)
     times.lap("setup")
-    published = previous.version_dir if previous else None
-    driver = Driver(cfg, files, times)
-    context, line_stats = driver.survey(published)
+    driver = Driver(cfg, plan.files, times)
+    context, line_stats = driver.survey(plan.published)
     takedowns = versions.Takedowns.of(parent.removals if parent else ())
     with (
-        executor.session(
-            cfg.executor,
-            workers=driver.workers,
-            address=cfg.address,
-            warm_up=functools.partial(units.warm_up, cfg),
-        ),
-        versions.VersionWriter(dataset_dir, version, cfg, facts) as writer,
+        executor.session(cfg.executor, workers=driver.workers, address=cfg.address),
+        versions.VersionWriter(plan.dataset_dir, plan.version, cfg, plan.facts) as writer,
     ):
         # absolute: a Ray worker does not run in this process's working directory
+        units_dir, published = (run_log.folder / "units").absolute(), plan.published
         work = Work(
-            cfg,
-            context,
-            takedowns,
-            (run_log.folder / "units").absolute(),
-            writer.folder.absolute(),
+            cfg, context, takedowns, units_dir, writer.folder.absolute(),
             published.absolute() if published else None,
-        )
+        )  # fmt: skip
         shared: list[FileEntry] = []
         if previous is not None:
             writer.carry_all(previous.version_dir, previous.manifest)
@@ -230,38 +202,50 @@ def ingest(
         fates, _ = driver.plan(work, produced)
         first = len(index_files(published / "dedup")) + 1 if published else 1
         index_entries, kept = driver.route(work, writer, fates, len(produced), first)
-        ingest_counts = writer.written(read=driver.stats.get("read", "records"))
-        learned_files = writer.listed(line_stats.save(writer.folder / survey.LEARNED_DIR))
-        per_file: Counter[str] = Counter()
-        for p in produced:
-            per_file[p.relpath] += p.records
-        manifest = writer.finish(
-            counts=ingest_counts + (previous.manifest.counts if previous else Counts()),
-            ingest_counts=ingest_counts,
-            stages=driver.stats.as_dict(),
-            summary=writer.summary.build(),
-            inputs=(
-                *(previous.manifest.inputs if previous else ()),
-                *(
-                    InputEntry(f.relpath, f.format, hashes[f.relpath], per_file[f.relpath])
-                    for f in files
-                ),
-            ),
-            skipped=tuple(Skipped(s.relpath, s.reason) for s in skipped),
-            dedup_index=Artifacts(
-                (previous.manifest.dedup_index.rows if previous else 0) + kept,
-                (*shared, *index_entries),
-            ),
-            learned=Artifacts(sum(line_stats.records().values()), learned_files),
-            removals=parent.removals if parent else (),
+        index = Artifacts(
+            (previous.manifest.dedup_index.rows if previous else 0) + kept,
+            (*shared, *index_entries),
         )
-        shutil.rmtree(writer.folder / ".tasks", ignore_errors=True)  # emptied by finish
-        times.lap("finish")
-        data = report.build(
-            times, version=manifest.version, executor=cfg.executor, workers=driver.workers,
-            counts=ingest_counts.as_dict(), stages=driver.stats.as_dict(), read_seconds=0.0,
-        )  # fmt: skip
-        versions.write_json(writer.folder / report.REPORT, data)
+        manifest, counts = _finish(plan, driver, writer, produced, index, line_stats)
     run_log.close()
-    languages = dict(writer.summary.languages.most_common())
-    return Outcome(manifest, ingest_counts, languages, len(produced))
+    return manifest, counts, dict(writer.summary.languages.most_common())
+
+
+def _finish(
+    plan: versions.IngestPlan,
+    driver: Driver,
+    writer: versions.VersionWriter,
+    produced: list[Produced],
+    index: Artifacts,
+    line_stats: learned.LineStats,
+) -> tuple[Manifest, Counts]:
+    """The manifest and card, the run report; the task folders go."""
+    previous, parent, times = plan.previous, plan.parent, plan.times
+    counts = writer.written(read=driver.stats.get("read", "records"))
+    learned_files = writer.listed(line_stats.save(writer.folder / survey.LEARNED_DIR))
+    per_file: Counter[str] = Counter()
+    for p in produced:
+        per_file[p.relpath] += p.records
+    inputs = [
+        InputEntry(f.relpath, f.format, plan.hashes[f.relpath], per_file[f.relpath])
+        for f in plan.files
+    ]
+    manifest = writer.finish(
+        counts=counts + (previous.manifest.counts if previous else Counts()),
+        ingest_counts=counts,
+        stages=driver.stats.as_dict(),
+        summary=writer.summary.build(),
+        inputs=(*(previous.manifest.inputs if previous else ()), *inputs),
+        skipped=tuple(Skipped(s.relpath, s.reason) for s in plan.skipped),
+        dedup_index=index,
+        learned=Artifacts(sum(line_stats.records().values()), learned_files),
+        removals=parent.removals if parent else (),
+    )
+    shutil.rmtree(writer.folder / ".tasks", ignore_errors=True)  # emptied by finish
+    times.lap("finish")
+    data = report.build(
+        times, version=manifest.version, executor=plan.cfg.executor, workers=driver.workers,
+        counts=counts.as_dict(), stages=driver.stats.as_dict(), read_seconds=0.0,
+    )  # fmt: skip
+    versions.write_json(writer.folder / report.REPORT, data)
+    return manifest, counts

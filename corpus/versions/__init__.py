@@ -14,7 +14,7 @@ from typing import Any
 
 from corpus.manifest import MANIFEST, Manifest, Removal, write_json
 from corpus.versions.diff import VersionDiff, data_ids, diff
-from corpus.versions.history import Previous, previous_for_ingest, provenance
+from corpus.versions.history import IngestPlan, Previous, previous_for_ingest, provenance
 from corpus.versions.layout import (
     FIRST,
     Version,
@@ -58,6 +58,7 @@ def describe(dataset_dir: Path) -> list[dict[str, Any]]:
 __all__ = [
     "FIRST",
     "MANIFEST",
+    "IngestPlan",
     "Manifest",
     "Previous",
     "Provenance",

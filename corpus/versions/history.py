@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus import __version__, runs
+from corpus import __version__, report, runs, sources
 from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.manifest import Manifest
-from corpus.versions.layout import list_versions
+from corpus.versions.layout import Version, list_versions
 from corpus.versions.writer import Provenance
 
 
@@ -81,3 +81,29 @@ def provenance(
         config=cfg.recorded(),
         mixed=mixed,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class IngestPlan:
+    """What an ingest is to make, settled before any record is read: the new files (and their
+    sha256), the version it writes, what it extends, and how the manifest will describe it."""
+
+    cfg: Config
+    files: list[sources.InputFile]
+    hashes: dict[str, str]
+    skipped: list[sources.Skipped]
+    previous: Previous | None  # the version this ingest extends (None: a full build)
+    parent: Manifest | None  # the latest version (its takedowns hold), extended or not
+    version: Version
+    facts: Provenance
+    times: report.RunTimes
+
+    @property
+    def dataset_dir(self) -> Path:
+        """The dataset's folder."""
+        return self.cfg.out / self.cfg.dataset
+
+    @property
+    def published(self) -> Path | None:
+        """The folder of the version this ingest extends."""
+        return self.previous.version_dir if self.previous else None
