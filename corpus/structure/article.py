@@ -14,8 +14,10 @@ from corpus.structure.edges import (
     caps_credit,
     holds_title,
     is_caption,
+    is_caption_above,
     is_headline,
     lead_in,
+    lead_in_below,
     trailer,
 )
 from corpus.structure.metadata import (
@@ -184,18 +186,40 @@ def _body(
     return out
 
 
+def _above_lead_in(out: _Body, k: int, title: str | None, notes: Counter[str]) -> int:
+    """The paragraphs above a lead-in found below the first: the headline again and captions
+    go (captions to ``captions``), a standfirst stays body. Returns the lead-in's new index."""
+    kept = []
+    for line in out.body[:k]:
+        if title is not None and holds_title(line, title):
+            out.removed.append((line, "headline"))
+        elif is_caption_above(line):
+            out.removed.append((line, "caption_above_lead_in"))
+            out.captions.append(line)
+        else:
+            kept.append(line)
+    notes["lead_in_below_captions"] += 1
+    out.body[:k] = kept
+    return len(kept)
+
+
 def _edges(
-    out: _Body, profile: Profile | None, notes: Counter[str]
+    out: _Body, profile: Profile | None, notes: Counter[str], title: str | None = None
 ) -> tuple[str | None, tuple[str, ...], list[str]]:
     """Lead-in (-> dateline) and closing credits of the body: (dateline, initials, people)."""
     dateline = None
     if out.body:
+        at = 0
         first, dateline, rule = lead_in(out.body[0], profile)
+        below = lead_in_below(out.body, profile) if rule in ("none", "leading_junk") else None
+        if below is not None:
+            at = _above_lead_in(out, below[0], title, notes)
+            first, dateline, rule = below[1]
         notes[f"lead_in_{rule}"] += rule != "none"
         if first:
-            out.body[0] = first
+            out.body[at] = first
         else:
-            out.body.pop(0)
+            out.body.pop(at)
     editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
@@ -227,7 +251,7 @@ def structure_record(
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731
     out = _body(paragraphs, head.start, profile, learned, notes)
-    dateline, editor_initials, named = _edges(out, profile, notes)
+    dateline, editor_initials, named = _edges(out, profile, notes, head.title)
     out.bylines.extend(named)
     cited = tuple(dict.fromkeys([*cited_sources(out.body), *out.sourced]))
     dates = published(

@@ -9,7 +9,9 @@ from corpus.structure.profiles import Profile
 from corpus.structure.rules import boilerplate_rule
 from corpus.structure.text import DASH, LEADING_JUNK, SP, words
 
-_NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
+_NOT_DATELINES = frozenset(
+    {"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE", "BACA", "LIHAT", "SIMAK"}
+)
 
 _MONTH_WORDS = (
     "(?:Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
@@ -245,6 +247,49 @@ def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, s
         return paragraph[match.end() :].strip(), None, "lost_lead_in"
     cleaned = LEADING_JUNK.sub("", paragraph)
     return cleaned, None, ("leading_junk" if cleaned != paragraph else "none")
+
+
+#: lead-in rules that name a place or an outlet: strong enough to find below the first paragraph
+_STRONG_LEAD_INS = frozenset(
+    {"profile", "outlet_lead_in", "agency_lead_in", "place_outlet_lead_in", "caps_dateline"}
+)
+_ABOVE_LEAD_IN = 2  # paragraphs that may stand above the lead-in (a photo's caption or two)
+_CAPTION_WORDS = 60  # a caption or standfirst above the lead-in is short
+
+
+# who stands where in a photo: "(kiri)", "(dua, kanan)", "(tengah, baju kelabu)"
+_POSITION = re.compile(
+    r"\((?:[^()]{0,20}\b)?(?:kiri|kanan|tengah|depan|belakang|left|right|centre|center)\b"
+    r"[^()]{0,30}\)",
+    re.IGNORECASE,
+)
+
+
+def lead_in_below(
+    body: list[str], profile: Profile | None
+) -> tuple[int, tuple[str, str | None, str]] | None:
+    """(index, ``lead_in`` result) of a lead-in opening the second or third paragraph when what
+    stands above it is short: a photo's caption, the headline or a standfirst, set above the
+    dateline by the page ("<caption>" then "IPOH - Kerajaan negeri ..."). None otherwise; a
+    "lead-in" of a question ("UTUSAN: Apakah ...?") is an interview's label."""
+    for k in range(1, min(_ABOVE_LEAD_IN, len(body) - 1) + 1):
+        above = body[k - 1]
+        if words(above) > _CAPTION_WORDS:
+            return None
+        found = lead_in(body[k], profile)
+        if found[2] in _STRONG_LEAD_INS and found[0] and not found[0].rstrip().endswith("?"):
+            return k, found
+    return None
+
+
+def is_caption_above(line: str) -> bool:
+    """Whether a short paragraph above the lead-in reads as a caption (a sentence that ends, or
+    a photo credit), not a standfirst (a headline-like line without a full stop)."""
+    return (
+        line.rstrip().endswith((".", "!", "?", ")", '"', "”"))
+        or _POSITION.search(line) is not None
+        or boilerplate_rule(line, None) == "photo_caption"
+    )
 
 
 def _credit(
