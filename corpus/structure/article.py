@@ -18,6 +18,8 @@ from corpus.structure.edges import (
     is_headline,
     lead_in,
     lead_in_below,
+    signature,
+    site_title,
     trailer,
 )
 from corpus.structure.metadata import (
@@ -223,6 +225,10 @@ def _edges(
     editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
+    signer, signed = signature(out.body)
+    out.removed.extend((line, "signature") for line in signed)
+    if signer is not None:
+        out.bylines.append(signer)
     named, named_outlets, credit_lines = (
         caps_credit(out.body) if profile is not None and profile.caps_credit else ([], [], [])
     )
@@ -246,7 +252,11 @@ def structure_record(
     offset = profile.timezone if profile else None
     paragraphs, blank_after_first, comma_joined = split_paragraphs(fields["text"])
     notes["comma_joined"] += comma_joined
-    head = _header(paragraphs, text_value(fields.get("title")), blank_after_first, profile)
+    names = profile.short_names if profile else _NONE
+    url = text_value(fields.get("url"))
+    title = site_title(text_value(fields.get("title")), url, names)
+    head = _header(paragraphs, title, blank_after_first, profile)
+    head.title = site_title(head.title, url, names)
     learned = None
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731

@@ -170,6 +170,41 @@ def holds_title(line: str, title: str) -> bool:
     )
 
 
+# " - ANTARA News", " | Republika Online", " – KOMPAS.com": the site's name after the headline
+_TITLE_SUFFIX = re.compile(r"\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
+# "Tragedi cuti sekolah [METROTV]", "... [VIDEO]": a channel or format tag in brackets
+_TITLE_TAG = re.compile(r"\s*\[[A-Z0-9][A-Z0-9 !.&+-]{1,20}\]$")
+_NOT_SITE_LABELS = frozenset({"www", "com", "news", "berita", "online", "m"})
+
+
+def _site_labels(url: str | None) -> list[str]:
+    """The words of a URL's host that can name the site ("antaranews" of www.antaranews.com)."""
+    if not url:
+        return []
+    host = url.partition("://")[2] or url
+    host = host.split("/", 1)[0].split(":", 1)[0].lower()
+    return [label for label in host.split(".") if len(label) >= 4 and label not in _NOT_SITE_LABELS]
+
+
+def site_title(
+    title: str | None, url: str | None, names: frozenset[str] = frozenset()
+) -> str | None:
+    """The headline without what the page title appended: the site's own name (its letters
+    open with a word of the URL's host or one of the publisher's ``names``: " - ANTARA News"
+    on antaranews.com) or a channel tag in brackets ("[METROTV]")."""
+    if title is None:
+        return None
+    title = _TITLE_TAG.sub("", title).strip() or title
+    match = _TITLE_SUFFIX.search(title)
+    if match is None or match.start() == 0:
+        return title
+    site = "".join(ch for ch in match.group("site").casefold() if ch.isalnum())
+    labels = [*_site_labels(url), *(n.casefold() for n in names if len(n) >= 4)]
+    if site and any(site.startswith(label) for label in labels):
+        return title[: match.start()].strip()
+    return title
+
+
 def is_headline(line: str) -> bool:
     """Whether a first line reads as a headline: short, no closing punctuation (an ellipsis is
     a headline the site cut short: "Megawati Ungkap Orang Luar Tak Bisa...")."""
@@ -375,6 +410,64 @@ def trailer(
         if not body[-1]:
             body.pop()
     return initials, tuple(outlets), removed
+
+
+# A signed statement or letter closes with the signer's block: a name (in capitals, or behind a
+# form of address), the post and body they speak for, a date ("8 Ogos 2018 | 26 Zulkaedah
+# 1439", "Bertarikh: 28 Januari, 2018"): "NAZMAN CHE IBERAHIM" / "Ketua Penerangan" / "Dewan
+# Pemuda PAS Malaysia". Forms of address are not part of the name.
+_ADDRESS_FORMS = (
+    r"(?:YB|YAB|YBhg|Yang Berhormat|Dato['’]?(?: Seri)?|Datuk(?: Seri)?|Datin|Tan Sri|Tun|Dr\.?"
+    r"|Prof\.?|Profesor|Ustaz|Ustazah|Haji|Hajah|Hj\.?|Ir\.?|Tuan Guru|Tuan|Puan|Sheikh)"
+)
+_SIGNER_TITLED = re.compile(
+    rf"^(?P<forms>(?:{_ADDRESS_FORMS}\s+)+)(?P<name>[A-Z][\w'’.@-]*(?:\s+[A-Za-z][\w'’.@/-]*){{1,7}}),?$",
+    re.IGNORECASE,
+)
+_SIGNER_CAPS = re.compile(r"^\(?(?P<name>[A-Z][A-Z'’.@-]*(?:\s+[A-Z][A-Z'’.@/-]*){1,8})\)?,?$")
+_YEAR = re.compile(r"\b(?:19|20|14)\d{2}\b")
+_SIGNATURE_LINES = 5  # name, post, body, date, place at most
+_SIGNATURE_WORDS = 15
+
+
+def _short_unended(line: str) -> bool:
+    """A line of a signature block: short, not a sentence (a date may close with a stop)."""
+    if words(line) > _SIGNATURE_WORDS or len(line) > 120:
+        return False
+    return not line.endswith(("!", "?", '"', "”", ":")) and (
+        not line.endswith(".") or _YEAR.search(line) is not None
+    )
+
+
+def _signer(line: str) -> str | None:
+    """The name of a signature block's first line, without forms of address, or None."""
+    caps = _SIGNER_CAPS.match(line)
+    if caps is not None and sum(ch.isalpha() for ch in caps.group("name")) >= 6:
+        forms = re.match(rf"^(?:{_ADDRESS_FORMS}\s+)+", caps.group("name"), re.IGNORECASE)
+        name = caps.group("name")[forms.end() :] if forms else caps.group("name")
+        return _name_case(name) if len(name.split()) >= 2 else None
+    titled = _SIGNER_TITLED.match(line)
+    if titled is not None and not _YEAR.search(line):
+        return titled.group("name").strip(" ,")
+    return None
+
+
+def signature(body: list[str]) -> tuple[str | None, list[str]]:
+    """(the signer's name, the lines removed) of a signature block closing the body.
+
+    The block is the name line and every line after it, two to five lines, each short and not
+    a sentence; its first line must be a name (in capitals, or behind a form of address), so a
+    list closing the body ("vii. Rasau Kertih") is never one. The body keeps a paragraph.
+    """
+    for size in range(2, min(_SIGNATURE_LINES, len(body) - 1) + 1):
+        block = body[-size:]
+        if not all(_short_unended(line) for line in block):
+            return None, []
+        name = _signer(block[0])
+        if name is not None:
+            del body[-size:]
+            return name, block
+    return None, []
 
 
 def _name_case(name: str) -> str:

@@ -215,9 +215,19 @@ def _generic_rule(line: str) -> str | None:
 # at the line's end, only on short lines that name a photo (a needle check first).
 _PHOTO_CAPTION = re.compile(
     r"(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}[)\]]"
-    r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
+    r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60}"
+    # Malaysian papers: "... hari ini. - Foto Bernama", "-Foto Sinar Harian oleh X", "- Gambar
+    # hiasan", "– Gambar fail": a dash, then the photo's source in a few words
+    r"|(?:(?<=[.!?\"”’)])|\s)\s*[-–—]\s?(?:Foto|FOTO|Gambar|GAMBAR)\b[^.!?()]{1,70}"
+    # "... hari ini. FOTO Zulfadhli Zulkifli", "Foto oleh ROY AZIS", "Foto: Sharifudin Abdul
+    # Rahim", "... bantuan. Gambar hiasan": after the caption's sentence, a credit or "file photo"
+    r"|(?<=[.!?\"”’])\s+(?:(?:Foto|FOTO)(?:\s*[:-]\s*|\s+oleh\s+|\s+)[A-Z][\w.'’/ -]{1,60}"
+    r"|Gambar\s+(?:hiasan|fail)|Gambar\s*(?:oleh|:)\s*[A-Z][\w.'’/ -]{1,60})"
+    r")\.?$"
+    # a credit or "file photo" line of its own: "Foto: Heru Gunawan", "Gambar fail"
+    r"|^(?:(?:Foto|FOTO)\s*:\s*[A-Z][\w.'’/ -]{1,60}|(?:Gambar|Foto)\s+(?:hiasan|fail))\.?$"
 )
-_PHOTO_WORDS = ("oto", "OTO", "Dok", "DOK")
+_PHOTO_WORDS = ("oto", "OTO", "Dok", "DOK", "ambar", "AMBAR")
 
 
 def _photo_caption(line: str) -> bool:
