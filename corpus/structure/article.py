@@ -11,6 +11,7 @@ from corpus.boilerplate import RuleSet
 from corpus.dates import parse_date_line, parse_datetime
 from corpus.records import Article, RawRecord, canonical_json, stable_id
 from corpus.structure.edges import (
+    after_title,
     caps_credit,
     holds_title,
     is_caption,
@@ -90,6 +91,10 @@ def _header(
         # the page's headline above the body (HTML pages): the title, not body; it may be the
         # fuller form ("In Picture: ..." where the meta title dropped the kicker)
         head.title, head.start = paragraphs[0], 1
+    elif title is not None and paragraphs and (rest := after_title(paragraphs[0], title)):
+        # the headline glued to the standfirst under it ("Wanita hina Agong dijel 8 bulan Suri
+        # rumah mengaku ..."): the headline is the title, the standfirst stays
+        paragraphs[0] = rest
     if head.start < len(paragraphs) and parse_date_line(paragraphs[head.start]) is not None:
         head.date_line = paragraphs[head.start]
         head.start += 1

@@ -205,6 +205,21 @@ def site_title(
     return title
 
 
+def after_title(line: str, title: str) -> str | None:
+    """What follows the headline when a first line opens with the whole title and goes on in a
+    standfirst (at least three more words, no sentence break between them), else None."""
+    title_words = title.split()
+    if len(title_words) < 3 or not line.startswith(title_words[0]):
+        return None
+    line_words = line.split(None, len(title_words))
+    if len(line_words) <= len(title_words):
+        return None
+    if [w.casefold() for w in line_words[:-1]] != [w.casefold() for w in title_words]:
+        return None
+    rest = line_words[-1].strip()
+    return rest if words(rest) >= 3 and rest[:1].isupper() else None
+
+
 def is_headline(line: str) -> bool:
     """Whether a first line reads as a headline: short, no closing punctuation (an ellipsis is
     a headline the site cut short: "Megawati Ungkap Orang Luar Tak Bisa...")."""
@@ -354,6 +369,8 @@ _SIGN_OFF_LINE = re.compile(
     r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)$"
 )
 _LIST_ITEM = ("-", "–", "—", "•", "*")
+# a widget's label glued after the editor credit: "(dil/jpnn)Jangan Lewatkan Video Terbaru:"
+_AFTER_CREDIT = re.compile(r"(?<=[)\]])[ \t]*[A-Z][^.!?()\[\]\"”]{2,80}$")
 _TAIL = 300
 
 
@@ -375,6 +392,9 @@ def _closing(
             return match, rule
     if have_credit:
         return None
+    widget = _AFTER_CREDIT.search(last, start)
+    if widget is not None and any(p.search(last[: widget.start()]) for p in _CREDITS):
+        return widget, "widget"
     for pattern in _CREDITS:
         match = pattern.search(last, start)
         if match is not None and _credit(match.group("credit"), own) is not None:

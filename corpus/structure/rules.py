@@ -12,7 +12,16 @@ from corpus.structure.text import words
 
 # Whole lines that are page furniture on any site, by name (the name says why it is not body).
 GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("read_more", re.compile(r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$")),
+    (
+        "read_more",
+        re.compile(
+            r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$"
+            # "Baca: <headline>" (Tribunnews, Malaysian papers), "Baca:" whose link was dropped,
+            # "Baca juga artikel terkait <topic>"
+            r"|^(?:Baca|BACA|Lihat|LIHAT)\s*:(?:\s*[\"“'‘A-Z0-9].{0,200})?$"
+            r"|^(?:Baca|Lihat)\s+[Jj]uga\s+(?:artikel|berita|tulisan)\b.{0,200}$"
+        ),
+    ),
     # "[Baca berita penuh]", "[Read more]": a link whose target the scraper dropped
     ("read_more", re.compile(r"^\[(?:Baca|Read|Lihat)\b[^\]]{0,60}\]$")),
     # a label over related links: "Berita berkaitan", "Artikel Terkait", "Berita Lainnya:"
@@ -111,6 +120,8 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
     # "(Baca juga: <headline>)"
     ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # "(lihat klasemen)": a link's prompt in brackets
+    ("inline_read_more", "ihat ", re.compile(r"\s*\((?:[Ll]ihat|LIHAT)\s+[^()]{1,40}\)")),
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
     ("empty_link", ")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
     # a source credit glued to the end of the last sentence: "...nasional.sumber : Antara"
