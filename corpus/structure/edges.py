@@ -238,7 +238,7 @@ def is_caption(line: str, profile: Profile | None) -> bool:
         words(line) <= 12
         and len(line) <= 100
         and not line.endswith(_SENTENCE_END)
-        and boilerplate_rule(line, profile) is None
+        and boilerplate_rule(line, profile) in (None, "photo_caption")
         and lead_in(line, profile)[2] == "none"
     )
 
@@ -366,7 +366,8 @@ def _credit(
 # "- Bernama", "-- BERNAMA": an agency's sign-off on a line of its own; only after prose (a
 # body whose list ends "- Transjakarta" keeps it)
 _SIGN_OFF_LINE = re.compile(
-    r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)$"
+    r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)"
+    r"(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?$"
 )
 _LIST_ITEM = ("-", "–", "—", "•", "*")
 # a widget's label glued after the editor credit: "(dil/jpnn)Jangan Lewatkan Video Terbaru:"
