@@ -261,7 +261,8 @@ def structure_record(
     url = text_value(fields.get("url"))
     title = site_title(text_value(fields.get("title")), url, names)
     head = _header(paragraphs, title, blank_after_first, profile)
-    head.title = site_title(head.title, url, names)
+    if head.title is not title:  # a headline taken from the text
+        head.title = site_title(head.title, url, names)
     learned = None
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731

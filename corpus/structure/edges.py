@@ -174,6 +174,7 @@ def holds_title(line: str, title: str) -> bool:
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
 # "Tragedi cuti sekolah [METROTV]", "... [VIDEO]": a channel or format tag in brackets
 _TITLE_TAG = re.compile(r"\s*\[[A-Z0-9][A-Z0-9 !.&+-]{1,20}\]$")
+_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " : ")
 _NOT_SITE_LABELS = frozenset({"www", "com", "news", "berita", "online", "m"})
 
 
@@ -194,8 +195,12 @@ def site_title(
     on antaranews.com) or a channel tag in brackets ("[METROTV]")."""
     if title is None:
         return None
-    title = _TITLE_TAG.sub("", title).strip() or title
-    match = _TITLE_SUFFIX.search(title)
+    if title.endswith("]"):
+        title = _TITLE_TAG.sub("", title).strip() or title
+    cut = max(title.rfind(sep) for sep in _TITLE_SEPARATORS)
+    if cut <= 0 or len(title) - cut > 45:
+        return title  # no separator near the end: no suffix (cheaper than the regex)
+    match = _TITLE_SUFFIX.search(title, cut)
     if match is None or match.start() == 0:
         return title
     site = "".join(ch for ch in match.group("site").casefold() if ch.isalnum())
@@ -393,9 +398,11 @@ def _closing(
             return match, rule
     if have_credit:
         return None
-    widget = _AFTER_CREDIT.search(last, start)
-    if widget is not None and any(p.search(last[: widget.start()]) for p in _CREDITS):
-        return widget, "widget"
+    close = max(last.rfind(")"), last.rfind("]"))
+    if 0 <= len(last) - close - 1 <= 82:  # a bracket closes near the end: a label after it?
+        widget = _AFTER_CREDIT.search(last, close)
+        if widget is not None and any(p.search(last[: widget.start()]) for p in _CREDITS):
+            return widget, "widget"
     for pattern in _CREDITS:
         match = pattern.search(last, start)
         if match is not None and _credit(match.group("credit"), own) is not None:
@@ -480,6 +487,8 @@ def signature(body: list[str]) -> tuple[str | None, list[str]]:
     a sentence; its first line must be a name (in capitals, or behind a form of address), so a
     list closing the body ("vii. Rasau Kertih") is never one. The body keeps a paragraph.
     """
+    if len(body) < 3 or len(body[-1]) > 120 or len(body[-2]) > 120:
+        return None, []  # most bodies end in prose: no block
     for size in range(2, min(_SIGNATURE_LINES, len(body) - 1) + 1):
         block = body[-size:]
         if not all(_short_unended(line) for line in block):

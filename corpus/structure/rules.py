@@ -121,7 +121,7 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     # "(Baca juga: <headline>)"
     ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
     # "(lihat klasemen)": a link's prompt in brackets
-    ("inline_read_more", "ihat ", re.compile(r"\s*\((?:[Ll]ihat|LIHAT)\s+[^()]{1,40}\)")),
+    ("inline_read_more", "(lihat ", re.compile(r"\s*\(lihat\s+[^()]{1,40}\)")),
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
     ("empty_link", ")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
     # a source credit glued to the end of the last sentence: "...nasional.sumber : Antara"
@@ -226,27 +226,30 @@ def _generic_rule(line: str) -> str | None:
 # at the line's end, only on short lines that name a photo (a needle check first).
 _PHOTO_CAPTION = re.compile(
     r"(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}[)\]]"
-    r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60}"
-    # Malaysian papers: "... hari ini. - Foto Bernama", "-Foto Sinar Harian oleh X", "- Gambar
-    # hiasan", "– Gambar fail": a dash, then the photo's source in a few words
-    r"|(?:(?<=[.!?\"”’)])|\s)\s*[-–—]\s?(?:Foto|FOTO|Gambar|GAMBAR)\b[^.!?()]{1,70}"
-    # "... hari ini. FOTO Zulfadhli Zulkifli", "Foto oleh ROY AZIS", "Foto: Sharifudin Abdul
-    # Rahim", "... bantuan. Gambar hiasan": after the caption's sentence, a credit or "file photo"
+    r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
+)
+# Malaysian papers: "... hari ini. - Foto Bernama", "-Foto Sinar Harian oleh X", "- Gambar
+# hiasan", "... hari ini. FOTO Zulfadhli Zulkifli", "Foto oleh ROY AZIS", "Foto: Name", "...
+# bantuan. Gambar hiasan"; or the credit or "file photo" on a line of its own ("Gambar fail")
+_PHOTO_CREDIT = re.compile(
+    r"(?:(?:(?<=[.!?\"”’)])|\s)\s*[-–—]\s?(?:Foto|FOTO|Gambar|GAMBAR)\b[^.!?()]{1,70}"
     r"|(?<=[.!?\"”’])\s+(?:(?:Foto|FOTO)(?:\s*[:-]\s*|\s+oleh\s+|\s+)[A-Z][\w.'’/ -]{1,60}"
     r"|Gambar\s+(?:hiasan|fail)|Gambar\s*(?:oleh|:)\s*[A-Z][\w.'’/ -]{1,60})"
-    r")\.?$"
-    # a credit or "file photo" line of its own: "Foto: Heru Gunawan", "Gambar fail"
-    r"|^(?:(?:Foto|FOTO)\s*:\s*[A-Z][\w.'’/ -]{1,60}|(?:Gambar|Foto)\s+(?:hiasan|fail))\.?$"
+    r"|^(?:(?:Foto|FOTO)\s*:\s*[A-Z][\w.'’/ -]{1,60}|(?:Gambar|Foto)\s+(?:hiasan|fail)))\.?$"
 )
-_PHOTO_WORDS = ("oto", "OTO", "Dok", "DOK", "ambar", "AMBAR")
+_PHOTO_TAIL = 180  # every credit form is shorter: search the line's end only
 
 
 def _photo_caption(line: str) -> bool:
-    return (
-        len(line) <= 330
-        and any(w in line for w in _PHOTO_WORDS)
-        and _PHOTO_CAPTION.search(line) is not None
-    )
+    if len(line) > 330:
+        return False
+    # needles first (plain ``in`` checks: most lines name no photo)
+    photo = "oto" in line or "OTO" in line
+    if (photo or "Dok" in line or "DOK" in line) and _PHOTO_CAPTION.search(line) is not None:
+        return True
+    if photo or "Gambar" in line or "GAMBAR" in line:
+        return _PHOTO_CREDIT.search(line, max(0, len(line) - _PHOTO_TAIL)) is not None
+    return False
 
 
 def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
