@@ -310,6 +310,8 @@ _STRONG_LEAD_INS = frozenset(
 )
 _ABOVE_LEAD_IN = 2  # paragraphs that may stand above the lead-in (a photo's caption or two)
 _CAPTION_WORDS = 60  # a caption or standfirst above the lead-in is short
+_LEAD_IN_CHARS = 80
+_LEAD_IN_MARKS = ("-", "–", "—", ":", "Ä")  # "Ä": the mojibake dashes "‚Äì", "‚Äî"
 
 
 # who stands where in a photo: "(kiri)", "(dua, kanan)", "(tengah, baju kelabu)"
@@ -331,6 +333,8 @@ def lead_in_below(
         above = body[k - 1]
         if words(above) > _CAPTION_WORDS:
             return None
+        if not any(mark in body[k][:_LEAD_IN_CHARS] for mark in _LEAD_IN_MARKS):
+            continue  # every strong lead-in has its dash or colon near the start
         found = lead_in(body[k], profile)
         if found[2] in _STRONG_LEAD_INS and found[0] and not found[0].rstrip().endswith("?"):
             return k, found
