@@ -424,3 +424,64 @@ def test_read_records_reads_gzipped_jsonl_with_provenance_rows(tmp_path):
     assert sorted(records) == [1, 2, 3]
     assert records[2].fields["text"] == "Isi berita 1."
     assert harness.date_order(records.values()) == "mdy"
+
+
+_TOPICS = ("banjir", "pemilu", "sepakbola", "harga beras", "kereta cepat", "vaksin", "pajak")
+
+
+def _furniture_corpus(root: Path) -> str:
+    """Seven stories of one publisher, each with the same furniture line no rule knows."""
+    (root / "ds").mkdir(parents=True, exist_ok=True)
+    rows = ["title,url,text"]
+    texts = []
+    for i, topic in enumerate(_TOPICS):
+        text = (
+            f"Warga membahas {topic} di balai desa sejak pagi hari.\n"
+            "Kedai Contoh Sejahtera menaja ruangan ini\n"
+            f"Kepala desa berjanji menindaklanjuti soal {topic} pekan depan."
+        )
+        texts.append(text)
+        rows.append(f'Judul {topic},https://www.contoh-berita.com/a/{i},"{text}"')
+    (root / "ds" / "f.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return texts[0]
+
+
+def test_the_ingest_path_applies_boilerplate_learned_from_the_whole_dataset(tmp_path, capsys):
+    text = _furniture_corpus(tmp_path / "corpora")
+    labels = [(0, 0, 51, "body", None), (1, 0, 40, "boilerplate", "widget")]
+    labels.append((2, 0, 61, "body", None))
+    gold = gold_for(text, labels, title_h=harness.title_hash("Judul banjir"))
+    gold = harness.GoldArticle(
+        "25-contoh-1",
+        "ds/f.csv",
+        1,
+        "https://www.contoh-berita.com/a/0",
+        "contoh",
+        2025,
+        gold.text_hash,
+        gold.segments,
+        gold.expected,
+    )
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "g.jsonl").write_text(json.dumps(harness.gold_to_json(gold)) + "\n")
+    args = ["--corpora", str(tmp_path / "corpora"), "--gold", str(tmp_path / "gold"), "--json"]
+    assert run.main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    # the stage alone keeps the line; the ingest path (and its leave-one-out) learns it from
+    # the seven records of the publisher, although only one of them is gold
+    assert report["groups"]["overall"]["boilerplate_recall"] == 0.0
+    assert report["lopo_stage"]["lopo overall"]["boilerplate_recall"] == 0.0
+    assert report["groups_learned"]["overall"]["boilerplate_recall"] == 1.0
+    assert report["groups_learned"]["overall"]["body_recall"] == 1.0
+    assert report["lopo"]["lopo overall"]["boilerplate_recall"] == 1.0
+
+
+def test_gate_checks_both_paths_and_names_them():
+    good = harness.Counts(tp=9, tn=9, articles=1)
+    bad = harness.Counts(tp=1, fn=9, tn=9, articles=1)
+    thresholds = {"target": {"boilerplate_f1": 0.97}, "pinned": {}, "lopo": {}}
+    groups = {"split dev": good, "split test": bad, "overall": good}
+    failures = run.gate_all(groups, {}, thresholds, run.STAGE_GATES, label="stage ")
+    assert failures == [
+        f"stage split test: {harness.gate(bad.scores(), {'boilerplate_f1': 0.97})[0]}"
+    ]

@@ -1364,3 +1364,126 @@ def test_a_caption_with_its_photo_credit_goes_to_captions() -> None:
         assert article.captions == (caption,)
         assert caption not in article.text
         assert article.boilerplate_rules == ("photo_caption",)
+
+
+# --------------------------------------------------------------------------- issue 11, held-out
+
+
+def test_a_lead_in_below_the_photos_caption_gives_the_dateline_and_the_caption_goes() -> None:
+    caption = "Ahmad Nazlan (kanan) melihat batang paip yang digunakan untuk membina telaga."
+    body = "Masalah air yang melanda tanah rancangan ini dijangka akan diselesaikan minggu depan."
+    article = structure(record(f"{caption}\nJERANTUT - {body}\nAyat kedua.", title="Air"))
+    assert article.dateline == "JERANTUT"
+    assert article.text == f"{body}\n\nAyat kedua."
+    assert article.captions == (caption,)
+    assert article.boilerplate_rules == ("caption_above_lead_in",)
+    # a standfirst (a headline-like line, no full stop) above the lead-in stays body
+    standfirst = "Suri rumah mengaku salah muat naik kenyataan palsu"
+    article = structure(record(f"{standfirst}\n{caption}\nKOTA BHARU – {body}", title="t"))
+    assert article.dateline == "KOTA BHARU"
+    assert article.text == f"{standfirst}\n\n{body}"
+    # an interview's label with its question is no lead-in
+    text = f"{caption}\nUTUSAN: Apakah fokus parti dalam pilihan raya kali ini?\nJawapan."
+    article = structure(record(text, title="t"))
+    assert article.dateline is None and caption in article.text
+    # a long paragraph above: the article started there
+    long = " ".join(["Kerajaan negeri akan terus memantau keadaan di kawasan itu."] * 8)
+    article = structure(record(f"{long}\nIPOH - {body}", title="t"))
+    assert article.dateline is None and article.text.startswith(long)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Menteri itu melancarkan majlis pecah tanah hari ini. - Foto Bernama",
+        "Kenaikan kos operasi mendorong pengusaha bas menaikkan tambang. - Gambar hiasan",
+        "Aishah berucap di Konvensyen 2018 di IDCC. -Foto Sinar Harian oleh SHARIFUDIN ABDUL RAHIM",
+        "PROVOKASI berlaku di hadapan pintu masuk mahkamah, hari ini. FOTO Zulfadhli Zulkifli",
+        "Faris (kiri) ditenangkan ibu saudaranya. Foto oleh ROY AZIS ABD AZIZ.",
+        "Pertemuan berlangsung ketika kunjungan itu. Foto: Sharifudin Abdul Rahim",
+        "Foto: Heru Gunawan",
+        "Gambar fail",
+    ],
+)
+def test_malaysian_photo_credits_make_a_caption(line: str) -> None:
+    body = "Isi berita pertama yang cukup panjang untuk menjadi badan berita."
+    article = structure(record(f"{body}\n{line}\nAyat penutup berita ini.", title="t"))
+    assert article.boilerplate_rules == ("photo_caption",)
+    assert line in article.captions
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Gambar itu tular di media sosial sejak minggu lalu.",
+        "Dia berkata. Foto itu diambil semalam di lokasi kejadian.",
+        "Beliau menunjukkan gambar - gambar lama keluarganya.",
+    ],
+)
+def test_sentences_about_photos_stay(line: str) -> None:
+    body = "Isi berita pertama yang cukup panjang untuk menjadi badan berita."
+    assert line in structure(record(f"{body}\n{line}\nAyat penutup.", title="t")).text
+
+
+def test_a_signature_block_closes_a_statement_and_names_its_signer() -> None:
+    body = "Kerajaan juga digesa membantu golongan gelandangan memiliki rumah sendiri."
+    block = "IR HJ KHAIRIL NIZAM KHIRUDIN\nTimbalan Ketua Pemuda\nDewan Pemuda PAS Malaysia"
+    text = f"{body}\n{block}\n7 Januari 2018 | 19 Rabiul Akhir 1439\n– HARAKAHDAILY 7/1/2018"
+    article = structure(record(text, title="t"))
+    assert article.text == body
+    assert article.boilerplate_rules == ("sign_off",) + ("signature",) * 4
+    assert article.authors == ("Khairil Nizam Khirudin",)
+    titled = f"{body}\nYB Ustaz Mohd Nor Hamzah\nKetua Penerangan PAS Terengganu\n25 Mei 2018"
+    article = structure(record(titled, title="t"))
+    assert article.text == body and article.authors == ("Mohd Nor Hamzah",)
+    # a list closing the body is no signature
+    items = f"{body}\nv. Bukit Bauk\nvi. Kuala Paka\nvii. Rasau Kertih"
+    assert structure(record(items, title="t")).text == items.replace("\n", "\n\n")
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "expected"),
+    [
+        (
+            "Harga minyak naik - ANTARA News",
+            "https://www.antaranews.com/berita/1",
+            "Harga minyak naik",
+        ),
+        ("Harga saham : Okezone Economy", "https://economy.okezone.com/read/1", "Harga saham"),
+        ("Tragedi cuti sekolah [METROTV]", "https://www.hmetro.com.my/1", "Tragedi cuti sekolah"),
+        # a dash that attributes the headline stays
+        ("Rakyat mahu perubahan - Tun Mahathir", "https://www.utusan.com.my/1", None),
+        ("Jadwal laga - Persib", "https://www.antaranews.com/berita/2", None),
+    ],
+)
+def test_a_titles_site_name_suffix_goes(title: str, url: str, expected: str | None) -> None:
+    article = structure(record("Isi berita yang cukup panjang di sini.", title=title, url=url))
+    assert article.title == (expected or title)
+
+
+def test_read_more_prompts_with_a_colon_and_link_prompts_in_brackets_go() -> None:
+    body = "Isi berita pertama yang cukup panjang untuk menjadi badan berita."
+    for line in ("Baca: Mantan PM Malaysia Najib Razak Diadili", "Baca:", "BACA: Nazir: Mahathir"):
+        article = structure(record(f"{body}\n{line}\nAyat kedua.", title="t"))
+        assert article.boilerplate_rules == ("read_more",), line
+    text = "Madura United memimpin klasemen (lihat klasemen) dengan 30 poin."
+    article = structure(record(text, title="t"))
+    assert article.text == "Madura United memimpin klasemen dengan 30 poin."
+    assert article.boilerplate == ("(lihat klasemen)",)
+
+
+def test_a_widget_label_glued_after_the_editor_code_goes() -> None:
+    text = "Putusan itu menolak semua uji materi. (ast/jpnn)Jangan Lewatkan Video Terbaru:"
+    article = structure(record(f"jpnn.com, JAKARTA - {text}", title="t"))
+    assert article.text == "Putusan itu menolak semua uji materi."
+    assert article.editor_initials == ("ast",)
+    assert article.boilerplate == ("Jangan Lewatkan Video Terbaru:",)
+
+
+def test_a_headline_glued_to_its_standfirst_is_the_title() -> None:
+    title = "Wanita hina Agong dijel 8 bulan"
+    standfirst = "Suri rumah mengaku salah muat naik kenyataan palsu menerusi Facebook"
+    text = f"{title} {standfirst}\nKOTA BHARU – Perbuatan seorang suri rumah membawa padah."
+    article = structure(record(text, title=title))
+    assert article.text.startswith(standfirst)
+    assert article.dateline == "KOTA BHARU"

@@ -11,11 +11,16 @@ from corpus.boilerplate import RuleSet
 from corpus.dates import parse_date_line, parse_datetime
 from corpus.records import Article, RawRecord, canonical_json, stable_id
 from corpus.structure.edges import (
+    after_title,
     caps_credit,
     holds_title,
     is_caption,
+    is_caption_above,
     is_headline,
     lead_in,
+    lead_in_below,
+    signature,
+    site_title,
     trailer,
 )
 from corpus.structure.metadata import (
@@ -86,6 +91,10 @@ def _header(
         # the page's headline above the body (HTML pages): the title, not body; it may be the
         # fuller form ("In Picture: ..." where the meta title dropped the kicker)
         head.title, head.start = paragraphs[0], 1
+    elif title is not None and paragraphs and (rest := after_title(paragraphs[0], title)):
+        # the headline glued to the standfirst under it ("Wanita hina Agong dijel 8 bulan Suri
+        # rumah mengaku ..."): the headline is the title, the standfirst stays
+        paragraphs[0] = rest
     if head.start < len(paragraphs) and parse_date_line(paragraphs[head.start]) is not None:
         head.date_line = paragraphs[head.start]
         head.start += 1
@@ -184,21 +193,47 @@ def _body(
     return out
 
 
+def _above_lead_in(out: _Body, k: int, title: str | None, notes: Counter[str]) -> int:
+    """The paragraphs above a lead-in found below the first: the headline again and captions
+    go (captions to ``captions``), a standfirst stays body. Returns the lead-in's new index."""
+    kept = []
+    for line in out.body[:k]:
+        if title is not None and holds_title(line, title):
+            out.removed.append((line, "headline"))
+        elif is_caption_above(line):
+            out.removed.append((line, "caption_above_lead_in"))
+            out.captions.append(line)
+        else:
+            kept.append(line)
+    notes["lead_in_below_captions"] += 1
+    out.body[:k] = kept
+    return len(kept)
+
+
 def _edges(
-    out: _Body, profile: Profile | None, notes: Counter[str]
+    out: _Body, profile: Profile | None, notes: Counter[str], title: str | None = None
 ) -> tuple[str | None, tuple[str, ...], list[str]]:
     """Lead-in (-> dateline) and closing credits of the body: (dateline, initials, people)."""
     dateline = None
     if out.body:
+        at = 0
         first, dateline, rule = lead_in(out.body[0], profile)
+        below = lead_in_below(out.body, profile) if rule in ("none", "leading_junk") else None
+        if below is not None:
+            at = _above_lead_in(out, below[0], title, notes)
+            first, dateline, rule = below[1]
         notes[f"lead_in_{rule}"] += rule != "none"
         if first:
-            out.body[0] = first
+            out.body[at] = first
         else:
-            out.body.pop(0)
+            out.body.pop(at)
     editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
+    signer, signed = signature(out.body)
+    out.removed.extend((line, "signature") for line in signed)
+    if signer is not None:
+        out.bylines.append(signer)
     named, named_outlets, credit_lines = (
         caps_credit(out.body) if profile is not None and profile.caps_credit else ([], [], [])
     )
@@ -222,12 +257,17 @@ def structure_record(
     offset = profile.timezone if profile else None
     paragraphs, blank_after_first, comma_joined = split_paragraphs(fields["text"])
     notes["comma_joined"] += comma_joined
-    head = _header(paragraphs, text_value(fields.get("title")), blank_after_first, profile)
+    names = profile.short_names if profile else _NONE
+    url = text_value(fields.get("url"))
+    title = site_title(text_value(fields.get("title")), url, names)
+    head = _header(paragraphs, title, blank_after_first, profile)
+    if head.title is not title:  # a headline taken from the text
+        head.title = site_title(head.title, url, names)
     learned = None
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731
     out = _body(paragraphs, head.start, profile, learned, notes)
-    dateline, editor_initials, named = _edges(out, profile, notes)
+    dateline, editor_initials, named = _edges(out, profile, notes, head.title)
     out.bylines.extend(named)
     cited = tuple(dict.fromkeys([*cited_sources(out.body), *out.sourced]))
     dates = published(

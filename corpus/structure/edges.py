@@ -9,7 +9,9 @@ from corpus.structure.profiles import Profile
 from corpus.structure.rules import boilerplate_rule
 from corpus.structure.text import DASH, LEADING_JUNK, SP, words
 
-_NOT_DATELINES = frozenset({"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE"})
+_NOT_DATELINES = frozenset(
+    {"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE", "BACA", "LIHAT", "SIMAK"}
+)
 
 _MONTH_WORDS = (
     "(?:Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
@@ -168,6 +170,61 @@ def holds_title(line: str, title: str) -> bool:
     )
 
 
+# " - ANTARA News", " | Republika Online", " – KOMPAS.com": the site's name after the headline
+_TITLE_SUFFIX = re.compile(r"\s+[-|–—:]\s+(?P<site>[^-|–—]{2,40})$")
+# "Tragedi cuti sekolah [METROTV]", "... [VIDEO]": a channel or format tag in brackets
+_TITLE_TAG = re.compile(r"\s*\[[A-Z0-9][A-Z0-9 !.&+-]{1,20}\]$")
+_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " : ")
+_NOT_SITE_LABELS = frozenset({"www", "com", "news", "berita", "online", "m"})
+
+
+def _site_labels(url: str | None) -> list[str]:
+    """The words of a URL's host that can name the site ("antaranews" of www.antaranews.com)."""
+    if not url:
+        return []
+    host = url.partition("://")[2] or url
+    host = host.split("/", 1)[0].split(":", 1)[0].lower()
+    return [label for label in host.split(".") if len(label) >= 4 and label not in _NOT_SITE_LABELS]
+
+
+def site_title(
+    title: str | None, url: str | None, names: frozenset[str] = frozenset()
+) -> str | None:
+    """The headline without what the page title appended: the site's own name (its letters
+    open with a word of the URL's host or one of the publisher's ``names``: " - ANTARA News"
+    on antaranews.com) or a channel tag in brackets ("[METROTV]")."""
+    if title is None:
+        return None
+    if title.endswith("]"):
+        title = _TITLE_TAG.sub("", title).strip() or title
+    cut = max(title.rfind(sep) for sep in _TITLE_SEPARATORS)
+    if cut <= 0 or len(title) - cut > 45:
+        return title  # no separator near the end: no suffix (cheaper than the regex)
+    match = _TITLE_SUFFIX.search(title, cut)
+    if match is None or match.start() == 0:
+        return title
+    site = "".join(ch for ch in match.group("site").casefold() if ch.isalnum())
+    labels = [*_site_labels(url), *(n.casefold() for n in names if len(n) >= 4)]
+    if site and any(site.startswith(label) for label in labels):
+        return title[: match.start()].strip()
+    return title
+
+
+def after_title(line: str, title: str) -> str | None:
+    """What follows the headline when a first line opens with the whole title and goes on in a
+    standfirst (at least three more words, no sentence break between them), else None."""
+    title_words = title.split()
+    if len(title_words) < 3 or not line.startswith(title_words[0]):
+        return None
+    line_words = line.split(None, len(title_words))
+    if len(line_words) <= len(title_words):
+        return None
+    if [w.casefold() for w in line_words[:-1]] != [w.casefold() for w in title_words]:
+        return None
+    rest = line_words[-1].strip()
+    return rest if words(rest) >= 3 and rest[:1].isupper() else None
+
+
 def is_headline(line: str) -> bool:
     """Whether a first line reads as a headline: short, no closing punctuation (an ellipsis is
     a headline the site cut short: "Megawati Ungkap Orang Luar Tak Bisa...")."""
@@ -186,7 +243,7 @@ def is_caption(line: str, profile: Profile | None) -> bool:
         words(line) <= 12
         and len(line) <= 100
         and not line.endswith(_SENTENCE_END)
-        and boilerplate_rule(line, profile) is None
+        and boilerplate_rule(line, profile) in (None, "photo_caption")
         and lead_in(line, profile)[2] == "none"
     )
 
@@ -247,6 +304,53 @@ def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, s
     return cleaned, None, ("leading_junk" if cleaned != paragraph else "none")
 
 
+#: lead-in rules that name a place or an outlet: strong enough to find below the first paragraph
+_STRONG_LEAD_INS = frozenset(
+    {"profile", "outlet_lead_in", "agency_lead_in", "place_outlet_lead_in", "caps_dateline"}
+)
+_ABOVE_LEAD_IN = 2  # paragraphs that may stand above the lead-in (a photo's caption or two)
+_CAPTION_WORDS = 60  # a caption or standfirst above the lead-in is short
+_LEAD_IN_CHARS = 80
+_LEAD_IN_MARKS = ("-", "–", "—", ":", "Ä")  # "Ä": the mojibake dashes "‚Äì", "‚Äî"
+
+
+# who stands where in a photo: "(kiri)", "(dua, kanan)", "(tengah, baju kelabu)"
+_POSITION = re.compile(
+    r"\((?:[^()]{0,20}\b)?(?:kiri|kanan|tengah|depan|belakang|left|right|centre|center)\b"
+    r"[^()]{0,30}\)",
+    re.IGNORECASE,
+)
+
+
+def lead_in_below(
+    body: list[str], profile: Profile | None
+) -> tuple[int, tuple[str, str | None, str]] | None:
+    """(index, ``lead_in`` result) of a lead-in opening the second or third paragraph when what
+    stands above it is short: a photo's caption, the headline or a standfirst, set above the
+    dateline by the page ("<caption>" then "IPOH - Kerajaan negeri ..."). None otherwise; a
+    "lead-in" of a question ("UTUSAN: Apakah ...?") is an interview's label."""
+    for k in range(1, min(_ABOVE_LEAD_IN, len(body) - 1) + 1):
+        above = body[k - 1]
+        if words(above) > _CAPTION_WORDS:
+            return None
+        if not any(mark in body[k][:_LEAD_IN_CHARS] for mark in _LEAD_IN_MARKS):
+            continue  # every strong lead-in has its dash or colon near the start
+        found = lead_in(body[k], profile)
+        if found[2] in _STRONG_LEAD_INS and found[0] and not found[0].rstrip().endswith("?"):
+            return k, found
+    return None
+
+
+def is_caption_above(line: str) -> bool:
+    """Whether a short paragraph above the lead-in reads as a caption (a sentence that ends, or
+    a photo credit), not a standfirst (a headline-like line without a full stop)."""
+    return (
+        line.rstrip().endswith((".", "!", "?", ")", '"', "”"))
+        or _POSITION.search(line) is not None
+        or boilerplate_rule(line, None) == "photo_caption"
+    )
+
+
 def _credit(
     credit: str, own: frozenset[str] = frozenset()
 ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -271,9 +375,12 @@ def _credit(
 # "- Bernama", "-- BERNAMA": an agency's sign-off on a line of its own; only after prose (a
 # body whose list ends "- Transjakarta" keeps it)
 _SIGN_OFF_LINE = re.compile(
-    r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)$"
+    r"^(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}|[A-Z][a-z]+)"
+    r"(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?$"
 )
 _LIST_ITEM = ("-", "–", "—", "•", "*")
+# a widget's label glued after the editor credit: "(dil/jpnn)Jangan Lewatkan Video Terbaru:"
+_AFTER_CREDIT = re.compile(r"(?<=[)\]])[ \t]*[A-Z][^.!?()\[\]\"”]{2,80}$")
 _TAIL = 300
 
 
@@ -295,6 +402,11 @@ def _closing(
             return match, rule
     if have_credit:
         return None
+    close = max(last.rfind(")"), last.rfind("]"))
+    if 0 <= len(last) - close - 1 <= 82:  # a bracket closes near the end: a label after it?
+        widget = _AFTER_CREDIT.search(last, close)
+        if widget is not None and any(p.search(last[: widget.start()]) for p in _CREDITS):
+            return widget, "widget"
     for pattern in _CREDITS:
         match = pattern.search(last, start)
         if match is not None and _credit(match.group("credit"), own) is not None:
@@ -330,6 +442,66 @@ def trailer(
         if not body[-1]:
             body.pop()
     return initials, tuple(outlets), removed
+
+
+# A signed statement or letter closes with the signer's block: a name (in capitals, or behind a
+# form of address), the post and body they speak for, a date ("8 Ogos 2018 | 26 Zulkaedah
+# 1439", "Bertarikh: 28 Januari, 2018"): "NAZMAN CHE IBERAHIM" / "Ketua Penerangan" / "Dewan
+# Pemuda PAS Malaysia". Forms of address are not part of the name.
+_ADDRESS_FORMS = (
+    r"(?:YB|YAB|YBhg|Yang Berhormat|Dato['’]?(?: Seri)?|Datuk(?: Seri)?|Datin|Tan Sri|Tun|Dr\.?"
+    r"|Prof\.?|Profesor|Ustaz|Ustazah|Haji|Hajah|Hj\.?|Ir\.?|Tuan Guru|Tuan|Puan|Sheikh)"
+)
+_SIGNER_TITLED = re.compile(
+    rf"^(?P<forms>(?:{_ADDRESS_FORMS}\s+)+)(?P<name>[A-Z][\w'’.@-]*(?:\s+[A-Za-z][\w'’.@/-]*){{1,7}}),?$",
+    re.IGNORECASE,
+)
+_SIGNER_CAPS = re.compile(r"^\(?(?P<name>[A-Z][A-Z'’.@-]*(?:\s+[A-Z][A-Z'’.@/-]*){1,8})\)?,?$")
+_YEAR = re.compile(r"\b(?:19|20|14)\d{2}\b")
+_SIGNATURE_LINES = 5  # name, post, body, date, place at most
+_SIGNATURE_WORDS = 15
+
+
+def _short_unended(line: str) -> bool:
+    """A line of a signature block: short, not a sentence (a date may close with a stop)."""
+    if words(line) > _SIGNATURE_WORDS or len(line) > 120:
+        return False
+    return not line.endswith(("!", "?", '"', "”", ":")) and (
+        not line.endswith(".") or _YEAR.search(line) is not None
+    )
+
+
+def _signer(line: str) -> str | None:
+    """The name of a signature block's first line, without forms of address, or None."""
+    caps = _SIGNER_CAPS.match(line)
+    if caps is not None and sum(ch.isalpha() for ch in caps.group("name")) >= 6:
+        forms = re.match(rf"^(?:{_ADDRESS_FORMS}\s+)+", caps.group("name"), re.IGNORECASE)
+        name = caps.group("name")[forms.end() :] if forms else caps.group("name")
+        return _name_case(name) if len(name.split()) >= 2 else None
+    titled = _SIGNER_TITLED.match(line)
+    if titled is not None and not _YEAR.search(line):
+        return titled.group("name").strip(" ,")
+    return None
+
+
+def signature(body: list[str]) -> tuple[str | None, list[str]]:
+    """(the signer's name, the lines removed) of a signature block closing the body.
+
+    The block is the name line and every line after it, two to five lines, each short and not
+    a sentence; its first line must be a name (in capitals, or behind a form of address), so a
+    list closing the body ("vii. Rasau Kertih") is never one. The body keeps a paragraph.
+    """
+    if len(body) < 3 or len(body[-1]) > 120 or len(body[-2]) > 120:
+        return None, []  # most bodies end in prose: no block
+    for size in range(2, min(_SIGNATURE_LINES, len(body) - 1) + 1):
+        block = body[-size:]
+        if not all(_short_unended(line) for line in block):
+            return None, []
+        name = _signer(block[0])
+        if name is not None:
+            del body[-size:]
+            return name, block
+    return None, []
 
 
 def _name_case(name: str) -> str:

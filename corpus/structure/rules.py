@@ -12,7 +12,16 @@ from corpus.structure.text import words
 
 # Whole lines that are page furniture on any site, by name (the name says why it is not body).
 GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("read_more", re.compile(r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$")),
+    (
+        "read_more",
+        re.compile(
+            r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$"
+            # "Baca: <headline>" (Tribunnews, Malaysian papers), "Baca:" whose link was dropped,
+            # "Baca juga artikel terkait <topic>"
+            r"|^(?:Baca|BACA|Lihat|LIHAT)\s*:(?:\s*[\"“'‘A-Z0-9].{0,200})?$"
+            r"|^(?:Baca|Lihat)\s+[Jj]uga\s+(?:artikel|berita|tulisan)\b.{0,200}$"
+        ),
+    ),
     # "[Baca berita penuh]", "[Read more]": a link whose target the scraper dropped
     ("read_more", re.compile(r"^\[(?:Baca|Read|Lihat)\b[^\]]{0,60}\]$")),
     # a label over related links: "Berita berkaitan", "Artikel Terkait", "Berita Lainnya:"
@@ -111,6 +120,8 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
     # "(Baca juga: <headline>)"
     ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # "(lihat klasemen)": a link's prompt in brackets
+    ("inline_read_more", "(lihat ", re.compile(r"\s*\(lihat\s+[^()]{1,40}\)")),
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
     ("empty_link", ")", re.compile(r"\s*\((?:[\s,.:;]|¬†)*\)\s*$")),
     # a source credit glued to the end of the last sentence: "...nasional.sumber : Antara"
@@ -217,15 +228,28 @@ _PHOTO_CAPTION = re.compile(
     r"(?:[(\[](?:Foto|FOTO|Photo|Dok|DOK|Sumber [Ff]oto)\s*[:/.]\s*[^()\[\]]{1,80}[)\]]"
     r"|(?<![a-z] )\b(?:[A-Z]+ )?(?:FOTO|Foto|Photo)\s*/\s*[A-Z][\w .'’-]{1,60})\.?$"
 )
-_PHOTO_WORDS = ("oto", "OTO", "Dok", "DOK")
+# Malaysian papers: "... hari ini. - Foto Bernama", "-Foto Sinar Harian oleh X", "- Gambar
+# hiasan", "... hari ini. FOTO Zulfadhli Zulkifli", "Foto oleh ROY AZIS", "Foto: Name", "...
+# bantuan. Gambar hiasan"; or the credit or "file photo" on a line of its own ("Gambar fail")
+_PHOTO_CREDIT = re.compile(
+    r"(?:(?:(?<=[.!?\"”’)])|\s)\s*[-–—]\s?(?:Foto|FOTO|Gambar|GAMBAR)\b[^.!?()]{1,70}"
+    r"|(?<=[.!?\"”’])\s+(?:(?:Foto|FOTO)(?:\s*[:-]\s*|\s+oleh\s+|\s+)[A-Z][\w.'’/ -]{1,60}"
+    r"|Gambar\s+(?:hiasan|fail)|Gambar\s*(?:oleh|:)\s*[A-Z][\w.'’/ -]{1,60})"
+    r"|^(?:(?:Foto|FOTO)\s*:\s*[A-Z][\w.'’/ -]{1,60}|(?:Gambar|Foto)\s+(?:hiasan|fail)))\.?$"
+)
+_PHOTO_TAIL = 180  # every credit form is shorter: search the line's end only
 
 
 def _photo_caption(line: str) -> bool:
-    return (
-        len(line) <= 330
-        and any(w in line for w in _PHOTO_WORDS)
-        and _PHOTO_CAPTION.search(line) is not None
-    )
+    if len(line) > 330:
+        return False
+    # needles first (plain ``in`` checks: most lines name no photo)
+    photo = "oto" in line or "OTO" in line
+    if (photo or "Dok" in line or "DOK" in line) and _PHOTO_CAPTION.search(line) is not None:
+        return True
+    if photo or "Gambar" in line or "GAMBAR" in line:
+        return _PHOTO_CREDIT.search(line, max(0, len(line) - _PHOTO_TAIL)) is not None
+    return False
 
 
 def boilerplate_rule(line: str, profile: Profile | None) -> str | None:

@@ -464,6 +464,22 @@ def read_records(corpora: Path, file: str) -> dict[int, Any]:
     raise FileNotFoundError(f"{corpora / dataset}: no readable file {rel!r}")
 
 
+def read_dataset(corpora: Path, dataset: str) -> dict[str, dict[int, Any]]:
+    """``{file: {row: RawRecord}}`` of every readable file of one dataset folder, each read with
+    its ``--map`` (``column_map``): the whole input of ``corpus ingest ../shared/corpora/<dataset>``,
+    which is what the ingest's survey learns its line statistics from."""
+    from corpus.records import RawRecord
+    from corpus.sources import ColumnMapper, discover, read_file
+
+    files, _skipped = discover([corpora / dataset])
+    out: dict[str, dict[int, Any]] = {}
+    for f in files:
+        key = f"{dataset}/{f.relpath}"
+        mapper = ColumnMapper(column_map(key))
+        out[key] = {r.provenance.row: r for r in read_file(f, mapper) if isinstance(r, RawRecord)}
+    return out
+
+
 def date_order(records: Iterable[Any]) -> str | None:
     """The day/month order of a file's date column from all of its rows, as the ingest's
     pre-pass hands it to the structure stage (``StructureHints.date_orders``)."""

@@ -10,7 +10,9 @@ against the dev split, and the test split's scores show whether they carry over.
 
 The article text is read from ``../shared/corpora`` (``--corpora`` to point elsewhere) with the
 same reader and column mapping as ``corpus ingest``; the gold set holds only row keys, offsets,
-labels and hashes. Without the corpora the run says so and exits 0. A gold article whose text no
+labels and hashes. Every split is scored twice: the structure stage alone, and as an ingest runs
+it, with the boilerplate learned (``corpus/learned.py``) from every record of the gold article's
+dataset folder (the input of ``corpus ingest ../shared/corpora/<dataset>``) applied after it. Without the corpora the run says so and exits 0. A gold article whose text no
 longer hashes the same is reported; under ``--gate`` that fails the run (exit 1).
 """
 
@@ -20,6 +22,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +53,8 @@ StructureFn = Callable[[Any, "str | None"], Any]
 
 
 def default_structure() -> StructureFn:
-    """The stage as an ingest runs it: every shipped profile, no learned rules."""
+    """The stage with every shipped profile and no reviewed rules (the learned layer, when
+    evaluated, is applied after it by ``evaluate``)."""
     from corpus.boilerplate import RuleSet
     from corpus.structure import load_profiles, structure_with
 
@@ -60,17 +64,13 @@ def default_structure() -> StructureFn:
 
 def without_own_profile() -> StructureFn:
     """Leave-one-publisher-out: each record structured with its own publisher's profile
-    disabled, so only the generic layers (and, once added, the learned ones) act on it.
-
-    HOOK for the learned-boilerplate layer (``corpus/learned.py``): the statistics it learns
-    per publisher from the ingest itself (no profile needed) belong here, e.g. a ``RuleSet``
-    or a line filter built from the records of that publisher, passed instead of ``RuleSet()``.
-    """
+    disabled, so only the generic layers (and, with ``evaluate(learned=True)``, the learned
+    ones, which need no profile) act on it."""
     from corpus.boilerplate import RuleSet
     from corpus.structure import load_profiles, structure_with
 
     profiles = load_profiles()
-    rules = RuleSet()  # <- the learned layer goes here
+    rules = RuleSet()
     cache: dict[str, tuple[Any, ...]] = {}
 
     def run(record: Any, order: str | None) -> Any:
@@ -82,19 +82,68 @@ def without_own_profile() -> StructureFn:
     return run
 
 
+class Inputs:
+    """The gold files' records and date orders, and the boilerplate learned per dataset folder,
+    each read or learned once (several evaluations share them)."""
+
+    def __init__(self, corpora: Path) -> None:
+        self.corpora = corpora
+        self._files: dict[str, tuple[dict[int, Any], str | None]] = {}
+        self._datasets: dict[str, dict[str, dict[int, Any]]] = {}
+        self._learned: dict[str, Any] = {}
+
+    def _dataset(self, file: str) -> dict[str, dict[int, Any]]:
+        name = file.partition("/")[0]
+        if name not in self._datasets:
+            self._datasets[name] = harness.read_dataset(self.corpora, name)
+        return self._datasets[name]
+
+    def file(self, file: str) -> tuple[dict[int, Any], str | None]:
+        """``({row: RawRecord}, date order)`` of one gold file."""
+        if file not in self._files:
+            records = self._dataset(file).get(file)
+            if records is None:
+                raise FileNotFoundError(f"{self.corpora}: no readable file {file!r}")
+            self._files[file] = records, harness.date_order(records.values())
+        return self._files[file]
+
+    def learned(self, file: str) -> Any:
+        """The ``LearnedBoilerplate`` of the dataset folder ``file`` is in: line statistics over
+        all its records in read order, as the ingest's survey learns them (no reviewed rules)."""
+        from corpus import learned
+        from corpus.boilerplate import RuleSet
+
+        name = file.partition("/")[0]
+        if name not in self._learned:
+            records = (r for rows in self._dataset(file).values() for r in rows.values())
+            stats = learned.learn(records)
+            self._learned[name] = learned.LearnedBoilerplate.build(stats, rules=RuleSet())
+        return self._learned[name]
+
+
 def evaluate(
-    corpora: Path, gold_dir: Path, structure_fn: StructureFn | None = None
+    corpora: Path,
+    gold_dir: Path,
+    structure_fn: StructureFn | None = None,
+    *,
+    learned: bool = False,
+    inputs: Inputs | None = None,
 ) -> tuple[list[harness.ArticleResult], list[str]]:
-    """Score every gold article; also the messages of articles that could not be scored."""
+    """Score every gold article (with the learned layer after the stage when ``learned``); also
+    the messages of articles that could not be scored."""
+    from corpus import learned as learned_layer
+    from corpus.stats import Stats
+
     run_one = structure_fn or default_structure()
+    inputs = inputs or Inputs(corpora)
     results = []
     problems = []
-    cache: dict[str, tuple[dict[int, Any], str | None]] = {}
     for gold in harness.load_gold(gold_dir):
-        if gold.file not in cache:
-            records = harness.read_records(corpora, gold.file)
-            cache[gold.file] = records, harness.date_order(records.values())
-        records, order = cache[gold.file]
+        try:
+            records, order = inputs.file(gold.file)
+        except FileNotFoundError as exc:
+            problems.append(f"{gold.id}: {exc}")
+            continue
         record = records.get(gold.row)
         if record is None:
             problems.append(f"{gold.id}: {gold.file} has no row {gold.row}")
@@ -108,6 +157,8 @@ def evaluate(
             continue
         try:
             article = run_one(record, order)
+            if learned:
+                article = learned_layer.apply(article, inputs.learned(gold.file), Stats())
         except Exception as exc:  # a crash on one article is a finding, not the end of the run
             problems.append(f"{gold.id}: structure raised {type(exc).__name__}: {exc}")
             continue
@@ -185,6 +236,9 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
 #: the dev split at the pinned floors (a regression guard: they only move up), and the
 #: leave-one-publisher-out overall
 GATES = (("target", "split test"), ("pinned", "split dev"), ("lopo", "lopo overall"))
+#: the rows the structure stage alone is gated on as well (its leave-one-out is only reported:
+#: the gated one is the ingest's, with the learned layer)
+STAGE_GATES = GATES[:2]
 
 
 def _row(groups: dict[str, harness.Counts], lopo: dict[str, harness.Counts], row: str) -> Any:
@@ -198,15 +252,17 @@ def gate_all(
     groups: dict[str, harness.Counts],
     lopo: dict[str, harness.Counts],
     thresholds: dict[str, dict[str, float]],
+    rows: tuple[tuple[str, str], ...] = GATES,
+    label: str = "",
 ) -> list[str]:
     """Every gate failure, each naming its row (test split, dev split, leave-one-out)."""
     failures = []
-    for key, row in GATES:
+    for key, row in rows:
         scores = _row(groups, lopo, row)
         if scores is None:
-            failures.append(f"{row}: no articles to gate")
+            failures.append(f"{label}{row}: no articles to gate")
             continue
-        failures.extend(f"{row}: {m}" for m in harness.gate(scores, thresholds[key]))
+        failures.extend(f"{label}{row}: {m}" for m in harness.gate(scores, thresholds[key]))
     return failures
 
 
@@ -214,14 +270,82 @@ def gate_summary(
     groups: dict[str, harness.Counts],
     lopo: dict[str, harness.Counts],
     thresholds: dict[str, dict[str, float]],
+    rows: tuple[tuple[str, str], ...] = GATES,
+    label: str = "",
 ) -> str:
     """One line per gated row: score / minimum of each gated metric."""
     lines = []
-    for key, row in GATES:
+    for key, row in rows:
         scores = _row(groups, lopo, row) or {}
         parts = ", ".join(f"{k} {_fmt(scores.get(k))}/{v:.3f}" for k, v in thresholds[key].items())
-        lines.append(f"gate {row} ({key}): {parts}")
+        lines.append(f"gate {label}{row} ({key}): {parts}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The four evaluations: the stage alone and with the learned layer (as an ingest runs
+    it), each with every profile and leave-one-publisher-out."""
+
+    stage: list[harness.ArticleResult]
+    ingest: list[harness.ArticleResult]
+    lopo_stage: list[harness.ArticleResult]
+    lopo: list[harness.ArticleResult]
+    problems: list[str]
+
+    def failures(self, thresholds: dict[str, dict[str, float]]) -> list[str]:
+        """The gate: both paths' splits, and the leave-one-out with the learned layer."""
+        ingest, lopo = harness.aggregate(self.ingest), lopo_table(self.lopo)
+        stage = harness.aggregate(self.stage)
+        out = gate_all(ingest, lopo, thresholds, label="ingest ")
+        out += gate_all(stage, {}, thresholds, STAGE_GATES, label="stage ")
+        if self.problems:
+            out.append(f"{len(self.problems)} gold article(s) could not be scored")
+        return out
+
+    def summary(self, thresholds: dict[str, dict[str, float]]) -> str:
+        """The gated rows' scores against their minimums."""
+        ingest, lopo = harness.aggregate(self.ingest), lopo_table(self.lopo)
+        stage = harness.aggregate(self.stage)
+        return "\n".join(
+            [
+                gate_summary(ingest, lopo, thresholds, label="ingest "),
+                gate_summary(stage, {}, thresholds, STAGE_GATES, label="stage "),
+            ]
+        )
+
+
+def evaluate_all(corpora: Path, gold_dir: Path) -> Report:
+    """Every gold article scored four ways (see ``Report``), reading each dataset once."""
+    inputs = Inputs(corpora)
+    problems: list[str] = []
+    runs = []
+    for fn, learned in (
+        (default_structure, False),
+        (default_structure, True),
+        (without_own_profile, False),
+        (without_own_profile, True),
+    ):
+        results, found = evaluate(corpora, gold_dir, fn(), learned=learned, inputs=inputs)
+        runs.append(results)
+        problems.extend(p for p in found if p not in problems)
+    return Report(*runs, problems=problems)
+
+
+def _scores(groups: dict[str, harness.Counts]) -> dict[str, Any]:
+    return {name: c.scores() | {"articles": c.articles} for name, c in groups.items()}
+
+
+def _misses(results: list[harness.ArticleResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.gold.id,
+            "segment_errors": list(r.errors),
+            "field_misses": {k: list(v) for k, v in r.field_misses.items()},
+        }
+        for r in results
+        if r.errors or r.field_misses
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,50 +367,48 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpora.is_dir():
         print(f"evals/structure: skipped, no corpora at {args.corpora}")
         return 0
-    results, problems = evaluate(args.corpora, args.gold)
-    groups = harness.aggregate(results)
-    lopo_results, lopo_problems = evaluate(args.corpora, args.gold, without_own_profile())
-    lopo = lopo_table(lopo_results)
-    shown = [r for r in results if args.show_test or r.gold.split not in ("test", "heldout")]
+    report = evaluate_all(args.corpora, args.gold)
     thresholds = load_thresholds(args.thresholds)
-    failures = gate_all(groups, lopo, thresholds) if args.gate else []
-    if args.gate and problems:
-        failures.append(f"{len(problems)} gold article(s) could not be scored")
-
+    failures = report.failures(thresholds) if args.gate else []
+    # misses as an ingest makes them (with the learned layer)
+    shown = [r for r in report.ingest if args.show_test or r.gold.split not in ("test", "heldout")]
+    tables = {
+        "groups": harness.aggregate(report.stage),
+        "groups_learned": harness.aggregate(report.ingest),
+        "lopo_stage": lopo_table(report.lopo_stage),
+        "lopo": lopo_table(report.lopo),
+    }
     if args.json:
-        report = {
-            "groups": {name: c.scores() | {"articles": c.articles} for name, c in groups.items()},
-            "lopo": {name: c.scores() | {"articles": c.articles} for name, c in lopo.items()},
+        out = {name: _scores(groups) for name, groups in tables.items()}
+        out |= {
             "thresholds": thresholds,
-            "problems": problems + lopo_problems,
+            "problems": report.problems,
             "gate_failures": failures,
-            "articles": [
-                {
-                    "id": r.gold.id,
-                    "segment_errors": list(r.errors),
-                    "field_misses": {k: list(v) for k, v in r.field_misses.items()},
-                }
-                for r in shown
-                if r.errors or r.field_misses
-            ],
+            "articles": _misses(shown),
         }
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(table(groups))
-        print()
-        print("leave-one-publisher-out (each publisher with its own profile disabled):")
-        print(table(lopo))
-        if args.details:
+        for name, title in TITLES.items():
+            print(title)
+            print(table(tables[name]))
             print()
+        if args.details:
             print(details(shown))
-        for message in problems:
+        for message in report.problems:
             print(f"warning: {message}", file=sys.stderr)
         if args.gate:
-            print()
-            print(gate_summary(groups, lopo, thresholds))
+            print(report.summary(thresholds))
     for message in failures:
         print(f"gate failed: {message}", file=sys.stderr)
     return 1 if failures else 0
+
+
+TITLES = {
+    "groups": "structure stage alone:",
+    "groups_learned": "as an ingest runs it (structure, then the learned boilerplate):",
+    "lopo_stage": "leave-one-publisher-out, structure stage alone:",
+    "lopo": "leave-one-publisher-out, with the learned boilerplate (gated):",
+}
 
 
 if __name__ == "__main__":
