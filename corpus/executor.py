@@ -94,12 +94,13 @@ def map_ordered(
         raise ConfigError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     iterator = iter(jobs)
     head = list(islice(iterator, 2))
-    if workers <= 1 or len(head) < 2:
-        # Inline: one worker, or a single job, for which starting processes would not pay off.
+    shared = _POOL.get()
+    if workers <= 1 or (len(head) < 2 and shared is None):
+        # Inline: one worker, or a single job, for which starting processes would not pay off
+        # (a session's workers are started already: a job goes to them, not to this process).
         for job in itertools.chain(head, iterator):
             yield job.load() if isinstance(job, Done) else fn(job)
         return
-    shared = _POOL.get()
     if shared is not None:  # a session's pool: its workers started (and warmed up) once
         yield from _windowed(
             lambda job: shared.submit(fn, job),

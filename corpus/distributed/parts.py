@@ -49,10 +49,28 @@ def fingerprints_path(folder: Path, task: int) -> Path:
     return folder / f"fingerprints-{task:06d}.parquet"
 
 
+#: Rows per row group: a judge task reading a few rows' texts or signatures reads only
+#: their row groups.
+ROW_GROUP = 1_000
+
+
 def _replace(table: pa.Table, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP)
     os.replace(tmp, path)
+
+
+def _take(path: Path, columns: list[str], rows: I64) -> pa.Table:
+    """Some rows of some columns, reading only the row groups that hold them."""
+    source = pq.ParquetFile(path)
+    sizes = [source.metadata.row_group(g).num_rows for g in range(source.num_row_groups)]
+    starts = np.cumsum([0, *sizes])
+    group_of = np.searchsorted(starts, rows, side="right") - 1
+    groups = np.unique(group_of)
+    table = source.read_row_groups(groups.tolist(), columns=columns)
+    offsets = np.cumsum([0, *(sizes[g] for g in groups.tolist())])
+    at = offsets[np.searchsorted(groups, group_of)] + rows - starts[group_of]
+    return table.take(pa.array(at, pa.int64()))
 
 
 def _fixed(matrix: npt.NDArray[np.generic], width: int) -> pa.Array:
@@ -137,11 +155,11 @@ def read_keys(path: Path) -> tuple[npt.NDArray[np.uint64], U32]:
 
 def read_signatures(path: Path, rows: I64) -> npt.NDArray[np.uint16]:
     """Compact signatures of some rows of a task's file."""
-    table = pq.read_table(path, columns=["sig"]).take(pa.array(rows, pa.int64()))
+    table = _take(path, ["sig"], rows)
     return matrix(table.column("sig"), np.uint16, NUM_PERM)  # type: ignore[return-value]
 
 
 def read_texts(path: Path, rows: I64) -> list[str]:
     """Body texts of some rows of a task's articles file."""
-    table = pq.read_table(path, columns=["text"]).take(pa.array(rows, pa.int64()))
+    table = _take(path, ["text"], rows)
     return [str(t) for t in table.column("text").to_pylist()]
