@@ -20,14 +20,14 @@ from corpus.errors import CorpusError
 
 if TYPE_CHECKING:
     from corpus.config import Config, load_config
-    from corpus.pipeline import IngestResult
+    from corpus.versions import IngestResult
     from corpus.validate import Report
 
 #: Names loaded on first access (PEP 562), from the module that defines them.
 _LAZY = {
     "Config": "corpus.config",
     "load_config": "corpus.config",
-    "IngestResult": "corpus.pipeline",
+    "IngestResult": "corpus.versions",
     "Report": "corpus.validate",
 }
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from corpus.config import Config
-    from corpus.pipeline import IngestResult
+    from corpus.versions import IngestResult
     from corpus.validate import Report
 
 #: What each exit code means, for every command (the README's table is generated from this).

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -31,25 +29,9 @@ from corpus import (
 from corpus.config import Config
 from corpus.drive import Progress, embedded
 from corpus.errors import InputError
-from corpus.manifest import Counts, Manifest
+from corpus.versions import IngestResult
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    """What an ingest produced: the new version and its counts."""
-
-    version_dir: Path
-    version: str
-    counts: dict[str, int]
-    languages: dict[str, int]
-    skipped: list[sources.Skipped]
-    seconds: float
-    created: bool = True  # False when every input was already in the latest version
-    totals: dict[str, int] = field(default_factory=dict)  # the version's counts, all ingests
-    units: int = 0  # work units of this ingest
-    units_reused: int = 0  # of which an interrupted run had finished
 
 
 def ingest(
@@ -113,7 +95,7 @@ def _ingest(
         files = [f for f in files if hashes[f.relpath] not in previous.manifest.input_hashes]
         if not files:
             runs.sweep(dataset_dir)  # what an interrupted run left is of no use any more
-            return _nothing_new(previous, skipped, times)
+            return IngestResult.nothing_new(previous, skipped, times)
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     parent = previous.manifest if previous else versions.latest(dataset_dir)
     facts = versions.provenance(cfg, previous, parent, created_at)
@@ -122,8 +104,7 @@ def _ingest(
         manifest, counts, languages = distributed.ingest(plan)
     else:
         manifest, counts, languages = embedded(plan, progress)
-    folder = dataset_dir / version.dirname
-    return _result(folder, manifest, counts, languages, skipped, times)
+    return IngestResult.made(dataset_dir / version.dirname, manifest, counts, languages, plan)
 
 
 def _sha256(f: sources.InputFile) -> str:
@@ -142,39 +123,3 @@ def _hashes(files: list[sources.InputFile], cfg: Config) -> dict[str, str]:
         address=cfg.address,
     )
     return dict(zip((f.relpath for f in files), found, strict=True))
-
-
-def _result(
-    version_dir: Path,
-    manifest: Manifest,
-    counts: Counts,
-    languages: dict[str, int],
-    skipped: list[sources.Skipped],
-    times: report.RunTimes,
-) -> IngestResult:
-    return IngestResult(
-        version_dir=version_dir,
-        version=manifest.version,
-        counts=counts.as_dict(),
-        languages=languages,
-        skipped=skipped,
-        seconds=time.perf_counter() - times.started,
-        totals=manifest.counts.as_dict(),
-        units=times.units,
-        units_reused=times.units_reused,
-    )
-
-
-def _nothing_new(
-    previous: versions.Previous, skipped: list[sources.Skipped], times: report.RunTimes
-) -> IngestResult:
-    return IngestResult(
-        version_dir=previous.version_dir,
-        version=previous.version,
-        counts=Counts().as_dict(),
-        languages={},
-        skipped=skipped,
-        seconds=time.perf_counter() - times.started,
-        created=False,
-        totals=previous.manifest.counts.as_dict(),
-    )

@@ -14,7 +14,13 @@ from typing import Any
 
 from corpus.manifest import MANIFEST, Manifest, Removal, write_json
 from corpus.versions.diff import VersionDiff, data_ids, diff
-from corpus.versions.history import IngestPlan, Previous, previous_for_ingest, provenance
+from corpus.versions.history import (
+    IngestPlan,
+    IngestResult,
+    Previous,
+    previous_for_ingest,
+    provenance,
+)
 from corpus.versions.layout import (
     FIRST,
     Version,
@@ -59,6 +65,7 @@ __all__ = [
     "FIRST",
     "MANIFEST",
     "IngestPlan",
+    "IngestResult",
     "Manifest",
     "Previous",
     "Provenance",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus import __version__, report, runs, sources
 from corpus.config import Config
 from corpus.errors import VersionError
-from corpus.manifest import Manifest
+from corpus.manifest import Counts, Manifest
 from corpus.versions.layout import Version, list_versions
 from corpus.versions.writer import Provenance
 
@@ -107,3 +108,57 @@ class IngestPlan:
     def published(self) -> Path | None:
         """The folder of the version this ingest extends."""
         return self.previous.version_dir if self.previous else None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an ingest produced: the new version and its counts."""
+
+    version_dir: Path
+    version: str
+    counts: dict[str, int]
+    languages: dict[str, int]
+    skipped: list[sources.Skipped]
+    seconds: float
+    created: bool = True  # False when every input was already in the latest version
+    totals: dict[str, int] = field(default_factory=dict)  # the version's counts, all ingests
+    units: int = 0  # work units of this ingest
+    units_reused: int = 0  # of which an interrupted run had finished
+
+    @classmethod
+    def made(
+        cls,
+        version_dir: Path,
+        manifest: Manifest,
+        counts: Counts,
+        languages: dict[str, int],
+        plan: IngestPlan,
+    ) -> IngestResult:
+        """The result of an ingest that made a version."""
+        return cls(
+            version_dir=version_dir,
+            version=manifest.version,
+            counts=counts.as_dict(),
+            languages=languages,
+            skipped=plan.skipped,
+            seconds=time.perf_counter() - plan.times.started,
+            totals=manifest.counts.as_dict(),
+            units=plan.times.units,
+            units_reused=plan.times.units_reused,
+        )
+
+    @classmethod
+    def nothing_new(
+        cls, previous: Previous, skipped: list[sources.Skipped], times: report.RunTimes
+    ) -> IngestResult:
+        """The result of an ingest whose every input the latest version has read already."""
+        return cls(
+            version_dir=previous.version_dir,
+            version=previous.version,
+            counts=Counts().as_dict(),
+            languages={},
+            skipped=skipped,
+            seconds=time.perf_counter() - times.started,
+            created=False,
+            totals=previous.manifest.counts.as_dict(),
+        )
