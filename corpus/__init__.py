@@ -20,8 +20,8 @@ from corpus.errors import CorpusError
 
 if TYPE_CHECKING:
     from corpus.config import Config, load_config
-    from corpus.versions import IngestResult
     from corpus.validate import Report
+    from corpus.versions import IngestResult
 
 #: Names loaded on first access (PEP 562), from the module that defines them.
 _LAZY = {

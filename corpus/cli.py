@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from corpus.config import Config
-    from corpus.versions import IngestResult
     from corpus.validate import Report
+    from corpus.versions import IngestResult
 
 #: What each exit code means, for every command (the README's table is generated from this).
 EXIT_CODES: dict[int, str] = {

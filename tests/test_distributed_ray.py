@@ -30,15 +30,13 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def cluster() -> Iterator[object]:
-    """A head without CPUs and three one-CPU nodes on loopback; stopped afterwards."""
+    """A head without CPUs and three one-CPU nodes on this machine; stopped afterwards."""
     os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     if ray.is_initialized():  # pragma: no cover - a cluster left by another test
         ray.shutdown()
-    made = cluster_utils.Cluster(
-        initialize_head=True, head_node_args={"num_cpus": 0, "node_ip_address": "127.0.0.1"}
-    )
+    made = cluster_utils.Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
     for _ in range(3):
-        made.add_node(num_cpus=1, node_ip_address="127.0.0.1")
+        made.add_node(num_cpus=1)
     made.wait_for_nodes()
     try:
         yield made
