@@ -47,7 +47,6 @@ from corpus.stats import Stats
 SLICE_BYTES = 32 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
 PARTITION_ARTICLES = 2_000_000
-Progress = Callable[[str, int, int | None], None]
 
 
 class Driver:
@@ -111,10 +110,8 @@ class Driver:
         self.times.lap("units")
         return produced
 
-    def plan(
-        self, work: Work, produced: list[Produced]
-    ) -> tuple[dict[int, dict[int, dedup.Fate]], int]:
-        """Every linked article's fate, by read task and row; and how many are linked."""
+    def plan(self, work: Work, produced: list[Produced]) -> dict[int, dict[int, dedup.Fate]]:
+        """Every linked article's fate (other than a plain Keep), by read task and row."""
         offsets = np.cumsum([0, *(p.articles for p in produced)])
         n = int(offsets[-1])
         count = max(self.workers, n // PARTITION_ARTICLES + 1)
@@ -143,7 +140,7 @@ class Driver:
             if fate != dedup.Keep():
                 fates.setdefault(int(task_of[code]), {})[int(row_of[code])] = fate
         self.times.lap("dedup")
-        return fates, len(new)
+        return fates
 
     def route(
         self,
@@ -163,6 +160,7 @@ class Driver:
         index_paths: list[Path] = []
         for r in routed:
             self.stats.merge(r.counts)
+            self.times.worker_peak_rss = max(self.times.worker_peak_rss, r.peak_rss)
             writer.summary.absorb(r.summary)
             index_paths.extend(writer.folder / p for p in r.index_files)
         self.times.lap("write")
@@ -199,7 +197,7 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             writer.summary.absorb(previous.manifest.summary)
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
         produced = driver.produce(work, writer)
-        fates, _ = driver.plan(work, produced)
+        fates = driver.plan(work, produced)
         first = len(index_files(published / "dedup")) + 1 if published else 1
         index_entries, kept = driver.route(work, writer, fates, len(produced), first)
         index = Artifacts(
