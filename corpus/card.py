@@ -189,7 +189,7 @@ def statistics(data_shards: Iterable[Path]) -> Statistics:
     undated = 0
     columns = ["publisher", "published_at", "language", "n_words"]
     for shard in data_shards:
-        for batch in pq.ParquetFile(shard).iter_batches(columns=columns, batch_size=65_536):
+        for batch in pq.ParquetFile(shard).iter_batches(columns=columns, batch_size=8_192):
             rows = batch.to_pydict()
             publishers.update(p or "unknown" for p in rows["publisher"])
             languages.update(lang or "unknown" for lang in rows["language"])

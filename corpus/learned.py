@@ -53,9 +53,13 @@ logger = logging.getLogger(__name__)
 
 #: The rule name every learned removal is recorded with (``Article.boilerplate_rules``).
 RULE = "learned:auto"
-#: File name of the statistics inside a version's folder for them.
+#: File name of the statistics of versions made before they were kept in parts (still read).
 STATS_FILE = "line_stats.parquet"
 STATS_FORMAT = 1
+#: Scopes are kept in this many parts, by a hash of the scope's name (``part_of``): every count
+#: and every decision is about one scope, so a part is learned in a task of its own, and an
+#: incremental ingest rewrites only the parts its input touches. Fixed: versions share parts.
+PARTS = 64
 
 # kinds of rows in the statistics table
 LINE, START, DOC, RUN, CLOSED, SAMPLED = 0, 1, 2, 3, 4, 5
@@ -100,6 +104,16 @@ def scope_of(url: str | None, path: str) -> str:
                 return domain
             return host.removeprefix("www.")
     return f"file:{path}"
+
+
+def part_of(scope: str) -> int:
+    """The part of the statistics that holds ``scope`` (the same in every process)."""
+    return xxhash.xxh64_intdigest(scope.encode("utf-8")) % PARTS
+
+
+def part_file(part: int) -> str:
+    """File name of a part of the statistics inside a version's folder for them."""
+    return f"line_stats-{part:02d}.parquet"
 
 
 def _unit(words: list[str], ends_line: bool) -> bool:
@@ -298,6 +312,21 @@ class FileLines:
     table: Mapping[str, np.ndarray]  # story (DOC) and LINE rows, scopes numbered as above
     pending: tuple[_Pending, ...]  # in record order
     thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def split(self) -> dict[int, FileLines]:
+        """This file's statistics by part of the scopes (``part_of``), each numbered anew."""
+        groups: dict[int, list[int]] = {}
+        for sid, scope in enumerate(self.scopes):
+            groups.setdefault(part_of(scope), []).append(sid)
+        out = {}
+        for part, sids in sorted(groups.items()):
+            new = {sid: i for i, sid in enumerate(sids)}
+            table = _renumbered(self.table, new, len(self.scopes))
+            pending = tuple(replace(p, sid=new[p.sid]) for p in self.pending if p.sid in new)
+            scopes = tuple(self.scopes[sid] for sid in sids)
+            docs = tuple(self.docs[sid] for sid in sids)
+            out[part] = FileLines(scopes, docs, table, pending, self.thresholds)
+        return out
 
 
 def file_lines(records: Iterable[RawRecord], thresholds: Thresholds | None = None) -> FileLines:
@@ -509,10 +538,34 @@ class LineStats:
         """Bytes held by the aggregated table (the statistics' memory after a flush)."""
         return sum(int(a.nbytes) for a in self.table().values())
 
+    def parts(self) -> dict[int, LineStats]:
+        """These statistics by part of the scopes (``part_of``), each numbered anew."""
+        table, names = self.table(), self.scopes()
+        groups: dict[int, list[int]] = {}
+        for sid, name in enumerate(names):
+            groups.setdefault(part_of(name), []).append(sid)
+        out = {}
+        for part, sids in sorted(groups.items()):
+            new = {sid: i for i, sid in enumerate(sids)}
+            sub = LineStats(self.thresholds, max_rows=self.max_rows)
+            sub._scopes = {names[sid]: i for sid, i in new.items()}
+            sub._docs = Counter({i: self._docs[sid] for sid, i in new.items()})
+            sub._sampled = Counter({i: self._sampled[sid] for sid, i in new.items()})
+            sub._hot_seen = {
+                i: self._hot_seen[sid] for sid, i in new.items() if sid in self._hot_seen
+            }
+            sub._table = _renumbered(table, new, len(names))
+            out[part] = sub
+        return out
+
     # ------------------------------------------------------------------ persistence
 
     def save(self, folder: Path) -> list[Path]:
-        """Write the statistics as Parquet into ``folder``; returns the files written."""
+        """Write the statistics into ``folder``, a Parquet file per part of the scopes that
+        has any (``part_file``); returns the files written."""
+        return [sub._write(folder / part_file(part)) for part, sub in self.parts().items()]
+
+    def _write(self, path: Path) -> Path:
         table = self.table()
         names = self.scopes()
         arrow = pa.table(
@@ -535,17 +588,50 @@ class LineStats:
             b"sampled": ",".join(str(self._sampled[i]) for i in range(len(names))).encode(),
         }
         arrow = arrow.replace_schema_metadata(meta)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / STATS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         pq.write_table(arrow, tmp, compression="zstd")
         tmp.replace(path)
-        return [path]
+        return path
 
     @classmethod
-    def load(cls, folder: Path, thresholds: Thresholds | None = None) -> LineStats:
-        """The statistics saved in ``folder`` by ``save``."""
-        path = folder / STATS_FILE
+    def load(
+        cls, folder: Path, thresholds: Thresholds | None = None, *, part: int | None = None
+    ) -> LineStats:
+        """The statistics saved in ``folder`` by ``save`` (only those of part ``part``)."""
+        paths = sorted(folder.glob("line_stats-*.parquet"))
+        if part is not None:
+            paths = [p for p in paths if p.name == part_file(part)]
+        found = [cls._read_file(p, thresholds) for p in paths]
+        if (folder / STATS_FILE).is_file():  # a version made before the parts
+            whole = cls._read_file(folder / STATS_FILE, thresholds)
+            if part is None:
+                found.append(whole)
+            elif part in (split := whole.parts()):
+                found.append(split[part])
+        return cls._joined(found, thresholds)
+
+    @classmethod
+    def _joined(cls, found: list[LineStats], thresholds: Thresholds | None) -> LineStats:
+        """Statistics of disjoint scopes as one (their rows are aggregated already)."""
+        if len(found) == 1:
+            return found[0]
+        stats = cls(thresholds)
+        tables = []
+        for one in found:
+            base = len(stats._scopes)
+            stats._scopes.update({name: base + sid for name, sid in one._scopes.items()})
+            stats._docs.update({base + sid: n for sid, n in one._docs.items()})
+            stats._sampled.update({base + sid: n for sid, n in one._sampled.items()})
+            stats._hot_seen.update({base + sid: c for sid, c in one._hot_seen.items()})
+            tables.append({**one._table, "scope": one._table["scope"] + np.uint64(base)})
+        if tables:
+            stats._table = {n: np.concatenate([t[n] for t in tables]) for n in _COLUMNS}
+        return stats
+
+    @classmethod
+    def _read_file(cls, path: Path, thresholds: Thresholds | None) -> LineStats:
+        """One file written by ``_write``."""
         try:
             arrow = pq.read_table(path)
             meta = arrow.schema.metadata or {}
@@ -579,12 +665,48 @@ class LineStats:
         return stats
 
 
+def stored_parts(path: Path) -> set[int]:
+    """The parts of the scopes one saved file of statistics holds (a part file holds its own;
+    a file of a version made before the parts, those of every scope in its metadata)."""
+    found = re.fullmatch(r"line_stats-(\d+)\.parquet", path.name)
+    if found:
+        return {int(found.group(1))}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        names = meta[b"scopes"].decode("utf-8").split("\n") if meta[b"scopes"] else []
+    except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
+        raise VersionError(f"{path}: cannot read the learned line statistics ({exc})") from None
+    return {part_of(name) for name in names}
+
+
+def stored_records(path: Path) -> int:
+    """Records counted in one saved file of statistics (read from its metadata only)."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        return sum(int(n) for n in meta[b"records"].decode().split(",") if n)
+    except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
+        raise VersionError(f"{path}: cannot read the learned line statistics ({exc})") from None
+
+
 def _empty() -> dict[str, np.ndarray]:
     return {name: np.zeros(0, dtype=np.uint64) for name in _COLUMNS}
 
 
 def _concat(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: np.concatenate([a[name], b[name]]) for name in _COLUMNS}
+
+
+def _renumbered(
+    table: Mapping[str, np.ndarray], new: Mapping[int, int], scopes: int
+) -> dict[str, np.ndarray]:
+    """The rows of the scopes in ``new`` (old id -> new id) only, with their new ids."""
+    remap = np.full(max(scopes, 1), -1, dtype=np.int64)
+    remap[list(new)] = list(new.values())
+    ids = remap[table["scope"].astype(np.int64)]
+    keep = ids >= 0
+    out = {name: table[name][keep] for name in _COLUMNS}
+    out["scope"] = ids[keep].astype(np.uint64)
+    return out
 
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -697,6 +819,18 @@ class LearnedBoilerplate:
             }
             built[names[sid]] = _ScopeRules(own, {s: r for s, r in glued.items() if r})
         return cls(built, dict(rules.keeps) if rules else {}, t)
+
+    @classmethod
+    def joined(
+        cls, parts: Iterable[LearnedBoilerplate], rules: RuleSet | None = None
+    ) -> LearnedBoilerplate:
+        """What was learned in each part of the scopes (``LineStats.parts``), as one."""
+        scopes: dict[str, _ScopeRules] = {}
+        thresholds = Thresholds()
+        for part in parts:
+            scopes.update(part.scopes)
+            thresholds = part.thresholds
+        return cls(dict(sorted(scopes.items())), dict(rules.keeps) if rules else {}, thresholds)
 
     def knows(self, scope: str) -> bool:
         """Whether anything was learned for ``scope`` (else ``strip`` returns the text as is)."""
@@ -901,6 +1035,7 @@ def learn(
 
 
 __all__ = [
+    "PARTS",
     "RULE",
     "STATS_FILE",
     "FileLines",
@@ -911,5 +1046,9 @@ __all__ = [
     "file_lines",
     "learn",
     "normalize",
+    "part_file",
+    "part_of",
     "scope_of",
+    "stored_parts",
+    "stored_records",
 ]

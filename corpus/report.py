@@ -34,6 +34,8 @@ class RunTimes:
 
     started: float = field(default_factory=time.perf_counter)
     driver: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
+    driver_peak: dict[str, int] = field(default_factory=dict)  # step -> peak RSS at its end
+    facts: dict[str, int] = field(default_factory=dict)  # sizes worth knowing (see ``build``)
     worker_seconds: Counter[str] = field(default_factory=Counter)  # stage -> CPU seconds
     worker_records: Counter[str] = field(default_factory=Counter)  # stage -> records in
     worker_peak_rss: int = 0
@@ -45,6 +47,7 @@ class RunTimes:
         """Close driver step ``step``: the wall time since the previous lap is its time."""
         now = time.perf_counter()
         self.driver[step] = self.driver.get(step, 0.0) + (now - self._mark)
+        self.driver_peak[step] = peak_rss()
         self._mark = now
 
     def add_unit(
@@ -89,14 +92,24 @@ def build(
         "driver_seconds": driver,
         "read_seconds": round(read_seconds, 3),
         "per_record_stages": per_record,
-        "peak_rss_bytes": {"driver": peak_rss(), "worker": times.worker_peak_rss},
+        "peak_rss_bytes": {
+            "driver": peak_rss(),
+            "worker": times.worker_peak_rss,
+            # where the driver's memory grew: its peak so far at the end of each step
+            "driver_by_step": {
+                s: times.driver_peak[s] for s in DRIVER_STEPS if s in times.driver_peak
+            },
+        },
         "counts": counts,
         "reasons": stages,
+        "facts": dict(sorted(times.facts.items())),
         "notes": {
             "driver_seconds": "wall-clock steps of the main process: setup (finding and hashing "
             "inputs), survey (reading every input once for learned boilerplate), units (reading, the per-record stages in workers, dedup pass one), dedup "
             "(planning), write (routing and Parquet writing), finish (index, manifest, card); "
             "read_seconds is the part of units spent inside the readers",
+            "facts": "dedup_linked: articles sharing a URL or band key with another (the only "
+            "ones a distributed driver plans); dedup_pairs: candidate pairs measured",
             "per_record_stages": "CPU seconds summed over workers (units reused from an "
             "interrupted run count the time they took then)",
         },

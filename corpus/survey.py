@@ -62,17 +62,36 @@ def combine(
     """The survey of ``files`` from their parts (in any order; one part per file), with the
     parent version's line statistics first."""
     position = {f.relpath: i for i, f in enumerate(files)}
-    stats = learned.LineStats()
-    if parent_dir is not None and (parent_dir / LEARNED_DIR).is_dir():
-        previous = learned.LineStats.load(parent_dir / LEARNED_DIR)
-        stats = learned.LineStats(previous.thresholds)
-        stats.merge(previous)
+    stats = begin(parent_dir)
     orders: dict[str, str] = {}
     for part in sorted(parts, key=lambda p: position[p.relpath]):
         stats.merge(part.lines)
         orders.update(part.date_orders)
     boilerplate = learned.LearnedBoilerplate.build(stats, rules=rules)
     return Survey(boilerplate, dict(sorted(orders.items()))), stats
+
+
+def begin(parent_dir: Path | None, part: int | None = None) -> learned.LineStats:
+    """The line statistics an ingest starts from: the parent version's (those of one part of
+    the scopes, ``learned.part_of``), which come before this input's."""
+    if parent_dir is None or not (parent_dir / LEARNED_DIR).is_dir():
+        return learned.LineStats()
+    previous = learned.LineStats.load(parent_dir / LEARNED_DIR, part=part)
+    stats = learned.LineStats(previous.thresholds)
+    stats.merge(previous)
+    return stats
+
+
+def learn_part(
+    part: int, lines: Iterable[learned.FileLines], rules: RuleSet, parent_dir: Path | None
+) -> tuple[learned.LineStats, learned.LearnedBoilerplate]:
+    """One part of the scopes learned on its own: the parent's statistics of the part, then the
+    files' (each file's part, ``FileLines.split``, in input order). Every count and decision
+    is about one scope, so the parts joined are what ``combine`` finds."""
+    stats = begin(parent_dir, part)
+    for one in lines:
+        stats.merge(one)
+    return stats, learned.LearnedBoilerplate.build(stats, rules=rules)
 
 
 def survey(

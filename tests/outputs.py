@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from corpus.dedup import DedupIndex
+from corpus.learned import LineStats
 from corpus.report import REPORT
 
 
@@ -39,7 +40,8 @@ _CONTENT = ("counts", "ingest_counts", "stages", "summary", "inputs", "skipped",
 def content(version_dir: Path) -> dict[str, Any]:
     """What "the same result" means across executors: the same rows in the same order in each
     table, the same counts, stage counts, summary and inputs, and the same dedup index rows;
-    how rows are cut into shard files (and so the files' bytes) may differ."""
+    how rows are cut into shard files (and so the files' bytes) may differ; and the same learned
+    line statistics."""
     manifest = json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
     index = DedupIndex.load(version_dir / "dedup")
     return {
@@ -54,4 +56,15 @@ def content(version_dir: Path) -> dict[str, Any]:
             index.bands.tolist(),
             np.asarray(index.sigs[np.arange(len(index.exact))]).tolist(),
         ),
+        "learned": learned(version_dir),
     }
+
+
+def learned(version_dir: Path) -> dict[str, Any]:
+    """The learned line statistics: records per scope and every row, scopes by name."""
+    stats = LineStats.load(version_dir / "learned")
+    names = stats.scopes()
+    table = stats.table()
+    columns = [table[c].tolist() for c in ("kind", "length", "parent", "key", "sig", "docs")]
+    scopes = [names[int(sid)] for sid in table["scope"].tolist()]
+    return {"records": stats.records(), "rows": sorted(zip(scopes, *columns, strict=True))}

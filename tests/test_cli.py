@@ -259,7 +259,7 @@ def test_validate_a_version_as_json_prints_only_json(mini: Path, tmp_path: Path)
     # the dataset folder stands for its versions: no manifest read as an article, no skips
     folder = runner.invoke(app, ["validate", str(version.parent), "--skip-load"])
     assert folder.exit_code == 0, folder.output
-    assert folder.stdout.splitlines() == ["9 records in 8 files: all valid"]
+    assert folder.stdout.splitlines() == ["9 records in 12 files: all valid"]
 
 
 def test_every_error_is_one_clean_line_and_debug_shows_the_traceback(

@@ -14,12 +14,18 @@ from corpus.config import Config
 from corpus.errors import ConfigError, VersionError
 from corpus.learned import (
     RULE,
+    STATS_FILE,
     LearnedBoilerplate,
     LineStats,
     Thresholds,
+    file_lines,
     learn,
     normalize,
+    part_file,
+    part_of,
     scope_of,
+    stored_parts,
+    stored_records,
 )
 from corpus.records import Provenance, RawRecord
 from corpus.stats import Stats
@@ -236,7 +242,10 @@ def test_save_load_and_merge_give_the_same_boilerplate(tmp_path: Path) -> None:
     ]
     whole = learn(records)
     files = whole.save(tmp_path / "learned")
-    assert [f.name for f in files] == ["line_stats.parquet"]
+    # a file per part of the scopes
+    assert [f.name for f in files] == sorted(
+        part_file(part_of(s)) for s in ("example.co.id", "cnnindonesia.com")
+    )
     loaded = LineStats.load(tmp_path / "learned")
     assert loaded.records() == whole.records() == {"example.co.id": 12, "cnnindonesia.com": 12}
     halves = learn(records[::2])
@@ -248,6 +257,46 @@ def test_save_load_and_merge_give_the_same_boilerplate(tmp_path: Path) -> None:
         == (expected.scopes["example.co.id"])
     )
     assert pickle.loads(pickle.dumps(expected)) == expected  # shipped to worker processes
+
+
+def test_parts_learned_on_their_own_are_the_whole(tmp_path: Path) -> None:
+    """A distributed survey learns each part of the scopes in its own task (after the parent's
+    part): joined, the parts are what the whole statistics give, and so are the files saved."""
+    sites = [f"https://www.site{k}.co.id/r/" for k in range(6)]
+    records = [
+        record(text, i, url + str(i))
+        for url in sites
+        for i, text in enumerate(r.fields["text"] for r in site(12))
+    ]
+    earlier, later = records[::3], [r for i, r in enumerate(records) if i % 3]
+    parent = learn(earlier)
+    parent.save(tmp_path / "parent" / "learned")
+    whole = learn(later, previous=parent)
+    by_file = [file_lines(later[: len(later) // 2]), file_lines(later[len(later) // 2 :])]
+    built = []
+    for part in sorted({part_of(s) for s in whole.scopes()}):
+        stats = LineStats.load(tmp_path / "parent" / "learned", part=part)
+        assert {part_of(s) for s in stats.scopes()} <= {part}
+        for one in by_file:
+            stats.merge(one.split().get(part, file_lines([])))
+        built.append(LearnedBoilerplate.build(stats))
+        assert set(stats.scopes()) == {s for s in whole.scopes() if part_of(s) == part}
+    assert len(built) > 1
+    assert LearnedBoilerplate.joined(built) == LearnedBoilerplate.build(whole)
+    assert LearnedBoilerplate.build(whole).knows(scope_of(sites[0], "x"))
+
+
+def test_statistics_saved_whole_by_earlier_versions_still_load(tmp_path: Path) -> None:
+    records = site(12) + [
+        record(flattened(i), i, f"https://www.cnnindonesia.com/n/{i}") for i in range(12)
+    ]
+    whole = learn(records)
+    whole._write(tmp_path / STATS_FILE)  # the one file versions wrote before the parts
+    assert LearnedBoilerplate.build(LineStats.load(tmp_path)) == LearnedBoilerplate.build(whole)
+    part = part_of("cnnindonesia.com")
+    assert LineStats.load(tmp_path, part=part).records() == {"cnnindonesia.com": 12}
+    assert stored_parts(tmp_path / STATS_FILE) == {part, part_of("example.co.id")}
+    assert stored_records(tmp_path / STATS_FILE) == 24
 
 
 def test_a_small_later_ingest_benefits_from_earlier_statistics() -> None:

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from corpus.dedup.candidates import cross_band_pairs, match_sorted
 from corpus.dedup.fingerprints import Fingerprints
+from corpus.dedup.keys import PART_KEYS, write_keys
 from corpus.dedup.minhash import BANDS, I64, NUM_PERM, ROWS, SEED, U16, U32, U64
 from corpus.errors import VersionError
 
@@ -237,7 +238,8 @@ def index_table(ids: pa.Array, exact: U64, url: U64, size: U32, bands: U32, ngra
 
 
 def write_part(folder: Path, number: int, fps: Fingerprints, ngram: int) -> list[Path]:
-    """Write ``fps`` (signatures included) as index part ``number`` of ``folder``."""
+    """Write ``fps`` (signatures included) as index part ``number`` of ``folder``, with its
+    lookup keys by hash partition (``corpus.dedup.keys``)."""
     folder.mkdir(parents=True, exist_ok=True)
     ids = pa.array(fps.ids.tolist(), pa.binary()).cast(pa.string())
     table = index_table(ids, fps.exact, fps.url, fps.size, fps.bands, ngram)
@@ -245,7 +247,8 @@ def write_part(folder: Path, number: int, fps: Fingerprints, ngram: int) -> list
     pq.write_table(table, table_path, compression="zstd", row_group_size=100_000)
     sig_path = folder / PART_SIGNATURES.format(number)
     np.save(sig_path, np.ascontiguousarray(fps.sigs, dtype=np.uint16))
-    return [table_path, sig_path]
+    keys = write_keys(folder / PART_KEYS.format(number), fps.url, fps.bands)
+    return [table_path, sig_path, keys]
 
 
 class Stacked:

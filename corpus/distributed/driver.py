@@ -36,8 +36,10 @@ from corpus import (
 )
 from corpus.config import Config
 from corpus.dedup.index import index_files
-from corpus.distributed import tasks
+from corpus.dedup.keys import PARTITIONS as KEY_PARTITIONS
+from corpus.distributed import surveying, tasks
 from corpus.distributed.judge import RemoteJudge
+from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
 from corpus.stats import Stats
@@ -57,7 +59,9 @@ class Driver:
         self.workers = cfg.workers or executor.default_workers()
         self.stats = Stats()
 
-    def run(self, work: Work, fn: Callable[..., Any], jobs: Sequence[Any]) -> list[Any]:
+    def run(
+        self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
+    ) -> list[Any]:
         """``fn(work, job)`` for every job, on the executor, results in order."""
         return list(
             executor.map_ordered(
@@ -70,20 +74,31 @@ class Driver:
             )
         )
 
-    def survey(self, published: Path | None) -> tuple[survey.Survey, learned.LineStats]:
-        """What every read task needs to know about the whole input: a task per file, put
-        together here in input order (the files' learned-line parts and date orders)."""
+    def survey(
+        self, work: SurveyWork, writer: versions.VersionWriter, previous: versions.Previous | None
+    ) -> tuple[survey.Survey, Artifacts]:
+        """What every read task needs to know about the whole input: a survey task per file,
+        a learn task per part of the scopes the files touch; the parent version's other parts
+        are shared as they are. Here: the date orders and the learned boilerplate only."""
         files = [sources.absolute(f) for f in self.files]
-        parts = executor.map_ordered(
-            functools.partial(survey.survey_file, cfg=self.cfg),
-            files,
-            executor=self.cfg.executor,
-            workers=self.workers,
-            address=self.cfg.address,
+        surveyed = self.run(work, surveying.survey_file, list(enumerate(files)))
+        touched: dict[int, list[int]] = {}
+        for index, found in enumerate(surveyed):
+            for part in found.parts:
+                touched.setdefault(part, []).append(index)
+        shared, records = _from_parent(previous, touched)
+        jobs = [(part, tuple(found)) for part, found in sorted(touched.items())]
+        done: list[surveying.Learned] = self.run(work, surveying.learn, jobs)
+        boilerplate = learned.LearnedBoilerplate.joined(
+            (d.boilerplate for d in done), structure.rules_for(self.cfg)
         )
-        found = survey.combine(parts, files, structure.rules_for(self.cfg), published)
+        orders = {k: v for found in surveyed for k, v in found.date_orders.items()}
+        new = writer.listed(writer.folder / p for d in done for p in d.paths)
+        kept = writer.share(previous.version_dir, shared) if previous else ()
+        entries = tuple(sorted((*kept, *new), key=lambda e: e.path))
+        total = records + sum(d.records for d in done)
         self.times.lap("survey")
-        return found
+        return survey.Survey(boilerplate, dict(sorted(orders.items()))), Artifacts(total, entries)
 
     def slices(self, work: Work) -> list[sources.Slice]:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
@@ -114,7 +129,9 @@ class Driver:
         """Every linked article's fate (other than a plain Keep), by read task and row."""
         offsets = np.cumsum([0, *(p.articles for p in produced)])
         n = int(offsets[-1])
-        count = max(self.workers, n // PARTITION_ARTICLES + 1)
+        # a power of two up to the key files' partitions, so each reads its row groups only
+        want = max(self.workers, n // PARTITION_ARTICLES + 1)
+        count = min(KEY_PARTITIONS, 1 << (want - 1).bit_length())
         jobs = [LinkJob(part, count, tuple(range(len(produced)))) for part in range(count)]
         found = self.run(work, tasks.linked, jobs)
         new = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)]))
@@ -134,6 +151,7 @@ class Driver:
             (fps.size.astype(np.int64), index.size.astype(np.int64)),
         )  # fmt: skip
         plan = dedup.plan(fps, index, dedup.DedupSettings.of(self.cfg), judge=judge)
+        self.times.facts.update(dedup_linked=len(new), dedup_pairs=plan.pairs_checked)
         fates: dict[int, dict[int, dedup.Fate]] = {}
         for code in range(len(plan)):
             fate = plan.fate_at(code)
@@ -167,6 +185,27 @@ class Driver:
         return list(writer.listed(index_paths)), sum(r.kept for r in routed)
 
 
+def _from_parent(
+    previous: versions.Previous | None, touched: dict[int, list[int]]
+) -> tuple[list[FileEntry], int]:
+    """The parent's learned files to share as they are, and the records they count. A part this
+    input touches, or one kept in a file made before the parts, is added to ``touched`` (with
+    no file of this input, if none) to be learned again, the parent's statistics first."""
+    if previous is None:
+        return [], 0
+    shared, records = [], 0
+    for entry in previous.manifest.learned.files:
+        path = previous.version_dir / entry.path
+        parts = learned.stored_parts(path)
+        if parts & set(touched) or path.name == learned.STATS_FILE:
+            for part in parts:
+                touched.setdefault(part, [])
+        else:
+            shared.append(entry)
+            records += learned.stored_records(path)
+    return shared, records
+
+
 def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]:
     """Make ``plan.version`` with tasks on the executor: the new version's manifest, this
     ingest's counts and the version's languages."""
@@ -179,7 +218,6 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
     run_log = runs.RunLog.open(plan.dataset_dir, key)
     times.lap("setup")
     driver = Driver(cfg, plan.files, times)
-    context, line_stats = driver.survey(plan.published)
     takedowns = versions.Takedowns.of(parent.removals if parent else ())
     with (
         executor.session(cfg.executor, workers=driver.workers, address=cfg.address),
@@ -187,6 +225,13 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
     ):
         # absolute: a Ray worker does not run in this process's working directory
         units_dir, published = (run_log.folder / "units").absolute(), plan.published
+        context, learned_files = driver.survey(
+            SurveyWork(
+                cfg, (run_log.folder / "survey").absolute(), writer.folder.absolute(),
+                published.absolute() if published else None,
+            ),
+            writer, previous,
+        )  # fmt: skip
         work = Work(
             cfg, context, takedowns, units_dir, writer.folder.absolute(),
             published.absolute() if published else None,
@@ -204,7 +249,7 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             (previous.manifest.dedup_index.rows if previous else 0) + kept,
             (*shared, *index_entries),
         )
-        manifest, counts = _finish(plan, driver, writer, produced, index, line_stats)
+        manifest, counts = _finish(plan, driver, writer, produced, index, learned_files)
     run_log.close()
     return manifest, counts, dict(writer.summary.languages.most_common())
 
@@ -215,12 +260,11 @@ def _finish(
     writer: versions.VersionWriter,
     produced: list[Produced],
     index: Artifacts,
-    line_stats: learned.LineStats,
+    learned_files: Artifacts,
 ) -> tuple[Manifest, Counts]:
     """The manifest and card, the run report; the task folders go."""
     previous, parent, times = plan.previous, plan.parent, plan.times
     counts = writer.written(read=driver.stats.get("read", "records"))
-    learned_files = writer.listed(line_stats.save(writer.folder / survey.LEARNED_DIR))
     per_file: Counter[str] = Counter()
     for p in produced:
         per_file[p.relpath] += p.records
@@ -236,7 +280,7 @@ def _finish(
         inputs=(*(previous.manifest.inputs if previous else ()), *inputs),
         skipped=tuple(Skipped(s.relpath, s.reason) for s in plan.skipped),
         dedup_index=index,
-        learned=Artifacts(sum(line_stats.records().values()), learned_files),
+        learned=learned_files,
         removals=parent.removals if parent else (),
     )
     shutil.rmtree(writer.folder / ".tasks", ignore_errors=True)  # emptied by finish

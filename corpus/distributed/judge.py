@@ -147,7 +147,18 @@ class RemoteJudge:
         self.new_task, self.new_row = new  # per linked article (code)
         self.old_row, self.old_id = old  # per row of the small index
         self.new_size, self.old_size = sizes
-        self.measured: dict[tuple[int, int], tuple[float, float]] = {}
+        # the measured pairs, sorted by ``_key``, and their (Jaccard, containment): ~32 bytes a
+        # pair (a dict of tuples held ~300, and pairs grow faster than articles)
+        self._keys = np.zeros(0, np.int64)
+        self._values = np.zeros((0, 2), np.float64)
+        self._read = 0
+
+    def _key(self, pairs: I64) -> I64:
+        """One int64 per pair of codes (codes run from ``-len(old)`` to ``len(new) - 1``)."""
+        shift = len(self.old_row)
+        span = len(self.new_task) + shift + 1
+        key: I64 = (pairs[:, 0] + shift) * span + (pairs[:, 1] + shift)
+        return key
 
     def _where(self, pairs: I64) -> Where:
         codes = np.unique(pairs).tolist()
@@ -175,22 +186,33 @@ class RemoteJudge:
             return
         pairs = np.unique(np.concatenate(lists), axis=0)
         results = self.run(judge_pairs, self._jobs(pairs, True))
-        jac = np.concatenate([j for j, _ in results])
-        con = np.concatenate([c for _, c in results])
-        for (a, b), j, c in zip(pairs.tolist(), jac.tolist(), con.tolist(), strict=True):
-            self.measured[(a, b)] = (j, c)
+        values = np.stack(
+            [np.concatenate([j for j, _ in results]), np.concatenate([c for _, c in results])], 1
+        )
+        keys = np.concatenate([self._keys, self._key(pairs)])
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._values = keys[order], np.concatenate([self._values, values])[order]
+        self._read = len(np.unique(self._codes_of(self._keys)))
+
+    def _codes_of(self, keys: I64) -> I64:
+        shift = len(self.old_row)
+        span = len(self.new_task) + shift + 1
+        codes: I64 = np.concatenate([keys // span, keys % span]) - shift
+        return codes
 
     def measure(self, pairs: I64) -> tuple[F64, F64]:
         """The values ``prepare`` measured."""
-        got = [self.measured[(a, b)] for a, b in pairs.tolist()]
-        values = np.array(got, dtype=np.float64).reshape(len(got), 2)
-        return values[:, 0], values[:, 1]
+        keys = self._key(pairs)
+        at = np.searchsorted(self._keys, keys)
+        if len(keys) and (at.max() >= len(self._keys) or (self._keys[at] != keys).any()):
+            raise KeyError("a pair was measured before prepare() was told of it")
+        return self._values[at, 0], self._values[at, 1]
 
     @property
     def sets_read(self) -> int:
         """Articles whose shingle sets the tasks read."""
-        return len({c for pair in self.measured for c in pair})
+        return self._read
 
     def close(self) -> None:
         """Nothing is held but numbers."""
-        self.measured.clear()
+        self._keys, self._values = np.zeros(0, np.int64), np.zeros((0, 2), np.float64)

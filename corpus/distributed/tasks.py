@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from corpus import dedup, executor, report, sources, units, versions
 from corpus.config import Config
 from corpus.dedup.index import band_matrix, check_params, index_files, write_part
+from corpus.dedup.keys import keys_path, partition_keys, read_keys
 from corpus.dedup.minhash import I64
 from corpus.distributed import parts
 from corpus.manifest import Summary
@@ -157,23 +158,14 @@ class LinkJob:
 def _keys_of(
     paths: list[tuple[np.ndarray, np.ndarray]], part: int, parts_: int
 ) -> tuple[I64, np.ndarray]:
-    """(row, key) pairs of one partition: URL hashes (non-zero) and band keys, made distinct
-    per column by tagging the key with its column."""
+    """(row, key) pairs of one partition (``dedup.keys``), rows counted over ``paths``."""
     rows, keys = [], []
     start = 0
     for url, bands in paths:
-        n = len(url)
-        cols = [url.astype(np.uint64)] + [
-            bands[:, j].astype(np.uint64) for j in range(bands.shape[1])
-        ]
-        for column, values in enumerate(cols):
-            mine = values % parts_ == part
-            if column == 0:
-                mine &= values != 0
-            at = np.flatnonzero(mine)
-            rows.append(at + start)
-            keys.append((values[at] << np.uint64(8)) | np.uint64(column))
-        start += n
+        at, found = partition_keys(url, bands, part, parts_)
+        rows.append(at + start)
+        keys.append(found)
+        start += len(url)
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     return np.concatenate(rows).astype(np.int64), np.concatenate(keys)
@@ -186,21 +178,32 @@ def linked(work: Work, job: LinkJob) -> tuple[I64, I64]:
     new = [parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks]
     # rows count from 0 over every task in order: they are the run's ordinals
     ordinals, keys = _keys_of(new, job.part, job.parts)
-    old_rows, old_keys = _keys_of(_published_keys(work), job.part, job.parts)
+    old_rows, old_keys = _published_keys(work, job.part, job.parts)
     values, counts = np.unique(keys, return_counts=True)
     shared = values[counts > 1]
     hit = np.isin(keys, shared) | np.isin(keys, old_keys)
     return np.unique(ordinals[hit]), np.unique(old_rows[np.isin(old_keys, keys)])
 
 
-def _published_keys(work: Work) -> list[tuple[np.ndarray, np.ndarray]]:
+def _published_keys(work: Work, part: int, parts_: int) -> tuple[I64, np.ndarray]:
+    """(row, key) pairs of one partition of the published index: from each part's key file,
+    the partition's row groups only (a part written before the key files: its columns)."""
     if work.published is None:
-        return []
-    out = []
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    rows, keys = [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
+    start = 0
     for table_path, _ in index_files(work.published / "dedup"):
-        table = pq.read_table(table_path, columns=["url", "bands"])
-        out.append((table.column("url").to_numpy(), band_matrix(table.column("bands"))))
-    return out
+        keys_file = keys_path(table_path)
+        if keys_file is not None and keys_file.is_file():
+            at, found = read_keys(keys_file, part, parts_)
+        else:
+            table = pq.read_table(table_path, columns=["url", "bands"])
+            url, bands = table.column("url").to_numpy(), band_matrix(table.column("bands"))
+            at, found = partition_keys(url, bands, part, parts_)
+        rows.append(at + start)
+        keys.append(found)
+        start += pq.read_metadata(table_path).num_rows
+    return np.concatenate(rows), np.concatenate(keys)
 
 
 def gather(work: Work, job: tuple[int, I64]) -> dedup.Fingerprints:
