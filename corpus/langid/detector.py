@@ -3,7 +3,8 @@
 ``Model.probabilities`` is langdetect's algorithm (``Detector.get_probabilities``) over its
 shipped profiles, re-implemented so it can be fast without changing answers: the same text
 clean-up, the same n-grams in the same order (each whitespace-separated token's n-grams are
-worked out once per process, with langdetect's ``NGram.normalize``, and cached), the same seeded
+worked out once per process, with langdetect's ``NGram.normalize``, and cached; a batch's new
+tokens all at once, as arrays: ``Model._see``), the same seeded
 random stream (the words of ``random.Random(seed)``, read as ``gauss`` and ``choice`` read
 them), the same seven trials with the same stopping rule; only the arithmetic of a trial is
 vectorized (log space, numpy), and a batch of texts (``Model.analyse_many``) runs its trials side
@@ -13,7 +14,9 @@ tests compare on arbitrary text too.
 
 ``Model.analyse`` adds what the stage needs from the same tokens: per-sentence languages (naive
 Bayes over the same profiles, for mixed bodies) and the regional model's summed weights (each
-token's weights cached beside its n-grams, so they cost a sum per text).
+token's weights cached beside its n-grams, so they cost a sum per text). A token's first sight
+is most of a cold run's cost, so it is batched too; every sum in it is the per-token path's,
+bit for bit (``summed_rows``, ``regional.Regional.tokens``; tests/test_langid_first_sight.py).
 """
 
 from __future__ import annotations
@@ -22,12 +25,9 @@ import logging
 import math
 import random
 import re
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
-from operator import add
 
 import numpy as np
 import numpy.typing as npt
@@ -98,9 +98,16 @@ class Model:
         order = sorted(range(len(factory.langlist)), key=lambda i: factory.langlist[i])
         self.languages: tuple[str, ...] = tuple(factory.langlist[i] for i in order)
         grams = sorted(factory.word_lang_prob_map)
-        # Rows count from 1 (row 0 is never used), so a known n-gram's row is never falsy and
-        # ``filter(None, map(index.get, grams))`` keeps exactly the known ones, in order.
-        self._gram_index = {g: i for i, g in enumerate(grams, start=1)}
+        # Rows count from 1 (row 0 is never used). Each n-gram packed into an int64 (``_pack``):
+        # the keys sorted, for ``np.searchsorted``, and the row of each.
+        keys = np.array([_pack_gram(g) for g in grams], dtype=np.int64)
+        order_of_keys = np.argsort(keys, kind="stable")
+        self._keys: npt.NDArray[np.int64] = keys[order_of_keys]
+        self._key_rows = (order_of_keys + 1).astype(np.int32)
+        # str.isupper and str.isalpha of each character of the Basic Multilingual Plane (grown
+        # when a text holds one beyond it).
+        self._is_upper = np.array([chr(c).isupper() for c in range(0x10000)], dtype=bool)
+        self._is_alpha = np.array([chr(c).isalpha() for c in range(0x10000)], dtype=bool)
         table = np.array(
             [[0.0] * len(order), *(factory.word_lang_prob_map[g] for g in grams)], dtype=np.float64
         )
@@ -112,10 +119,10 @@ class Model:
         self._stream = _Stream(seed)
         # A token's slot indexes ``_rows``, ``_facts`` and ``_token_weights``; slot 0 is unused
         # (so a cached slot is never falsy).
-        self._closed = _Cache(self._token, closed=True)  # tokens followed by whitespace
-        self._open = _Cache(self._token, closed=False)  # a text's last token, nothing after it
+        self._closed = _Cache(self._sight, closed=True)  # tokens followed by whitespace
+        self._open = _Cache(self._sight, closed=False)  # a text's last token, nothing after it
         self._rows: list[bytes] = [b""]  # int32 profile rows of a token's n-grams, in order
-        self._words: dict[str, tuple[list[int], list[int]]] = {}  # see ``_word``
+        self._unseen: list[tuple[int, str, bool]] = []  # (slot, token, closed): see ``_see``
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
         self._new: list[tuple[int, str]] = []  # (slot, token) whose facts and weights are to do
         # Per slot: letters (0 when langdetect knows none of its n-grams), ends a sentence,
@@ -129,60 +136,71 @@ class Model:
 
     # ------------------------------------------------------------------ n-grams
 
-    def _token(self, token: str, closed: bool) -> int:
-        """Cache, in a new slot, the n-grams langdetect extracts from ``token`` (preceded by a
-        space, and followed by one when ``closed``), as rows of the profile matrix, in
-        langdetect's order: those of each word ``NGram.normalize`` leaves in it."""
-        rows: list[int] = []
-        known, learn = self._words.get, self._word
-        words = token.translate(self._normal).split(" ")
-        last = len(words) - 1
-        for i, word in enumerate(words):
-            if word:
-                inside, after = known(word) or learn(word)
-                rows += inside
-                if i < last or closed:
-                    rows += after
+    def _sight(self, token: str, closed: bool) -> int:
+        """A new slot for ``token`` (followed by whitespace when ``closed``); its n-grams are
+        found with every other new token of the batch, by ``_see``."""
         slot = len(self._rows)
-        self._rows.append(array("i", rows).tobytes() if rows else b"")
+        self._rows.append(b"")
         (self._closed if closed else self._open)[token] = slot
-        self._new.append((slot, token))
+        self._unseen.append((slot, token, closed))
         return slot
 
-    def _word(self, word: str) -> tuple[list[int], list[int]]:
-        """Rows of a normalized word's n-grams, and of the two it adds when a space follows.
+    def _see(self) -> None:
+        """Fill ``_rows`` for the tokens first seen since the last call, all at once.
 
-        langdetect's ``NGram.add_char`` + ``Detector._extract_ngrams`` loop, unrolled per word
-        (it runs on every new word): at each character its 1-, 2- and 3-gram with a leading
-        space, except inside a CAPITAL WORD (two capitals in a row); after the word, its last 1
-        or 2 characters with the trailing space."""
-        padded = " " + word
-        if word[1:].islower():
-            # No capital after the first letter, so no character is skipped: build the n-grams
-            # with C-level maps. 2-gram j is padded[j] + word[j]; 3-gram j (j >= 1) is 2-gram
-            # j-1 + word[j].
-            bigrams = list(map(add, padded, word))
-            rest = word[1:]
-            grams = [word[0], bigrams[0]]
-            grams += chain.from_iterable(
-                zip(rest, bigrams[1:], map(add, bigrams, rest), strict=True)
-            )
-        else:
-            grams = []
-            for j, ch in enumerate(word):
-                if j and ch.isupper() and word[j - 1].isupper():
-                    continue
-                grams.append(ch)
-                grams.append(padded[j : j + 2])
-                if j:
-                    grams.append(padded[j - 1 : j + 2])
-        get = self._gram_index.get
-        found = (
-            list(filter(None, map(get, grams))),
-            list(filter(None, map(get, (word[-1] + " ", padded[-2:] + " ")))),
+        langdetect's ``NGram.add_char`` + ``Detector._extract_ngrams`` over each token, preceded
+        by a space (and followed by one when closed), as array operations over all of them: at
+        each character c after p (and p2 before it), the 1-gram c (unless a space), the 2-gram
+        p+c and, unless p is a space, the 3-gram p2+p+c; nothing at a space after a space, nor
+        inside a CAPITAL WORD (c and p both upper case). Each n-gram is packed into an int64
+        (``_pack``) and looked up in the profile's sorted keys: the same rows, in the same
+        order, as adding the characters one by one."""
+        unseen, self._unseen = self._unseen, []
+        if not unseen:
+            return
+        tokens = [f" {token} " if closed else f" {token}" for _, token, closed in unseen]
+        # NGram.normalize maps a character to one character, so offsets survive translate.
+        codes = _codes("".join(tokens).translate(self._normal))
+        lengths = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
+        starts = np.cumsum(lengths) - lengths
+        c = codes
+        p = np.concatenate(([_SPACE], codes[:-1]))
+        p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))
+        upper = self._upper(codes)
+        emit = ~((p == _SPACE) & (c == _SPACE)) & ~(upper & np.concatenate(([False], upper[:-1])))
+        emit[starts] = False  # a token's leading space emits nothing (it ends no word)
+        wanted = np.stack([emit & (c != _SPACE), emit, emit & (p != _SPACE)], axis=1)
+        keys = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
+        owner = np.repeat(np.arange(len(tokens)), lengths)[:, None].repeat(3, axis=1)
+        keys, owner = keys[wanted], owner[wanted]  # row-major: character by character, 1-2-3
+        at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
+        known = self._keys[at] == keys
+        rows, owner = self._key_rows[at[known]], owner[known]
+        ends = np.cumsum(np.bincount(owner, minlength=len(tokens))).tolist()
+        everything = self._rows
+        begin = 0
+        for (slot, _, _), end in zip(unseen, ends, strict=True):
+            if end > begin:
+                everything[slot] = rows[begin:end].tobytes()
+                begin = end
+        self._new += [(slot, token) for slot, token, _ in unseen]
+
+    def _letters(self, tokens: list[str]) -> npt.NDArray[np.int64]:
+        """Letters (``str.isalpha``) in each of ``tokens`` (none is empty)."""
+        codes = _codes("".join(tokens))
+        if int(codes.max(initial=0)) >= len(self._is_alpha):
+            self._is_alpha = _grown(self._is_alpha, codes, str.isalpha)
+        lengths = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
+        found: npt.NDArray[np.int64] = np.add.reduceat(
+            self._is_alpha[codes].astype(np.int64), np.cumsum(lengths) - lengths
         )
-        self._words[word] = found
         return found
+
+    def _upper(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """``str.isupper`` of each (normalized) character."""
+        if int(codes.max(initial=0)) >= len(self._is_upper):
+            self._is_upper = _grown(self._is_upper, codes, str.isupper)
+        return self._is_upper[codes]
 
     def _learn_new_tokens(self) -> None:
         """Fill the facts and naive-Bayes rows of the tokens made since the last call (only the
@@ -202,13 +220,10 @@ class Model:
             grown[: self._regional.shape[0]] = self._regional
             self._regional = grown
         slots = [slot for slot, _ in new]
-        weigh = self._regional_model.token
-        found = [weigh(token) for _, token in new]
-        self._regional[slots] = [weights for weights, _ in found]
-        self._facts[slots] = [
-            (*_facts(token, bool(self._rows[slot])), words)
-            for (slot, token), (_, words) in zip(new, found, strict=True)
-        ]
+        tokens = [token for _, token in new]
+        self._regional[slots], words = self._regional_model.tokens(tokens)
+        letters = self._letters(tokens) * np.array([bool(self._rows[s]) for s in slots])
+        self._facts[slots] = np.column_stack([letters, list(map(_ends_sentence, tokens)), words])
         self._token_weights[slots] = 0.0  # slots are reused after the cache is cleared
         full = [slot for slot in slots if self._rows[slot]]
         # A chunk at a time: after a long run of ``probabilities`` alone, up to the whole cache
@@ -216,8 +231,8 @@ class Model:
         for at in range(0, len(full), _LEARN_CHUNK):
             chunk = full[at : at + _LEARN_CHUNK]
             rows = np.frombuffer(b"".join([self._rows[s] for s in chunk]), dtype=np.int32)
-            starts = np.cumsum([0] + [len(self._rows[s]) // 4 for s in chunk[:-1]])
-            self._token_weights[chunk] = np.add.reduceat(self._log_probs[rows], starts, axis=0)
+            lengths = np.array([len(self._rows[s]) // 4 for s in chunk])
+            self._token_weights[chunk] = summed_rows(self._log_probs, rows, lengths)
 
     def _bound_cache(self) -> None:
         """Empty the token caches when they are full: bounded memory. Called before a batch of
@@ -227,7 +242,7 @@ class Model:
             self._open.clear()
             self._rows = [b""]
             self._new = []
-            self._words.clear()
+            self._unseen = []
 
     def _tokens_of(self, text: str) -> tuple[list[int], list[int]]:
         """Slots of the tokens of a prepared text (the last one open unless whitespace ends the
@@ -287,6 +302,7 @@ class Model:
         ``_probabilities_many``)."""
         self._bound_cache()
         parsed = [self._tokens_of(_prepare(text)) for text in texts]
+        self._see()
         ranked = self._probabilities_many([tokens for tokens, _ in parsed])
         return [
             self._analysis(tokens, breaks, found)
@@ -313,7 +329,9 @@ class Model:
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """langdetect's ``get_probabilities`` for ``text`` (see ``analyse``)."""
         self._bound_cache()
-        return self._probabilities_many([self._tokens_of(_prepare(text))[0]])[0]
+        tokens = self._tokens_of(_prepare(text))[0]
+        self._see()
+        return self._probabilities_many([tokens])[0]
 
     def _probabilities_many(self, texts: list[list[int]]) -> list[list[tuple[str, float]]]:
         """langdetect's ``get_probabilities`` of each text (given as token slots).
@@ -446,6 +464,7 @@ class Model:
         self._bound_cache()
         prepared = _prepare(text)
         tokens, breaks = self._tokens_of(prepared)
+        self._see()
         if not tokens:
             return ""
         slots, starts, facts = self._sentences(tokens, breaks)
@@ -481,12 +500,9 @@ class _Cache(dict[str, int]):
         return self._make(token, self._closed)
 
 
-def _facts(token: str, known: bool) -> tuple[int, bool]:
-    """A token's letters (0 unless langdetect ``known`` some of its n-grams), and whether it
-    ends a sentence."""
-    letters = (len(token) if token.isalpha() else sum(map(str.isalpha, token))) if known else 0
-    ends = token[-1] in _SENTENCE_END_CHARS and _SENTENCE_END.search(token) is not None
-    return letters, ends
+def _ends_sentence(token: str) -> bool:
+    """Whether a token ends a sentence (see ``_SENTENCE_END``)."""
+    return token[-1] in _SENTENCE_END_CHARS and _SENTENCE_END.search(token) is not None
 
 
 class _Stream:
@@ -566,6 +582,89 @@ class _Draws:
         """Consume the next ``count`` choices (and the words rejected among them)."""
         self._first += count
         self._pos = int(self._accepted[self._first - 1]) + 1
+
+
+_SPACE = 0x20
+
+
+def _codes(text: str) -> npt.NDArray[np.int64]:
+    """The code points of ``text`` (lone surrogates included, as Python holds them)."""
+    raw = text.encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(raw, dtype="<u4").astype(np.int64)
+
+
+def summed_rows(
+    table: npt.NDArray[np.float32], rows: npt.NDArray[np.int32], lengths: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float32]:
+    """``np.add.reduceat(table[rows], starts, axis=0)`` for consecutive runs of ``lengths``
+    (each >= 1) rows, bit for bit, several times faster: numpy adds a run's first row to the
+    pairwise sum (``_pairwise``) of the others, column by column through strided memory; here
+    runs of one length are summed together, each step over whole contiguous slabs."""
+    found = np.empty((len(lengths), table.shape[1]), dtype=table.dtype)
+    starts = np.cumsum(lengths) - lengths
+    for n in np.unique(lengths).tolist():
+        which = np.flatnonzero(lengths == n)
+        slabs = table[rows[starts[which] + np.arange(n)[:, None]]]  # (n, runs, columns)
+        found[which] = slabs[0] + _pairwise(slabs, 1, n) if n > 1 else slabs[0]
+    return found
+
+
+def _pairwise(slabs: npt.NDArray[np.float32], lo: int, hi: int) -> npt.NDArray[np.float32]:
+    """numpy's pairwise summation (``pairwise_sum`` in its loops_utils) of ``slabs[lo:hi]``:
+    in order below 8 terms; up to 128, eight running sums combined as a tree, then the rest
+    in order; beyond, the two halves (cut at a multiple of 8) summed apart."""
+    count = hi - lo
+    total: npt.NDArray[np.float32]
+    if count < 8:
+        total = slabs[lo].copy()
+        for i in range(lo + 1, hi):
+            total += slabs[i]
+        return total
+    if count > 128:
+        half = count // 2 - (count // 2) % 8
+        return _pairwise(slabs, lo, lo + half) + _pairwise(slabs, lo + half, hi)
+    sums = slabs[lo : lo + 8].copy()
+    i, end = lo + 8, hi - count % 8
+    while i < end:
+        sums += slabs[i : i + 8]
+        i += 8
+    total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
+        (sums[4] + sums[5]) + (sums[6] + sums[7])
+    )
+    for j in range(i, hi):
+        total += slabs[j]
+    return total
+
+
+def _grown(
+    table: npt.NDArray[np.bool_], codes: npt.NDArray[np.int64], test: Callable[[str], bool]
+) -> npt.NDArray[np.bool_]:
+    """``table`` (``test`` of each code point) extended to cover every one of ``codes``."""
+    grown = np.zeros(int(codes.max()) + 1, dtype=bool)
+    grown[: len(table)] = table
+    for code in np.unique(codes[codes >= len(table)]).tolist():
+        grown[code] = test(chr(code))
+    return grown
+
+
+def _pack(
+    first: npt.NDArray[np.int64] | int,
+    second: npt.NDArray[np.int64] | int,
+    last: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """N-grams of up to 3 characters as int64 keys: 21 bits a character, each code point + 1
+    (-1 for no character, packed as 0), the last character in the lowest bits."""
+    packed: npt.NDArray[np.int64] = (np.asarray(last) + 1) | ((np.asarray(second) + 1) << 21)
+    packed |= (np.asarray(first) + 1) << 42
+    return packed
+
+
+def _pack_gram(gram: str) -> int:
+    """``_pack`` of one n-gram (a string of 1 to 3 characters)."""
+    key = 0
+    for ch in gram:
+        key = (key << 21) | (ord(ch) + 1)
+    return key
 
 
 def _prepare(text: str) -> str:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -90,6 +92,51 @@ class Regional:
         if len(words) == 1:
             return self.word(words[0]), 1
         return np.sum([self.word(w) for w in words], axis=0, dtype=np.float32), len(words)
+
+    def tokens(self, tokens: Sequence[str]) -> tuple[npt.NDArray[np.float32], list[int]]:
+        """``token`` of each of ``tokens``, the new words' weights summed all at once: rows of
+        weights, and words counted."""
+        found = [_LETTERS.findall(t) if t == t.lower() else [] for t in tokens]
+        self._learn([w for words in found for w in words])
+        weights = np.zeros((len(tokens), len(self.classes)), dtype=np.float32)
+        known = self._words
+        for i, words in enumerate(found):
+            if len(words) == 1:
+                weights[i] = known[words[0]]
+            elif words:
+                weights[i] = np.sum([known[w] for w in words], axis=0, dtype=np.float32)
+        return weights, list(map(len, found))
+
+    def _learn(self, words: list[str]) -> None:
+        """Cache the summed weights of those of ``words`` not cached yet: ``word``'s sums, bit
+        for bit (each word's rows added in the same order), for all of them at once."""
+        if len(self._words) + len(words) >= _WORD_CACHE_MAX:
+            self._words.clear()
+        new = [w for w in dict.fromkeys(words) if w not in self._words]
+        if not new:
+            return
+        get = self._index.get
+        rows = [[i for i in map(get, self.features(word)) if i is not None] for word in new]
+        for word, found in zip(new, rows, strict=True):
+            if not found:
+                self._words[word] = self._zero
+        counted = [(word, found) for word, found in zip(new, rows, strict=True) if found]
+        if not counted:
+            return
+        counts = np.array([len(found) for _, found in counted])
+        flat = np.fromiter(chain.from_iterable(f for _, f in counted), dtype=np.intp)
+        sums = np.empty((len(counted), len(self.classes)), dtype=np.float32)
+        starts = np.cumsum(counts) - counts
+        for n in np.unique(counts).tolist():
+            # ``word`` adds a word's rows one after another (numpy's sum down a column of a
+            # C-ordered array); words with as many rows are added side by side.
+            which = np.flatnonzero(counts == n)
+            slabs = self._weights[flat[starts[which] + np.arange(n)[:, None]]]
+            total = slabs[0].copy()
+            for i in range(1, n):
+                total += slabs[i]
+            sums[which] = total
+        self._words.update(zip([word for word, _ in counted], sums, strict=True))
 
     def decide(self, scores: npt.NDArray[np.float32], words: int) -> Decision | None:
         """The decision for a text whose tokens' weights sum to ``scores`` over ``words``
