@@ -12,15 +12,18 @@ from typing import Any
 
 from corpus.dates import column_order, parse_datetime
 from corpus.structure.profiles import Profile
-from corpus.structure.text import text_value
+from corpus.structure.text import ADDRESS_FORMS, alnum, text_value
 
 logger = logging.getLogger(__name__)
 
 # the name in a credit or byline line that goes to ``authors``
 _BYLINE_AUTHOR = re.compile(
-    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep)\s*:\s*|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
+    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep|Oleh|By)\s*:\s*|(?:Oleh|By)\s+"
+    r"|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
+# "Name (The Quint)": the outlet a byline adds in brackets is not part of the name
+_BRACKETED_TAIL = re.compile(r"\s*\([^()]*\)$")
 _SOURCE_CREDIT = re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*(?P<src>.+)$")
 # "Artikel ini telah tayang di Kompas.com dengan judul ...": the outlet is ``syndicated_from``
 _SYNDICATED = re.compile(
@@ -69,6 +72,15 @@ _NOT_NAME_TEXT = (
     " redaksi editorial online studios production wartawan info news https http www via"
     " channel tv network digital agency daily harian sinar utusan antara reuters afp ap"
     " terbitan admin penulis kontributor"
+    # a role or a page's label where the name should be ("Metrotvnews Developer", "Online
+    # Journalist", "Afp Photo", "Published A.M. ...")
+    " developer journalist journalists photo photos published posted updated contributor"
+    " correspondent staff webmaster"
+    # a platform or a browser's notice read as a credit ("Facebook Presiden ...", "Adblock Plus")
+    " facebook twitter instagram youtube whatsapp google adblock firefox"
+    # an organisation's unit ("Bahagian Komunikasi Korporat ...", "Pusat Media ...")
+    " bahagian jabatan pusat institut institute universiti university persatuan majlis"
+    " pejabat syarikat berhad yayasan lembaga suruhanjaya korporat"
 )
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # a credited "name" made only of these is a date or a weekday
@@ -84,6 +96,16 @@ _NAME_PARTICLES = frozenset(
     {"bin", "binti", "bt", "b.", "van", "von", "de", "der", "da", "dos", "al", "el", "la", "a/l"}
 )
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
+# what stands before a name in a credit but is not part of it: "Oleh Fazrik Kamarudin", "By:
+# Name", and forms of address ("Yb Siti Zailah ...", "Ustaz Kamaruddin Sidek", "Dr. Siva")
+_NAME_PREFIX = re.compile(rf"^(?:(?:Oleh|By)\s*:?\s+|{ADDRESS_FORMS}\s+)+", re.IGNORECASE)
+
+
+def bare_name(name: str) -> str:
+    """A credited name without a credit word or forms of address before it."""
+    match = _NAME_PREFIX.match(name)
+    rest = name[match.end() :].strip() if match else name
+    return rest if rest[:1].isupper() else name
 
 
 def cited_sources(body: Iterable[str]) -> list[str]:
@@ -135,17 +157,21 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
         parts = [p.strip() for p in _AUTHOR_SPLIT.split(name)]
         # split "A, B" / "A dan B" only when every part reads as a name on its own
         if len(parts) > 1 and all(p and _NAME_LIKE.match(p) for p in parts):
-            out.extend(parts)
+            out.extend(bare_name(p) for p in parts)
         else:
-            out.append(name)
+            out.append(bare_name(name))
     return out, desk
 
 
-def is_person(name: str, dateline: str | None = None) -> bool:
+def is_person(name: str, dateline: str | None = None, site: frozenset[str] = frozenset()) -> bool:
     """Whether a credited name can be a person: never an outlet, team or organisation, a
     handle or address, a placeholder sentence ("Penulis tidak ditemukan"), a place (the
-    article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh")."""
+    article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh").
+    ``site`` holds the site's own names (``text.site_names``): a name that opens with one is
+    the outlet ("Cnn Indonesia", "Kompas Cyber Media", "Metrotvnews Developer")."""
     if _NOT_A_PERSON.match(name) or any(ch.isdigit() for ch in name) or "@" in name:
+        return False
+    if site and _names_site(name, site):
         return False
     if _ADDRESS.search(name):
         return False  # "Mhusni Hmetro.Com.My": an e-mail address split by the scraper
@@ -170,6 +196,17 @@ def is_person(name: str, dateline: str | None = None) -> bool:
     return parts[0][:1].isupper() and len(lower) < 2
 
 
+def _names_site(name: str, site: frozenset[str]) -> bool:
+    """Whether the first word(s) of a name spell one of the site's names ("Bbc Indonesia" on
+    bbc.com, "Cnn Indonesia" on cnnindonesia.com): whole words only ("Hotman" is no "hot")."""
+    key = ""
+    for word in name.split()[:3]:
+        key += alnum(word)
+        if key in site:
+            return True
+    return False
+
+
 def editor_of(line: str) -> list[str]:
     """The editor an "Editor: Name" (or "Penyunting:", "Redaktur:") credit line names."""
     match = _EDITOR_CREDIT.match(line)
@@ -186,25 +223,35 @@ def people(
     profile: Profile | None,
     dateline: str | None,
     notes: Counter[str],
+    site: frozenset[str] = frozenset(),
+    signed: Sequence[str] = (),
 ) -> Credits:
     """Writers and editors from the author field, then from credit lines in the text.
 
     The author column of a profile with ``author_column_editor_last`` lists the editor last
-    ("Writer, Editor" on kompas.com): that name is an editor. Bylines in the text add writers
-    when the column names none.
+    ("Writer, Editor" on kompas.com): that name is an editor. That is the form of one text
+    value; a list of names (a crawler's guesses from the page) has no such order. Bylines in
+    the text add writers when the column names none; writers who ``signed`` the story in the
+    text ("- OLEH NAME") are added to the column's. ``site``: see ``is_person``.
     """
     names, desk = _split_names(field, profile)
     column_editors: list[str] = []
-    if profile is not None and profile.author_column_editor_last and len(names) > 1:
+    if (
+        profile is not None
+        and profile.author_column_editor_last
+        and isinstance(field, str)
+        and len(names) > 1
+    ):
         column_editors, names = names[-1:], names[:-1]
-    writers = [n for n in names if is_person(n, dateline)]
+    writers = [n for n in names if is_person(n, dateline, site)]
     dropped = len(names) - len(writers)
     notes["author_not_a_person"] += dropped
     if not writers and bylines:
         found, _ = _split_names(list(bylines), profile)
-        writers = [n for n in found if is_person(n, dateline)]
+        writers = [n for n in found if is_person(n, dateline, site)]
         notes["authors_from_byline"] += bool(writers)
-    edited = [n for n in [*column_editors, *editors] if is_person(n, dateline)]
+    writers += [n for n in signed if is_person(n, dateline, site)]
+    edited = [n for n in [*column_editors, *editors] if is_person(n, dateline, site)]
     writers_t = tuple(dict.fromkeys(writers))
     editors_t = tuple(n for n in dict.fromkeys(edited) if n not in writers_t)
     notes["editors"] += bool(editors_t)
@@ -323,7 +370,7 @@ def byline_author(line: str) -> str | None:
     match = _BYLINE_AUTHOR.match(line)
     if match is None:
         return None
-    name = match.group("name").strip(" .,")
+    name = _BRACKETED_TAIL.sub("", match.group("name")).strip(" .,")
     return name if _NAME_LIKE.match(name) else None
 
 

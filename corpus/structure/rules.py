@@ -45,6 +45,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    # "PERINGATAN: AgendaDaily tidak bertanggungjawab terhadap komentar ...": the comment
+    # section's notice under the story
+    (
+        "disclaimer",
+        re.compile(
+            r"^(?:PERINGATAN|Peringatan|Perhatian|PERHATIAN|Disclaimer|DISCLAIMER|Penafian)\s*:"
+            r".{0,80}\b(?:tidak bertanggung\s?jawab|not responsible)\b.{0,400}$"
+        ),
+    ),
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
     ("scroll_prompt", re.compile(r"^SCROLL TO CONTINUE WITH CONTENT$", re.IGNORECASE)),
     ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
@@ -94,6 +103,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)\s*:\s*\S.{0,60}$",
             re.IGNORECASE,
+        ),
+    ),
+    # "Oleh: Toto Sugiarto", "OLEH NOOR HASILAH", "By Name (The Quint)": a byline on its own
+    # line (its name goes to authors); never "Oleh itu, ..." ("therefore"): a name is capitalized
+    (
+        "credit_line",
+        re.compile(
+            r"^(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
+            r"{0,5}(?:\s*\([^()]{1,40}\))?$"
         ),
     ),
     # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
