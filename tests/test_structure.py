@@ -1517,6 +1517,10 @@ _STORY = "Kementerian akan mengkaji semula cadangan itu dalam mesyuarat kabinet 
         ("Jakarta - ", "Jakarta"),
         ("Kuala Lumpur 26 Okt. – ", "Kuala Lumpur"),
         ("KUALA LUMPUR : ", "KUALA LUMPUR"),
+        # behind an update tag or an invisible mark; a region in brackets
+        ("[KEMASKINI] KUALA LUMPUR - ", "KUALA LUMPUR"),
+        ("\u200eJERANTUT - ", "JERANTUT"),
+        ("GUANGZHOU (China): ", "GUANGZHOU"),
     ],
 )
 def test_lead_ins_of_no_known_form_give_the_place(lead: str, place: str | None) -> None:
@@ -1572,6 +1576,31 @@ def test_labels_and_headlines_are_no_lead_ins(text: str) -> None:
         (["Bahagian Komunikasi Korporat Yapeim"], "https://example.org/1", ()),
         # a word of the host inside a name is no match: whole words only
         (["Hotman Paris"], "https://hot.detik.com/1", ("Hotman Paris",)),
+        (["Galamedia", "Admin Galamedianews.Com"], "https://www.galamedianews.com/1", ()),
+        # two writers joined by a title-cased "Dan"; a phrase with one is no name
+        (
+            ["Fauzi Suhaimi Dan Besse Aisyah"],
+            "https://example.org/1",
+            ("Fauzi Suhaimi", "Besse Aisyah"),
+        ),
+        (
+            ["Abrar Firdiansyah", "Statistik Dan Liga"],
+            "https://example.org/1",
+            ("Abrar Firdiansyah",),
+        ),
+        # a month a crawler split off a date, a form of address split off its name, a phrase
+        (["Rizki Akbar Hasan", "Jul"], "https://example.org/1", ("Rizki Akbar Hasan",)),
+        (
+            ["Dato", "Seri Tuan Guru Haji Abdul Hadi Awang"],
+            "https://example.org/1",
+            ("Abdul Hadi Awang",),
+        ),
+        (
+            ["Zaain Zin", "Sedang Menjemur Pakaian Di Belakang Rumah."],
+            "https://example.org/1",
+            ("Zaain Zin",),
+        ),
+        (["Please Enter Your Name Here"], "https://example.org/1", ()),
     ],
 )
 def test_credited_names_lose_credit_words_and_forms_of_address(

@@ -26,7 +26,8 @@ _DAY_MONTH = (
     rf"|(?:{SP}*,)?{SP}+(?i:{_MONTH_WORDS}){SP}+\d{{1,2}}"
 )
 # the country or state after a foreign place: "TIJUANA, Mexico - ", "JINAN, CHINA 23 Feb. -"
-_REGION = rf"{SP}*,{SP}*[A-Z][A-Za-z'’.]+(?: [A-Z][A-Za-z'’.]+){{0,2}}"
+_REGION_NAME = r"[A-Z][A-Za-z'’.]+(?: [A-Z][A-Za-z'’.]+){0,2}"
+_REGION = rf"(?:{SP}*,{SP}*{_REGION_NAME}|{SP}*\({SP}*{_REGION_NAME}{SP}*\))"
 # "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
 # only: "PS TIRA-Persikabo" is a club; never "TEKA-TEKI", whose dash joins two capitals).
 _CAPS_DATELINE = re.compile(
@@ -38,7 +39,7 @@ _CAPS_DATELINE = re.compile(
 # Malaysian papers put the day after the place ("KOTA KINABALU 11 Mei -") or use a colon
 # ("PUTRAJAYA: "); a colon after one or two upper-case words, then a capitalized word
 _CAPS_COLON_DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}}):{SP}+(?=[A-Z\"“‘])"
+    rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}})(?:{_REGION})?:{SP}+(?=[A-Z\"“‘])"
 )
 _PLACE = r"[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}"
 _DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
@@ -385,7 +386,27 @@ def labelled(paragraphs: list[str]) -> bool:
 _LABEL_LINE = re.compile(rf"^[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){{0,2}}{SP}?:{SP}")
 
 
+# "[KEMASKINI] KUALA LUMPUR - ": an update tag before the lead-in
+_UPDATE_TAG = re.compile(r"^\[\s*[A-Z][A-Z ]{2,20}\s*\]\s*")
+# marks a scraper left invisible before the lead-in ("\u200eJERANTUT - ")
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\ufeff"
+
+
 def lead_in(
+    paragraph: str, profile: Profile | None, site: frozenset[str] = frozenset()
+) -> tuple[str, str | None, str]:
+    """(paragraph without its lead-in, dateline, which rule matched): ``_lead_in`` after
+    invisible marks and an update tag ("[KEMASKINI] ") that may stand before the lead-in."""
+    clean = paragraph.lstrip(_INVISIBLE)
+    found = _lead_in(clean, profile, site)
+    if found[2] in ("none", "leading_junk") and (tag := _UPDATE_TAG.match(clean)):
+        then = _lead_in(clean[tag.end() :], profile, site)
+        if then[2] in _STRONG_LEAD_INS:
+            return then
+    return (paragraph, None, "none") if found[2] == "none" else found
+
+
+def _lead_in(
     paragraph: str, profile: Profile | None, site: frozenset[str] = frozenset()
 ) -> tuple[str, str | None, str]:
     """(paragraph without its lead-in, dateline, which rule matched).

@@ -53,7 +53,8 @@ _URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
 _ADDRESS = re.compile(r"\.(?:com|net|org|my|co|id)\b", re.IGNORECASE)
 # a desk glued to the name without a profile to say so: "Femi Diah -detikTravel"
 _GENERIC_SUFFIX = (re.compile(r"\s+-\s?(?P<desk>[a-z]+[A-Z][A-Za-z]+)$"),)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
+# "A, B", "A & B", "A dan B" (also "A Dan B": a crawler title-cases every word)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\s[Dd]an\s|\sand\s)\s*")
 # an outlet or a team in the author column ("Tempo.co", "Tim Kompas.com", "Redaksi"), no person
 _NOT_A_PERSON = re.compile(
     r"^(?:(?:Tim|Team)\s+\S.*|Redaksi|Admin|[\w-]+\.(?:com|co|id|net|co\.id)(?:\s+\w+)?)$",
@@ -81,7 +82,16 @@ _NOT_NAME_TEXT = (
     # an organisation's unit ("Bahagian Komunikasi Korporat ...", "Pusat Media ...")
     " bahagian jabatan pusat institut institute universiti university persatuan majlis"
     " pejabat syarikat berhad yayasan lembaga suruhanjaya korporat"
+    # a form's placeholder ("Please Enter Your Name Here")
+    " please enter your teks"
 )
+# function words: a "name" holding one is a phrase a crawler title-cased ("Sedang Menjemur
+# Pakaian Di Belakang Rumah", "Baharom Mahusin Melaporkan Dari Beijing", "Dr. Tan Berkata")
+_FUNCTION_TEXT = (
+    "di dari ke yang untuk bagi pada dengan itu ini dalam akan telah sedang bahawa bahwa adalah"
+    " ialah berkata melaporkan kata katanya dan and the of for in on at from with is are was"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # a credited "name" made only of these is a date or a weekday
 _DATE_TEXT = (
@@ -89,6 +99,8 @@ _DATE_TEXT = (
     " friday saturday sunday januari februari maret april mei juni juli agustus september"
     " oktober november desember january february march may june july august october december"
     " mac jun julai ogos disember wib wita wit pukul"
+    # a month's abbreviation a crawler split off a date ("Rizki Akbar Hasan", "Jul")
+    " jan feb mar apr jul ags agu aug sep sept okt oct nov des dis dec ogo"
 )
 _DATE_WORDS = frozenset(_DATE_TEXT.split())
 _CREDIT_WORDS = frozenset({"oleh", "by", "editor", "reporter", "penulis", "pewarta", "tim"})
@@ -98,7 +110,11 @@ _NAME_PARTICLES = frozenset(
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
 # what stands before a name in a credit but is not part of it: "Oleh Fazrik Kamarudin", "By:
 # Name", and forms of address ("Yb Siti Zailah ...", "Ustaz Kamaruddin Sidek", "Dr. Siva")
-_NAME_PREFIX = re.compile(rf"^(?:(?:Oleh|By)\s*:?\s+|{ADDRESS_FORMS}\s+)+", re.IGNORECASE)
+_NAME_PREFIX = re.compile(
+    rf"^(?:(?:Oleh|By)\s*:?\s+|(?:Seri\s+)?{ADDRESS_FORMS}\s+)+", re.IGNORECASE
+)
+# a form of address alone: "Dato" of "Dato' Seri ..." that a crawler split at the apostrophe
+_ADDRESS_ONLY = re.compile(rf"^(?:{ADDRESS_FORMS}|Seri)['’.]?$", re.IGNORECASE)
 
 
 def bare_name(name: str) -> str:
@@ -155,8 +171,10 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
                 desk = match.group("desk")
             name = (name[: match.start()] + name[match.end() :]).strip() or name
         parts = [p.strip() for p in _AUTHOR_SPLIT.split(name)]
-        # split "A, B" / "A dan B" only when every part reads as a name on its own
-        if len(parts) > 1 and all(p and _NAME_LIKE.match(p) for p in parts):
+        # split "A, B" / "A dan B" only when every part reads as a name on its own (a "Dan"
+        # between two full names: "Statistik Dan Liga" is a phrase)
+        full = " Dan " not in name or all(len(p.split()) >= 2 for p in parts)
+        if len(parts) > 1 and full and all(p and _NAME_LIKE.match(p) for p in parts):
             out.extend(bare_name(p) for p in parts)
         else:
             out.append(bare_name(name))
@@ -173,6 +191,11 @@ def is_person(name: str, dateline: str | None = None, site: frozenset[str] = fro
         return False
     if site and _names_site(name, site):
         return False
+    if _ADDRESS_ONLY.match(name):
+        return False
+    last = name.split()[-1] if name.split() else ""
+    if last.endswith(".") and len(last.rstrip(".")) >= 5:
+        return False  # "A Million Other Things.": a sentence, not a name
     if _ADDRESS.search(name):
         return False  # "Mhusni Hmetro.Com.My": an e-mail address split by the scraper
     if "/" in name.replace("A/L", "").replace("a/l", ""):
@@ -182,6 +205,7 @@ def is_person(name: str, dateline: str | None = None, site: frozenset[str] = fro
         not parts
         or len(parts) > 6
         or any(p.strip(".,").casefold() in _NOT_NAME_WORDS for p in parts)
+        or any(p.strip(".,").casefold() in _FUNCTION_WORDS for p in parts[1:])
     ):
         return False
     if dateline is not None and name.casefold() == dateline.casefold():
@@ -204,7 +228,9 @@ def _names_site(name: str, site: frozenset[str]) -> bool:
         key += alnum(word)
         if key in site:
             return True
-    return False
+    # the whole name opening a site's name: "Galamedia" on galamedianews.com
+    whole = alnum(name)
+    return len(whole) >= 5 and any(label.startswith(whole) for label in site)
 
 
 def editor_of(line: str) -> list[str]:

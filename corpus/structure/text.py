@@ -27,7 +27,7 @@ def words(text: str) -> int:
 # Forms of address before a name ("YB", "Dato' Seri", "Ustaz", "Dr."): not part of the name.
 ADDRESS_FORMS = (
     r"(?:YB|YAB|YBhg|Yang Berhormat|Dato['’]?(?: Seri)?|Datuk(?: Seri)?|Datin|Tan Sri|Tun|Dr\.?"
-    r"|Prof\.?|Profesor|Ustaz|Ustazah|Haji|Hajah|Hj\.?|Ir\.?|Tuan Guru|Tuan|Puan|Sheikh)"
+    r"|Prof\.?|Profesor|Madya|Ustaz|Ustazah|Haji|Hajah|Hj\.?|Ir\.?|Tuan Guru|Tuan|Puan|Sheikh)"
 )
 # host labels that never name a site: the top-level and generic second-level domains, and
 # hosts' service prefixes ("www", "m", "english")
