@@ -1521,6 +1521,8 @@ _STORY = "Kementerian akan mengkaji semula cadangan itu dalam mesyuarat kabinet 
         ("[KEMASKINI] KUALA LUMPUR - ", "KUALA LUMPUR"),
         ("\u200eJERANTUT - ", "JERANTUT"),
         ("GUANGZHOU (China): ", "GUANGZHOU"),
+        # an outlet's lead-in whose dash the scraper lost
+        ("Bintang.com, Jakarta ", "Jakarta"),
     ],
 )
 def test_lead_ins_of_no_known_form_give_the_place(lead: str, place: str | None) -> None:
@@ -1636,3 +1638,38 @@ def test_bylines_and_dated_sign_offs_name_writers() -> None:
     assert article.boilerplate_rules == ("disclaimer", "dated_sign_off")
     bare = structure(record(f"{_STORY}\nJangan transformati sudahlah!-9/6/2018", title="t"))
     assert bare.text.endswith("sudahlah!") and bare.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        (
+            "Hak atas foto Getty Images Image caption Warga antre di depan kantor pos.",
+            "photo_caption",
+        ),
+        (
+            "Image copyright Reuters Image caption Flight MH370 went missing in 2014",
+            "photo_caption",
+        ),
+        ("Click to share on Twitter (Opens in new window)", "page_widget"),
+        ("Click to email this to a friend (Opens in new window)", "page_widget"),
+        ("You can share this post!", "page_widget"),
+        ("Read also: Lim Guan Eng defends his use of Chinese in official statements", "read_more"),
+        ("Related stories:", "related_label"),
+        ("Disclosure statement", "disclaimer"),
+        (
+            "Atif Kubursi does not work for, consult, own shares in or receive funding from any"
+            " company or organisation that would benefit from this article.",
+            "disclaimer",
+        ),
+        (
+            "Republish our articles for free, online or in print, under Creative Commons licence.",
+            "disclaimer",
+        ),
+        ("Sumber", "source_credit"),
+    ],
+)
+def test_page_furniture_of_the_long_tail_goes(line: str, rule: str) -> None:
+    article = structure(record(f"{_STORY}\n{line}\n{_STORY}", title="t"))
+    assert article.boilerplate_rules == (rule,)
+    assert article.text == f"{_STORY}\n\n{_STORY}"

@@ -53,6 +53,11 @@ _OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:{SP}*,{SP}*(?P<place>{_PLACE}))?{SP}*{DASH}{SP}*"
         ),
     ),
+    # "Bintang.com, Jakarta Hilda Vitria ...": the dash lost, a one-word place before the body
+    (
+        "outlet_lead_in",
+        re.compile(rf"^{_DOMAIN}{SP}*,{SP}*(?P<place>[A-Z][a-z]{{2,}}){SP}+(?=[A-Z][a-z])"),
+    ),
     # "Jakarta (ANTARA) -", "Mataram, NTB (ANTARA News) -", "London (Reuters) -"
     (
         "agency_lead_in",

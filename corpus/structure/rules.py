@@ -22,6 +22,11 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|^(?:Baca|Lihat)\s+[Jj]uga\s+(?:artikel|berita|tulisan)\b.{0,200}$"
         ),
     ),
+    # the English prompts: "Read also: <headline>", "ALSO READ"
+    (
+        "read_more",
+        re.compile(r"^(?:Also [Rr]ead|Read [Aa]lso|ALSO READ|READ ALSO)\b\s*:?.{0,250}$"),
+    ),
     # "[Baca berita penuh]", "[Read more]": a link whose target the scraper dropped
     ("read_more", re.compile(r"^\[(?:Baca|Read|Lihat)\b[^\]]{0,60}\]$")),
     # a label over related links: "Berita berkaitan", "Artikel Terkait", "Berita Lainnya:"
@@ -29,11 +34,23 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "related_label",
         re.compile(
             r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
-            r"\s*:?$"
+            r"\s*:?$|^Related\s+(?:[Ss]tor(?:y|ies)|[Aa]rticles?|[Nn]ews)\s*:?$"
         ),
     ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
     ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    # share buttons' labels: "Click to share on Twitter (Opens in new window)", "You can share
+    # this post!"
+    (
+        "page_widget",
+        re.compile(
+            r"^Click to (?:share|email|print)\b.{0,60}\(Opens in new window\)$"
+            r"|^You can share this (?:post|article)!?$"
+        ),
+    ),
+    # a photo's credit and caption as BBC pages print them: "Hak atas foto Getty Images Image
+    # caption <caption>", "Image copyright Reuters Image caption <caption>"
+    ("photo_caption", re.compile(r"^(?:Hak atas foto|Image copyright)\b.{0,300}$")),
     # "Tulisan ini tidak semestinya mencerminkan pendirian rasmi Malaysiakini.": an opinion
     # page's disclaimer
     (
@@ -43,6 +60,16 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|Isi|Tulisan ini)\b.{0,150}\b(?:tidak semestinya|tidak selalu|belum tentu|tidak"
             r" mewakili|tidak mencerminkan|(?:does|do) not necessarily)\b.{0,200}$",
             re.IGNORECASE,
+        ),
+    ),
+    # The Conversation's disclosure under each piece: "Disclosure statement", "<Name> does not
+    # work for, consult, own shares in or receive funding from any company ...", and its
+    # licence prompt "Republish our articles for free, ..."
+    (
+        "disclaimer",
+        re.compile(
+            r"^Disclosure statement$|^.{2,120}\b(?:does|do) not work for, consult, own shares in"
+            r" or receive funding from\b.{0,400}$|^Republish our articles for free\b.{0,200}$"
         ),
     ),
     # "PERINGATAN: AgendaDaily tidak bertanggungjawab terhadap komentar ...": the comment
@@ -123,6 +150,8 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # "sumber : Antara", "Sumber: Reuters, AFP" closing a body (the outlets go to cited_sources)
     ("source_credit", re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$")),
+    # a bare "Sumber" label whose linked source the scraper dropped
+    ("source_credit", re.compile(r"^(?:Sumber|SUMBER|Source)\s*:?$")),
 )
 # Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
 # with its rule name and a substring it needs, checked first because most paragraphs have none.
