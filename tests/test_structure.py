@@ -1573,7 +1573,7 @@ def test_labels_and_headlines_are_no_lead_ins(text: str) -> None:
         ),
         (["Heyder Affan", "Bbc Indonesia"], "http://www.bbc.com/indonesia/1", ("Heyder Affan",)),
         (["Metrotvnews Developer"], "http://teknologi.metrotvnews.com/1", ()),
-        (["Online Journalist"], "http://www.goal.com/1", ()),
+        (["Published On Jul"], "https://example.org/1", ()),
         (["Facebook Presiden Joko Widodo"], "https://example.org/1", ()),
         (["Bahagian Komunikasi Korporat Yapeim"], "https://example.org/1", ()),
         # a word of the host inside a name is no match: whole words only

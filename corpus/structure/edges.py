@@ -300,7 +300,7 @@ def _caps_place(paragraph: str, not_places: frozenset[str]) -> tuple[str, str | 
 # The separator closing a lead-in of no known form: a dash with a space on one side at least
 # ("Jakarta - ", "WowKeren -", "JAKARTA (Pos Kota) –") or a colon ("Kuala Lumpur: ")
 _LEAD_SEP = re.compile(rf"{SP}*(?:--|—|–|-|:){SP}+|{SP}+(?:--|—|–|-){SP}*(?=[A-Z\"“‘])")
-# a lead-in's parts: "INILAH, Bandung", "Mojokerto (beritajatim.com)", "[NEWSmedia]"
+# a lead-in's parts: "INILAH, Bandung", "JAKARTA (Pos Kota)", "SURYA.co.id | SURABAYA"
 _LEAD_PARTS = re.compile(r"\s*[,|()\[\]]\s*")
 _PLACE_WORDS = re.compile(r"^[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,2}$")
 _DATED_PLACE = re.compile(rf"^(?P<place>.+?)(?:{_DAY_MONTH})$")
@@ -342,7 +342,7 @@ def _is_place(part: str) -> bool:
 
 def _named_lead_in(paragraph: str, site: frozenset[str]) -> tuple[str, str | None, str] | None:
     """A lead-in of no known form whose parts are the site's name and a place ("INILAH,
-    Bandung - ", "Mojokerto (beritajatim.com) - ", "WowKeren - "): ``site_lead_in``; or a
+    Bandung - ", "Jakarta, Gesuri.id - ", "WowKeren - "): ``site_lead_in``; or a
     place alone, capitalized, with its date or before a colon or dash ("Kuala Lumpur: ",
     "Jakarta - ", "Kuala Lumpur 26 Okt. – "): ``place_lead_in``, for a story's paragraph only.
     A question after it is an interview's label ("UTUSAN : Apakah ...?"), not a lead-in."""

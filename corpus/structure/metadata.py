@@ -73,10 +73,10 @@ _NOT_NAME_TEXT = (
     " redaksi editorial online studios production wartawan info news https http www via"
     " channel tv network digital agency daily harian sinar utusan antara reuters afp ap"
     " terbitan admin penulis kontributor"
-    # a role or a page's label where the name should be ("Metrotvnews Developer", "Online
-    # Journalist", "Afp Photo", "Published A.M. ...")
-    " developer journalist journalists photo photos published posted updated contributor"
-    " correspondent staff webmaster"
+    # a role or a page's label where the name should be ("Metrotvnews Developer", "Afp Photo",
+    # "Published A.M. ...", "Updated Months Ago", "Illinois State University Staff")
+    " developer photo photos published posted updated contributor correspondent staff"
+    " webmaster"
     # a platform or a browser's notice read as a credit ("Facebook Presiden ...", "Adblock Plus")
     " facebook twitter instagram youtube whatsapp google adblock firefox"
     # an organisation's unit ("Bahagian Komunikasi Korporat ...", "Pusat Media ...")
