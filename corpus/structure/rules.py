@@ -62,15 +62,11 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
-    # The Conversation's disclosure under each piece: "Disclosure statement", "<Name> does not
-    # work for, consult, own shares in or receive funding from any company ...", and its
-    # licence prompt "Republish our articles for free, ..."
+    # The Conversation's disclosure heading and licence prompt under each piece (the
+    # disclosure itself is a ``NEEDLED`` rule)
     (
         "disclaimer",
-        re.compile(
-            r"^Disclosure statement$|^.{2,120}\b(?:does|do) not work for, consult, own shares in"
-            r" or receive funding from\b.{0,400}$|^Republish our articles for free\b.{0,200}$"
-        ),
+        re.compile(r"^Disclosure statement$|^Republish our articles for free\b.{0,200}$"),
     ),
     # "PERINGATAN: AgendaDaily tidak bertanggungjawab terhadap komentar ...": the comment
     # section's notice under the story
@@ -299,6 +295,22 @@ def _photo_caption(line: str) -> bool:
     return False
 
 
+# Whole-line rules whose words stand mid-line: each checked only when its needle is in the line
+# (a plain ``in``), so the combined pattern above stays anchored and cheap.
+NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # The Conversation: "<Name> does not work for, consult, own shares in or receive funding
+    # from any company or organisation that would benefit from this article, ..."
+    (
+        "disclaimer",
+        "not work for, consult",
+        re.compile(
+            r"^.{2,120}\b(?:does|do) not work for, consult, own shares in or receive funding"
+            r" from\b.{0,400}$"
+        ),
+    ),
+)
+
+
 def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     """The name of the rule that makes a whole line furniture, or None when it is body."""
     if not any(ch.isalnum() for ch in line):
@@ -306,6 +318,9 @@ def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     name = _generic_rule(line)
     if name is not None:
         return name
+    for rule, needle, pattern in NEEDLED:
+        if needle in line and pattern.match(line):
+            return rule
     if _photo_caption(line):
         return "photo_caption"
     if profile is not None:

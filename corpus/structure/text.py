@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -45,11 +46,20 @@ def site_names(url: str | None, names: frozenset[str] = frozenset()) -> frozense
     host = ""
     if url:
         host = (url.partition("://")[2] or url).split("/", 1)[0].split(":", 1)[0].lower()
+    return _site_names(host, names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _site_names(host: str, names: frozenset[str]) -> frozenset[str]:
+    """``site_names`` of one host (a corpus has few hosts and many articles: cached)."""
     labels = {label for label in host.split(".") if label not in _NOT_SITE}
     labels |= {n.casefold() for n in names}
     return frozenset(k for k in (alnum(label) for label in labels) if len(k) >= 3)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def alnum(text: str) -> str:
     """The letters and digits of a text, case-folded: how a name is compared with a site's."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
