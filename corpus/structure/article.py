@@ -11,15 +11,18 @@ from corpus.boilerplate import RuleSet
 from corpus.dates import parse_date_line, parse_datetime
 from corpus.records import Article, RawRecord, canonical_json, stable_id
 from corpus.structure.edges import (
+    NAMED_LEAD_INS,
     after_title,
     caps_credit,
     holds_title,
     is_caption,
     is_caption_above,
     is_headline,
+    labelled,
     lead_in,
     lead_in_below,
     signature,
+    signed_off_by,
     site_title,
     trailer,
 )
@@ -44,7 +47,7 @@ from corpus.structure.rules import (
     strip_read_more,
     tail_start,
 )
-from corpus.structure.text import text_value, words
+from corpus.structure.text import site_names, text_value, words
 
 _NONE: frozenset[str] = frozenset()
 
@@ -70,6 +73,7 @@ class _Body:
     body: list[str] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (line, rule) in order
     bylines: list[str] = field(default_factory=list)  # names from credit lines
+    signed: list[str] = field(default_factory=list)  # writers a dated sign-off names
     editors: list[str] = field(default_factory=list)  # names from "Editor: ..." lines
     sourced: list[str] = field(default_factory=list)  # outlets from "Sumber: ..." credits
     captions: list[str] = field(default_factory=list)  # photo captions inside the body
@@ -211,14 +215,21 @@ def _above_lead_in(out: _Body, k: int, title: str | None, notes: Counter[str]) -
 
 
 def _edges(
-    out: _Body, profile: Profile | None, notes: Counter[str], title: str | None = None
+    out: _Body,
+    profile: Profile | None,
+    notes: Counter[str],
+    title: str | None = None,
+    site: frozenset[str] = frozenset(),
 ) -> tuple[str | None, tuple[str, ...], list[str]]:
     """Lead-in (-> dateline) and closing credits of the body: (dateline, initials, people)."""
     dateline = None
     if out.body:
         at = 0
-        first, dateline, rule = lead_in(out.body[0], profile)
-        below = lead_in_below(out.body, profile) if rule in ("none", "leading_junk") else None
+        first, dateline, rule = lead_in(out.body[0], profile, site)
+        if rule in NAMED_LEAD_INS and labelled(out.body[1:]):
+            # "Hassan: ..." above more "Name: " paragraphs: an interview's label, no lead-in
+            first, dateline, rule = out.body[0], None, "none"
+        below = lead_in_below(out.body, profile, site) if rule in ("none", "leading_junk") else None
         if below is not None:
             at = _above_lead_in(out, below[0], title, notes)
             first, dateline, rule = below[1]
@@ -230,6 +241,7 @@ def _edges(
     editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
+    out.signed.extend(signed_off_by(closing))
     signer, signed = signature(out.body)
     out.removed.extend((line, "signature") for line in signed)
     if signer is not None:
@@ -259,6 +271,7 @@ def structure_record(
     notes["comma_joined"] += comma_joined
     names = profile.short_names if profile else _NONE
     url = text_value(fields.get("url"))
+    site = site_names(url, names)
     title = site_title(text_value(fields.get("title")), url, names)
     head = _header(paragraphs, title, blank_after_first, profile)
     if head.title is not title:  # a headline taken from the text
@@ -267,7 +280,7 @@ def structure_record(
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731
     out = _body(paragraphs, head.start, profile, learned, notes)
-    dateline, editor_initials, named = _edges(out, profile, notes, head.title)
+    dateline, editor_initials, named = _edges(out, profile, notes, head.title, site)
     out.bylines.extend(named)
     cited = tuple(dict.fromkeys([*cited_sources(out.body), *out.sourced]))
     dates = published(
@@ -281,7 +294,7 @@ def structure_record(
     notes.update(dates.notes)
     updated_at = dates.updated_at or _note_update(out.removed, offset, notes)
     credited_people = people(
-        fields.get("author"), out.bylines, out.editors, profile, dateline, notes
+        fields.get("author"), out.bylines, out.editors, profile, dateline, notes, site, out.signed
     )
     body_text = "\n\n".join(out.body)
     removed = out.removed  # header lines went to title, published_at and captions

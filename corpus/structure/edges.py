@@ -7,7 +7,7 @@ import re
 from corpus.dates import parse_date_line
 from corpus.structure.profiles import Profile
 from corpus.structure.rules import boilerplate_rule
-from corpus.structure.text import DASH, LEADING_JUNK, SP, words
+from corpus.structure.text import ADDRESS_FORMS, DASH, LEADING_JUNK, SP, alnum, words
 
 _NOT_DATELINES = frozenset(
     {"INFO", "FOTO", "VIDEO", "ADVERTORIAL", "BREAKING NEWS", "HEADLINE", "BACA", "LIHAT", "SIMAK"}
@@ -15,20 +15,31 @@ _NOT_DATELINES = frozenset(
 
 _MONTH_WORDS = (
     "(?:Januari|Februari|Mac|Maret|April|Mei|Jun|Juni|Julai|Juli|Ogos|Agustus|September|Oktober"
-    "|November|Disember|Desember|Jan|Feb|Mar|Apr|Jul|Ogo|Ags|Sep|Sept|Okt|Nov|Dis|Des)\\.?"
+    "|November|Disember|Desember|January|February|March|May|June|July|August|October|December"
+    "|Jan|Feb|Mar|Apr|Jul|Ogo|Ags|Aug|Sep|Sept|Okt|Oct|Ok|Nov|Dis|Des|Dec)\\.?"
 )
+# the day after the place, in any case and maybe with the year or a comma ("KUALA LUMPUR 1
+# JuLAI -", "SEREMBAN28 DIS. -" whose space the scraper lost, "YANGON, 15 Dis. -", "KUALA
+# LUMPUR 27 Ogos 2017 -"), or month first ("KUALA LUMPUR, Oct 2 --")
+_DAY_MONTH = (
+    rf"(?:{SP}*,)?{SP}*\d{{1,2}}{SP}*(?i:{_MONTH_WORDS})(?:{SP}+(?:19|20)\d{{2}})?"
+    rf"|(?:{SP}*,)?{SP}+(?i:{_MONTH_WORDS}){SP}+\d{{1,2}}"
+)
+# the country or state after a foreign place: "TIJUANA, Mexico - ", "JINAN, CHINA 23 Feb. -"
+_REGION_NAME = r"[A-Z][A-Za-z'’.]+(?: [A-Z][A-Za-z'’.]+){0,2}"
+_REGION = rf"(?:{SP}*,{SP}*{_REGION_NAME}|{SP}*\({SP}*{_REGION_NAME}{SP}*\))"
 # "SEOUL - ", "JAKARTA- ", "MIAMI– ", "NEW DELHI- ", and glued "JAKARTA-Pemerintah" (one word
 # only: "PS TIRA-Persikabo" is a club; never "TEKA-TEKI", whose dash joins two capitals).
 _CAPS_DATELINE = re.compile(
-    rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})"
-    rf"(?:{SP}+\d{{1,2}}{SP}+(?:{_MONTH_WORDS}))?(?:{SP}*{DASH}{SP}+|{SP}+{DASH}{SP}*)"
+    rf"^(?:(?P<place>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}})(?:{_REGION})?(?:{_DAY_MONTH})?"
+    rf"(?:{SP}*{DASH}{SP}+|{SP}+{DASH}{SP}*)"
     rf"|(?P<glued>[A-Z][A-Z'’.]{{2,}}){DASH}(?=[A-Z][a-z]|[\"“‘']))"
 )
 
 # Malaysian papers put the day after the place ("KOTA KINABALU 11 Mei -") or use a colon
 # ("PUTRAJAYA: "); a colon after one or two upper-case words, then a capitalized word
 _CAPS_COLON_DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}}):{SP}+(?=[A-Z\"“‘])"
+    rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}})(?:{_REGION})?:{SP}+(?=[A-Z\"“‘])"
 )
 _PLACE = r"[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}"
 _DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
@@ -41,6 +52,11 @@ _OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"^(?:(?P<pre>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}}){SP}*,{SP}*)?{_DOMAIN}"
             rf"(?:{SP}*,{SP}*(?P<place>{_PLACE}))?{SP}*{DASH}{SP}*"
         ),
+    ),
+    # "Bintang.com, Jakarta Hilda Vitria ...": the dash lost, a one-word place before the body
+    (
+        "outlet_lead_in",
+        re.compile(rf"^{_DOMAIN}{SP}*,{SP}*(?P<place>[A-Z][a-z]{{2,}}){SP}+(?=[A-Z][a-z])"),
     ),
     # "Jakarta (ANTARA) -", "Mataram, NTB (ANTARA News) -", "London (Reuters) -"
     (
@@ -111,6 +127,15 @@ _END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:\*+\)?\s*)?(?:PENULIS|Penulis|[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){1,4})\s+"
             r"(?:ialah|adalah|merupakan)\s.{0,250}$"
+        ),
+    ),
+    # "... katanya.- 16/8/2016- OLEH NOOR HASILAH ISMAIL", "... mati- 30/4/2018": the day of
+    # the story after a dash closing the body, maybe with the writer's byline
+    (
+        "dated_sign_off",
+        re.compile(
+            r"(?<=\S)\s*-\s*\d{1,2}/\d{1,2}/(?:19|20)\d{2}"
+            r"(?:\s*-\s*(?:OLEH|Oleh)\s+(?P<by>[A-Z][A-Za-z.'’ ]{2,60}))?$"
         ),
     ),
     # "(Visited 9 times, 1 visits today)": a page-view counter
@@ -272,14 +297,132 @@ def _caps_place(paragraph: str, not_places: frozenset[str]) -> tuple[str, str | 
     return None
 
 
-def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, str]:
+# The separator closing a lead-in of no known form: a dash with a space on one side at least
+# ("Jakarta - ", "WowKeren -", "JAKARTA (Pos Kota) –") or a colon ("Kuala Lumpur: ")
+_LEAD_SEP = re.compile(rf"{SP}*(?:--|—|–|-|:){SP}+|{SP}+(?:--|—|–|-){SP}*(?=[A-Z\"“‘])")
+# a lead-in's parts: "INILAH, Bandung", "JAKARTA (Pos Kota)", "SURYA.co.id | SURABAYA"
+_LEAD_PARTS = re.compile(r"\s*[,|()\[\]]\s*")
+_PLACE_WORDS = re.compile(r"^[A-Z][A-Za-z'’.-]*(?: [A-Z][A-Za-z'’.-]*){0,2}$")
+_DATED_PLACE = re.compile(rf"^(?P<place>.+?)(?:{_DAY_MONTH})$")
+# words that make a "Word: " opening a label, not a place: an interview's, a photo's, a
+# link's, a credit's, a rubric's ("Jawapan: ...", "Foto: ...", "Berita Terbaru – ...")
+_LABEL_TEXT = (
+    "soalan jawapan tanya jawab foto gambar pic photo video baca juga lihat simak oleh by editor"
+    " penulis pewarta reporter sumber source berita terbaru terkini update kemaskini"
+    " dikemaskini breaking info keputusan catatan nota kata firman sabda ulasan berkaitan opini"
+    " kolum pengumuman iklan advertorial disclaimer peringatan perhatian keterangan ilustrasi"
+    " tips cara langkah q a"
+)
+_LABEL_WORDS = frozenset(_LABEL_TEXT.split())
+#: the lead-ins of no known form (``_named_lead_in``)
+NAMED_LEAD_INS = frozenset({"site_lead_in", "place_lead_in"})
+_QUOTE_OPENERS = ('"', "“", "‘", "'")
+_PLACE_LEAD_WORDS = 8  # a place's lead-in opens a story's paragraph, never a short line
+_STORY_END = (".", "!", '"', "”", "’", "'", ")")
+
+
+def _is_site(part: str, site: frozenset[str]) -> bool:
+    """Whether a lead-in's part spells one of the site's names ("INILAH" on inilahkoran.com,
+    "Pos Kota" on poskotanews.com, "WowKeren")."""
+    key = alnum(part)
+    return len(key) >= 3 and any(
+        key == name or (len(key) >= 4 and len(name) >= 4 and name.startswith(key)) for name in site
+    )
+
+
+def _is_place(part: str) -> bool:
+    """Whether a lead-in's part reads as a place: one to three capitalized words, no label."""
+    return (
+        _PLACE_WORDS.match(part) is not None
+        and sum(ch.isalpha() for ch in part) >= 3
+        and not any(w.strip(".").casefold() in _LABEL_WORDS for w in part.split())
+        and part.upper() not in _NOT_DATELINES
+    )
+
+
+def _named_lead_in(paragraph: str, site: frozenset[str]) -> tuple[str, str | None, str] | None:
+    """A lead-in of no known form whose parts are the site's name and a place ("INILAH,
+    Bandung - ", "Jakarta, Gesuri.id - ", "WowKeren - "): ``site_lead_in``; or a
+    place alone, capitalized, with its date or before a colon or dash ("Kuala Lumpur: ",
+    "Jakarta - ", "Kuala Lumpur 26 Okt. – "): ``place_lead_in``, for a story's paragraph only.
+    A question after it is an interview's label ("UTUSAN : Apakah ...?"), not a lead-in."""
+    sep = _LEAD_SEP.search(paragraph, 0, _LEAD_IN_CHARS)
+    if sep is None or sep.start() == 0:
+        return None
+    head, rest = paragraph[: sep.start()], paragraph[sep.end() :].strip()
+    if (
+        not rest
+        or rest.endswith(("?", ":"))
+        or not (rest[0].isupper() or rest[0] in _QUOTE_OPENERS)
+    ):
+        return None
+    parts = [p for p in _LEAD_PARTS.split(head) if p]
+    if not parts or len(parts) > 3:
+        return None
+    # a domain names the site; without one, a part spelling the site's name does (a host's
+    # regional label, "surabaya" of surabaya.tribunnews.com, stays a place beside a domain)
+    sites = [p for p in parts if re.search(_DOMAIN, p)] or [p for p in parts if _is_site(p, site)]
+    places = []
+    dated = False
+    for part in parts:
+        if part in sites:
+            continue
+        match = _DATED_PLACE.match(part)
+        dated = dated or match is not None
+        place = match.group("place").strip(" ,") if match else part
+        if not _is_place(place):
+            return None
+        places.append(place)
+    if sites and len(places) <= 1:
+        return rest, places[0] if places else None, "site_lead_in"
+    if len(places) != 1 or words(rest) < _PLACE_LEAD_WORDS or not rest.endswith(_STORY_END):
+        return None  # a place's lead-in opens a story's paragraph, not a headline or a kicker
+    if not dated and not places[0].isupper() and len(places[0].split()) > 2:
+        return None  # "Peserta Editors Meeting: ...": a title-case place has one or two words
+    return rest, places[0], "place_lead_in"
+
+
+def labelled(paragraphs: list[str]) -> bool:
+    """Whether paragraphs open with a "Name: " label: an interview or a list of items, whose
+    first label ("Hassan: ...", "Pertahanan: ...") is no place."""
+    return any(_LABEL_LINE.match(p) for p in paragraphs)
+
+
+_LABEL_LINE = re.compile(rf"^[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){{0,2}}{SP}?:{SP}")
+
+
+# "[KEMASKINI] KUALA LUMPUR - ": an update tag before the lead-in
+_UPDATE_TAG = re.compile(r"^\[\s*[A-Z][A-Z ]{2,20}\s*\]\s*")
+# marks a scraper left invisible before the lead-in ("\u200eJERANTUT - ")
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\ufeff"
+
+
+def lead_in(
+    paragraph: str, profile: Profile | None, site: frozenset[str] = frozenset()
+) -> tuple[str, str | None, str]:
+    """(paragraph without its lead-in, dateline, which rule matched): ``_lead_in`` after
+    invisible marks and an update tag ("[KEMASKINI] ") that may stand before the lead-in."""
+    clean = paragraph.lstrip(_INVISIBLE)
+    found = _lead_in(clean, profile, site)
+    if found[2] in ("none", "leading_junk") and (tag := _UPDATE_TAG.match(clean)):
+        then = _lead_in(clean[tag.end() :], profile, site)
+        if then[2] in _STRONG_LEAD_INS:
+            return then
+    return (paragraph, None, "none") if found[2] == "none" else found
+
+
+def _lead_in(
+    paragraph: str, profile: Profile | None, site: frozenset[str] = frozenset()
+) -> tuple[str, str | None, str]:
     """(paragraph without its lead-in, dateline, which rule matched).
 
     The profile's lead-ins first, then the forms sites share: an outlet's domain with or
     without a place ("jpnn.com, JAKARTA -", "JAKARTA, KOMPAS.com -"), a place and an agency
     ("Jakarta (ANTARA) -"), a place and an outlet ("Jakarta, CNN Indonesia --"), an upper-case
     place ("SEOUL - ", "KUALA LUMPUR 11 Mei -", "PUTRAJAYA:"), a lead-in whose words were lost.
-    A lead-in without a place may be followed by one ("jpnn.com - JAKARTA - ").
+    A lead-in without a place may be followed by one ("jpnn.com - JAKARTA - "). Then a lead-in
+    of no known form that names the site (``site``: ``text.site_names``) or a place
+    (``_named_lead_in``).
     """
     not_places = _NOT_DATELINES | (profile.not_datelines if profile else frozenset())
     found: tuple[str, str | None, str] | None = None
@@ -294,7 +437,12 @@ def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, s
         rest, place, rule = found
         then = _caps_place(rest, not_places) if place is None else None
         return (then[0], then[1], rule) if then is not None else found
-    found = _caps_place(paragraph, not_places)
+    named = None
+    if any(mark in paragraph[:_LEAD_IN_CHARS] for mark in _LEAD_MARKS):
+        named = _named_lead_in(paragraph, site)
+        if named is not None and named[2] == "site_lead_in":
+            return named  # "INILAH, Bandung - ": the site's name, then the place
+    found = _caps_place(paragraph, not_places) or named
     if found is not None:
         return found
     match = _LOST_LEAD_IN.match(paragraph)
@@ -306,12 +454,20 @@ def lead_in(paragraph: str, profile: Profile | None) -> tuple[str, str | None, s
 
 #: lead-in rules that name a place or an outlet: strong enough to find below the first paragraph
 _STRONG_LEAD_INS = frozenset(
-    {"profile", "outlet_lead_in", "agency_lead_in", "place_outlet_lead_in", "caps_dateline"}
+    {
+        "profile",
+        "outlet_lead_in",
+        "agency_lead_in",
+        "place_outlet_lead_in",
+        "caps_dateline",
+        "site_lead_in",
+    }
 )
 _ABOVE_LEAD_IN = 2  # paragraphs that may stand above the lead-in (a photo's caption or two)
 _CAPTION_WORDS = 60  # a caption or standfirst above the lead-in is short
 _LEAD_IN_CHARS = 80
 _LEAD_IN_MARKS = ("-", "–", "—", ":", "Ä")  # "Ä": the mojibake dashes "‚Äì", "‚Äî"
+_LEAD_MARKS = ("-", "–", "—", ":")
 
 
 # who stands where in a photo: "(kiri)", "(dua, kanan)", "(tengah, baju kelabu)"
@@ -323,7 +479,7 @@ _POSITION = re.compile(
 
 
 def lead_in_below(
-    body: list[str], profile: Profile | None
+    body: list[str], profile: Profile | None, site: frozenset[str] = frozenset()
 ) -> tuple[int, tuple[str, str | None, str]] | None:
     """(index, ``lead_in`` result) of a lead-in opening the second or third paragraph when what
     stands above it is short: a photo's caption, the headline or a standfirst, set above the
@@ -335,7 +491,7 @@ def lead_in_below(
             return None
         if not any(mark in body[k][:_LEAD_IN_CHARS] for mark in _LEAD_IN_MARKS):
             continue  # every strong lead-in has its dash or colon near the start
-        found = lead_in(body[k], profile)
+        found = lead_in(body[k], profile, site)
         if found[2] in _STRONG_LEAD_INS and found[0] and not found[0].rstrip().endswith("?"):
             return k, found
     return None
@@ -414,6 +570,15 @@ def _closing(
     return None
 
 
+_SIGN_OFF_BY = re.compile(r"(?:OLEH|Oleh)\s+(?P<by>[A-Z][A-Za-z.'’ ]{2,60})$")
+
+
+def signed_off_by(closing: list[tuple[str, str]]) -> list[str]:
+    """The writers a dated sign-off names ("- 16/8/2016- OLEH NOOR HASILAH ISMAIL")."""
+    found = (_SIGN_OFF_BY.search(text) for text, rule in closing if rule == "dated_sign_off")
+    return [_name_case(m.group("by").strip()) for m in found if m is not None]
+
+
 def trailer(
     body: list[str], own: frozenset[str] = frozenset()
 ) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
@@ -448,10 +613,7 @@ def trailer(
 # form of address), the post and body they speak for, a date ("8 Ogos 2018 | 26 Zulkaedah
 # 1439", "Bertarikh: 28 Januari, 2018"): "NAZMAN CHE IBERAHIM" / "Ketua Penerangan" / "Dewan
 # Pemuda PAS Malaysia". Forms of address are not part of the name.
-_ADDRESS_FORMS = (
-    r"(?:YB|YAB|YBhg|Yang Berhormat|Dato['’]?(?: Seri)?|Datuk(?: Seri)?|Datin|Tan Sri|Tun|Dr\.?"
-    r"|Prof\.?|Profesor|Ustaz|Ustazah|Haji|Hajah|Hj\.?|Ir\.?|Tuan Guru|Tuan|Puan|Sheikh)"
-)
+_ADDRESS_FORMS = ADDRESS_FORMS
 _SIGNER_TITLED = re.compile(
     rf"^(?P<forms>(?:{_ADDRESS_FORMS}\s+)+)(?P<name>[A-Z][\w'’.@-]*(?:\s+[A-Za-z][\w'’.@/-]*){{1,7}}),?$",
     re.IGNORECASE,

@@ -12,15 +12,18 @@ from typing import Any
 
 from corpus.dates import column_order, parse_datetime
 from corpus.structure.profiles import Profile
-from corpus.structure.text import text_value
+from corpus.structure.text import ADDRESS_FORMS, alnum, text_value
 
 logger = logging.getLogger(__name__)
 
 # the name in a credit or byline line that goes to ``authors``
 _BYLINE_AUTHOR = re.compile(
-    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep)\s*:\s*|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
+    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep|Oleh|By)\s*:\s*|(?:Oleh|By)\s+"
+    r"|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
+# "Name (The Quint)": the outlet a byline adds in brackets is not part of the name
+_BRACKETED_TAIL = re.compile(r"\s*\([^()]*\)$")
 _SOURCE_CREDIT = re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*(?P<src>.+)$")
 # "Artikel ini telah tayang di Kompas.com dengan judul ...": the outlet is ``syndicated_from``
 _SYNDICATED = re.compile(
@@ -50,7 +53,8 @@ _URL_DATE = re.compile(r"/(20\d{2})/(\d{2})/(\d{2})/")
 _ADDRESS = re.compile(r"\.(?:com|net|org|my|co|id)\b", re.IGNORECASE)
 # a desk glued to the name without a profile to say so: "Femi Diah -detikTravel"
 _GENERIC_SUFFIX = (re.compile(r"\s+-\s?(?P<desk>[a-z]+[A-Z][A-Za-z]+)$"),)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\sdan\s)\s*")
+# "A, B", "A & B", "A dan B" (also "A Dan B": a crawler title-cases every word)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s&\s|\s[Dd]an\s|\sand\s)\s*")
 # an outlet or a team in the author column ("Tempo.co", "Tim Kompas.com", "Redaksi"), no person
 _NOT_A_PERSON = re.compile(
     r"^(?:(?:Tim|Team)\s+\S.*|Redaksi|Admin|[\w-]+\.(?:com|co|id|net|co\.id)(?:\s+\w+)?)$",
@@ -69,7 +73,25 @@ _NOT_NAME_TEXT = (
     " redaksi editorial online studios production wartawan info news https http www via"
     " channel tv network digital agency daily harian sinar utusan antara reuters afp ap"
     " terbitan admin penulis kontributor"
+    # a role or a page's label where the name should be ("Metrotvnews Developer", "Afp Photo",
+    # "Published A.M. ...", "Updated Months Ago", "Illinois State University Staff")
+    " developer photo photos published posted updated contributor correspondent staff"
+    " webmaster"
+    # a platform or a browser's notice read as a credit ("Facebook Presiden ...", "Adblock Plus")
+    " facebook twitter instagram youtube whatsapp google adblock firefox"
+    # an organisation's unit ("Bahagian Komunikasi Korporat ...", "Pusat Media ...")
+    " bahagian jabatan pusat institut institute universiti university persatuan majlis"
+    " pejabat syarikat berhad yayasan lembaga suruhanjaya korporat"
+    # a form's placeholder ("Please Enter Your Name Here")
+    " please enter your teks"
 )
+# function words: a "name" holding one is a phrase a crawler title-cased ("Sedang Menjemur
+# Pakaian Di Belakang Rumah", "Baharom Mahusin Melaporkan Dari Beijing", "Dr. Tan Berkata")
+_FUNCTION_TEXT = (
+    "di dari ke yang untuk bagi pada dengan itu ini dalam akan telah sedang bahawa bahwa adalah"
+    " ialah berkata melaporkan kata katanya dan and the of for in on at from with is are was"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # a credited "name" made only of these is a date or a weekday
 _DATE_TEXT = (
@@ -77,6 +99,8 @@ _DATE_TEXT = (
     " friday saturday sunday januari februari maret april mei juni juli agustus september"
     " oktober november desember january february march may june july august october december"
     " mac jun julai ogos disember wib wita wit pukul"
+    # a month's abbreviation a crawler split off a date ("Rizki Akbar Hasan", "Jul")
+    " jan feb mar apr jul ags agu aug sep sept okt oct nov des dis dec ogo"
 )
 _DATE_WORDS = frozenset(_DATE_TEXT.split())
 _CREDIT_WORDS = frozenset({"oleh", "by", "editor", "reporter", "penulis", "pewarta", "tim"})
@@ -84,6 +108,20 @@ _NAME_PARTICLES = frozenset(
     {"bin", "binti", "bt", "b.", "van", "von", "de", "der", "da", "dos", "al", "el", "la", "a/l"}
 )
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
+# what stands before a name in a credit but is not part of it: "Oleh Fazrik Kamarudin", "By:
+# Name", and forms of address ("Yb Siti Zailah ...", "Ustaz Kamaruddin Sidek", "Dr. Siva")
+_NAME_PREFIX = re.compile(
+    rf"^(?:(?:Oleh|By)\s*:?\s+|(?:Seri\s+)?{ADDRESS_FORMS}\s+)+", re.IGNORECASE
+)
+# a form of address alone: "Dato" of "Dato' Seri ..." that a crawler split at the apostrophe
+_ADDRESS_ONLY = re.compile(rf"^(?:{ADDRESS_FORMS}|Seri)['’.]?$", re.IGNORECASE)
+
+
+def bare_name(name: str) -> str:
+    """A credited name without a credit word or forms of address before it."""
+    match = _NAME_PREFIX.match(name)
+    rest = name[match.end() :].strip() if match else name
+    return rest if rest[:1].isupper() else name
 
 
 def cited_sources(body: Iterable[str]) -> list[str]:
@@ -133,20 +171,31 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
                 desk = match.group("desk")
             name = (name[: match.start()] + name[match.end() :]).strip() or name
         parts = [p.strip() for p in _AUTHOR_SPLIT.split(name)]
-        # split "A, B" / "A dan B" only when every part reads as a name on its own
-        if len(parts) > 1 and all(p and _NAME_LIKE.match(p) for p in parts):
-            out.extend(parts)
+        # split "A, B" / "A dan B" only when every part reads as a name on its own (a "Dan"
+        # between two full names: "Statistik Dan Liga" is a phrase)
+        full = " Dan " not in name or all(len(p.split()) >= 2 for p in parts)
+        if len(parts) > 1 and full and all(p and _NAME_LIKE.match(p) for p in parts):
+            out.extend(bare_name(p) for p in parts)
         else:
-            out.append(name)
+            out.append(bare_name(name))
     return out, desk
 
 
-def is_person(name: str, dateline: str | None = None) -> bool:
+def is_person(name: str, dateline: str | None = None, site: frozenset[str] = frozenset()) -> bool:
     """Whether a credited name can be a person: never an outlet, team or organisation, a
     handle or address, a placeholder sentence ("Penulis tidak ditemukan"), a place (the
-    article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh")."""
+    article's dateline), a date or weekday, an acronym ("AFP"), or a credit word ("Oleh").
+    ``site`` holds the site's own names (``text.site_names``): a name that opens with one is
+    the outlet ("Cnn Indonesia", "Kompas Cyber Media", "Metrotvnews Developer")."""
     if _NOT_A_PERSON.match(name) or any(ch.isdigit() for ch in name) or "@" in name:
         return False
+    if site and _names_site(name, site):
+        return False
+    if _ADDRESS_ONLY.match(name):
+        return False
+    last = name.split()[-1] if name.split() else ""
+    if last.endswith(".") and len(last.rstrip(".")) >= 5:
+        return False  # "A Million Other Things.": a sentence, not a name
     if _ADDRESS.search(name):
         return False  # "Mhusni Hmetro.Com.My": an e-mail address split by the scraper
     if "/" in name.replace("A/L", "").replace("a/l", ""):
@@ -156,6 +205,7 @@ def is_person(name: str, dateline: str | None = None) -> bool:
         not parts
         or len(parts) > 6
         or any(p.strip(".,").casefold() in _NOT_NAME_WORDS for p in parts)
+        or any(p.strip(".,").casefold() in _FUNCTION_WORDS for p in parts[1:])
     ):
         return False
     if dateline is not None and name.casefold() == dateline.casefold():
@@ -168,6 +218,19 @@ def is_person(name: str, dateline: str | None = None) -> bool:
     # ditemukan"), one may be a surname typed in lower case ("Stevy maradona")
     lower = [p for p in parts if p[:1].islower() and p.casefold() not in _NAME_PARTICLES]
     return parts[0][:1].isupper() and len(lower) < 2
+
+
+def _names_site(name: str, site: frozenset[str]) -> bool:
+    """Whether the first word(s) of a name spell one of the site's names ("Bbc Indonesia" on
+    bbc.com, "Cnn Indonesia" on cnnindonesia.com): whole words only ("Hotman" is no "hot")."""
+    key = ""
+    for word in name.split()[:3]:
+        key += alnum(word)
+        if key in site:
+            return True
+    # the whole name opening a site's name: "Galamedia" on galamedianews.com
+    whole = alnum(name)
+    return len(whole) >= 5 and any(label.startswith(whole) for label in site)
 
 
 def editor_of(line: str) -> list[str]:
@@ -186,25 +249,35 @@ def people(
     profile: Profile | None,
     dateline: str | None,
     notes: Counter[str],
+    site: frozenset[str] = frozenset(),
+    signed: Sequence[str] = (),
 ) -> Credits:
     """Writers and editors from the author field, then from credit lines in the text.
 
     The author column of a profile with ``author_column_editor_last`` lists the editor last
-    ("Writer, Editor" on kompas.com): that name is an editor. Bylines in the text add writers
-    when the column names none.
+    ("Writer, Editor" on kompas.com): that name is an editor. That is the form of one text
+    value; a list of names (a crawler's guesses from the page) has no such order. Bylines in
+    the text add writers when the column names none; writers who ``signed`` the story in the
+    text ("- OLEH NAME") are added to the column's. ``site``: see ``is_person``.
     """
     names, desk = _split_names(field, profile)
     column_editors: list[str] = []
-    if profile is not None and profile.author_column_editor_last and len(names) > 1:
+    if (
+        profile is not None
+        and profile.author_column_editor_last
+        and isinstance(field, str)
+        and len(names) > 1
+    ):
         column_editors, names = names[-1:], names[:-1]
-    writers = [n for n in names if is_person(n, dateline)]
+    writers = [n for n in names if is_person(n, dateline, site)]
     dropped = len(names) - len(writers)
     notes["author_not_a_person"] += dropped
     if not writers and bylines:
         found, _ = _split_names(list(bylines), profile)
-        writers = [n for n in found if is_person(n, dateline)]
+        writers = [n for n in found if is_person(n, dateline, site)]
         notes["authors_from_byline"] += bool(writers)
-    edited = [n for n in [*column_editors, *editors] if is_person(n, dateline)]
+    writers += [n for n in signed if is_person(n, dateline, site)]
+    edited = [n for n in [*column_editors, *editors] if is_person(n, dateline, site)]
     writers_t = tuple(dict.fromkeys(writers))
     editors_t = tuple(n for n in dict.fromkeys(edited) if n not in writers_t)
     notes["editors"] += bool(editors_t)
@@ -323,7 +396,7 @@ def byline_author(line: str) -> str | None:
     match = _BYLINE_AUTHOR.match(line)
     if match is None:
         return None
-    name = match.group("name").strip(" .,")
+    name = _BRACKETED_TAIL.sub("", match.group("name")).strip(" .,")
     return name if _NAME_LIKE.match(name) else None
 
 

@@ -22,6 +22,11 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|^(?:Baca|Lihat)\s+[Jj]uga\s+(?:artikel|berita|tulisan)\b.{0,200}$"
         ),
     ),
+    # the English prompts: "Read also: <headline>", "ALSO READ"
+    (
+        "read_more",
+        re.compile(r"^(?:Also [Rr]ead|Read [Aa]lso|ALSO READ|READ ALSO)\b\s*:?.{0,250}$"),
+    ),
     # "[Baca berita penuh]", "[Read more]": a link whose target the scraper dropped
     ("read_more", re.compile(r"^\[(?:Baca|Read|Lihat)\b[^\]]{0,60}\]$")),
     # a label over related links: "Berita berkaitan", "Artikel Terkait", "Berita Lainnya:"
@@ -29,11 +34,23 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "related_label",
         re.compile(
             r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
-            r"\s*:?$"
+            r"\s*:?$|^Related\s+(?:[Ss]tor(?:y|ies)|[Aa]rticles?|[Nn]ews)\s*:?$"
         ),
     ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
     ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    # share buttons' labels: "Click to share on Twitter (Opens in new window)", "You can share
+    # this post!"
+    (
+        "page_widget",
+        re.compile(
+            r"^Click to (?:share|email|print)\b.{0,60}\(Opens in new window\)$"
+            r"|^You can share this (?:post|article)!?$"
+        ),
+    ),
+    # a photo's credit and caption as BBC pages print them: "Hak atas foto Getty Images Image
+    # caption <caption>", "Image copyright Reuters Image caption <caption>"
+    ("photo_caption", re.compile(r"^(?:Hak atas foto|Image copyright)\b.{0,300}$")),
     # "Tulisan ini tidak semestinya mencerminkan pendirian rasmi Malaysiakini.": an opinion
     # page's disclaimer
     (
@@ -43,6 +60,21 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|Isi|Tulisan ini)\b.{0,150}\b(?:tidak semestinya|tidak selalu|belum tentu|tidak"
             r" mewakili|tidak mencerminkan|(?:does|do) not necessarily)\b.{0,200}$",
             re.IGNORECASE,
+        ),
+    ),
+    # The Conversation's disclosure heading and licence prompt under each piece (the
+    # disclosure itself is a ``NEEDLED`` rule)
+    (
+        "disclaimer",
+        re.compile(r"^Disclosure statement$|^Republish our articles for free\b.{0,200}$"),
+    ),
+    # "PERINGATAN: AgendaDaily tidak bertanggungjawab terhadap komentar ...": the comment
+    # section's notice under the story
+    (
+        "disclaimer",
+        re.compile(
+            r"^(?:PERINGATAN|Peringatan|Perhatian|PERHATIAN|Disclaimer|DISCLAIMER|Penafian)\s*:"
+            r".{0,80}\b(?:tidak bertanggung\s?jawab|not responsible)\b.{0,400}$"
         ),
     ),
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
@@ -96,6 +128,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    # "Oleh: Toto Sugiarto", "OLEH NOOR HASILAH", "By Name (The Quint)": a byline on its own
+    # line (its name goes to authors); never "Oleh itu, ..." ("therefore"): a name is capitalized
+    (
+        "credit_line",
+        re.compile(
+            r"^(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
+            r"{0,5}(?:\s*\([^()]{1,40}\))?$"
+        ),
+    ),
     # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
     (
         "byline",
@@ -105,6 +146,8 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # "sumber : Antara", "Sumber: Reuters, AFP" closing a body (the outlets go to cited_sources)
     ("source_credit", re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$")),
+    # a bare "Sumber" label whose linked source the scraper dropped
+    ("source_credit", re.compile(r"^(?:Sumber|SUMBER|Source)\s*:?$")),
 )
 # Fragments inside a paragraph that are furniture: removed and kept in ``boilerplate``. Each comes
 # with its rule name and a substring it needs, checked first because most paragraphs have none.
@@ -252,6 +295,22 @@ def _photo_caption(line: str) -> bool:
     return False
 
 
+# Whole-line rules whose words stand mid-line: each checked only when its needle is in the line
+# (a plain ``in``), so the combined pattern above stays anchored and cheap.
+NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # The Conversation: "<Name> does not work for, consult, own shares in or receive funding
+    # from any company or organisation that would benefit from this article, ..."
+    (
+        "disclaimer",
+        "not work for, consult",
+        re.compile(
+            r"^.{2,120}\b(?:does|do) not work for, consult, own shares in or receive funding"
+            r" from\b.{0,400}$"
+        ),
+    ),
+)
+
+
 def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     """The name of the rule that makes a whole line furniture, or None when it is body."""
     if not any(ch.isalnum() for ch in line):
@@ -259,6 +318,9 @@ def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
     name = _generic_rule(line)
     if name is not None:
         return name
+    for rule, needle, pattern in NEEDLED:
+        if needle in line and pattern.match(line):
+            return rule
     if _photo_caption(line):
         return "photo_caption"
     if profile is not None:

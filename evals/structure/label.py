@@ -6,6 +6,9 @@
     uv run python evals/structure/label.py heldout           # the held-out sample (issue 11)
     uv run python evals/structure/label.py show-heldout ID... # its articles, segment by segment
     uv run python evals/structure/label.py build-heldout NOTES OUT
+    uv run python evals/structure/label.py longtail          # the long-tail test sample (news-ms)
+    uv run python evals/structure/label.py show-longtail ID...
+    uv run python evals/structure/label.py build-longtail NOTES OUT
 
 ``show`` prints the raw fields and the harness's segments of one sampled article for the
 labeller to read; it never prints what ``corpus.structure`` makes of it, so the labels do not
@@ -183,10 +186,110 @@ def heldout_sample() -> Iterator[tuple[str, str, int, Any]]:
                 break
 
 
+#: The long-tail test set: held-out news-ms rows of outlets that have no shipped profile and
+#: none of whose rows is in ``gold/news-ms.jsonl``; Free Malaysia Today is left out (its texts
+#: are the headline repeated). At most ``LONGTAIL_PER_HOST`` draws per URL host, so no outlet
+#: dominates; ``LONGTAIL_DRAWS`` in all.
+LONGTAIL_EXCLUDED = ("Free Malaysia Today",)
+LONGTAIL_PER_HOST = 4
+LONGTAIL_DRAWS = 44
+LONGTAIL_SPLIT = "longtail"
+
+
+def _gold_outlets(records: dict[int, Any]) -> set[str]:
+    """The ``news`` values and URL hosts of every row already in ``gold/news-ms.jsonl``."""
+    rows = set()
+    for line in (harness_gold_dir() / "news-ms.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rows.add(json.loads(line)["row"])
+    known = [records[row] for row in rows if row in records]
+    return {str(r.extra.get("news")) for r in known} | {_host(r) for r in known}
+
+
+def harness_gold_dir() -> Path:
+    """The committed gold folder."""
+    return Path(__file__).resolve().parent / "gold"
+
+
+def _host(record: Any) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(record.fields.get("url") or "").hostname or "").removeprefix("www.")
+
+
+def longtail_sample() -> Iterator[tuple[str, str, int, Any]]:
+    """``(id, file, row, record)`` of the long-tail test sample, in draw order.
+
+    Candidates are the news-ms rows with ``heldout.is_heldout`` and a non-empty text whose URL
+    host no shipped profile matches and whose outlet (``news``) has no row in the existing
+    gold, sorted by row; ``random.Random(f"{SEED}/{MS_FILE}/longtail").shuffle`` orders them,
+    and draws are taken in that order, skipping a URL already drawn and a host that already has
+    ``LONGTAIL_PER_HOST`` draws, up to ``LONGTAIL_DRAWS``. The id is "lt-<n>".
+    """
+    from corpus.structure import load_profiles
+
+    profiles = load_profiles()
+    records = harness.read_records(CORPORA, MS_FILE)
+    excluded = _gold_outlets(records) | set(LONGTAIL_EXCLUDED)
+    candidates = [
+        row
+        for row, record in sorted(records.items())
+        if heldout.is_heldout(MS_FILE, row)
+        and raw_text(record).strip()
+        and str(record.extra.get("news")) not in excluded
+        and _host(record) not in excluded
+        and not any(p.matches_host(_host(record)) for p in profiles)
+    ]
+    rng = random.Random(f"{harness.SEED}/{MS_FILE}/longtail")
+    rng.shuffle(candidates)
+    seen: set[str] = set()
+    per_host: dict[str, int] = {}
+    n = 0
+    for row in candidates:
+        record = records[row]
+        url, host = record.fields.get("url") or "", _host(record)
+        if url in seen or per_host.get(host, 0) >= LONGTAIL_PER_HOST:
+            continue
+        seen.add(url)
+        per_host[host] = per_host.get(host, 0) + 1
+        n += 1
+        yield f"lt-{n}", MS_FILE, row, record
+        if n == LONGTAIL_DRAWS:
+            break
+
+
+def show_longtail(article_ids: list[str]) -> None:
+    """Print long-tail articles' raw fields and the harness's segments for a person to label."""
+    _show(longtail_sample(), article_ids)
+
+
+def build_longtail(notes_path: Path, out_dir: Path) -> None:
+    """Write ``out_dir/news-ms-longtail.jsonl`` from the notes (split ``longtail``)."""
+    notes = parse_notes(notes_path.read_text(encoding="utf-8"))
+    rows = []
+    for aid, file, row, record in longtail_sample():
+        if aid in notes:
+            gold = build_one(
+                aid, file, row, record, notes.pop(aid), ("longtail", 2018, LONGTAIL_SPLIT)
+            )
+            gold["outlet"] = record.extra.get("news")
+            rows.append(json.dumps(gold, ensure_ascii=False))
+    if notes:
+        raise SystemExit(f"notes for articles not in the long-tail sample: {sorted(notes)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / "news-ms-longtail.jsonl"
+    out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"{out}: {len(rows)} articles")
+
+
 def show_heldout(article_ids: list[str]) -> None:
     """Print held-out articles' raw fields and the harness's segments for a person to label."""
+    _show(heldout_sample(), article_ids)
+
+
+def _show(drawn: Iterator[tuple[str, str, int, Any]], article_ids: list[str]) -> None:
     wanted = set(article_ids)
-    for aid, file, row, record in heldout_sample():
+    for aid, file, row, record in drawn:
         if aid not in wanted:
             continue
         wanted.discard(aid)
@@ -200,7 +303,7 @@ def show_heldout(article_ids: list[str]) -> None:
         for i, seg in enumerate(harness.base_segments(raw_text(record))):
             print(f"[{i}] {seg}")
     if wanted:
-        raise SystemExit(f"no held-out article {sorted(wanted)}")
+        raise SystemExit(f"no drawn article {sorted(wanted)}")
 
 
 def show(article_id: str) -> None:
@@ -260,7 +363,9 @@ def build_one(
         index, _, markers = spec.partition("|")
         seg = int(index)
         for marker in (m.strip() for m in markers.split("|")):
-            at = base[seg].find(marker, (cuts.get(seg) or [0])[-1] + 1 if seg in cuts else 0)
+            # a cut at 0 would leave an empty piece: the first search starts after it, so a
+            # marker can name a later copy of text that also opens the segment
+            at = base[seg].find(marker, cuts[seg][-1] + 1 if seg in cuts else 1)
             if at <= 0:
                 raise SystemExit(f"{aid}: marker {marker!r} not found in segment {seg}")
             cuts.setdefault(seg, []).append(at)
@@ -394,6 +499,13 @@ def main(argv: list[str]) -> None:
         show_heldout(argv[1:])
     elif argv[:1] == ["build-heldout"] and len(argv) == 3:
         build_heldout(Path(argv[1]), Path(argv[2]))
+    elif argv[:1] == ["longtail"]:
+        for aid, file, row, record in longtail_sample():
+            print(aid, file, row, record.extra.get("news"), record.fields.get("url"))
+    elif argv[:1] == ["show-longtail"] and len(argv) >= 2:
+        show_longtail(argv[1:])
+    elif argv[:1] == ["build-longtail"] and len(argv) == 3:
+        build_longtail(Path(argv[1]), Path(argv[2]))
     else:
         raise SystemExit(__doc__)
 

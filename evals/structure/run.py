@@ -232,13 +232,22 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     return data
 
 
+#: splits whose misses ``--details``/``--json`` list only with ``--show-test``: rules are never
+#: written against them (``longtail``: the long-tail news-ms outlets, labelled before any rule)
+HIDDEN_SPLITS = ("test", "heldout", "longtail")
 #: which thresholds gate which row: the held-out test split at the issue's absolute targets,
-#: the dev split at the pinned floors (a regression guard: they only move up), and the
-#: leave-one-publisher-out overall
-GATES = (("target", "split test"), ("pinned", "split dev"), ("lopo", "lopo overall"))
+#: the dev split at the pinned floors (a regression guard: they only move up), the long-tail
+#: test split at the issue's targets for the metrics it meets (README: the others are reported,
+#: never gated at a lower value), and the leave-one-publisher-out overall
+GATES = (
+    ("target", "split test"),
+    ("pinned", "split dev"),
+    ("longtail", "split longtail"),
+    ("lopo", "lopo overall"),
+)
 #: the rows the structure stage alone is gated on as well (its leave-one-out is only reported:
 #: the gated one is the ingest's, with the learned layer)
-STAGE_GATES = GATES[:2]
+STAGE_GATES = tuple(gate for gate in GATES if gate[0] != "lopo")
 
 
 def _row(groups: dict[str, harness.Counts], lopo: dict[str, harness.Counts], row: str) -> Any:
@@ -258,6 +267,8 @@ def gate_all(
     """Every gate failure, each naming its row (test split, dev split, leave-one-out)."""
     failures = []
     for key, row in rows:
+        if key not in thresholds:
+            continue  # a thresholds file without this row's key (an older or a test file)
         scores = _row(groups, lopo, row)
         if scores is None:
             failures.append(f"{label}{row}: no articles to gate")
@@ -276,6 +287,8 @@ def gate_summary(
     """One line per gated row: score / minimum of each gated metric."""
     lines = []
     for key, row in rows:
+        if key not in thresholds:
+            continue
         scores = _row(groups, lopo, row) or {}
         parts = ", ".join(f"{k} {_fmt(scores.get(k))}/{v:.3f}" for k, v in thresholds[key].items())
         lines.append(f"gate {label}{row} ({key}): {parts}")
@@ -371,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = load_thresholds(args.thresholds)
     failures = report.failures(thresholds) if args.gate else []
     # misses as an ingest makes them (with the learned layer)
-    shown = [r for r in report.ingest if args.show_test or r.gold.split not in ("test", "heldout")]
+    shown = [r for r in report.ingest if args.show_test or r.gold.split not in HIDDEN_SPLITS]
     tables = {
         "groups": harness.aggregate(report.stage),
         "groups_learned": harness.aggregate(report.ingest),
