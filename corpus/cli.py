@@ -221,6 +221,14 @@ MapOption = Annotated[
         help="Map a raw field onto a column of your files (repeatable).",
     ),
 ]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a "
+        "codec such as cp1252.",
+    ),
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
@@ -399,13 +407,7 @@ def ingest_command(
             help="Records per work unit (default: 1000); an interrupted run resumes by unit.",
         ),
     ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a codec such as cp1252.",
-        ),
-    ] = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Read raw articles and write the next version of the dataset.
 
@@ -576,13 +578,7 @@ def validate_command(
         bool,
         typer.Option("--skip-load", help="For versions: don't check that load_dataset opens them."),
     ] = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            help="Text encoding of the input files: utf-8 (default), auto (detect per file), or a codec such as cp1252.",
-        ),
-    ] = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Check raw files or versions against their schemas.
 

@@ -91,6 +91,9 @@ class ShingleSets:
     def __len__(self) -> int:
         return len(self._where)
 
+    def __getitem__(self, code: int) -> U32:
+        return self.get(code)
+
     def get(self, code: int) -> U32:
         """The set of ``code``."""
         if self._map is None:
@@ -127,13 +130,15 @@ def collect(
         sets.add(code, values)
 
 
-def measure(pairs: I64, sets: ShingleSets) -> tuple[F64, F64, npt.NDArray[np.int64]]:
+def measure(
+    pairs: I64, sets: ShingleSets | Mapping[int, U32]
+) -> tuple[F64, F64, npt.NDArray[np.int64]]:
     """Exact Jaccard, containment (of the smaller set) and smaller set size of code pairs."""
     jac = np.zeros(len(pairs))
     con = np.zeros(len(pairs))
     smaller = np.zeros(len(pairs), dtype=np.int64)
     for k, (a, b) in enumerate(pairs.tolist()):
-        sa, sb = sets.get(a), sets.get(b)
+        sa, sb = sets[a], sets[b]
         inter = len(np.intersect1d(sa, sb, assume_unique=True))
         union = len(sa) + len(sb) - inter
         small = min(len(sa), len(sb))

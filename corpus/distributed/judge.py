@@ -18,7 +18,7 @@ from corpus import dedup
 from corpus.dedup.index import Stacked, index_files
 from corpus.dedup.judge import containment_of_estimate
 from corpus.dedup.minhash import F64, I64, jaccard, shingle_set
-from corpus.dedup.verify import DedupError
+from corpus.dedup.verify import DedupError, measure
 from corpus.distributed import parts
 from corpus.distributed.tasks import Work
 
@@ -113,22 +113,14 @@ def judge_pairs(work: Work, job: PairJob) -> tuple[F64, F64]:
         return _estimate(work, job.pairs, job.where), np.zeros(len(job.pairs))
     sets = _sets(work, job.where, work.cfg.dedup_ngram)
     jac, con = np.zeros(len(job.pairs)), np.zeros(len(job.pairs))
-    lost = []
-    for k, (a, b) in enumerate(job.pairs.tolist()):
-        if a not in sets or b not in sets:
-            lost.append(k)
-            continue
-        inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
-        union = len(sets[a]) + len(sets[b]) - inter
-        small = min(len(sets[a]), len(sets[b]))
-        jac[k] = inter / union if union else 1.0
-        con[k] = inter / small if small else 1.0
-    if lost:
-        some = job.pairs[lost]
+    known = np.array([a in sets and b in sets for a, b in job.pairs.tolist()], dtype=bool)
+    jac[known], con[known], _ = measure(job.pairs[known], sets)
+    if not known.all():
+        some = job.pairs[~known]
         est = _estimate(work, some, job.where)
         size = np.array([[job.where.sizes[c] for c in p] for p in some.tolist()], np.int64)
-        jac[lost] = est
-        con[lost] = containment_of_estimate(est, size.min(axis=1), size.max(axis=1))
+        jac[~known] = est
+        con[~known] = containment_of_estimate(est, size.min(axis=1), size.max(axis=1))
     return jac, con
 
 
