@@ -1,8 +1,9 @@
-"""A distributed ingest: workers read the inputs, run the per-record stages, write the shards,
-and judge dedup's candidate pairs; the driver plans and holds no articles (``--executor ray``).
+"""A distributed ingest: workers survey and read the inputs, run the per-record stages, plan
+dedup and write the shards; the driver holds no articles (``--executor ray``, ``--distributed``).
 
-Modules: ``parts`` (the files tasks hand each other), ``tasks`` (what runs on the workers),
-``judge`` (candidate pairs measured by tasks), ``driver`` (the plan of a run).
+Modules: ``parts`` (the files tasks hand each other), ``surveying`` (the survey as tasks),
+``tasks`` (what runs on the workers), ``judge`` (candidate pairs measured where the texts are),
+``planning`` (dedup's plan as a task), ``driver`` (the plan of a run).
 """
 
 from corpus.distributed.driver import ingest

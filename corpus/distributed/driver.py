@@ -1,14 +1,16 @@
 """The driver of a distributed ingest: it plans tasks and joins their small answers.
 
-    produce (a task per input file)  ->  linked (a task per hash partition)
-    -> gather + published (the linked rows only)  ->  plan (here; pairs judged by tasks)
-    -> route (a task per input file)  ->  manifest and card (here)
+    survey (a task per file) -> learn (a task per part of the publishers)
+    -> produce (a task per input file or slice)  ->  linked (a task per hash partition)
+    -> plan (a task: the linked articles' fingerprints, pairs judged where the texts are)
+    -> route (a task per read task)  ->  manifest and card (here)
 
-The driver holds per-file entries, the linked articles' fingerprints (those sharing a URL or a
-band key with another: ~150 bytes each, no signatures, no text) and their plan; never the
-articles. Rows, fates and counts are those of a local ingest of the same input: dedup plans
-over the linked articles only, which decides every fate the whole plan would (an article that
-shares no key with another is unique, and so are its counts), and rows keep the input order.
+The driver holds per-file entries and the ordinals of the linked articles (those sharing a URL
+or a band key with another: 8 bytes each); never the articles, their fingerprints, the line
+statistics or dedup's plan. Rows, fates and counts are those of a local ingest of the same
+input: dedup plans over the linked articles only, which decides every fate the whole plan would
+(an article that shares no key with another is unique, and so are its counts), and rows keep
+the input order.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from typing import Any
 import numpy as np
 
 from corpus import (
-    dedup,
     executor,
     learned,
     report,
@@ -37,8 +38,8 @@ from corpus import (
 from corpus.config import Config
 from corpus.dedup.index import index_files
 from corpus.dedup.keys import PARTITIONS as KEY_PARTITIONS
-from corpus.distributed import surveying, tasks
-from corpus.distributed.judge import RemoteJudge
+from corpus.distributed import planning, surveying, tasks
+from corpus.distributed.planning import PlanJob
 from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
@@ -125,9 +126,10 @@ class Driver:
         self.times.lap("units")
         return produced
 
-    def plan(self, work: Work, produced: list[Produced]) -> dict[int, dict[int, dedup.Fate]]:
-        """Every linked article's fate (other than a plain Keep), by read task and row."""
-        offsets = np.cumsum([0, *(p.articles for p in produced)])
+    def plan(self, work: Work, produced: list[Produced]) -> None:
+        """Find the linked articles (a task per hash partition of the keys), then plan dedup
+        over them in a task, which leaves each read task's fates in a file for its route."""
+        offsets = np.cumsum([0, *(p.articles for p in produced)]).astype(np.int64)
         n = int(offsets[-1])
         # a power of two up to the key files' partitions, so each reads its row groups only
         want = max(self.workers, n // PARTITION_ARTICLES + 1)
@@ -136,40 +138,20 @@ class Driver:
         found = self.run(work, tasks.linked, jobs)
         new = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)]))
         old = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[1] for f in found)]))
-        task_of = np.searchsorted(offsets, new, side="right") - 1
-        row_of = new - offsets[task_of]
-        jobs_g = [(int(t), row_of[task_of == t]) for t in np.unique(task_of).tolist()]
-        fps = dedup.concat(
-            self.run(work, tasks.gather, jobs_g), sigs=np.zeros((len(new), 0), np.uint16)
-        )
-        index = dedup.DedupIndex()
-        if len(old):
-            index = self.run(work, tasks.published, [old])[0]
-        judge = RemoteJudge(
-            work, functools.partial(self.run, work),
-            (task_of, row_of), (old, [index.id(r) for r in range(len(index))]),
-            (fps.size.astype(np.int64), index.size.astype(np.int64)),
-        )  # fmt: skip
-        plan = dedup.plan(fps, index, dedup.DedupSettings.of(self.cfg), judge=judge)
-        self.times.facts.update(dedup_linked=len(new), dedup_pairs=plan.pairs_checked)
-        fates: dict[int, dict[int, dedup.Fate]] = {}
-        for code in range(len(plan)):
-            fate = plan.fate_at(code)
-            if fate != dedup.Keep():
-                fates.setdefault(int(task_of[code]), {})[int(row_of[code])] = fate
+        del found
+        planned = self.run(work, planning.plan, [PlanJob(new, old, offsets)])[0]
+        self.times.facts.update(dedup_linked=planned.linked, dedup_pairs=planned.pairs)
         self.times.lap("dedup")
-        return fates
 
     def route(
         self,
         work: Work,
         writer: versions.VersionWriter,
-        fates: dict[int, dict[int, dedup.Fate]],
         tasks_: int,
         first_part: int,
     ) -> tuple[list[FileEntry], int]:
         """Route every task's articles; adopt their shards; the new index parts and survivors."""
-        jobs = [RouteJob(t, fates.get(t, {}), first_part + t) for t in range(tasks_)]
+        jobs = [RouteJob(t, first_part + t) for t in range(tasks_)]
         routed: list[Routed] = self.run(work, tasks.route, jobs)
         for table in ("data", "duplicates", "rejects"):
             for r in routed:
@@ -242,9 +224,9 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             writer.summary.absorb(previous.manifest.summary)
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
         produced = driver.produce(work, writer)
-        fates = driver.plan(work, produced)
+        driver.plan(work, produced)
         first = len(index_files(published / "dedup")) + 1 if published else 1
-        index_entries, kept = driver.route(work, writer, fates, len(produced), first)
+        index_entries, kept = driver.route(work, writer, len(produced), first)
         index = Artifacts(
             (previous.manifest.dedup_index.rows if previous else 0) + kept,
             (*shared, *index_entries),

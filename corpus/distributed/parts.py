@@ -11,6 +11,7 @@ that runs twice (a node lost) leaves one whole file.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,6 +43,28 @@ FINGERPRINT_SCHEMA = pa.schema(
 def articles_path(folder: Path, task: int) -> Path:
     """Where read task ``task`` leaves its accepted articles."""
     return folder / f"articles-{task:06d}.parquet"
+
+
+def fates_path(folder: Path, task: int) -> Path:
+    """Where the plan leaves read task ``task``'s fates (row -> fate, other than Keep)."""
+    return folder / f"fates-{task:06d}.pickle"
+
+
+def write_fates(folder: Path, task: int, fates: dict[int, dedup.Fate]) -> None:
+    """Leave read task ``task``'s fates for its route task."""
+    path = fates_path(folder, task)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(pickle.dumps(fates, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)  # a retried task rewrites it whole
+
+
+def read_fates(folder: Path, task: int) -> dict[int, dedup.Fate]:
+    """The fates the plan left for read task ``task`` (no file: every article is unique)."""
+    path = fates_path(folder, task)
+    if not path.is_file():
+        return {}
+    found: dict[int, dedup.Fate] = pickle.loads(path.read_bytes())
+    return found
 
 
 def fingerprints_path(folder: Path, task: int) -> Path:

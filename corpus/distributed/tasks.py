@@ -237,11 +237,10 @@ def published(work: Work, rows: I64) -> dedup.DedupIndex:
 
 @dataclass(frozen=True, slots=True)
 class RouteJob:
-    """One task's articles to route: the fates of its linked rows (others are unique) and the
-    number its index part gets."""
+    """One task's articles to route (the fates of its linked rows are in its fates file,
+    ``parts.read_fates``; others are unique) and the number its index part gets."""
 
     task: int
-    fates: dict[int, dedup.Fate]
     index_part: int
 
 
@@ -256,9 +255,10 @@ def route(work: Work, job: RouteJob) -> Routed:
         "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg)),
     }
     rows = pq.read_table(parts.articles_path(work.units, job.task)).to_pylist()
+    fates = parts.read_fates(work.units, job.task)
     survives = np.ones(len(rows), dtype=bool)
     for n, row in enumerate(rows):
-        fate = job.fates.get(n)
+        fate = fates.get(n)
         if fate is None:  # shares no key with anything: unique, as it was written
             stats.count("dedup", "unique")
             summary.add(row["language"], row["publisher"], row["published_at"])
