@@ -65,6 +65,9 @@ def main() -> None:
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--nodes", type=int, default=3)
     parser.add_argument("--files", type=int, default=1)
+    parser.add_argument(
+        "--distributed-only", action="store_true", help="no embedded run (no same-content check)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     from ray.cluster_utils import Cluster
@@ -84,17 +87,19 @@ def main() -> None:
         for n in args.sizes:
             with tempfile.TemporaryDirectory(prefix="corpus-dist-") as tmp:
                 raw = generate(n, Path(tmp), args.files)
-                local_s, local_mb, _ = measured_ingest([str(raw), "--out", f"{tmp}/local"])
+                local_s, local_mb = 0.0, 0.0
+                if not args.distributed_only:
+                    local_s, local_mb, _ = measured_ingest([str(raw), "--out", f"{tmp}/local"])
                 ray_s, ray_mb, _ = measured_ingest(
                     [str(raw), "--out", f"{tmp}/ray", "--executor", "ray",
                      "--address", cluster.address]
                 )  # fmt: skip
-                same = outputs.content(
+                same = args.distributed_only or outputs.content(
                     next(Path(tmp, "local").glob("*/v1.0.0"))
                 ) == outputs.content(next(Path(tmp, "ray").glob("*/v1.0.0")))
             driver.append((n, ray_mb))
             print(f"| {n:,} | {local_s:,.1f} | {ray_s:,.1f} | {local_mb:,.0f} MB / {ray_mb:,.0f} MB "
-                  f"| {'yes' if same else 'NO'} |", flush=True)  # fmt: skip
+                  f"| {'-' if args.distributed_only else 'yes' if same else 'NO'} |", flush=True)  # fmt: skip
     finally:
         cluster.shutdown()
     for (n1, m1), (n2, m2) in itertools.pairwise(driver):
