@@ -111,6 +111,14 @@ def part_of(scope: str) -> int:
     return xxhash.xxh64_intdigest(scope.encode("utf-8")) % PARTS
 
 
+def _by_part(scopes: Iterable[str]) -> dict[int, list[int]]:
+    """The ids (positions) of ``scopes`` by their part, parts in order."""
+    groups: dict[int, list[int]] = {}
+    for sid, scope in enumerate(scopes):
+        groups.setdefault(part_of(scope), []).append(sid)
+    return dict(sorted(groups.items()))
+
+
 def part_file(part: int) -> str:
     """File name of a part of the statistics inside a version's folder for them."""
     return f"line_stats-{part:02d}.parquet"
@@ -315,11 +323,8 @@ class FileLines:
 
     def split(self) -> dict[int, FileLines]:
         """This file's statistics by part of the scopes (``part_of``), each numbered anew."""
-        groups: dict[int, list[int]] = {}
-        for sid, scope in enumerate(self.scopes):
-            groups.setdefault(part_of(scope), []).append(sid)
         out = {}
-        for part, sids in sorted(groups.items()):
+        for part, sids in _by_part(self.scopes).items():
             new = {sid: i for i, sid in enumerate(sids)}
             table = _renumbered(self.table, new, len(self.scopes))
             pending = tuple(replace(p, sid=new[p.sid]) for p in self.pending if p.sid in new)
@@ -541,11 +546,8 @@ class LineStats:
     def parts(self) -> dict[int, LineStats]:
         """These statistics by part of the scopes (``part_of``), each numbered anew."""
         table, names = self.table(), self.scopes()
-        groups: dict[int, list[int]] = {}
-        for sid, name in enumerate(names):
-            groups.setdefault(part_of(name), []).append(sid)
         out = {}
-        for part, sids in sorted(groups.items()):
+        for part, sids in _by_part(names).items():
             new = {sid: i for i, sid in enumerate(sids)}
             sub = LineStats(self.thresholds, max_rows=self.max_rows)
             sub._scopes = {names[sid]: i for sid, i in new.items()}

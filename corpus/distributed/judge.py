@@ -145,10 +145,15 @@ class RemoteJudge:
         self._values = np.zeros((0, 2), np.float64)
         self._read = 0
 
+    def _packing(self) -> tuple[int, int]:
+        """Codes run from ``-len(old)`` to ``len(new) - 1``: shifted by ``len(old)``, a pair
+        packs into one int64 as ``a * span + b``."""
+        shift = len(self.old_row)
+        return shift, len(self.new_task) + shift + 1
+
     def _key(self, pairs: I64) -> I64:
         """One int64 per pair of codes (codes run from ``-len(old)`` to ``len(new) - 1``)."""
-        shift = len(self.old_row)
-        span = len(self.new_task) + shift + 1
+        shift, span = self._packing()
         key: I64 = (pairs[:, 0] + shift) * span + (pairs[:, 1] + shift)
         return key
 
@@ -187,8 +192,7 @@ class RemoteJudge:
         self._read = len(np.unique(self._codes_of(self._keys)))
 
     def _codes_of(self, keys: I64) -> I64:
-        shift = len(self.old_row)
-        span = len(self.new_task) + shift + 1
+        shift, span = self._packing()
         codes: I64 = np.concatenate([keys // span, keys % span]) - shift
         return codes
 
