@@ -24,6 +24,16 @@ REPORT = "report.json"
 
 def peak_rss() -> int:
     """Peak resident memory of this process so far, in bytes."""
+    # Linux: VmHWM, this memory map's own high-water mark. ru_maxrss survives fork and exec,
+    # so an ingest started from a big process (a notebook's subprocess, a forked worker)
+    # would report its parent's peak; VmHWM starts again with each exec and each fork.
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)  # Linux reports KiB
 
