@@ -45,6 +45,7 @@ class RunTimes:
     started: float = field(default_factory=time.perf_counter)
     driver: dict[str, float] = field(default_factory=dict)  # step -> wall seconds
     driver_peak: dict[str, int] = field(default_factory=dict)  # step -> peak RSS at its end
+    driver_cpu: dict[str, float] = field(default_factory=dict)  # step -> CPU seconds
     facts: dict[str, int] = field(default_factory=dict)  # sizes worth knowing (see ``build``)
     worker_seconds: Counter[str] = field(default_factory=Counter)  # stage -> CPU seconds
     worker_records: Counter[str] = field(default_factory=Counter)  # stage -> records in
@@ -52,13 +53,16 @@ class RunTimes:
     units: int = 0
     units_reused: int = 0
     _mark: float = field(default_factory=time.perf_counter)
+    _cpu_mark: float = field(default_factory=time.process_time)
 
     def lap(self, step: str) -> None:
         """Close driver step ``step``: the wall time since the previous lap is its time."""
         now = time.perf_counter()
         self.driver[step] = self.driver.get(step, 0.0) + (now - self._mark)
         self.driver_peak[step] = peak_rss()
-        self._mark = now
+        cpu = time.process_time()  # every thread of this process (Arrow's included)
+        self.driver_cpu[step] = self.driver_cpu.get(step, 0.0) + (cpu - self._cpu_mark)
+        self._mark, self._cpu_mark = now, cpu
 
     def add_unit(
         self, seconds: dict[str, float], records: dict[str, int], rss: int, reused: bool
@@ -100,6 +104,12 @@ def build(
         "records_per_second": _rate(counts.get("read", 0), wall),
         "units": {"total": times.units, "reused": times.units_reused},
         "driver_seconds": driver,
+        # the driver's own CPU per step: what it costs beside the workers on the same cores
+        "driver_cpu_seconds": {
+            step: round(times.driver_cpu[step], 3)
+            for step in DRIVER_STEPS
+            if step in times.driver_cpu
+        },
         "read_seconds": round(read_seconds, 3),
         "per_record_stages": per_record,
         "peak_rss_bytes": {
@@ -118,6 +128,8 @@ def build(
             "inputs), survey (reading every input once for learned boilerplate), units (reading, the per-record stages in workers, dedup pass one), dedup "
             "(planning), write (routing and Parquet writing), finish (index, manifest, card); "
             "read_seconds is the part of units spent inside the readers",
+            "driver_cpu_seconds": "CPU seconds of the main process in each step (all its "
+            "threads): with local workers on the same cores, what the driver takes from them",
             "facts": "dedup_linked: articles sharing a URL or band key with another (the only "
             "ones a distributed driver plans); dedup_pairs: candidate pairs measured",
             "per_record_stages": "CPU seconds summed over workers (units reused from an "

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -69,6 +71,17 @@ def test_article_round_trips_through_parquet(article: Article) -> None:
     pq.write_table(table, sink)
     back = pq.read_table(pa.BufferReader(sink.getvalue())).to_pylist()[0]
     assert article_from_row(back) == article
+
+
+@given(articles(), st.floats(0, 1))
+def test_records_round_trip_through_pickle(article: Article, similarity: float) -> None:
+    # workers hand every article to the driver as a pickle (records pickle their fields as
+    # one tuple: corpus.records._pickled_as_tuple)
+    article = replace(article, editors=("A",), language_langdetect="id")  # defaulted fields too
+    duplicate = Duplicate(article, "x", "y", "near", similarity)
+    for record in (article, duplicate):
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == record and type(back) is type(record)
 
 
 def test_duplicate_row_has_article_columns_and_reason(tmp_path: Path) -> None:

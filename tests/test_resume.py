@@ -141,6 +141,9 @@ def test_the_report_accounts_for_every_stage(mini: Path, tmp_path: Path) -> None
     assert report["per_record_stages"]["validate"]["records"] == result.counts["read"]
     assert report["reasons"]["dedup"]["unique"] == result.counts["accepted"]
     assert set(report["driver_seconds"]) == {"setup", "survey", "units", "dedup", "write", "finish"}
+    cpu = report["driver_cpu_seconds"]
+    assert set(cpu) == set(report["driver_seconds"]) and cpu["units"] > 0  # workers=1: here
+    assert sum(cpu.values()) <= report["wall_seconds"] * 4  # CPU of this process's threads
     assert report["peak_rss_bytes"]["driver"] > 10_000_000
     assert report["peak_rss_bytes"]["worker"] > 10_000_000  # workers=1: this process
 
