@@ -2,15 +2,17 @@
 
     survey (a task per file) -> learn (a task per part of the publishers)
     -> produce (a task per input file or slice)  ->  linked (a task per hash partition)
-    -> plan (a task: the linked articles' fingerprints, pairs judged where the texts are)
+    -> plan (a task per group of whole components of the key graph: their fingerprints,
+       pairs judged where the texts are)
     -> route (a task per read task)  ->  manifest and card (here)
 
-The driver holds per-file entries and the ordinals of the linked articles (those sharing a URL
-or a band key with another: 8 bytes each); never the articles, their fingerprints, the line
-statistics or dedup's plan. Rows, fates and counts are those of a local ingest of the same
-input: dedup plans over the linked articles only, which decides every fate the whole plan would
-(an article that shares no key with another is unique, and so are its counts), and rows keep
-the input order.
+The driver holds per-file entries and, for a moment, the linked articles (those sharing a URL
+or a band key with another) with their components (``components.join``: ~16 bytes each per
+partition that links them); never the articles, their fingerprints, the line statistics or
+dedup's plan. Rows, fates and counts are those of a local ingest of the same input: dedup
+plans over the linked articles only, a component at a time, which decides every fate the whole
+plan would (an article that shares no key with another is unique, and so are its counts;
+``dedup.plan`` decides within a component), and rows keep the input order.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from corpus import (
 from corpus.config import Config
 from corpus.dedup.index import index_files
 from corpus.dedup.keys import PARTITIONS as KEY_PARTITIONS
-from corpus.distributed import planning, surveying, tasks
+from corpus.dedup.minhash import I64
+from corpus.distributed import components, parts, planning, surveying, tasks
 from corpus.distributed.planning import PlanJob
 from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
@@ -50,6 +53,10 @@ from corpus.stats import Stats
 SLICE_BYTES = 32 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
 PARTITION_ARTICLES = 2_000_000
+#: Linked articles per plan job, about (a job holds ~1-2 KB of each at its peak; a component
+#: bigger than this is a job of its own). At least a job per worker, when there are as many
+#: components.
+PLAN_ARTICLES = 1_000_000
 
 
 class Driver:
@@ -127,8 +134,9 @@ class Driver:
         return produced
 
     def plan(self, work: Work, produced: list[Produced]) -> None:
-        """Find the linked articles (a task per hash partition of the keys), then plan dedup
-        over them in a task, which leaves each read task's fates in a file for its route."""
+        """Find the linked articles and their components (a task per hash partition of the
+        keys), then plan dedup over the components in parallel tasks, which leave each read
+        task's fates in files for its route."""
         offsets = np.cumsum([0, *(p.articles for p in produced)]).astype(np.int64)
         n = int(offsets[-1])
         # a power of two up to the key files' partitions, so each reads its row groups only
@@ -136,11 +144,22 @@ class Driver:
         count = min(KEY_PARTITIONS, 1 << (want - 1).bit_length())
         jobs = [LinkJob(part, count, tuple(range(len(produced)))) for part in range(count)]
         found = self.run(work, tasks.linked, jobs)
-        new = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)]))
-        old = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[1] for f in found)]))
+        nodes, component = components.join(
+            np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)]),
+            np.concatenate([np.zeros(0, np.int64), *(f[1] for f in found)]),
+        )
         del found
-        planned = self.run(work, planning.plan, [PlanJob(new, old, offsets)])[0]
-        self.times.facts.update(dedup_linked=planned.linked, dedup_pairs=planned.pairs)
+        plans = _plan_jobs(nodes, component, offsets, PLAN_ARTICLES, self.workers)
+        del nodes, component
+        parts.clear_fates(work.units)
+        planned: list[planning.Planned] = self.run(work, planning.plan, plans)
+        self.times.facts.update(
+            dedup_linked=sum(p.linked for p in planned),
+            dedup_pairs=sum(p.pairs for p in planned),
+            dedup_components=sum(p.components for p in plans),
+            dedup_plan_jobs=len(plans),
+            dedup_plan_job_articles=max((len(p.new) + len(p.old) for p in plans), default=0),
+        )
         self.times.lap("dedup")
 
     def route(
@@ -165,6 +184,24 @@ class Driver:
             index_paths.extend(writer.folder / p for p in r.index_files)
         self.times.lap("write")
         return list(writer.listed(index_paths)), sum(r.kept for r in routed)
+
+
+def _plan_jobs(nodes: I64, component: I64, offsets: I64, limit: int, workers: int) -> list[PlanJob]:
+    """The linked articles (``nodes``: ordinals, published rows as ``-row - 1``) as plan jobs
+    of whole components (``components.pack``), each job's articles and rows sorted."""
+    _, label, size = np.unique(component, return_inverse=True, return_counts=True)
+    packed = components.pack(size.astype(np.int64), limit, workers)
+    held = np.bincount(packed)  # components per job
+    job = packed[label.reshape(-1)]
+    order = np.lexsort((nodes, job))
+    nodes, job = nodes[order], job[order]
+    cuts = np.searchsorted(job, np.arange(len(held) + 1))
+    out = []
+    for j in range(len(held)):
+        mine = nodes[cuts[j] : cuts[j + 1]]
+        new, old = mine[mine >= 0], np.sort(-mine[mine < 0] - 1)
+        out.append(PlanJob(j, new, old, offsets, int(held[j])))
+    return out
 
 
 def _from_parent(

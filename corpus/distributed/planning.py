@@ -1,11 +1,13 @@
-"""Dedup's plan of a distributed run, as one task: the driver never holds the linked articles.
+"""Dedup's plan of a distributed run, as tasks: the driver never holds the linked articles.
 
 The linking tasks name the articles dedup can change (those sharing a URL hash or a band key
-with another, ~20% of a news corpus: its clusters). The plan task gathers their fingerprints
-(no signatures, no text) from the read tasks' files, runs the same ``dedup.plan`` as an
-embedded ingest, with candidate pairs measured where the texts are (``judge.judge_pairs``, in
-this task), and leaves each read task's fates in a file for its route task. It answers with two
-numbers; what it holds (~1-2 KB per linked article at most) is on a worker, not the driver.
+with another, ~20% of a news corpus: its clusters) and the connected components they form
+(``components``). Each plan job holds whole components: it gathers their fingerprints (no
+signatures, no text) from the read tasks' files, runs the same ``dedup.plan`` as an embedded
+ingest, with candidate pairs measured where the texts are (``judge.judge_pairs``, in this
+task), and leaves its fates in a file per (read task, job) for the route tasks. It answers
+with a few numbers; what it holds (~1-2 KB per article of its components at most) is on a
+worker, not the driver.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from corpus.distributed.tasks import Work
 
 @dataclass(frozen=True, slots=True)
 class PlanJob:
-    """The linked articles (ordinals over the read tasks, in order) and published rows."""
+    """Some components' linked articles (ordinals over the read tasks, sorted) and published
+    rows (sorted); ``job`` names its fates files."""
 
+    job: int
     new: I64
     old: I64
     offsets: I64  # first ordinal of each read task, then the total
+    components: int = 1  # how many components the job holds (for the run report)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,8 @@ class Planned:
 
 
 def plan(work: Work, job: PlanJob) -> Planned:
-    """Plan dedup over the linked articles; each read task's fates go to its file."""
+    """Plan dedup over some components' articles; each read task's fates go to a file of
+    this job's."""
     task_of = np.searchsorted(job.offsets, job.new, side="right") - 1
     row_of = job.new - job.offsets[task_of]
 
@@ -65,5 +71,5 @@ def plan(work: Work, job: PlanJob) -> Planned:
         if fate != dedup.Keep():
             fates.setdefault(int(task_of[code]), {})[int(row_of[code])] = fate
     for task, found in fates.items():
-        parts.write_fates(work.units, task, found)
+        parts.write_fates(work.units, task, job.job, found)
     return Planned(len(job.new), made.pairs_checked, tuple(sorted(fates)))
