@@ -115,8 +115,6 @@ def test_packing_nothing() -> None:
 
 
 def test_the_driver_folds_forests_as_they_come_into_the_same_components() -> None:
-    from corpus.distributed.driver import _components
-
     rnd = np.random.default_rng(11)
     forests = []
     for _ in range(9):
@@ -126,29 +124,26 @@ def test_the_driver_folds_forests_as_they_come_into_the_same_components() -> Non
     whole = components.join(
         np.concatenate([f[0] for f in forests]), np.concatenate([f[1] for f in forests])
     )
-    folded = _components(iter(forests))
+    folded = components.fold(iter(forests))
     assert folded[0].tolist() == whole[0].tolist()
     assert folded[1].tolist() == whole[1].tolist()
-    assert [a.tolist() for a in _components(iter([]))] == [[], []]
+    assert [a.tolist() for a in components.fold(iter([]))] == [[], []]
 
 
 def test_plan_jobs_hold_whole_components_sorted() -> None:
-    from corpus.distributed.driver import _plan_jobs
-
     rnd = np.random.default_rng(5)
     nodes, least = components.forest(
         rnd.integers(-40, 600, 900).astype(np.int64), rnd.integers(0, 700, 900).astype(np.uint64)
     )
-    offsets = np.array([0, 300, 600], np.int64)
-    jobs = _plan_jobs(nodes, least, offsets, limit=25, workers=2)
-    assert len(jobs) > 5 and [j.job for j in jobs] == list(range(len(jobs)))
+    jobs = components.jobs(nodes, least, limit=25, least=2)
+    assert len(jobs) > 5
     held = {}
-    for j in jobs:
-        assert (np.diff(j.new) > 0).all() and (np.diff(j.old) > 0).all() and (j.old >= 0).all()
-        for code in [*j.new.tolist(), *(-j.old - 1).tolist()]:
-            held[code] = j.job
+    for j, (new, old, _) in enumerate(jobs):
+        assert (np.diff(new) > 0).all() and (np.diff(old) > 0).all() and (old >= 0).all()
+        for code in [*new.tolist(), *(-old - 1).tolist()]:
+            held[code] = j
     assert sorted(held) == nodes.tolist()  # every linked article in exactly one job
     component_job: dict[int, int] = {}
     for node, c in zip(nodes.tolist(), least.tolist(), strict=True):
         assert component_job.setdefault(c, held[node]) == held[node]  # components whole
-    assert sum(j.components for j in jobs) == len(component_job)
+    assert sum(c for _, _, c in jobs) == len(component_job)

@@ -2,26 +2,25 @@
 
     survey (a task per file) -> learn (a task per part of the publishers)
     -> produce (a task per input file or slice)  ->  linked (a task per hash partition)
-    -> plan (a task per group of whole components of the key graph: their fingerprints,
-       pairs judged where the texts are)
+    -> cut (a task: the key graph's components, packed into plan jobs)
+    -> plan (a task per job of whole components: their fingerprints, pairs judged where the
+       texts are)
     -> route (a task per read task)  ->  manifest and card (here)
 
-The driver holds per-file entries and, for a moment, the linked articles (those sharing a URL
-or a band key with another) with their components (``components.join``: ~16 bytes each per
-partition that links them); never the articles, their fingerprints, the line statistics or
-dedup's plan. Rows, fates and counts are those of a local ingest of the same input: dedup
-plans over the linked articles only, a component at a time, which decides every fate the whole
-plan would (an article that shares no key with another is unique, and so are its counts;
-``dedup.plan`` decides within a component), and rows keep the input order.
+The driver holds per-file entries and a few numbers per plan job; never the articles, their
+fingerprints or keys, the linked articles, the line statistics or dedup's plan. Rows, fates and
+counts are those of a local ingest of the same input: dedup plans over the linked articles
+only (those sharing a URL or a band key with another), a component at a time, which decides
+every fate the whole plan would (an article that shares no key with another is unique, and so
+are its counts; ``dedup.plan`` decides within a component), and rows keep the input order.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,8 @@ from corpus import (
 from corpus.config import Config
 from corpus.dedup.index import index_files
 from corpus.dedup.keys import PARTITIONS as KEY_PARTITIONS
-from corpus.dedup.minhash import I64
-from corpus.distributed import components, parts, planning, surveying, tasks
-from corpus.distributed.planning import PlanJob
+from corpus.distributed import parts, planning, surveying, tasks
+from corpus.distributed.planning import CutJob, PlanJob
 from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
@@ -68,24 +66,20 @@ class Driver:
         self.workers = cfg.workers or executor.default_workers()
         self.stats = Stats()
 
-    def stream(
-        self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
-    ) -> Iterator[Any]:
-        """``fn(work, job)`` for every job, on the executor, results in order as they come."""
-        return executor.map_ordered(
-            functools.partial(fn, work),
-            jobs,
-            executor=self.cfg.executor,
-            workers=self.workers,
-            address=self.cfg.address,
-            warm_up=functools.partial(units.warm_up, self.cfg),
-        )
-
     def run(
         self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
     ) -> list[Any]:
         """``fn(work, job)`` for every job, on the executor, results in order."""
-        return list(self.stream(work, fn, jobs))
+        return list(
+            executor.map_ordered(
+                functools.partial(fn, work),
+                jobs,
+                executor=self.cfg.executor,
+                workers=self.workers,
+                address=self.cfg.address,
+                warm_up=functools.partial(units.warm_up, self.cfg),
+            )
+        )
 
     def survey(
         self, work: SurveyWork, writer: versions.VersionWriter, previous: versions.Previous | None
@@ -140,25 +134,25 @@ class Driver:
 
     def plan(self, work: Work, produced: list[Produced]) -> None:
         """Find the linked articles and their components (a task per hash partition of the
-        keys), then plan dedup over the components in parallel tasks, which leave each read
-        task's fates in files for its route."""
+        keys, then a cut task), then plan dedup over the components in parallel tasks, which
+        leave each read task's fates in files for its route."""
         offsets = np.cumsum([0, *(p.articles for p in produced)]).astype(np.int64)
         n = int(offsets[-1])
         # a power of two up to the key files' partitions, so each reads its row groups only
         want = max(self.workers, n // PARTITION_ARTICLES + 1)
         count = min(KEY_PARTITIONS, 1 << (want - 1).bit_length())
         jobs = [LinkJob(part, count, tuple(range(len(produced)))) for part in range(count)]
-        nodes, component = _components(self.stream(work, tasks.linked, jobs))
-        plans = _plan_jobs(nodes, component, offsets, PLAN_ARTICLES, self.workers)
-        del nodes, component
+        self.run(work, tasks.linked, jobs)
+        cut = self.run(work, planning.cut, [CutJob(count, PLAN_ARTICLES, self.workers)])[0]
         parts.clear_fates(work.units)
+        plans = [PlanJob(j, offsets) for j in range(len(cut.sizes))]
         planned: list[planning.Planned] = self.run(work, planning.plan, plans)
         self.times.facts.update(
             dedup_linked=sum(p.linked for p in planned),
             dedup_pairs=sum(p.pairs for p in planned),
-            dedup_components=sum(p.components for p in plans),
+            dedup_components=cut.components,
             dedup_plan_jobs=len(plans),
-            dedup_plan_job_articles=max((len(p.new) + len(p.old) for p in plans), default=0),
+            dedup_plan_job_articles=max(cut.sizes, default=0),
         )
         self.times.lap("dedup")
 
@@ -184,44 +178,6 @@ class Driver:
             index_paths.extend(writer.folder / p for p in r.index_files)
         self.times.lap("write")
         return list(writer.listed(index_paths)), sum(r.kept for r in routed)
-
-
-def _components(found: Iterable[tuple[I64, I64]]) -> tuple[I64, I64]:
-    """The linked articles and their components, from the partitions' forests as they come:
-    folded into one forest whenever the pending ones hold as many entries as it does, so the
-    driver holds ~16 bytes per linked article a few times over, not once per partition."""
-    nodes, least = np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pending: list[tuple[I64, I64]] = []
-    held = 0
-    for forest in itertools.chain(found, [None]):
-        if forest is not None:
-            pending.append(forest)
-            held += len(forest[0])
-        if pending and (forest is None or held >= len(nodes)):
-            nodes, least = components.join(
-                np.concatenate([nodes, *(p[0] for p in pending)]),
-                np.concatenate([least, *(p[1] for p in pending)]),
-            )
-            pending, held = [], 0
-    return nodes, least
-
-
-def _plan_jobs(nodes: I64, component: I64, offsets: I64, limit: int, workers: int) -> list[PlanJob]:
-    """The linked articles (``nodes``: ordinals, published rows as ``-row - 1``) as plan jobs
-    of whole components (``components.pack``), each job's articles and rows sorted."""
-    _, label, size = np.unique(component, return_inverse=True, return_counts=True)
-    packed = components.pack(size.astype(np.int64), limit, workers)
-    held = np.bincount(packed)  # components per job
-    job = packed[label.reshape(-1)]
-    order = np.lexsort((nodes, job))
-    nodes, job = nodes[order], job[order]
-    cuts = np.searchsorted(job, np.arange(len(held) + 1))
-    out = []
-    for j in range(len(held)):
-        mine = nodes[cuts[j] : cuts[j + 1]]
-        new, old = mine[mine >= 0], np.sort(-mine[mine < 0] - 1)
-        out.append(PlanJob(j, new, old, offsets, int(held[j])))
-    return out
 
 
 def _from_parent(

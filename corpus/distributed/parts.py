@@ -4,7 +4,9 @@ Each read task writes, for its slice of the input, the accepted articles (``arti
 data table's schema) and their dedup fingerprints (``fingerprints-T``: one row per article, in
 the same order), both Parquet, so a later task reads only the columns and rows it needs: a
 partition task the URL hashes and band keys, a judge task some texts or signatures, a route
-task everything of its own slice. Files are written to a temporary name and renamed: a task
+task everything of its own slice. A linking task leaves its forest of the key graph
+(``forest-P.npz``), the cut task each plan job's articles (``plan-J.npz``), a plan job its
+fates per read task (``fates-T-J.pickle``). Files are written to a temporary name and renamed: a task
 that runs twice (a node lost) leaves one whole file.
 """
 
@@ -72,6 +74,35 @@ def clear_fates(folder: Path) -> None:
     otherwise): each plan job then writes the only files of its own."""
     for path in folder.glob("fates-*.pickle"):
         path.unlink()
+
+
+def _save(path: Path, a: I64, b: I64) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        np.savez(fh, a=a, b=b)
+    os.replace(tmp, path)  # a retried task rewrites it whole
+
+
+def write_forest(folder: Path, part: int, nodes: I64, least: I64) -> None:
+    """Leave linking partition ``part``'s forest (``components.forest``) for the cut task."""
+    _save(folder / f"forest-{part:06d}.npz", nodes, least)
+
+
+def read_forest(folder: Path, part: int) -> tuple[I64, I64]:
+    """Linking partition ``part``'s forest: its linked articles and their components there."""
+    with np.load(folder / f"forest-{part:06d}.npz") as found:
+        return found["a"], found["b"]
+
+
+def write_plan_job(folder: Path, job: int, new: I64, old: I64) -> None:
+    """Leave plan job ``job``'s articles: ordinals and published rows, each sorted."""
+    _save(folder / f"plan-{job:06d}.npz", new, old)
+
+
+def read_plan_job(folder: Path, job: int) -> tuple[I64, I64]:
+    """Plan job ``job``'s ordinals and published rows."""
+    with np.load(folder / f"plan-{job:06d}.npz") as found:
+        return found["a"], found["b"]
 
 
 def fingerprints_path(folder: Path, task: int) -> Path:

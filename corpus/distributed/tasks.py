@@ -172,18 +172,21 @@ def _keys_of(
     return np.concatenate(rows).astype(np.int64), np.concatenate(keys)
 
 
-def linked(work: Work, job: LinkJob) -> tuple[I64, I64]:
-    """The articles that share a URL hash or a band key (in this partition) with another
+def linked(work: Work, job: LinkJob) -> int:
+    """Find the articles that share a URL hash or a band key (in this partition) with another
     article (the only ones dedup can change; everything else in the partition is unique), and
     each one's component in this partition's part of the key graph: this run's ordinals as
-    they are, published rows as ``-row - 1`` (``components.forest``)."""
+    they are, published rows as ``-row - 1`` (``components.forest``), left in a file for the
+    cut task. Returns how many it found."""
     new = [parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks]
     # rows count from 0 over every task in order: they are the run's ordinals
     ordinals, keys = _keys_of(new, job.part, job.parts)
     old_rows, old_keys = _published_keys(work, job.part, job.parts)
     mine = np.isin(old_keys, keys)  # a published key no new article has links nothing
     nodes = np.concatenate([ordinals, -old_rows[mine] - 1])
-    return components.forest(nodes, np.concatenate([keys, old_keys[mine]]))
+    found, least = components.forest(nodes, np.concatenate([keys, old_keys[mine]]))
+    parts.write_forest(work.units, job.part, found, least)
+    return len(found)
 
 
 def _published_keys(work: Work, part: int, parts_: int) -> tuple[I64, np.ndarray]:
