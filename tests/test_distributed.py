@@ -152,3 +152,65 @@ def test_takedowns_hold_in_a_distributed_ingest(
     assert made["spread"] == made["local"]
     stages = made["local"]["stages"]["removed"]
     assert stages.get("taken_down", 0) + stages.get("copy_of_taken_down", 0) > 0
+
+
+def _chain(rnd: random.Random, body: str, start: int, edits: int) -> str:
+    """``body`` with ``edits`` words replaced, from word ``start`` on, 4 words apart (each edit
+    changes 3 of the 3-word shingles, and no shingle twice)."""
+    words = body.split()
+    for k in range(edits):
+        words[start + 4 * k] = f"ubah{rnd.randrange(10**6)}"
+    return " ".join(words)
+
+
+def write_chains(folder: Path, name: str, seed: int, day: int, bodies: list[str]) -> list[str]:
+    """Chains A~B~C: each body and a copy of it with 5 words changed (Jaccard ~0.82 to it,
+    containment ~0.9), then a copy of that copy with 5 other words changed (containment ~0.8
+    below, Jaccard ~0.66 to the first: not a duplicate of it); the last links of the chains."""
+    rnd = random.Random(seed)
+    records, last = [], []
+    for i, body in enumerate(bodies):
+        b = _chain(rnd, body, 2, 5)
+        c = _chain(rnd, b, 60, 5)
+        for k, text in enumerate((body, b, c)):
+            url = f"https://chain{seed}.example/{i}-{k}"
+            records.append(_record(200 + 3 * i + k, text, url, day + k))
+        last.append(c)
+    rnd.shuffle(records)
+    with (folder / name).open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r) + "\n")
+    return last
+
+
+def test_components_planned_in_several_jobs_give_the_embedded_result(
+    corpus_dirs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dedup's plan cut into many jobs of whole components (a job per ~3 linked articles):
+    the same content as the embedded run, from scratch and on top of a published version, with
+    exact copies, same-URL revisions, fuller texts and chains A~B~C across the jobs."""
+    from corpus.distributed import driver
+
+    first, second = corpus_dirs
+    rnd = random.Random(9)
+    last = write_chains(first, "e.jsonl", 5, 1, [_body(rnd) for _ in range(6)])
+    (second / "e.jsonl").write_bytes((first / "e.jsonl").read_bytes())
+    write_chains(second, "f.jsonl", 6, 10, last)  # chains that go on from published articles
+    monkeypatch.setattr(driver, "PLAN_ARTICLES", 3)
+    local = _ingest(first, tmp_path / "local", workers=1)
+    spread = _ingest(first, tmp_path / "spread", workers=2, distributed=True)
+    assert outputs.content(spread) == outputs.content(local)
+    # the chains: B is a duplicate of A, C of nothing (a survivor's duplicate is no survivor)
+    dups = {r["url"]: r for r in outputs.rows(local)["duplicates"]}
+    data = {r["url"] for r in outputs.rows(local)["data"]}
+    for i in range(6):
+        a, b, c = (f"https://chain5.example/{i}-{k}" for k in range(3))
+        assert a in data and c in data and dups[b]["reason"] == "near"
+    facts = json.loads((spread / "report.json").read_text())["facts"]
+    assert facts["dedup_plan_jobs"] > 10
+    assert facts["dedup_components"] >= facts["dedup_plan_jobs"]
+    assert facts["dedup_linked"] > facts["dedup_plan_job_articles"] * 5
+    local2 = _ingest(second, tmp_path / "local", workers=1)
+    spread2 = _ingest(second, tmp_path / "spread", workers=2, distributed=True)
+    assert outputs.content(spread2) == outputs.content(local2)
+    assert json.loads((spread2 / "report.json").read_text())["facts"]["dedup_plan_jobs"] > 10

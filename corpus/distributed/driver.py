@@ -2,15 +2,17 @@
 
     survey (a task per file) -> learn (a task per part of the publishers)
     -> produce (a task per input file or slice)  ->  linked (a task per hash partition)
-    -> plan (a task: the linked articles' fingerprints, pairs judged where the texts are)
+    -> cut (a task: the key graph's components, packed into plan jobs)
+    -> plan (a task per job of whole components: their fingerprints, pairs judged where the
+       texts are)
     -> route (a task per read task)  ->  manifest and card (here)
 
-The driver holds per-file entries and the ordinals of the linked articles (those sharing a URL
-or a band key with another: 8 bytes each); never the articles, their fingerprints, the line
-statistics or dedup's plan. Rows, fates and counts are those of a local ingest of the same
-input: dedup plans over the linked articles only, which decides every fate the whole plan would
-(an article that shares no key with another is unique, and so are its counts), and rows keep
-the input order.
+The driver holds per-file entries and a few numbers per plan job; never the articles, their
+fingerprints or keys, the linked articles, the line statistics or dedup's plan. Rows, fates and
+counts are those of a local ingest of the same input: dedup plans over the linked articles
+only (those sharing a URL or a band key with another), a component at a time, which decides
+every fate the whole plan would (an article that shares no key with another is unique, and so
+are its counts; ``dedup.plan`` decides within a component), and rows keep the input order.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from corpus import (
 from corpus.config import Config
 from corpus.dedup.index import index_files
 from corpus.dedup.keys import PARTITIONS as KEY_PARTITIONS
-from corpus.distributed import planning, surveying, tasks
-from corpus.distributed.planning import PlanJob
+from corpus.distributed import parts, planning, surveying, tasks
+from corpus.distributed.planning import CutJob, PlanJob
 from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
@@ -50,6 +52,10 @@ from corpus.stats import Stats
 SLICE_BYTES = 32 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
 PARTITION_ARTICLES = 2_000_000
+#: Linked articles per plan job, about (a job holds ~1-2 KB of each at its peak; a component
+#: bigger than this is a job of its own). At least a job per worker, when there are as many
+#: components.
+PLAN_ARTICLES = 1_000_000
 
 
 class Driver:
@@ -127,20 +133,27 @@ class Driver:
         return produced
 
     def plan(self, work: Work, produced: list[Produced]) -> None:
-        """Find the linked articles (a task per hash partition of the keys), then plan dedup
-        over them in a task, which leaves each read task's fates in a file for its route."""
+        """Find the linked articles and their components (a task per hash partition of the
+        keys, then a cut task), then plan dedup over the components in parallel tasks, which
+        leave each read task's fates in files for its route."""
         offsets = np.cumsum([0, *(p.articles for p in produced)]).astype(np.int64)
         n = int(offsets[-1])
         # a power of two up to the key files' partitions, so each reads its row groups only
         want = max(self.workers, n // PARTITION_ARTICLES + 1)
         count = min(KEY_PARTITIONS, 1 << (want - 1).bit_length())
         jobs = [LinkJob(part, count, tuple(range(len(produced)))) for part in range(count)]
-        found = self.run(work, tasks.linked, jobs)
-        new = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)]))
-        old = np.unique(np.concatenate([np.zeros(0, np.int64), *(f[1] for f in found)]))
-        del found
-        planned = self.run(work, planning.plan, [PlanJob(new, old, offsets)])[0]
-        self.times.facts.update(dedup_linked=planned.linked, dedup_pairs=planned.pairs)
+        self.run(work, tasks.linked, jobs)
+        cut = self.run(work, planning.cut, [CutJob(count, PLAN_ARTICLES, self.workers)])[0]
+        parts.clear_fates(work.units)
+        plans = [PlanJob(j, offsets) for j in range(len(cut.sizes))]
+        planned: list[planning.Planned] = self.run(work, planning.plan, plans)
+        self.times.facts.update(
+            dedup_linked=sum(p.linked for p in planned),
+            dedup_pairs=sum(p.pairs for p in planned),
+            dedup_components=cut.components,
+            dedup_plan_jobs=len(plans),
+            dedup_plan_job_articles=max(cut.sizes, default=0),
+        )
         self.times.lap("dedup")
 
     def route(

@@ -4,7 +4,9 @@ Each read task writes, for its slice of the input, the accepted articles (``arti
 data table's schema) and their dedup fingerprints (``fingerprints-T``: one row per article, in
 the same order), both Parquet, so a later task reads only the columns and rows it needs: a
 partition task the URL hashes and band keys, a judge task some texts or signatures, a route
-task everything of its own slice. Files are written to a temporary name and renamed: a task
+task everything of its own slice. A linking task leaves its forest of the key graph
+(``forest-P.npz``), the cut task each plan job's articles (``plan-J.npz``), a plan job its
+fates per read task (``fates-T-J.pickle``). Files are written to a temporary name and renamed: a task
 that runs twice (a node lost) leaves one whole file.
 """
 
@@ -45,26 +47,62 @@ def articles_path(folder: Path, task: int) -> Path:
     return folder / f"articles-{task:06d}.parquet"
 
 
-def fates_path(folder: Path, task: int) -> Path:
-    """Where the plan leaves read task ``task``'s fates (row -> fate, other than Keep)."""
-    return folder / f"fates-{task:06d}.pickle"
+def fates_path(folder: Path, task: int, job: int) -> Path:
+    """Where plan job ``job`` leaves read task ``task``'s fates (row -> fate, other than Keep)."""
+    return folder / f"fates-{task:06d}-{job:06d}.pickle"
 
 
-def write_fates(folder: Path, task: int, fates: dict[int, dedup.Fate]) -> None:
-    """Leave read task ``task``'s fates for its route task."""
-    path = fates_path(folder, task)
+def write_fates(folder: Path, task: int, job: int, fates: dict[int, dedup.Fate]) -> None:
+    """Leave the fates plan job ``job`` decided for read task ``task``'s route task."""
+    path = fates_path(folder, task, job)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(pickle.dumps(fates, protocol=pickle.HIGHEST_PROTOCOL))
     tmp.replace(path)  # a retried task rewrites it whole
 
 
 def read_fates(folder: Path, task: int) -> dict[int, dedup.Fate]:
-    """The fates the plan left for read task ``task`` (no file: every article is unique)."""
-    path = fates_path(folder, task)
-    if not path.is_file():
-        return {}
-    found: dict[int, dedup.Fate] = pickle.loads(path.read_bytes())
+    """The fates every plan job left for read task ``task`` (no file: every article is
+    unique). The jobs hold disjoint components, so no row has two fates."""
+    found: dict[int, dedup.Fate] = {}
+    for path in sorted(folder.glob(f"fates-{task:06d}-*.pickle")):
+        found.update(pickle.loads(path.read_bytes()))
     return found
+
+
+def clear_fates(folder: Path) -> None:
+    """Drop the fates files of an earlier attempt at this run (its jobs may have been cut
+    otherwise): each plan job then writes the only files of its own."""
+    for path in folder.glob("fates-*.pickle"):
+        path.unlink()
+
+
+def _save(path: Path, a: I64, b: I64) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        np.savez(fh, a=a, b=b)
+    os.replace(tmp, path)  # a retried task rewrites it whole
+
+
+def write_forest(folder: Path, part: int, nodes: I64, least: I64) -> None:
+    """Leave linking partition ``part``'s forest (``components.forest``) for the cut task."""
+    _save(folder / f"forest-{part:06d}.npz", nodes, least)
+
+
+def read_forest(folder: Path, part: int) -> tuple[I64, I64]:
+    """Linking partition ``part``'s forest: its linked articles and their components there."""
+    with np.load(folder / f"forest-{part:06d}.npz") as found:
+        return found["a"], found["b"]
+
+
+def write_plan_job(folder: Path, job: int, new: I64, old: I64) -> None:
+    """Leave plan job ``job``'s articles: ordinals and published rows, each sorted."""
+    _save(folder / f"plan-{job:06d}.npz", new, old)
+
+
+def read_plan_job(folder: Path, job: int) -> tuple[I64, I64]:
+    """Plan job ``job``'s ordinals and published rows."""
+    with np.load(folder / f"plan-{job:06d}.npz") as found:
+        return found["a"], found["b"]
 
 
 def fingerprints_path(folder: Path, task: int) -> Path:
@@ -146,9 +184,8 @@ def read_fingerprints(
     """Fingerprints of some rows of a task's file (all rows: ``None``); without signatures
     unless asked (planning never needs them: judges read their own)."""
     columns = [f.name for f in FINGERPRINT_SCHEMA if sigs or f.name != "sig"]
-    table = pq.read_table(path, columns=columns)
-    if rows is not None:
-        table = table.take(pa.array(rows, pa.int64()))
+    # some rows: only their row groups (a plan job's articles are a part of each task's)
+    table = pq.read_table(path, columns=columns) if rows is None else _take(path, columns, rows)
     n = table.num_rows
     names = table.column("publisher").to_pylist()
     publishers = tuple(dict.fromkeys(names))

@@ -4,7 +4,8 @@ outputs to, storage every worker reaches, and returns only counts and file entri
 driver never holds articles.
 
     produce   one input file -> its articles, fingerprints and rejects (validate ... fingerprints)
-    linked    one hash partition of URL hashes and band keys -> the articles that share a key
+    linked    one hash partition of URL hashes and band keys -> the articles that share a key,
+              with their components there
     gather    one task's linked rows -> their fingerprints (no signatures)
     published the previous index's linked rows -> a small index for planning
     route     one task's articles + their fates -> data, duplicates and index part
@@ -26,7 +27,7 @@ from corpus.config import Config
 from corpus.dedup.index import band_matrix, check_params, index_files, write_part
 from corpus.dedup.keys import keys_path, partition_keys, read_keys
 from corpus.dedup.minhash import I64
-from corpus.distributed import parts
+from corpus.distributed import components, parts
 from corpus.manifest import Summary
 from corpus.records import (
     ARTICLE_SCHEMA,
@@ -171,18 +172,21 @@ def _keys_of(
     return np.concatenate(rows).astype(np.int64), np.concatenate(keys)
 
 
-def linked(work: Work, job: LinkJob) -> tuple[I64, I64]:
-    """Ordinals of this run's articles, and rows of the published index, that share a URL
-    hash or a band key (in this partition) with another article: the only ones dedup can
-    change. Everything else in the partition is unique."""
+def linked(work: Work, job: LinkJob) -> int:
+    """Find the articles that share a URL hash or a band key (in this partition) with another
+    article (the only ones dedup can change; everything else in the partition is unique), and
+    each one's component in this partition's part of the key graph: this run's ordinals as
+    they are, published rows as ``-row - 1`` (``components.forest``), left in a file for the
+    cut task. Returns how many it found."""
     new = [parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks]
     # rows count from 0 over every task in order: they are the run's ordinals
     ordinals, keys = _keys_of(new, job.part, job.parts)
     old_rows, old_keys = _published_keys(work, job.part, job.parts)
-    values, counts = np.unique(keys, return_counts=True)
-    shared = values[counts > 1]
-    hit = np.isin(keys, shared) | np.isin(keys, old_keys)
-    return np.unique(ordinals[hit]), np.unique(old_rows[np.isin(old_keys, keys)])
+    mine = np.isin(old_keys, keys)  # a published key no new article has links nothing
+    nodes = np.concatenate([ordinals, -old_rows[mine] - 1])
+    found, least = components.forest(nodes, np.concatenate([keys, old_keys[mine]]))
+    parts.write_forest(work.units, job.part, found, least)
+    return len(found)
 
 
 def _published_keys(work: Work, part: int, parts_: int) -> tuple[I64, np.ndarray]:
