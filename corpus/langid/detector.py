@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -52,9 +53,12 @@ _ITERATION_LIMIT = 1000
 _CONV_THRESHOLD = 0.99999
 _PROB_THRESHOLD = 0.1
 _CHECK_EVERY = 5
-#: Blocks of 5 draws in a trial's first batch: 97 % of trials on 2019 news converge within 61
-#: draws, so most take one batch (the batch size changes no result, only the time).
-_FIRST_BLOCKS = 12
+#: Blocks of 5 draws in a trial's first stage, then in each next one (see ``Model._trial``): on
+#: 2019 news half the trials stop within 31 draws, 93 % within 51 (the stage sizes change no
+#: result, only the time).
+_FIRST_BLOCKS = 6
+_NEXT_BLOCKS = 2
+_TWO_PI = 2.0 * math.pi
 
 #: Whitespace that langdetect's ``NGram.normalize`` maps to a space: splitting on it never
 #: changes the n-grams, and lets each token's n-grams be cached.
@@ -304,27 +308,59 @@ class Model:
         parsed = [self._tokens_of(_prepare(text)) for text in texts]
         self._see()
         ranked = self._probabilities_many([tokens for tokens, _ in parsed])
-        return [
-            self._analysis(tokens, breaks, found)
-            for (tokens, breaks), found in zip(parsed, ranked, strict=True)
-        ]
+        return self._analyses(parsed, ranked)
 
-    def _analysis(
-        self, tokens: list[int], breaks: list[int], ranked: list[tuple[str, float]]
-    ) -> Analysis:
-        if not tokens:
-            return Analysis(ranked, {}, self._regional[0], 0)
-        slots, starts, facts = self._sentences(tokens, breaks)
-        weights = np.add.reduce(self._regional[slots], axis=0)
-        words = int(facts[:, 2].sum())
-        if not ranked:
-            return Analysis(ranked, {}, weights, words)
-        letters: dict[str, int] = {}
-        labels, counts = self._sentence_languages(slots, starts, facts[:, 0], ranked[0][0])
-        for label, n in zip(labels, counts, strict=True):
-            if n >= MIN_LETTERS:
-                letters[self.languages[label]] = letters.get(self.languages[label], 0) + n
-        return Analysis(ranked, letters, weights, words)
+    def _analyses(
+        self, parsed: list[tuple[list[int], list[int]]], ranked: list[list[tuple[str, float]]]
+    ) -> list[Analysis]:
+        """The rest of ``analyse`` for a batch (its texts' tokens and breaks, and langdetect's
+        answers): every text's sentences scored at once (``_sentence_languages``), the same
+        numbers as text by text."""
+        self._learn_new_tokens()
+        counts = [len(tokens) for tokens, _ in parsed]
+        slots = np.fromiter(
+            chain.from_iterable(tokens for tokens, _ in parsed), dtype=np.intp, count=sum(counts)
+        )
+        ends = np.cumsum(counts)
+        starts = ends - counts  # each text's first token
+        facts = self._facts[slots]
+        # A sentence begins at a text's first token, after a token ending one, after a break.
+        begins = np.zeros(len(slots) + 1, dtype=bool)
+        begins[1:] = facts[:, 1]
+        begins[starts] = True
+        begins[
+            [
+                at + i
+                for at, (tokens, breaks) in zip(starts.tolist(), parsed, strict=True)
+                for i in breaks
+                if 0 < i < len(tokens)
+            ]
+        ] = True
+        sentences = np.flatnonzero(begins[:-1])
+        owner = np.repeat(np.arange(len(parsed)), counts)[sentences]  # each sentence's text
+        homes = np.array([self.languages.index(r[0][0]) if r else 0 for r in ranked])
+        labels, letters = self._sentence_languages(slots, sentences, facts[:, 0], homes[owner])
+        counted = letters >= MIN_LETTERS
+        per_text = np.bincount(
+            owner[counted] * len(self.languages) + labels[counted],
+            weights=letters[counted],
+            minlength=len(parsed) * len(self.languages),
+        ).reshape(len(parsed), len(self.languages))
+        words = np.concatenate(([0], np.cumsum(facts[:, 2])))
+        regional_rows = self._regional[slots]
+        found: list[Analysis] = []
+        for i, (at, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            if at == end:
+                found.append(Analysis(ranked[i], {}, self._regional[0], 0))
+                continue
+            # Summed as np.add.reduce sums one text's rows (reduceat would add in another order).
+            weights = np.add.reduce(regional_rows[at:end], axis=0)
+            in_text: dict[str, int] = {}
+            if ranked[i]:
+                row = per_text[i]
+                in_text = {self.languages[k]: int(row[k]) for k in np.flatnonzero(row).tolist()}
+            found.append(Analysis(ranked[i], in_text, weights, int(words[end] - words[at])))
+        return found
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """langdetect's ``get_probabilities`` for ``text`` (see ``analyse``)."""
@@ -336,60 +372,36 @@ class Model:
     def _probabilities_many(self, texts: list[list[int]]) -> list[list[tuple[str, float]]]:
         """langdetect's ``get_probabilities`` of each text (given as token slots).
 
-        The texts' trials run side by side: trial t's first batch of draws is taken for every
-        text in one go, so numpy's cost per call is shared, and a trial that has not converged
-        by then goes on alone (``_more_draws``). Each text still reads its own random stream in
-        its own order, and every number is computed as it would be for the text alone."""
+        The texts' trials run side by side, in stages of a few blocks of draws (``_trial``), so
+        numpy's cost per call is shared and few draws are worked out past a trial's stopping
+        point. Each text still reads its own random stream in its own order (``_Stream``), and
+        every number is computed as it would be for the text alone."""
         found: list[list[tuple[str, float]]] = [[] for _ in texts]
-        live: list[tuple[int, npt.NDArray[np.int32], _Draws]] = []
-        for i, tokens in enumerate(texts):
-            joined = b"".join(map(self._rows.__getitem__, tokens))
-            if joined:
-                rows = np.frombuffer(joined, dtype=np.int32)
-                live.append((i, rows, _Draws(self._stream, len(rows))))
+        joined = [b"".join(map(self._rows.__getitem__, tokens)) for tokens in texts]
+        live = [i for i, rows in enumerate(joined) if rows]
         if not live:
             return found
-        n, width = len(live), len(self.languages)
-        count = 1 + _CHECK_EVERY * _FIRST_BLOCKS  # draw 0, then _FIRST_BLOCKS blocks of 5
-        every = np.arange(n)
-        total = np.zeros((n, width))
-        for _ in range(_TRIALS):
-            weights = [(_ALPHA + d.gauss() * _ALPHA_WIDTH) / _BASE_FREQ for _, _, d in live]
-            # Laid out draw-major, (draws, texts, languages), so each step below works on
-            # whole contiguous (texts, languages) slabs.
-            picked = np.stack([rows[d.peek(count)] for _, rows, d in live], axis=1)
-            steps = self._probs[picked]
-            steps += np.array(weights)[:, None]
-            np.log(steps, out=steps)
-            # Checks come after draws 0, 5, 10, ...: blocks of 5 draws, each ending on one.
-            checks = np.empty((1 + _FIRST_BLOCKS, n, width))
-            np.add(steps[0], self._uniform, out=checks[0])
-            np.add.reduce(
-                steps[1:].reshape(_FIRST_BLOCKS, _CHECK_EVERY, n, width), axis=1, out=checks[1:]
-            )
-            # A running sum: the log-probabilities at each check. Both ways add in the same
-            # order; np.add.accumulate is the faster for a few texts, slices for many.
-            if n < 16:
-                checks = np.add.accumulate(checks, axis=0)
+        sizes = [len(joined[i]) // 4 for i in live]
+        text = _Texts(
+            rows=np.frombuffer(b"".join(joined), dtype=np.int32),
+            offsets=np.cumsum(sizes, dtype=np.int64) - sizes,
+            sizes=np.array(sizes, dtype=np.uint64),
+            shifts=np.array([32 - n.bit_length() for n in sizes], dtype=np.uint64),
+        )
+        at = np.zeros(len(live), dtype=np.int64)  # each text's next word of the stream
+        total = np.zeros((len(live), len(self.languages)))
+        spare: list[float] = []
+        for trial in range(_TRIALS):
+            # Random.gauss makes two values from four words and keeps the second for the next
+            # call: trials 0, 2, 4, 6 read the stream, the others take what was kept.
+            if trial % 2 == 0:
+                gauss, spare = self._stream.gauss_pairs(at)
+                at += 4
             else:
-                for i in range(1, 1 + _FIRST_BLOCKS):
-                    np.add(checks[i - 1], checks[i], out=checks[i])
-            shifted = checks - np.maximum.reduce(checks, axis=2, keepdims=True)
-            np.exp(shifted, out=shifted)
-            sums = np.add.reduce(shifted, axis=2)
-            converged = 1.0 / sums > _CONV_THRESHOLD
-            first = converged.argmax(axis=0)  # each text's first converged check (0 if none)
-            results = shifted[first, every] / sums[first, every, None]
-            hits = converged[first, every].tolist()
-            for j, (k, hit) in enumerate(zip(first.tolist(), hits, strict=True)):
-                _, rows, draws = live[j]
-                if hit:
-                    draws.take(_CHECK_EVERY * k + 1)
-                else:
-                    draws.take(count)
-                    results[j] = self._more_draws(rows, draws, weights[j], count, checks[-1, j])
-            total += results / _TRIALS
-        for j, (i, _, _) in enumerate(live):
+                gauss = spare
+            weights = np.array([(_ALPHA + z * _ALPHA_WIDTH) / _BASE_FREQ for z in gauss])
+            total += self._trial(text, at, weights) / _TRIALS
+        for j, i in enumerate(live):
             ranked = sorted(
                 ((p, lang) for lang, p in enumerate(total[j].tolist()) if p > _PROB_THRESHOLD),
                 key=lambda pi: -pi[0],
@@ -397,42 +409,70 @@ class Model:
             found[i] = [(self.languages[lang], p) for p, lang in ranked]
         return found
 
-    def _more_draws(
-        self,
-        rows: npt.NDArray[np.int32],
-        draws: _Draws,
-        weight: float,
-        done: int,
-        log_prob: npt.NDArray[np.float64],
+    def _trial(
+        self, text: _Texts, at: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.float64]:
-        """The rest of one of langdetect's trials, after ``done`` draws that left the
-        log-probabilities ``log_prob`` unconverged: multiply in the profile rows of more
-        randomly chosen n-grams until the best language passes 0.99999 (checked after draws 0,
-        5, 10, ...) or 1,000 draws. Draws are taken in growing batches of whole blocks of 5
-        (each ending on a check); the batch size changes no sum, only the time."""
+        """One of langdetect's trials for every text: multiply in the profile rows of randomly
+        chosen n-grams until the best language passes 0.99999 (checked after draws 0, 5, 10,
+        ...) or 1,000 draws; the normalized probabilities where it stopped. ``at`` (each text's
+        next word of the stream) is moved past the words the trial consumed.
+
+        Logs summed in the order langdetect multiplies: draw 0 onto the uniform prior, then
+        blocks of 5 draws, each block's sum onto the running total. Stages of a few blocks go
+        side by side; texts that stopped leave, the rest go on (the stage size changes no sum,
+        only the time)."""
         width = len(self.languages)
-        blocks_wanted = 8
-        while True:
-            count = min(_CHECK_EVERY * blocks_wanted, _ITERATION_LIMIT + 1 - done)
-            blocks_wanted *= 4
-            steps = self._probs[rows[draws.peek(count)]]
-            steps += weight
+        found = np.empty((len(at), width))
+        going = np.arange(len(at))  # texts still drawing
+        log_prob = np.empty((0, width))
+        done = 0  # draws so far
+        blocks = _FIRST_BLOCKS
+        while going.size:
+            first = done == 0
+            count = 1 + _CHECK_EVERY * blocks if first else _CHECK_EVERY * blocks
+            count = min(count, _ITERATION_LIMIT + 1 - done)
+            chosen, where = self._stream.choices(
+                at[going], text.sizes[going], text.shifts[going], count
+            )
+            # Laid out draw-major, (draws, texts, languages), so each step below works on
+            # whole contiguous (texts, languages) slabs.
+            steps = self._probs[text.rows[(text.offsets[going][:, None] + chosen).T]]
+            steps += weights[going][:, None]
             np.log(steps, out=steps)
-            blocks = np.add.reduce(steps.reshape(-1, _CHECK_EVERY, width), axis=1)
-            blocks[0] += log_prob
-            checks = np.add.accumulate(blocks, axis=0)  # log-probabilities at each check
-            shifted = checks - np.maximum.reduce(checks, axis=1, keepdims=True)
+            n = going.size
+            if first:
+                checks = np.empty((1 + blocks, n, width))
+                np.add(steps[0], self._uniform, out=checks[0])
+                np.add.reduce(
+                    steps[1:].reshape(blocks, _CHECK_EVERY, n, width), axis=1, out=checks[1:]
+                )
+            else:
+                checks = np.add.reduce(steps.reshape(-1, _CHECK_EVERY, n, width), axis=1)
+                checks[0] += log_prob
+            for i in range(1, len(checks)):  # the log-probabilities at each check
+                np.add(checks[i - 1], checks[i], out=checks[i])
+            shifted = checks - np.maximum.reduce(checks, axis=2, keepdims=True)
             np.exp(shifted, out=shifted)
-            sums = np.add.reduce(shifted, axis=1)
-            converged = (1.0 / sums > _CONV_THRESHOLD).nonzero()[0]
-            if converged.size or done + count > _ITERATION_LIMIT:
-                k = int(converged[0]) if converged.size else len(checks) - 1
-                draws.take(_CHECK_EVERY * (k + 1))
-                result: npt.NDArray[np.float64] = shifted[k] / sums[k]
-                return result
-            draws.take(count)
-            log_prob = checks[-1]
+            sums = np.add.reduce(shifted, axis=2)
+            converged = 1.0 / sums > _CONV_THRESHOLD
             done += count
+            stop = converged.any(axis=0)
+            check = converged.argmax(axis=0)  # each text's first converged check
+            if done > _ITERATION_LIMIT:  # every text stops, at its last check if none passed
+                check[~stop] = len(checks) - 1
+                stop[:] = True
+            j = np.flatnonzero(stop)
+            k = check[j]
+            found[going[j]] = shifted[k, j] / sums[k, j, None]
+            used = _CHECK_EVERY * k + (1 if first else _CHECK_EVERY)  # draws up to the check
+            at[going[j]] = where[j, used - 1] + 1
+            rest = np.flatnonzero(~stop)
+            at[going[rest]] = where[rest, -1] + 1
+            log_prob = checks[-1, rest]
+            going = going[rest]
+            # Most trials stop within a few blocks; the last few texts take bigger stages.
+            blocks = _NEXT_BLOCKS if going.size > 32 else min(4 * blocks, 200)
+        return found
 
     # ------------------------------------------------------------------ sentences
 
@@ -441,23 +481,22 @@ class Model:
         slots: npt.NDArray[np.intp],
         starts: npt.NDArray[np.intp],
         letters: npt.NDArray[np.int64],
-        base: str,
-    ) -> tuple[list[int], list[int]]:
-        """Per sentence: its language (an index into ``languages``) and its letters.
+        home: npt.NDArray[np.intp] | int,
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+        """Per sentence (tokens ``slots`` cut at ``starts``): its language (an index into
+        ``languages``) and its letters.
 
-        Naive Bayes over the same profiles, but a sentence leaves the text's language ``base``
-        only on clear evidence, ``_MARGIN`` nats a letter: real English in Indonesian text
-        scores 2.4-3.3, while names, scores and fixture lists score 0-1.2 for whichever
-        Latin-script language fits them best."""
+        Naive Bayes over the same profiles, but a sentence leaves its text's language ``home``
+        (one for all, or one per sentence) only on clear evidence, ``_MARGIN`` nats a letter:
+        real English in Indonesian text scores 2.4-3.3, while names, scores and fixture lists
+        score 0-1.2 for whichever Latin-script language fits them best."""
         scores = np.add.reduceat(self._token_weights[slots], starts, axis=0)
-        per_sentence = np.add.reduceat(letters, starts)
-        home = self.languages.index(base)
+        per_sentence: npt.NDArray[np.int64] = np.add.reduceat(letters, starts)
+        every = np.arange(len(scores))
         best = scores.argmax(axis=1)
-        margin = (scores[np.arange(len(best)), best] - scores[:, home]) / np.maximum(
-            per_sentence, 1
-        )
-        labels = np.where(margin >= _MARGIN, best, home)
-        return labels.tolist(), per_sentence.tolist()
+        margin = (scores[every, best] - scores[every, home]) / np.maximum(per_sentence, 1)
+        labels: npt.NDArray[np.intp] = np.where(margin >= _MARGIN, best, home)
+        return labels, per_sentence
 
     def sentences_in(self, text: str, language: str, base: str) -> str:
         """The sentences of ``text`` in ``language`` (see ``_sentence_languages``)."""
@@ -468,7 +507,8 @@ class Model:
         if not tokens:
             return ""
         slots, starts, facts = self._sentences(tokens, breaks)
-        labels, _ = self._sentence_languages(slots, starts, facts[:, 0], base)
+        home = self.languages.index(base)
+        labels = self._sentence_languages(slots, starts, facts[:, 0], home)[0].tolist()
         wanted = self.languages.index(language)
         words = [w for w in _SEPARATORS.split(prepared) if w]
         bounds = [*starts.tolist(), len(tokens)]
@@ -520,68 +560,64 @@ class _Stream:
         """Make at least ``n`` words available (the stream is continued, never restarted)."""
         missing = n - len(self.words)
         if missing > 0:
+            missing = max(missing, len(self.words))  # doubling: few concatenations
             raw = self._generator.getrandbits(32 * missing).to_bytes(4 * missing, "little")
             more = np.frombuffer(raw, dtype="<u4").astype(np.uint64)
             self.words = np.concatenate([self.words, more])
 
+    def gauss_pairs(self, at: npt.NDArray[np.int64]) -> tuple[list[float], list[float]]:
+        """``Random.gauss(0.0, 1.0)`` read from the four words at each of ``at``: the value it
+        returns and the one it keeps for its next call (CPython's code, with ``random()`` of
+        two words: the top 27 bits of one and 26 of the next)."""
+        self.extend(int(at.max()) + 4)
+        first: list[float] = []
+        second: list[float] = []
+        for a, b, c, d in self.words[at[:, None] + np.arange(4)].tolist():
+            x2pi = ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0) * _TWO_PI
+            r = ((c >> 5) * 67108864.0 + (d >> 6)) * (1.0 / 9007199254740992.0)
+            g2rad = math.sqrt(-2.0 * math.log(1.0 - r))
+            first.append(math.cos(x2pi) * g2rad)
+            second.append(math.sin(x2pi) * g2rad)
+        return first, second
 
-class _Draws:
-    """``random.Random.gauss`` and ``choice(range(n))`` read off a ``_Stream``, bit for bit.
+    def choices(
+        self,
+        at: npt.NDArray[np.int64],
+        sizes: npt.NDArray[np.uint64],
+        shifts: npt.NDArray[np.uint64],
+        count: int,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """``count`` successive ``Random.choice(range(size))`` for each text, its words read
+        from ``at``: the choices, and the position of the word that made each.
 
-    CPython's ``choice`` keeps ``getrandbits(k)`` (the top k bits of one word, k =
-    ``n.bit_length()``) below n, drawing again otherwise; ``random()`` takes two words;
-    ``gauss`` makes two values from two ``random()`` and returns the second on the next call."""
+        CPython's ``choice`` takes the top k bits of a word (k = ``size.bit_length()``, so
+        ``shift`` = 32 - k) and draws again while they are not below ``size``: more than half
+        the words make a choice, so a window of twice ``count`` words (and a margin) almost
+        always holds them; when not, a window twice as wide is read."""
+        window = 2 * count + 48
+        while True:
+            self.extend(int(at.max()) + window)
+            where = at[:, None] + np.arange(window)
+            drawn = self.words[where] >> shifts[:, None]
+            good = drawn < sizes[:, None]
+            rank = np.cumsum(good, axis=1)
+            if int(rank[:, -1].min()) >= count:
+                break
+            window *= 2
+        rows, columns = np.nonzero(good & (rank <= count))  # row by row, in stream order
+        shape = (len(at), count)
+        chosen = drawn[rows, columns].astype(np.int64).reshape(shape)
+        return chosen, where[rows, columns].reshape(shape)
 
-    def __init__(self, stream: _Stream, n: int) -> None:
-        self._stream = stream
-        self._n = n
-        self._shift = np.uint64(32 - n.bit_length())
-        self._pos = 0  # words consumed
-        self._first = 0  # index in _accepted of the first word not consumed
-        self._upto = 0  # words read into _accepted/_values (never behind _pos)
-        self._accepted = np.zeros(0, dtype=np.intp)  # positions of words that make a choice
-        self._values = np.zeros(0, dtype=np.intp)  # the choices they make
-        self._gauss_next: float | None = None
 
-    def _random(self) -> float:
-        self._read(self._pos + 2)
-        a, b = self._stream.words[self._pos : self._pos + 2].tolist()
-        self._pos += 2
-        return float(((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0))
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """A batch's texts as langdetect samples them: every text's n-gram rows, end to end."""
 
-    def gauss(self) -> float:
-        """``Random.gauss(0.0, 1.0)``."""
-        z = self._gauss_next
-        self._gauss_next = None
-        if z is None:
-            x2pi = self._random() * (2.0 * math.pi)
-            g2rad = math.sqrt(-2.0 * math.log(1.0 - self._random()))
-            z = math.cos(x2pi) * g2rad
-            self._gauss_next = math.sin(x2pi) * g2rad
-            self._first = int(np.searchsorted(self._accepted, self._pos))
-        return z
-
-    def _read(self, upto: int) -> None:
-        if upto <= self._upto:
-            return
-        upto = max(upto, 2 * self._upto, 1024)
-        self._stream.extend(upto)
-        chunk = self._stream.words[self._upto : upto] >> self._shift
-        good = np.flatnonzero(chunk < self._n)
-        self._accepted = np.concatenate([self._accepted, good + self._upto])
-        self._values = np.concatenate([self._values, chunk[good].astype(np.intp)])
-        self._upto = upto
-
-    def peek(self, count: int) -> npt.NDArray[np.intp]:
-        """The next ``count`` choices, without consuming them."""
-        while self._first + count > len(self._values):
-            self._read(self._upto + 1)
-        return self._values[self._first : self._first + count]
-
-    def take(self, count: int) -> None:
-        """Consume the next ``count`` choices (and the words rejected among them)."""
-        self._first += count
-        self._pos = int(self._accepted[self._first - 1]) + 1
+    rows: npt.NDArray[np.int32]  # profile rows of each text's n-grams, text after text
+    offsets: npt.NDArray[np.int64]  # where each text's rows start
+    sizes: npt.NDArray[np.uint64]  # how many n-grams each text has (each >= 1)
+    shifts: npt.NDArray[np.uint64]  # 32 - sizes.bit_length(): see ``_Stream.choices``
 
 
 _SPACE = 0x20
