@@ -126,6 +126,7 @@ class Model:
         self._closed = _Cache(self._sight, closed=True)  # tokens followed by whitespace
         self._open = _Cache(self._sight, closed=False)  # a text's last token, nothing after it
         self._rows: list[bytes] = [b""]  # int32 profile rows of a token's n-grams, in order
+        self._pool = _Pool()  # the same rows end to end, where the trials read them
         self._unseen: list[tuple[int, str, bool]] = []  # (slot, token, closed): see ``_see``
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
         self._new: list[tuple[int, str]] = []  # (slot, token) whose facts and weights are to do
@@ -180,7 +181,9 @@ class Model:
         at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
         known = self._keys[at] == keys
         rows, owner = self._key_rows[at[known]], owner[known]
-        ends = np.cumsum(np.bincount(owner, minlength=len(tokens))).tolist()
+        counts = np.bincount(owner, minlength=len(tokens))
+        self._pool.add([slot for slot, _, _ in unseen], rows, counts)
+        ends = np.cumsum(counts).tolist()
         everything = self._rows
         begin = 0
         for (slot, _, _), end in zip(unseen, ends, strict=True):
@@ -245,6 +248,7 @@ class Model:
             self._closed.clear()
             self._open.clear()
             self._rows = [b""]
+            self._pool.clear()
             self._new = []
             self._unseen = []
 
@@ -307,20 +311,24 @@ class Model:
         self._bound_cache()
         parsed = [self._tokens_of(_prepare(text)) for text in texts]
         self._see()
-        ranked = self._probabilities_many([tokens for tokens, _ in parsed])
-        return self._analyses(parsed, ranked)
-
-    def _analyses(
-        self, parsed: list[tuple[list[int], list[int]]], ranked: list[list[tuple[str, float]]]
-    ) -> list[Analysis]:
-        """The rest of ``analyse`` for a batch (its texts' tokens and breaks, and langdetect's
-        answers): every text's sentences scored at once (``_sentence_languages``), the same
-        numbers as text by text."""
-        self._learn_new_tokens()
         counts = [len(tokens) for tokens, _ in parsed]
         slots = np.fromiter(
             chain.from_iterable(tokens for tokens, _ in parsed), dtype=np.intp, count=sum(counts)
         )
+        ranked = self._probabilities_many(slots, counts)
+        return self._analyses(parsed, slots, counts, ranked)
+
+    def _analyses(
+        self,
+        parsed: list[tuple[list[int], list[int]]],
+        slots: npt.NDArray[np.intp],
+        counts: list[int],
+        ranked: list[list[tuple[str, float]]],
+    ) -> list[Analysis]:
+        """The rest of ``analyse`` for a batch (its texts' tokens and breaks, all their slots
+        end to end, how many each text has, and langdetect's answers): every text's sentences
+        scored at once (``_sentence_languages``), the same numbers as text by text."""
+        self._learn_new_tokens()
         ends = np.cumsum(counts)
         starts = ends - counts  # each text's first token
         facts = self._facts[slots]
@@ -367,26 +375,32 @@ class Model:
         self._bound_cache()
         tokens = self._tokens_of(_prepare(text))[0]
         self._see()
-        return self._probabilities_many([tokens])[0]
+        return self._probabilities_many(np.array(tokens, dtype=np.intp), [len(tokens)])[0]
 
-    def _probabilities_many(self, texts: list[list[int]]) -> list[list[tuple[str, float]]]:
-        """langdetect's ``get_probabilities`` of each text (given as token slots).
+    def _probabilities_many(
+        self, slots: npt.NDArray[np.intp], counts: list[int]
+    ) -> list[list[tuple[str, float]]]:
+        """langdetect's ``get_probabilities`` of each text (its ``counts`` token slots, one text
+        after another in ``slots``).
 
         The texts' trials run side by side, in stages of a few blocks of draws (``_trial``), so
         numpy's cost per call is shared and few draws are worked out past a trial's stopping
         point. Each text still reads its own random stream in its own order (``_Stream``), and
         every number is computed as it would be for the text alone."""
-        found: list[list[tuple[str, float]]] = [[] for _ in texts]
-        joined = [b"".join(map(self._rows.__getitem__, tokens)) for tokens in texts]
-        live = [i for i, rows in enumerate(joined) if rows]
+        found: list[list[tuple[str, float]]] = [[] for _ in counts]
+        # The batch's n-grams numbered end to end, token after token, text after text.
+        ends = np.cumsum(self._pool.sizes[slots])  # after each token
+        bounds = np.concatenate(([0], ends))[np.cumsum([0, *counts])]  # before each text
+        live = np.flatnonzero(np.diff(bounds)).tolist()
         if not live:
             return found
-        sizes = [len(joined[i]) // 4 for i in live]
+        sizes = np.diff(bounds)[live]
         text = _Texts(
-            rows=np.frombuffer(b"".join(joined), dtype=np.int32),
-            offsets=np.cumsum(sizes, dtype=np.int64) - sizes,
-            sizes=np.array(sizes, dtype=np.uint64),
-            shifts=np.array([32 - n.bit_length() for n in sizes], dtype=np.uint64),
+            slots=slots,
+            ends=ends,
+            offsets=bounds[live],
+            sizes=sizes.astype(np.uint64),
+            shifts=np.array([32 - n.bit_length() for n in sizes.tolist()], dtype=np.uint64),
         )
         at = np.zeros(len(live), dtype=np.int64)  # each text's next word of the stream
         total = np.zeros((len(live), len(self.languages)))
@@ -436,7 +450,7 @@ class Model:
             )
             # Laid out draw-major, (draws, texts, languages), so each step below works on
             # whole contiguous (texts, languages) slabs.
-            steps = self._probs[text.rows[(text.offsets[going][:, None] + chosen).T]]
+            steps = self._probs[self._rows_of(text, (text.offsets[going][:, None] + chosen).T)]
             steps += weights[going][:, None]
             np.log(steps, out=steps)
             n = going.size
@@ -474,6 +488,16 @@ class Model:
             blocks = _NEXT_BLOCKS if going.size > 32 else min(4 * blocks, 200)
         return found
 
+    def _rows_of(self, text: _Texts, grams: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+        """The profile rows of a batch's n-grams (numbered as in ``_Texts``)."""
+        token = np.searchsorted(text.ends, grams, side="right")
+        slot = text.slots[token]
+        pool = self._pool
+        found: npt.NDArray[np.int32] = pool.rows[
+            pool.at[slot] + grams - (text.ends[token] - pool.sizes[slot])
+        ]
+        return found
+
     # ------------------------------------------------------------------ sentences
 
     def _sentence_languages(
@@ -490,7 +514,8 @@ class Model:
         (one for all, or one per sentence) only on clear evidence, ``_MARGIN`` nats a letter:
         real English in Indonesian text scores 2.4-3.3, while names, scores and fixture lists
         score 0-1.2 for whichever Latin-script language fits them best."""
-        scores = np.add.reduceat(self._token_weights[slots], starts, axis=0)
+        # reduceat's sums (summed_rows), faster than reduceat itself over a whole batch
+        scores = summed_rows(self._token_weights, slots, np.diff(starts, append=len(slots)))
         per_sentence: npt.NDArray[np.int64] = np.add.reduceat(letters, starts)
         every = np.arange(len(scores))
         best = scores.argmax(axis=1)
@@ -610,12 +635,47 @@ class _Stream:
         return chosen, where[rows, columns].reshape(shape)
 
 
+class _Pool:
+    """Every cached token's n-gram rows end to end, and where each slot's are (``Model._see``
+    adds a batch's new tokens; ``Model._rows_of`` reads them)."""
+
+    def __init__(self) -> None:
+        self.rows = np.zeros(1 << 16, dtype=np.int32)
+        self.used = 0
+        self.at = np.zeros(4096, dtype=np.int64)  # per slot: its first row in ``rows``
+        self.sizes = np.zeros(4096, dtype=np.int64)  # per slot: how many rows (0: none known)
+
+    def add(
+        self, slots: list[int], rows: npt.NDArray[np.int32], counts: npt.NDArray[np.intp]
+    ) -> None:
+        """Rows of new ``slots``, ``counts`` of them each, one slot after another."""
+        end = self.used + len(rows)
+        if end > len(self.rows):
+            self.rows = np.concatenate(
+                [self.rows[: self.used], np.zeros(max(end, 2 * len(self.rows)), dtype=np.int32)]
+            )
+        self.rows[self.used : end] = rows
+        top = max(slots) + 1
+        if top > len(self.at):
+            self.at = np.concatenate([self.at, np.zeros(top, dtype=np.int64)])
+            self.sizes = np.concatenate([self.sizes, np.zeros(top, dtype=np.int64)])
+        self.at[slots] = self.used + np.cumsum(counts) - counts
+        self.sizes[slots] = counts
+        self.used = end
+
+    def clear(self) -> None:
+        """Forget every slot (the caches were emptied; slots are numbered afresh)."""
+        self.used = 0
+
+
 @dataclass(frozen=True, slots=True)
 class _Texts:
-    """A batch's texts as langdetect samples them: every text's n-gram rows, end to end."""
+    """A batch's texts as langdetect samples them: their n-grams numbered end to end (token
+    after token, text after text; ``Model._rows_of`` finds their rows)."""
 
-    rows: npt.NDArray[np.int32]  # profile rows of each text's n-grams, text after text
-    offsets: npt.NDArray[np.int64]  # where each text's rows start
+    slots: npt.NDArray[np.intp]  # the tokens of the texts
+    ends: npt.NDArray[np.int64]  # n-grams up to the end of each token
+    offsets: npt.NDArray[np.int64]  # each text's first n-gram
     sizes: npt.NDArray[np.uint64]  # how many n-grams each text has (each >= 1)
     shifts: npt.NDArray[np.uint64]  # 32 - sizes.bit_length(): see ``_Stream.choices``
 
@@ -630,7 +690,9 @@ def _codes(text: str) -> npt.NDArray[np.int64]:
 
 
 def summed_rows(
-    table: npt.NDArray[np.float32], rows: npt.NDArray[np.int32], lengths: npt.NDArray[np.intp]
+    table: npt.NDArray[np.float32],
+    rows: npt.NDArray[np.int32] | npt.NDArray[np.intp],
+    lengths: npt.NDArray[np.intp],
 ) -> npt.NDArray[np.float32]:
     """``np.add.reduceat(table[rows], starts, axis=0)`` for consecutive runs of ``lengths``
     (each >= 1) rows, bit for bit, several times faster: numpy adds a run's first row to the
