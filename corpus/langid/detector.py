@@ -395,9 +395,11 @@ class Model:
         if not live:
             return found
         sizes = np.diff(bounds)[live]
+        grams = self._pool.sizes[slots]
+        # Row i of the batch is row i - (token's first) + (token's first in the pool).
+        shift = np.repeat(self._pool.at[slots] - (ends - grams), grams)
         text = _Texts(
-            slots=slots,
-            ends=ends,
+            rows=self._pool.rows[shift + np.arange(len(shift))],
             offsets=bounds[live],
             sizes=sizes.astype(np.uint64),
             shifts=np.array([32 - n.bit_length() for n in sizes.tolist()], dtype=np.uint64),
@@ -450,7 +452,7 @@ class Model:
             )
             # Laid out draw-major, (draws, texts, languages), so each step below works on
             # whole contiguous (texts, languages) slabs.
-            steps = self._probs[self._rows_of(text, (text.offsets[going][:, None] + chosen).T)]
+            steps = self._probs[text.rows[(text.offsets[going][:, None] + chosen).T]]
             steps += weights[going][:, None]
             np.log(steps, out=steps)
             n = going.size
@@ -486,16 +488,6 @@ class Model:
             going = going[rest]
             # Most trials stop within a few blocks; the last few texts take bigger stages.
             blocks = _NEXT_BLOCKS if going.size > 32 else min(4 * blocks, 200)
-        return found
-
-    def _rows_of(self, text: _Texts, grams: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
-        """The profile rows of a batch's n-grams (numbered as in ``_Texts``)."""
-        token = np.searchsorted(text.ends, grams, side="right")
-        slot = text.slots[token]
-        pool = self._pool
-        found: npt.NDArray[np.int32] = pool.rows[
-            pool.at[slot] + grams - (text.ends[token] - pool.sizes[slot])
-        ]
         return found
 
     # ------------------------------------------------------------------ sentences
@@ -637,7 +629,7 @@ class _Stream:
 
 class _Pool:
     """Every cached token's n-gram rows end to end, and where each slot's are (``Model._see``
-    adds a batch's new tokens; ``Model._rows_of`` reads them)."""
+    adds a batch's new tokens; ``Model._probabilities_many`` reads a batch's)."""
 
     def __init__(self) -> None:
         self.rows = np.zeros(1 << 16, dtype=np.int32)
@@ -670,12 +662,10 @@ class _Pool:
 
 @dataclass(frozen=True, slots=True)
 class _Texts:
-    """A batch's texts as langdetect samples them: their n-grams numbered end to end (token
-    after token, text after text; ``Model._rows_of`` finds their rows)."""
+    """A batch's texts as langdetect samples them: every text's n-gram rows, end to end."""
 
-    slots: npt.NDArray[np.intp]  # the tokens of the texts
-    ends: npt.NDArray[np.int64]  # n-grams up to the end of each token
-    offsets: npt.NDArray[np.int64]  # each text's first n-gram
+    rows: npt.NDArray[np.int32]  # profile rows of each text's n-grams, text after text
+    offsets: npt.NDArray[np.int64]  # where each text's rows start
     sizes: npt.NDArray[np.uint64]  # how many n-grams each text has (each >= 1)
     shifts: npt.NDArray[np.uint64]  # 32 - sizes.bit_length(): see ``_Stream.choices``
 
