@@ -227,14 +227,15 @@ def details(results: list[harness.ArticleResult]) -> str:
 
 
 def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
-    """``{"pinned": {...}, "target": {...}}`` from ``thresholds.json``."""
+    """``{"pinned": {...}, "target": {...}}`` from ``thresholds.json`` (``_notes`` left out)."""
     data: dict[str, dict[str, float]] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
 #: splits whose misses ``--details``/``--json`` list only with ``--show-test``: rules are never
-#: written against them (``longtail``: the long-tail news-ms outlets, labelled before any rule)
-HIDDEN_SPLITS = ("test", "heldout", "longtail")
+#: written against them (``longtail2``: the second long-tail draw, labelled before any rule of
+#: the fourth pass; the first, ``longtail``, has been a dev split since then)
+HIDDEN_SPLITS = ("test", "heldout", "longtail2")
 #: which thresholds gate which row: the held-out test split at the issue's absolute targets,
 #: the dev split at the pinned floors (a regression guard: they only move up), the long-tail
 #: test split at the issue's targets for the metrics it meets (README: the others are reported,
@@ -243,6 +244,7 @@ GATES = (
     ("target", "split test"),
     ("pinned", "split dev"),
     ("longtail", "split longtail"),
+    ("longtail2", "split longtail2"),
     ("lopo", "lopo overall"),
 )
 #: the rows the structure stage alone is gated on as well (its leave-one-out is only reported:
