@@ -37,6 +37,7 @@ from corpus.structure.metadata import (
 )
 from corpus.structure.paragraphs import repeats, split_paragraphs
 from corpus.structure.profiles import Profile, find_publisher
+from corpus.structure.residue import writer_bio
 from corpus.structure.rules import (
     INLINE_PROMPT,
     LEADING_PROMPT,
@@ -238,7 +239,18 @@ def _edges(
             out.body[at] = first
         else:
             out.body.pop(at)
-    editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
+    own = profile.short_names if profile else _NONE
+    editor_initials, outlets, closing = trailer(out.body, own)
+    # the writer's note closes an opinion piece, maybe under an editor's code or a sign-off
+    # that closes the story above it: those are peeled off after the note
+    writer, bio = writer_bio(out.body)
+    if bio:
+        initials_above, outlets_above, above = trailer(out.body, own)
+        editor_initials = editor_initials or initials_above
+        outlets = (*outlets_above, *outlets)
+        closing = [*above, *((line, "author_bio") for line in bio), *closing]
+    if writer is not None:
+        out.bylines.append(writer)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
     out.signed.extend(signed_off_by(closing))
