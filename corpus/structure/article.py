@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,7 @@ from corpus.structure.rules import (
     tail_start,
 )
 from corpus.structure.text import site_names, text_value, words
+from corpus.structure.titles import strip_section
 
 _NONE: frozenset[str] = frozenset()
 
@@ -272,8 +273,11 @@ def structure_record(
     profiles: Sequence[Profile],
     rules: RuleSet,
     date_order: str | None = None,
+    title_suffixes: Mapping[str, frozenset[str]] | None = None,
 ) -> Outcome:
-    """Split one raw record into body, boilerplate and metadata (pure, deterministic)."""
+    """Split one raw record into body, boilerplate and metadata (pure, deterministic).
+    ``title_suffixes``: per URL host, the section suffixes learned from the record's whole file
+    (``titles.learn_title_suffixes``)."""
     fields = record.fields
     notes: Counter[str] = Counter()
     profile, publisher, found_by = find_publisher(fields, fields["text"], profiles)
@@ -285,6 +289,10 @@ def structure_record(
     url = text_value(fields.get("url"))
     site = site_names(url, names)
     title = site_title(text_value(fields.get("title")), url, names)
+    if title_suffixes:
+        stripped = strip_section(title, url, title_suffixes)
+        notes["title_section_cut"] += stripped != title
+        title = stripped
     head = _header(paragraphs, title, blank_after_first, profile)
     if head.title is not title:  # a headline taken from the text
         head.title = site_title(head.title, url, names)
