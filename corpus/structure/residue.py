@@ -57,12 +57,14 @@ def is_share_bar(line: str) -> bool:
     """A line made only of share buttons: "2.3k SHARES Share Tweet Whatsapp", "Bagikan:
     Facebook Twitter Google+", "10/07/18 Bagikan Tutup" (at least one share verb, or two
     platforms; nothing a sentence would hold)."""
-    tokens = [t.strip(":|·•,").casefold() for t in line.split()]
-    tokens = [t for t in tokens if t]
+    tokens = line.split()
     if not 2 <= len(tokens) <= _SHARE_BAR_WORDS:
         return False
     verbs = platforms = 0
-    for token in tokens:
+    for raw in tokens:  # a sentence fails on its first word: no list is built
+        token = raw.strip(":|·•,").casefold()
+        if not token:
+            continue
         if token in _SHARE_VERBS:
             verbs += 1
         elif token in _PLATFORMS:
@@ -102,7 +104,8 @@ def is_embed_residue(line: str) -> bool:
         return True
     if line.startswith("#"):
         return _HASHTAGS.match(line) is not None
-    return ("javascript" in line.casefold()) and _NEEDS_SCRIPT.match(line) is not None
+    needle = "avaScript" in line or "avascript" in line or "AVASCRIPT" in line
+    return needle and _NEEDS_SCRIPT.match(line) is not None
 
 
 # A credit for a video, photo or graphic on a line of its own: "Video oleh ASWAD YAHYA", "Video
@@ -143,13 +146,13 @@ _BIO_NAME_LETTERS = 6
 
 def _bio_name(line: str) -> tuple[bool, str | None]:
     """Whether ``line`` is a closing note on the writer, and the writer's name it gives."""
-    if len(line.split()) > _BIO_WORDS or _SAID.search(line):
+    # the anchored forms first: most closing paragraphs fail on their first characters
+    writer = _WRITER_BIO.match(line)
+    match = None if writer else _CAPS_BIO.match(line)
+    if (writer is None and match is None) or len(line.split()) > _BIO_WORDS or _SAID.search(line):
         return False, None
-    if _WRITER_BIO.match(line):
-        return True, None
-    match = _CAPS_BIO.match(line)
     if match is None:
-        return False, None
+        return True, None
     name = _ADDRESS.sub("", match.group("name").title()).strip(" .,")
     # a name, not an acronym pair ("BN PAS"): two words, letters enough
     words = name.split()
