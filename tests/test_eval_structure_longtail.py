@@ -1,5 +1,7 @@
 """The long-tail test gold (evals/structure/gold/news-ms-longtail.jsonl; issue 11).
 
+The first long-tail draw, a dev split since the second (longtail2) was drawn.
+
 Shape only: every article is a held-out news-ms row of an outlet no shipped profile covers and
 none of whose rows (nor URL host) is in the first news-ms gold, in the ``longtail`` split, with
 the editor fields. Scoring needs ../shared and is the CI gate's job.

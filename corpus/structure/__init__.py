@@ -55,6 +55,8 @@ from corpus.structure.metadata import is_person, url_date
 from corpus.structure.paragraphs import is_junk_body
 from corpus.structure.profiles import Profile, load_profiles, parse_profile
 from corpus.structure.rules import GENERIC_BOILERPLATE, GENERIC_INLINE_BOILERPLATE
+from corpus.structure.text import text_value
+from corpus.structure.titles import learn_title_suffixes
 
 STAGE = "structure"
 
@@ -66,6 +68,8 @@ class StructureHints:
     ``"mdy"``, from ``dates.column_order`` over all of the file's date values)."""
 
     date_orders: Mapping[str, str] = field(default_factory=dict)
+    # per input file, per URL host: the section suffixes its titles carry (file_title_suffixes)
+    title_suffixes: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for path, order in self.date_orders.items():
@@ -74,6 +78,7 @@ class StructureHints:
                     f"StructureHints: date order {order!r} for {path!r} is not one of {ORDERS}"
                 )
         object.__setattr__(self, "date_orders", dict(self.date_orders))
+        object.__setattr__(self, "title_suffixes", dict(self.title_suffixes))
 
 
 def file_date_order(values: Iterable[str | None]) -> ColumnOrder:
@@ -82,16 +87,35 @@ def file_date_order(values: Iterable[str | None]) -> ColumnOrder:
     return column_order(values)
 
 
+def file_title_suffixes(records: Iterable[RawRecord]) -> dict[str, frozenset[str]]:
+    """Per URL host, the section suffixes of one file's page titles (" - Nation"), learned
+    over all its records (``titles.learn_title_suffixes``): the answer the pre-pass puts in
+    ``StructureHints.title_suffixes`` for the file."""
+    return learn_title_suffixes(
+        (
+            text_value(r.fields.get("url")),
+            text_value(r.fields.get("title")),
+            text_value(r.fields.get("text")),
+        )
+        for r in records
+    )
+
+
 def structure(record: RawRecord) -> Article:
     """Split one raw record into body, boilerplate and metadata (pure, deterministic)."""
     return structure_record(record, load_profiles(), RuleSet()).article
 
 
 def structure_with(
-    record: RawRecord, profiles: Sequence[Profile], rules: RuleSet, date_order: str | None = None
+    record: RawRecord,
+    profiles: Sequence[Profile],
+    rules: RuleSet,
+    date_order: str | None = None,
+    title_suffixes: Mapping[str, frozenset[str]] | None = None,
 ) -> Article:
-    """``structure`` with explicit profiles, learned boilerplate rules and date order."""
-    return structure_record(record, profiles, rules, date_order).article
+    """``structure`` with explicit profiles, learned boilerplate rules, date order and the
+    title suffixes learned from the record's file."""
+    return structure_record(record, profiles, rules, date_order, title_suffixes).article
 
 
 def rules_for(cfg: Config | None) -> RuleSet:
@@ -119,8 +143,10 @@ def _outcomes(
     profiles = load_profiles()
     rules = rules_for(cfg)
     orders = hints.date_orders if hints is not None else {}
+    suffixes = hints.title_suffixes if hints is not None else {}
     for record in records:
-        outcome = structure_record(record, profiles, rules, orders.get(record.provenance.path))
+        path = record.provenance.path
+        outcome = structure_record(record, profiles, rules, orders.get(path), suffixes.get(path))
         stats.count(STAGE, "articles")
         for name, n in sorted(outcome.notes.items()):
             stats.count(STAGE, name, n)
@@ -164,6 +190,7 @@ __all__ = [
     "StructureHints",
     "empty_body",
     "file_date_order",
+    "file_title_suffixes",
     "is_person",
     "load_profiles",
     "parse_profile",

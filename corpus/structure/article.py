@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from corpus.structure.metadata import (
 )
 from corpus.structure.paragraphs import repeats, split_paragraphs
 from corpus.structure.profiles import Profile, find_publisher
+from corpus.structure.residue import writer_bio
 from corpus.structure.rules import (
     INLINE_PROMPT,
     LEADING_PROMPT,
@@ -48,6 +49,7 @@ from corpus.structure.rules import (
     tail_start,
 )
 from corpus.structure.text import site_names, text_value, words
+from corpus.structure.titles import strip_section
 
 _NONE: frozenset[str] = frozenset()
 
@@ -238,7 +240,18 @@ def _edges(
             out.body[at] = first
         else:
             out.body.pop(at)
-    editor_initials, outlets, closing = trailer(out.body, profile.short_names if profile else _NONE)
+    own = profile.short_names if profile else _NONE
+    editor_initials, outlets, closing = trailer(out.body, own)
+    # the writer's note closes an opinion piece, maybe under an editor's code or a sign-off
+    # that closes the story above it: those are peeled off after the note
+    writer, bio = writer_bio(out.body)
+    if bio:
+        initials_above, outlets_above, above = trailer(out.body, own)
+        editor_initials = editor_initials or initials_above
+        outlets = (*outlets_above, *outlets)
+        closing = [*above, *((line, "author_bio") for line in bio), *closing]
+    if writer is not None:
+        out.bylines.append(writer)
     # the editor credit goes to ``editor_initials``, not to the audit lines
     out.removed.extend(item for item in closing if item[1] != "editor_initials")
     out.signed.extend(signed_off_by(closing))
@@ -260,8 +273,11 @@ def structure_record(
     profiles: Sequence[Profile],
     rules: RuleSet,
     date_order: str | None = None,
+    title_suffixes: Mapping[str, frozenset[str]] | None = None,
 ) -> Outcome:
-    """Split one raw record into body, boilerplate and metadata (pure, deterministic)."""
+    """Split one raw record into body, boilerplate and metadata (pure, deterministic).
+    ``title_suffixes``: per URL host, the section suffixes learned from the record's whole file
+    (``titles.learn_title_suffixes``)."""
     fields = record.fields
     notes: Counter[str] = Counter()
     profile, publisher, found_by = find_publisher(fields, fields["text"], profiles)
@@ -273,6 +289,10 @@ def structure_record(
     url = text_value(fields.get("url"))
     site = site_names(url, names)
     title = site_title(text_value(fields.get("title")), url, names)
+    if title_suffixes:
+        stripped = strip_section(title, url, title_suffixes)
+        notes["title_section_cut"] += stripped != title
+        title = stripped
     head = _header(paragraphs, title, blank_after_first, profile)
     if head.title is not title:  # a headline taken from the text
         head.title = site_title(head.title, url, names)

@@ -121,14 +121,8 @@ _END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\s+\d{1,2}/\d{1,2}/\d{2,4}$"
         ),
     ),
-    # "PENULIS ialah Ketua ...", "DR. ROHAMI SHAFIE ialah Pensyarah ...": the author's note
-    (
-        "author_bio",
-        re.compile(
-            r"^(?:\*+\)?\s*)?(?:PENULIS|Penulis|[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){1,4})\s+"
-            r"(?:ialah|adalah|merupakan)\s.{0,250}$"
-        ),
-    ),
+    # (the author's note that closes an opinion piece is ``residue.writer_bio``: it names the
+    # writer)
     # "... katanya.- 16/8/2016- OLEH NOOR HASILAH ISMAIL", "... mati- 30/4/2018": the day of
     # the story after a dash closing the body, maybe with the writer's byline
     (

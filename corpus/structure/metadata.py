@@ -24,7 +24,9 @@ _BYLINE_AUTHOR = re.compile(
 )
 # "Name (The Quint)": the outlet a byline adds in brackets is not part of the name
 _BRACKETED_TAIL = re.compile(r"\s*\([^()]*\)$")
-_SOURCE_CREDIT = re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*(?P<src>.+)$")
+_SOURCE_CREDIT = re.compile(
+    r"^\(?(?:Sumber|SUMBER|sumber|Source|SOURCE)\s*:\s*(?P<src>[^()]+?)\)?\.?$"
+)
 # "Artikel ini telah tayang di Kompas.com dengan judul ...": the outlet is ``syndicated_from``
 _SYNDICATED = re.compile(
     r"\b(?:tayang|terbit|naik|dimuat|diterbitkan|dipublikasikan)\s+(?:di|pada|dalam)\s*"

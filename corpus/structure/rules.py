@@ -6,7 +6,10 @@ import re
 from collections.abc import Iterator, Sequence
 
 from corpus.structure.profiles import Profile
+from corpus.structure.residue import MEDIA_CREDIT, is_embed_residue, is_share_bar
 from corpus.structure.text import words
+
+_SHORT_RESIDUE = 120  # characters: a share bar or a media credit is shorter
 
 # --------------------------------------------------------------------------- generic rules
 
@@ -145,7 +148,15 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # "sumber : Antara", "Sumber: Reuters, AFP" closing a body (the outlets go to cited_sources)
-    ("source_credit", re.compile(r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$")),
+    # also the English "Source: Lowyat" and a bracketed "(sumber: Portal Rasmi Fatwa Malaysia)."
+    (
+        "source_credit",
+        re.compile(
+            r"^(?:Sumber|SUMBER|sumber)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$"
+            r"|^\(?(?:Sumber|SUMBER|sumber|Source|SOURCE)\s*:\s*[A-Z][\w.&' ,/-]{1,60}\)\.?$"
+            r"|^(?:Source|SOURCE)\s*:\s*[A-Z][\w.&' ,/-]{1,60}$"
+        ),
+    ),
     # a bare "Sumber" label whose linked source the scraper dropped
     ("source_credit", re.compile(r"^(?:Sumber|SUMBER|Source)\s*:?$")),
 )
@@ -323,6 +334,13 @@ def boilerplate_rule(line: str, profile: Profile | None) -> str | None:
             return rule
     if _photo_caption(line):
         return "photo_caption"
+    if len(line) <= _SHORT_RESIDUE:
+        if is_share_bar(line):
+            return "share_bar"
+        if MEDIA_CREDIT.match(line):
+            return "media_credit"
+    if is_embed_residue(line):
+        return "social_embed"
     if profile is not None:
         for pattern in profile.boilerplate:
             if pattern.match(line):

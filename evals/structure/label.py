@@ -9,6 +9,9 @@
     uv run python evals/structure/label.py longtail          # the long-tail test sample (news-ms)
     uv run python evals/structure/label.py show-longtail ID...
     uv run python evals/structure/label.py build-longtail NOTES OUT
+    uv run python evals/structure/label.py longtail2         # the second, fresh long-tail draw
+    uv run python evals/structure/label.py show-longtail2 ID...
+    uv run python evals/structure/label.py build-longtail2 NOTES OUT
 
 ``show`` prints the raw fields and the harness's segments of one sampled article for the
 labeller to read; it never prints what ``corpus.structure`` makes of it, so the labels do not
@@ -282,6 +285,116 @@ def build_longtail(notes_path: Path, out_dir: Path) -> None:
     print(f"{out}: {len(rows)} articles")
 
 
+#: The second long-tail test set (issue 11, fourth pass), drawn before any rule change of that
+#: pass: news-ms outlets with no shipped profile and no row in any earlier gold file (compared by
+#: registered domain, so ``sp.beritasatu.com`` is out with ``beritasatu.com``), and none whose
+#: rows the shipped rules or their tests name (``LONGTAIL2_NAMED``: a rule was written from
+#: them). Held-out rows come first; there are too few of them (18), so dev rows of the same
+#: kind of outlet follow, each gold line saying which (``tier``). At most ``LONGTAIL2_PER_SITE``
+#: draws per registered domain.
+LONGTAIL2_NAMED = (
+    "bharian.com.my",
+    "bintang.com",
+    "poskotanews.com",
+    "illinoisstate.edu",
+    "inilahkoran.com",
+    "bernama.com",
+    "gesuri.id",
+)
+LONGTAIL2_PER_SITE = 2
+LONGTAIL2_DRAWS = 42
+LONGTAIL2_SPLIT = "longtail2"
+#: second-level labels under which a country's sites register (``bharian.com.my``)
+_SECOND_LEVEL = {"co", "com", "or", "ac", "go", "net", "web", "org", "edu", "gov", "my", "sch"}
+
+
+def site(host: str) -> str:
+    """The registered domain of a URL host: ``sp.beritasatu.com`` gives ``beritasatu.com``."""
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def _labelled_sites(records: dict[int, Any]) -> set[str]:
+    """The ``news`` values and registered domains of every news-ms row in the gold files."""
+    rows = set()
+    for name in ("news-ms.jsonl", "news-ms-longtail.jsonl"):
+        for line in (harness_gold_dir() / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.add(json.loads(line)["row"])
+    known = [records[row] for row in rows if row in records]
+    return {str(r.extra.get("news")) for r in known} | {site(_host(r)) for r in known}
+
+
+def longtail2_sample() -> Iterator[tuple[str, str, int, Any, str]]:
+    """``(id, file, row, record, tier)`` of the second long-tail sample, in draw order.
+
+    Candidates are news-ms rows with a non-empty text whose URL host no shipped profile
+    matches, whose outlet and registered domain have no row in ``gold/news-ms*.jsonl``, and
+    whose domain is not in ``LONGTAIL2_NAMED``; sorted by row, the held-out ones
+    (``tier`` "heldout") before the dev ones ("dev-row"), each part shuffled with
+    ``random.Random(f"{SEED}/{MS_FILE}/longtail2/<tier>")``. Draws are taken in that order,
+    skipping a URL already drawn and a domain with ``LONGTAIL2_PER_SITE`` draws, up to
+    ``LONGTAIL2_DRAWS``. The id is "lt2-<n>".
+    """
+    from corpus.structure import load_profiles
+
+    profiles = load_profiles()
+    records = harness.read_records(CORPORA, MS_FILE)
+    excluded = _labelled_sites(records) | set(LONGTAIL_EXCLUDED) | set(LONGTAIL2_NAMED)
+    tiers: dict[str, list[int]] = {"heldout": [], "dev-row": []}
+    for row, record in sorted(records.items()):
+        host = _host(record)
+        if (
+            raw_text(record).strip()
+            and str(record.extra.get("news")) not in excluded
+            and site(host) not in excluded
+            and not any(p.matches_host(host) for p in profiles)
+        ):
+            tiers["heldout" if heldout.is_heldout(MS_FILE, row) else "dev-row"].append(row)
+    seen: set[str] = set()
+    per_site: dict[str, int] = {}
+    n = 0
+    for tier, rows in tiers.items():
+        random.Random(f"{harness.SEED}/{MS_FILE}/longtail2/{tier}").shuffle(rows)
+        for row in rows:
+            record = records[row]
+            url, domain = record.fields.get("url") or "", site(_host(record))
+            if url in seen or per_site.get(domain, 0) >= LONGTAIL2_PER_SITE:
+                continue
+            seen.add(url)
+            per_site[domain] = per_site.get(domain, 0) + 1
+            n += 1
+            yield f"lt2-{n}", MS_FILE, row, record, tier
+            if n == LONGTAIL2_DRAWS:
+                return
+
+
+def show_longtail2(article_ids: list[str]) -> None:
+    """Print the second long-tail sample's articles for a person to label."""
+    _show(((aid, f, row, rec) for aid, f, row, rec, _tier in longtail2_sample()), article_ids)
+
+
+def build_longtail2(notes_path: Path, out_dir: Path) -> None:
+    """Write ``out_dir/news-ms-longtail2.jsonl`` from the notes (split ``longtail2``)."""
+    notes = parse_notes(notes_path.read_text(encoding="utf-8"))
+    rows = []
+    for aid, file, row, record, tier in longtail2_sample():
+        if aid in notes:
+            # the publisher names the tier, so the report has a row for each
+            group = (f"longtail2-{tier}", 2018, LONGTAIL2_SPLIT)
+            gold = build_one(aid, file, row, record, notes.pop(aid), group)
+            gold["outlet"] = record.extra.get("news")
+            gold["tier"] = tier
+            rows.append(json.dumps(gold, ensure_ascii=False))
+    if notes:
+        raise SystemExit(f"notes for articles not in the second long-tail sample: {sorted(notes)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / "news-ms-longtail2.jsonl"
+    out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"{out}: {len(rows)} articles")
+
+
 def show_heldout(article_ids: list[str]) -> None:
     """Print held-out articles' raw fields and the harness's segments for a person to label."""
     _show(heldout_sample(), article_ids)
@@ -506,6 +619,13 @@ def main(argv: list[str]) -> None:
         show_longtail(argv[1:])
     elif argv[:1] == ["build-longtail"] and len(argv) == 3:
         build_longtail(Path(argv[1]), Path(argv[2]))
+    elif argv[:1] == ["longtail2"]:
+        for aid, file, row, record, tier in longtail2_sample():
+            print(aid, file, row, tier, record.extra.get("news"), record.fields.get("url"))
+    elif argv[:1] == ["show-longtail2"] and len(argv) >= 2:
+        show_longtail2(argv[1:])
+    elif argv[:1] == ["build-longtail2"] and len(argv) == 3:
+        build_longtail2(Path(argv[1]), Path(argv[2]))
     else:
         raise SystemExit(__doc__)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,8 @@ COLUMNS = (
 
 
 #: How one record is structured in an evaluation: (record, the file's date order) -> Article.
-StructureFn = Callable[[Any, "str | None"], Any]
+#: (record, the file's date order, the file's learned title suffixes per URL host) -> Article
+StructureFn = Callable[[Any, "str | None", Mapping[str, frozenset[str]]], Any]
 
 
 def default_structure() -> StructureFn:
@@ -59,7 +60,7 @@ def default_structure() -> StructureFn:
     from corpus.structure import load_profiles, structure_with
 
     profiles, rules = load_profiles(), RuleSet()
-    return lambda record, order: structure_with(record, profiles, rules, order)
+    return lambda record, order, suffixes: structure_with(record, profiles, rules, order, suffixes)
 
 
 def without_own_profile() -> StructureFn:
@@ -73,11 +74,11 @@ def without_own_profile() -> StructureFn:
     rules = RuleSet()
     cache: dict[str, tuple[Any, ...]] = {}
 
-    def run(record: Any, order: str | None) -> Any:
+    def run(record: Any, order: str | None, suffixes: Mapping[str, frozenset[str]]) -> Any:
         own = structure_with(record, profiles, rules, order).publisher or ""
         if own not in cache:
             cache[own] = tuple(p for p in profiles if p.name != own)
-        return structure_with(record, cache[own], rules, order)
+        return structure_with(record, cache[own], rules, order, suffixes)
 
     return run
 
@@ -89,6 +90,7 @@ class Inputs:
     def __init__(self, corpora: Path) -> None:
         self.corpora = corpora
         self._files: dict[str, tuple[dict[int, Any], str | None]] = {}
+        self._suffixes: dict[str, dict[str, frozenset[str]]] = {}
         self._datasets: dict[str, dict[str, dict[int, Any]]] = {}
         self._learned: dict[str, Any] = {}
 
@@ -106,6 +108,15 @@ class Inputs:
                 raise FileNotFoundError(f"{self.corpora}: no readable file {file!r}")
             self._files[file] = records, harness.date_order(records.values())
         return self._files[file]
+
+    def title_suffixes(self, file: str) -> dict[str, frozenset[str]]:
+        """The section suffixes of one gold file's titles, per URL host, learned over all its
+        records as the ingest's pre-pass learns them (``structure.file_title_suffixes``)."""
+        from corpus.structure import file_title_suffixes
+
+        if file not in self._suffixes:
+            self._suffixes[file] = file_title_suffixes(self.file(file)[0].values())
+        return self._suffixes[file]
 
     def learned(self, file: str) -> Any:
         """The ``LearnedBoilerplate`` of the dataset folder ``file`` is in: line statistics over
@@ -156,7 +167,7 @@ def evaluate(
             problems.append(pieces)
             continue
         try:
-            article = run_one(record, order)
+            article = run_one(record, order, inputs.title_suffixes(gold.file))
             if learned:
                 article = learned_layer.apply(article, inputs.learned(gold.file), Stats())
         except Exception as exc:  # a crash on one article is a finding, not the end of the run
@@ -227,14 +238,15 @@ def details(results: list[harness.ArticleResult]) -> str:
 
 
 def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
-    """``{"pinned": {...}, "target": {...}}`` from ``thresholds.json``."""
+    """``{"pinned": {...}, "target": {...}}`` from ``thresholds.json`` (``_notes`` left out)."""
     data: dict[str, dict[str, float]] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
 #: splits whose misses ``--details``/``--json`` list only with ``--show-test``: rules are never
-#: written against them (``longtail``: the long-tail news-ms outlets, labelled before any rule)
-HIDDEN_SPLITS = ("test", "heldout", "longtail")
+#: written against them (``longtail2``: the second long-tail draw, labelled before any rule of
+#: the fourth pass; the first, ``longtail``, has been a dev split since then)
+HIDDEN_SPLITS = ("test", "heldout", "longtail2")
 #: which thresholds gate which row: the held-out test split at the issue's absolute targets,
 #: the dev split at the pinned floors (a regression guard: they only move up), the long-tail
 #: test split at the issue's targets for the metrics it meets (README: the others are reported,
@@ -243,6 +255,7 @@ GATES = (
     ("target", "split test"),
     ("pinned", "split dev"),
     ("longtail", "split longtail"),
+    ("longtail2", "split longtail2"),
     ("lopo", "lopo overall"),
 )
 #: the rows the structure stage alone is gated on as well (its leave-one-out is only reported:
