@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus import learned, sources
+from corpus import learned, sources, structure
 from corpus.boilerplate import RuleSet
 from corpus.config import Config
 from corpus.dates import column_order
@@ -34,6 +34,12 @@ class Survey:
 
     boilerplate: learned.LearnedBoilerplate = field(default_factory=learned.LearnedBoilerplate)
     date_orders: Mapping[str, str] = field(default_factory=dict)  # input path -> dmy | mdy
+    # input path -> URL host -> the section suffixes of its titles (structure.titles)
+    title_suffixes: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+
+    def hints(self) -> structure.StructureHints:
+        """What the structure stage needs to know about each record's whole file."""
+        return structure.StructureHints(self.date_orders, self.title_suffixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +49,25 @@ class FileSurvey:
     relpath: str
     lines: learned.FileLines
     date_orders: Mapping[str, str]  # input path -> dmy | mdy, where this file's dates settle it
+    title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]  # input path -> host -> suffixes
 
 
 def survey_file(file: sources.InputFile, cfg: Config) -> FileSurvey:
-    """Read one input file for the survey: its part of the line statistics, its date order."""
-    orders = _DateOrders()
+    """Read one input file for the survey: its part of the line statistics, its date order,
+    its titles' section suffixes."""
+    orders, titles = _DateOrders(), structure.TitleSuffixes()
+    paths: set[str] = set()
+
+    def see(record: RawRecord) -> RawRecord:
+        structure.see_title(titles, record)
+        paths.add(record.provenance.path)
+        return orders.see(record)
+
     records = (r for r in sources.run([file], cfg, Stats()) if isinstance(r, RawRecord))
-    lines = learned.file_lines(map(orders.see, records))
-    return FileSurvey(file.relpath, lines, orders.finish())
+    lines = learned.file_lines(map(see, records))
+    found = titles.learned()
+    suffixes = {path: found for path in sorted(paths)} if found else {}
+    return FileSurvey(file.relpath, lines, orders.finish(), suffixes)
 
 
 def combine(
@@ -64,11 +81,13 @@ def combine(
     position = {f.relpath: i for i, f in enumerate(files)}
     stats = begin(parent_dir)
     orders: dict[str, str] = {}
+    suffixes: dict[str, Mapping[str, frozenset[str]]] = {}
     for part in sorted(parts, key=lambda p: position[p.relpath]):
         stats.merge(part.lines)
         orders.update(part.date_orders)
+        suffixes.update(part.title_suffixes)
     boilerplate = learned.LearnedBoilerplate.build(stats, rules=rules)
-    return Survey(boilerplate, dict(sorted(orders.items()))), stats
+    return Survey(boilerplate, dict(sorted(orders.items())), dict(sorted(suffixes.items()))), stats
 
 
 def begin(parent_dir: Path | None, part: int | None = None) -> learned.LineStats:

@@ -101,7 +101,7 @@ def process_batch(cfg: Config, survey: Survey, batch: list[RawRecord | Rejected]
     clock.lap("validate", len(batch))
 
     structured: list[tuple[int, RawRecord, Article]] = []
-    hints = structure.StructureHints(survey.date_orders)
+    hints = survey.hints()
     outcomes = structure.run_with_rejects((r for _, r in valid), stats, cfg, hints)
     for (position, record), outcome in zip(valid, outcomes, strict=True):
         if isinstance(outcome, Rejected):

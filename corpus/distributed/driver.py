@@ -100,12 +100,16 @@ class Driver:
             (d.boilerplate for d in done), structure.rules_for(self.cfg)
         )
         orders = {k: v for found in surveyed for k, v in found.date_orders.items()}
+        suffixes = {k: v for found in surveyed for k, v in found.title_suffixes.items()}
         new = writer.listed(writer.folder / p for d in done for p in d.paths)
         kept = writer.share(previous.version_dir, shared) if previous else ()
         entries = tuple(sorted((*kept, *new), key=lambda e: e.path))
         total = records + sum(d.records for d in done)
         self.times.lap("survey")
-        return survey.Survey(boilerplate, dict(sorted(orders.items()))), Artifacts(total, entries)
+        context = survey.Survey(
+            boilerplate, dict(sorted(orders.items())), dict(sorted(suffixes.items()))
+        )
+        return context, Artifacts(total, entries)
 
     def slices(self, work: Work) -> list[sources.Slice]:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts

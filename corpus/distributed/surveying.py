@@ -34,10 +34,11 @@ class SurveyWork:
 
 @dataclass(frozen=True, slots=True)
 class Surveyed:
-    """What a survey task reports: the file's date orders and the parts it wrote."""
+    """What a survey task reports: the file's date orders, title suffixes, the parts it wrote."""
 
     relpath: str
     date_orders: Mapping[str, str]
+    title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]
     parts: tuple[int, ...]
 
 
@@ -66,7 +67,7 @@ def survey_file(work: SurveyWork, job: tuple[int, sources.InputFile]) -> Surveye
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(path)  # a retried task rewrites it whole
-    return Surveyed(found.relpath, found.date_orders, tuple(split))
+    return Surveyed(found.relpath, found.date_orders, found.title_suffixes, tuple(split))
 
 
 def learn(work: SurveyWork, job: tuple[int, tuple[int, ...]]) -> Learned:

@@ -56,7 +56,7 @@ from corpus.structure.paragraphs import is_junk_body
 from corpus.structure.profiles import Profile, load_profiles, parse_profile
 from corpus.structure.rules import GENERIC_BOILERPLATE, GENERIC_INLINE_BOILERPLATE
 from corpus.structure.text import text_value
-from corpus.structure.titles import learn_title_suffixes
+from corpus.structure.titles import TitleSuffixes
 
 STAGE = "structure"
 
@@ -89,15 +89,22 @@ def file_date_order(values: Iterable[str | None]) -> ColumnOrder:
 
 def file_title_suffixes(records: Iterable[RawRecord]) -> dict[str, frozenset[str]]:
     """Per URL host, the section suffixes of one file's page titles (" - Nation"), learned
-    over all its records (``titles.learn_title_suffixes``): the answer the pre-pass puts in
+    over all its records (``titles.TitleSuffixes``): the answer the pre-pass puts in
     ``StructureHints.title_suffixes`` for the file."""
-    return learn_title_suffixes(
-        (
-            text_value(r.fields.get("url")),
-            text_value(r.fields.get("title")),
-            text_value(r.fields.get("text")),
-        )
-        for r in records
+    learner = TitleSuffixes()
+    for record in records:
+        see_title(learner, record)
+    return learner.learned()
+
+
+def see_title(learner: TitleSuffixes, record: RawRecord) -> None:
+    """Count one record's title towards its file's suffixes (``file_title_suffixes``, a
+    record at a time)."""
+    fields = record.fields
+    learner.see(
+        text_value(fields.get("url")),
+        text_value(fields.get("title")),
+        text_value(fields.get("text")),
     )
 
 
@@ -188,6 +195,7 @@ __all__ = [
     "STAGE",
     "Profile",
     "StructureHints",
+    "TitleSuffixes",
     "empty_body",
     "file_date_order",
     "file_title_suffixes",
@@ -197,6 +205,7 @@ __all__ = [
     "rules_for",
     "run",
     "run_with_rejects",
+    "see_title",
     "structure",
     "structure_with",
     "url_date",

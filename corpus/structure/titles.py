@@ -46,39 +46,55 @@ def title_suffix(title: str) -> str | None:
     return match.group("suffix").strip()
 
 
+class TitleSuffixes:
+    """``learn_title_suffixes`` a record at a time: the survey sees each file once, for its
+    line statistics, date order and title suffixes together."""
+
+    def __init__(self) -> None:
+        self.titles: Counter[str] = Counter()
+        self.seen: dict[str, Counter[str]] = defaultdict(Counter)
+        self.unnamed: dict[str, set[str]] = defaultdict(set)  # suffixes a text never names
+
+    def see(self, url: str | None, title: str | None, text: str | None) -> None:
+        """Count one record's title."""
+        host = host_of(url)
+        if not host or not title:
+            return
+        self.titles[host] += 1
+        suffix = title_suffix(title)
+        if suffix is None:
+            return
+        self.seen[host][suffix] += 1
+        if not re.search(rf"\b{re.escape(suffix)}\b", text or ""):
+            self.unnamed[host].add(suffix)
+
+    def learned(self) -> dict[str, frozenset[str]]:
+        """Per URL host, the section suffixes of the titles seen (see the module docstring)."""
+        found: dict[str, frozenset[str]] = {}
+        for host, counts in self.seen.items():
+            suffixed = sum(counts.values())
+            repeated = sum(n for n in counts.values() if n >= _REPEATED)
+            if (
+                self.titles[host] < _MIN_TITLES
+                or suffixed < _TEMPLATE_SHARE * self.titles[host]
+                or repeated < _REPEATED_SHARE * suffixed
+            ):
+                continue
+            found[host] = frozenset(
+                s for s, n in counts.items() if n >= _REPEATED or s in self.unnamed[host]
+            )
+        return dict(sorted(found.items()))
+
+
 def learn_title_suffixes(
     rows: Iterable[tuple[str | None, str | None, str | None]],
 ) -> dict[str, frozenset[str]]:
     """Per URL host, the section suffixes its page titles carry, from ``(url, title, text)`` of
     every record of one file (see the module docstring for the test)."""
-    titles: Counter[str] = Counter()
-    seen: dict[str, Counter[str]] = defaultdict(Counter)
-    unnamed: dict[str, set[str]] = defaultdict(set)  # suffixes an article's text never names
+    learner = TitleSuffixes()
     for url, title, text in rows:
-        host = host_of(url)
-        if not host or not title:
-            continue
-        titles[host] += 1
-        suffix = title_suffix(title)
-        if suffix is None:
-            continue
-        seen[host][suffix] += 1
-        if not re.search(rf"\b{re.escape(suffix)}\b", text or ""):
-            unnamed[host].add(suffix)
-    learned: dict[str, frozenset[str]] = {}
-    for host, counts in seen.items():
-        suffixed = sum(counts.values())
-        repeated = sum(n for n in counts.values() if n >= _REPEATED)
-        if (
-            titles[host] < _MIN_TITLES
-            or suffixed < _TEMPLATE_SHARE * titles[host]
-            or repeated < _REPEATED_SHARE * suffixed
-        ):
-            continue
-        learned[host] = frozenset(
-            s for s, n in counts.items() if n >= _REPEATED or s in unnamed[host]
-        )
-    return learned
+        learner.see(url, title, text)
+    return learner.learned()
 
 
 def strip_section(
@@ -96,4 +112,4 @@ def strip_section(
     return _SUFFIX.sub("", title).strip() or title
 
 
-__all__ = ["host_of", "learn_title_suffixes", "strip_section", "title_suffix"]
+__all__ = ["TitleSuffixes", "host_of", "learn_title_suffixes", "strip_section", "title_suffix"]
