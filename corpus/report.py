@@ -131,7 +131,10 @@ def build(
             "driver_cpu_seconds": "CPU seconds of the main process in each step (all its "
             "threads): with local workers on the same cores, what the driver takes from them",
             "facts": "dedup_linked: articles sharing a URL or band key with another (the only "
-            "ones a distributed driver plans); dedup_pairs: candidate pairs measured",
+            "ones a distributed run plans); dedup_pairs: candidate pairs measured; "
+            "dedup_components: connected components of the key graph; dedup_plan_jobs: the "
+            "distributed plan's tasks (whole components each); dedup_plan_job_articles: "
+            "articles and published rows in the biggest",
             "per_record_stages": "CPU seconds summed over workers (units reused from an "
             "interrupted run count the time they took then)",
         },

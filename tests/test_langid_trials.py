@@ -122,9 +122,12 @@ def test_stage_sizes_change_no_number(
     with monkeypatch.context() as patch:
         patch.setattr(detector, "_FIRST_BLOCKS", first)
         patch.setattr(detector, "_NEXT_BLOCKS", after)
+        patch.setattr(detector, "_FEW_FIRST_BLOCKS", first)  # a lone text's stages
         staged = detector.Model(0)
         together = staged.analyse_many(texts)
+        alone = [staged.probabilities(text) for text in texts]
     assert [a.ranked for a in together] == expected  # every probability, to the last bit
+    assert alone == expected
 
 
 def test_a_batch_s_analyses_are_each_text_s_own_bit_for_bit() -> None:
