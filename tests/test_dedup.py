@@ -482,3 +482,13 @@ def test_incremental_pairs_are_checked_on_the_published_texts(tmp_path: Path) ->
     assert isinstance(dup, Duplicate) and dup.duplicate_of == "p1"
     assert dup.similarity == round(exact_jaccard_containment(story(20), near)[0], 4)
     assert isinstance(out["part"], Article)
+
+
+@given(
+    st.lists(st.integers(0, 40) | st.integers(0, 2**32 - 1), max_size=300),
+    st.sampled_from([np.uint32, np.int64]),
+)
+def test_distinct_is_numpys_unique(values: list[int], dtype: type) -> None:
+    array = np.array(values, dtype=dtype)
+    found = dedup.minhash.distinct(array)
+    assert found.dtype == array.dtype and found.tolist() == np.unique(array).tolist()

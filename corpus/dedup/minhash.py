@@ -13,6 +13,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,7 @@ U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+_D = TypeVar("_D", bound=np.generic)
 
 NUM_PERM = 128
 #: Pairs at or above this estimated Jaccard should become LSH candidates. Lower than the
@@ -110,7 +112,20 @@ def shingles(text: str, ngram: int) -> U32:
 
 def shingle_set(text: str, ngram: int) -> U32:
     """The sorted distinct shingle hashes of a body: what duplicates are decided on."""
-    return np.unique(shingles(text, ngram))
+    return distinct(shingles(text, ngram))
+
+
+def distinct(values: npt.NDArray[_D]) -> npt.NDArray[_D]:
+    """``np.unique(values)`` of a 1-d array, by sort and compare: numpy 2.4's ``np.unique``
+    takes a hashing path that is 4-20x slower for integers (71 vs 16 µs for a body's 500
+    shingles, 2.6 vs 0.12 ms for 20,000), and this runs for every article."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def signatures(texts: Sequence[str], ngram: int) -> tuple[U32, U32]:
