@@ -415,6 +415,10 @@ def ingest_command(
     new version is the latest one plus the new articles, deduplicated against everything.
     Rerunning an interrupted ingest resumes it: finished work units are not done again.
     """
+    if workers != 1 and executor in (None, Executor.local):
+        from corpus.executor import prestart
+
+        prestart()  # the workers' parent loads the stages while this process imports its own
     from corpus.pipeline import ingest
 
     cfg = _load_config(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -57,7 +58,8 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def _die_with_parent() -> None:
     """In a worker: ask Linux to kill this process when its parent dies (a kill -9 of the
-    ingest must not leave workers behind). Elsewhere, a no-op."""
+    ingest must not leave workers behind: the forkserver, the workers' parent, exits when the
+    ingest does). Elsewhere, a no-op."""
     try:
         import ctypes
         import signal
@@ -67,6 +69,39 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     except (OSError, AttributeError):  # pragma: no cover - not Linux/glibc
         pass
+
+
+def _start_worker(environ: dict[str, str]) -> None:
+    """A worker's first step: die with its parent, and take the ingest's environment as it is
+    now (a forked worker inherits the forkserver's, which started earlier)."""
+    _die_with_parent()
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+#: What the workers' parent imports (and warms: see ``corpus.preload``) before forking them.
+_PRELOAD = ["corpus.preload"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How local workers start: forked from a forkserver that has loaded the per-record stages
+    once (a worker then starts in milliseconds, sharing the loaded models copy-on-write), or
+    spawned where there is no forkserver (each worker imports and loads them itself)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def prestart() -> None:
+    """Start the local workers' parent (the forkserver) now, in the background: its imports and
+    model loading then overlap this process's own start-up instead of following it."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def map_ordered(
@@ -80,7 +115,7 @@ def map_ordered(
 ) -> Iterator[R]:
     """``fn`` over ``jobs``, results in input order; a ``Done`` job yields its result as is.
 
-    ``local`` with one worker runs everything in this process; with more, in spawned worker
+    ``local`` with one worker runs everything in this process; with more, in worker
     processes. ``ray`` submits Ray tasks to the cluster at ``address`` (``None``: a local
     cluster of ``workers`` CPUs started for this call). At most ``2 * workers`` jobs are in
     flight, so memory stays bounded by the job size, not by the input. ``fn`` (and ``warm_up``,
@@ -124,10 +159,12 @@ _POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("corpus_pool", defaul
 
 @contextmanager
 def _pool(workers: int, warm_up: Callable[[], object] | None) -> Iterator[ProcessPoolExecutor]:
-    # spawn: workers start clean (no inherited locks or threads from a progress bar).
-    context = multiprocessing.get_context("spawn")
+    # Never plain fork: this process may hold threads (a progress bar) and their locks.
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with_parent
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(dict(os.environ),),
     ) as pool:
         if warm_up is not None:
             # Workers start and load their models now, while this process works through

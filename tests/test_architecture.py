@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"learned", "structure", "card"}),
     frozenset({"survey", "versions"}),
     frozenset({"units", "audit"}),
-    frozenset({"drive", "distributed"}),
+    frozenset({"drive", "distributed", "preload"}),
     frozenset({"pipeline", "publish", "learn"}),
     frozenset({"cli"}),
     frozenset({"__main__"}),

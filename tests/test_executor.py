@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import functools
+import os
 import pickle
 import sys
 
 import pytest
 
 from corpus.errors import ConfigError
-from corpus.executor import Done, batched, default_workers, map_ordered
+from corpus.executor import Done, batched, default_workers, map_ordered, prestart
 from corpus.records import Provenance, RawRecord
 
 
@@ -61,3 +62,26 @@ def test_ray_without_the_extra_says_how_to_install_it(monkeypatch: pytest.Monkey
         list(map_ordered(_square, [1, 2], executor="ray", workers=2))
     with pytest.raises(ConfigError, match="unknown executor"):
         list(map_ordered(_square, [1, 2], executor="dask", workers=2))
+
+
+def _environ_value(name: str) -> str | None:
+    return os.environ.get(name)
+
+
+def _models_loaded(_: int) -> int:
+    from corpus.langid import detector
+
+    return detector.model.cache_info().currsize
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers fork from a forkserver on Linux")
+def test_workers_start_loaded_and_see_the_environment_of_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The workers' parent loads the language model before forking them (corpus.preload) and
+    # may have started long before this run: the workers must still see today's environment.
+    prestart()
+    monkeypatch.setenv("CORPUS_TEST_AFTER_PRESTART", "seen")
+    got = list(map_ordered(_environ_value, ["CORPUS_TEST_AFTER_PRESTART"] * 3, workers=2))
+    assert got == ["seen"] * 3
+    assert list(map_ordered(_models_loaded, [0, 1, 2], workers=2)) == [1, 1, 1]
