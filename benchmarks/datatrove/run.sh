@@ -13,7 +13,11 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 # io: ParquetWriter (pyarrow); processing: MinHash (xxhash, nltk); spacy: the word tokenizer
 # datatrove assigns to Indonesian (and English), which its MinHash signature step needs.
+# Bytecode compiled on both sides: where PYTHONDONTWRITEBYTECODE is set, a venv without .pyc
+# files compiles every module in every process, which would weigh on whichever side lacked them.
 uv pip install -q -p "$venv/bin/python" "datatrove[io,processing]==$version" spacy langdetect
+"$venv/bin/python" -m compileall -q -j 0 "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
+uv sync -q --compile-bytecode
 mkdir -p "$work"
 uv run python benchmarks/datatrove/prepare.py "$work"
 uv run python benchmarks/datatrove/bench.py "$work" "$venv/bin/python" \
