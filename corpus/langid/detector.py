@@ -35,10 +35,9 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 from langdetect.detector import Detector
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
-from corpus.langid import regional
+from corpus.langid import profiles, regional
 
 log = logging.getLogger(__name__)
 
@@ -97,32 +96,24 @@ class Analysis:
 class Model:
     """langdetect's profiles as a matrix, plus per-process caches of token n-grams.
 
-    One per process and seed (``model``); building it loads the 55 profiles (~1 s).
+    One per process and seed (``model``); its profile arrays are built once per machine and
+    memory-mapped after that (``profiles.tables``).
     """
 
     def __init__(self, seed: int = 0) -> None:
-        factory = DetectorFactory()
-        factory.load_profile(PROFILES_DIRECTORY)
-        # Sorted, not os.listdir order, so every machine builds the same matrix.
-        order = sorted(range(len(factory.langlist)), key=lambda i: factory.langlist[i])
-        self.languages: tuple[str, ...] = tuple(factory.langlist[i] for i in order)
-        grams = sorted(factory.word_lang_prob_map)
+        built = profiles.tables()  # cached per machine (see ``profiles``)
+        self.languages: tuple[str, ...] = tuple(built.languages.tolist())
         # Rows count from 1 (row 0 is never used). Each n-gram packed into an int64 (``_pack``):
         # the keys sorted, for ``np.searchsorted``, and the row of each.
-        keys = np.array([_pack_gram(g) for g in grams], dtype=np.int64)
-        order_of_keys = np.argsort(keys, kind="stable")
-        self._keys: npt.NDArray[np.int64] = keys[order_of_keys]
-        self._key_rows = (order_of_keys + 1).astype(np.int32)
+        self._keys: npt.NDArray[np.int64] = built.keys
+        self._key_rows = built.key_rows
         # str.isupper and str.isalpha of each character of the Basic Multilingual Plane (grown
         # when a text holds one beyond it).
-        self._is_upper = np.array([chr(c).isupper() for c in range(0x10000)], dtype=bool)
-        self._is_alpha = np.array([chr(c).isalpha() for c in range(0x10000)], dtype=bool)
-        table = np.array(
-            [[0.0] * len(order), *(factory.word_lang_prob_map[g] for g in grams)], dtype=np.float64
-        )
-        self._probs: npt.NDArray[np.float64] = np.ascontiguousarray(table[:, order])
+        self._is_upper = built.is_upper
+        self._is_alpha = built.is_alpha
+        self._probs: npt.NDArray[np.float64] = built.probs
         # Naive-Bayes weights for per-sentence scoring, with langdetect's mean smoothing.
-        self._log_probs = np.log(self._probs + _ALPHA / _BASE_FREQ).astype(np.float32)
+        self._log_probs = built.log_probs
         self._uniform = np.full(len(self.languages), -math.log(len(self.languages)))
         self.seed = seed
         self._stream = _Stream(seed)
@@ -753,14 +744,6 @@ def _pack(
     packed: npt.NDArray[np.int64] = (np.asarray(last) + 1) | ((np.asarray(second) + 1) << 21)
     packed |= (np.asarray(first) + 1) << 42
     return packed
-
-
-def _pack_gram(gram: str) -> int:
-    """``_pack`` of one n-gram (a string of 1 to 3 characters)."""
-    key = 0
-    for ch in gram:
-        key = (key << 21) | (ord(ch) + 1)
-    return key
 
 
 def _prepare(text: str) -> str:

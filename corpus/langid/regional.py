@@ -57,7 +57,9 @@ class Regional:
         scale = float(spec["scale"])
         features: dict[str, list[int]] = spec["features"]
         self._index = {f: i for i, f in enumerate(features)}
-        self._weights = np.array(list(features.values()), dtype=np.float32) * np.float32(scale)
+        flat = chain.from_iterable(features.values())  # np.array of a list of lists is slower
+        weights = np.fromiter(flat, dtype=np.float32, count=len(features) * len(self.classes))
+        self._weights = weights.reshape(len(features), len(self.classes)) * np.float32(scale)
         self._zero = np.zeros(len(self.classes), dtype=np.float32)
         self._words: dict[str, npt.NDArray[np.float32]] = {}
 
