@@ -117,12 +117,12 @@ class Model:
         self._uniform = np.full(len(self.languages), -math.log(len(self.languages)))
         self.seed = seed
         self._stream = _Stream(seed)
-        # A token's slot indexes ``_rows``, ``_facts`` and ``_token_weights``; slot 0 is unused
-        # (so a cached slot is never falsy).
+        # A token's slot indexes the pool's rows, ``_facts`` and ``_token_weights``; slot 0 is
+        # unused (so a cached slot is never falsy).
         self._closed = _Cache(self._sight, closed=True)  # tokens followed by whitespace
         self._open = _Cache(self._sight, closed=False)  # a text's last token, nothing after it
-        self._rows: list[bytes] = [b""]  # int32 profile rows of a token's n-grams, in order
-        self._pool = _Pool()  # the same rows end to end, where the trials read them
+        self._next_slot = 1
+        self._pool = _Pool()  # profile rows of each token's n-grams, in order, end to end
         self._unseen: list[tuple[int, str, bool]] = []  # (slot, token, closed): see ``_see``
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
         self._new: list[tuple[int, str]] = []  # (slot, token) whose facts and weights are to do
@@ -140,14 +140,14 @@ class Model:
     def _sight(self, token: str, closed: bool) -> int:
         """A new slot for ``token`` (followed by whitespace when ``closed``); its n-grams are
         found with every other new token of the batch, by ``_see``."""
-        slot = len(self._rows)
-        self._rows.append(b"")
+        slot = self._next_slot
+        self._next_slot += 1
         (self._closed if closed else self._open)[token] = slot
         self._unseen.append((slot, token, closed))
         return slot
 
     def _see(self) -> None:
-        """Fill ``_rows`` for the tokens first seen since the last call, all at once.
+        """Add to the pool the rows of the tokens first seen since the last call, all at once.
 
         langdetect's ``NGram.add_char`` + ``Detector._extract_ngrams`` over each token, preceded
         by a space (and followed by one when closed), as array operations over all of them: at
@@ -179,13 +179,6 @@ class Model:
         rows, owner = self._key_rows[at[known]], owner[known]
         counts = np.bincount(owner, minlength=len(tokens))
         self._pool.add([slot for slot, _, _ in unseen], rows, counts)
-        ends = np.cumsum(counts).tolist()
-        everything = self._rows
-        begin = 0
-        for (slot, _, _), end in zip(unseen, ends, strict=True):
-            if end > begin:
-                everything[slot] = rows[begin:end].tobytes()
-                begin = end
         self._new += [(slot, token) for slot, token, _ in unseen]
 
     def _letters(self, tokens: list[str]) -> npt.NDArray[np.int64]:
@@ -222,28 +215,28 @@ class Model:
             grown = np.zeros((2 * end, self._regional.shape[1]), dtype=np.float32)
             grown[: self._regional.shape[0]] = self._regional
             self._regional = grown
-        slots = [slot for slot, _ in new]
+        slots = np.fromiter((slot for slot, _ in new), dtype=np.intp, count=len(new))
         tokens = [token for _, token in new]
         self._regional[slots], words = self._regional_model.tokens(tokens)
-        letters = self._letters(tokens) * np.array([bool(self._rows[s]) for s in slots])
+        known = self._pool.sizes[slots] > 0  # tokens with an n-gram langdetect knows
+        letters = self._letters(tokens) * known
         self._facts[slots] = np.column_stack([letters, list(map(_ends_sentence, tokens)), words])
         self._token_weights[slots] = 0.0  # slots are reused after the cache is cleared
-        full = [slot for slot in slots if self._rows[slot]]
+        full = slots[known]
         # A chunk at a time: after a long run of ``probabilities`` alone, up to the whole cache
         # may be new, and its n-grams' rows would not fit in memory at once.
         for at in range(0, len(full), _LEARN_CHUNK):
             chunk = full[at : at + _LEARN_CHUNK]
-            rows = np.frombuffer(b"".join([self._rows[s] for s in chunk]), dtype=np.int32)
-            lengths = np.array([len(self._rows[s]) // 4 for s in chunk])
+            rows, lengths = self._pool.rows_of(chunk)
             self._token_weights[chunk] = summed_rows(self._log_probs, rows, lengths)
 
     def _bound_cache(self) -> None:
         """Empty the token caches when they are full: bounded memory. Called before a batch of
         texts, never inside one, so the slots a batch holds stay valid."""
-        if len(self._rows) >= _TOKEN_CACHE_MAX:
+        if self._next_slot >= _TOKEN_CACHE_MAX:
             self._closed.clear()
             self._open.clear()
-            self._rows = [b""]
+            self._next_slot = 1
             self._pool.clear()
             self._new = []
             self._unseen = []
@@ -653,6 +646,14 @@ class _Pool:
         self.at[slots] = self.used + np.cumsum(counts) - counts
         self.sizes[slots] = counts
         self.used = end
+
+    def rows_of(
+        self, slots: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """The rows of ``slots``, one slot's after another, and how many each has."""
+        sizes = self.sizes[slots]
+        shift = np.repeat(self.at[slots] - (np.cumsum(sizes) - sizes), sizes)
+        return self.rows[shift + np.arange(len(shift))], sizes
 
     def clear(self) -> None:
         """Forget every slot (the caches were emptied; slots are numbered afresh)."""
