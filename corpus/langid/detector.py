@@ -1,7 +1,8 @@
 """langdetect's own model and answers, computed fast and seeded.
 
 ``Model.probabilities`` is langdetect's algorithm (``Detector.get_probabilities``) over its
-shipped profiles, re-implemented so it can be fast without changing answers: the same text
+shipped profiles (as arrays, built once per machine and memory-mapped: ``profiles``),
+re-implemented so it can be fast without changing answers: the same text
 clean-up, the same n-grams in the same order (each whitespace-separated token's n-grams are
 worked out once per process, with langdetect's ``NGram.normalize``, and cached; a batch's new
 tokens all at once, as arrays: ``Model._see``), the same seeded
@@ -79,7 +80,7 @@ _SENTENCE_END_CHARS = frozenset(".!?\"'”’)")  # what a token ending a senten
 _NOT_SEPARATORS = ("\x85", "\u1680", "\u3000")
 _SEPARATORS_KEPT = re.compile(f"({_SEPARATORS.pattern})")
 _TOKEN_CACHE_MAX = 300_000  # tokens; a news corpus reuses most of its words
-_LEARN_CHUNK = 2_000  # new tokens weighed at once (see Model._learn_new_tokens)
+_LEARN_CHUNK = 16_000  # new tokens weighed at once (see Model._learn_new_tokens)
 _MARGIN = 1.5  # nats a letter for a sentence to count as another language (_sentence_languages)
 
 

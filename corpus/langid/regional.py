@@ -10,7 +10,8 @@ fastText lid.176, py3langid and lingua that chose it, and the test-split scores.
 
 Only words written in lower case count: capitalized words are names, places, outlets and
 datelines ("KUALA LUMPUR 11 Okt. -", "- UTUSAN ONLINE"), which say where a text is from, not
-which language it is in. A word's weights are computed once per process and cached.
+which language it is in. A word's weights are computed once per process and cached; a batch's
+new words are weighed all at once (their n-grams found as packed keys, ``_Grams``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ class Regional:
         weights = np.fromiter(flat, dtype=np.float32, count=len(features) * len(self.classes))
         self._weights = weights.reshape(len(features), len(self.classes)) * np.float32(scale)
         self._zero = np.zeros(len(self.classes), dtype=np.float32)
-        self._words: dict[str, npt.NDArray[np.float32]] = {}
+        self._words: dict[str, npt.NDArray[np.float32]] = {}  # ``word``'s cache
+        # ``tokens``' cache: each word's row of ``_sums`` (row 0: no known feature, zeros).
+        self._seen: dict[str, int] = {}
+        self._sums = np.zeros((4096, len(self.classes)), dtype=np.float32)
+        self._next_row = 1
         self._grams = _Grams([f for f in features if not f.startswith("w:")], self._index)
 
     def features(self, word: str) -> list[str]:
@@ -104,29 +109,28 @@ class Regional:
             ([t] if t.isalpha() else _LETTERS.findall(t)) if t == t.lower() else [] for t in tokens
         ]
         self._learn([w for words in found for w in words])
-        known = self._words
+        seen = self._seen
         counts = list(map(len, found))
-        weights = np.zeros((len(tokens), len(self.classes)), dtype=np.float32)
-        single = [i for i, n in enumerate(counts) if n == 1]
-        if single:
-            weights[single] = [known[found[i][0]] for i in single]
+        weights = self._sums[[seen[words[0]] if len(words) == 1 else 0 for words in found]]
         for i, n in enumerate(counts):
             if n > 1:
-                weights[i] = np.sum([known[w] for w in found[i]], axis=0, dtype=np.float32)
+                rows = [self._sums[seen[w]] for w in found[i]]
+                weights[i] = np.sum(rows, axis=0, dtype=np.float32)
         return weights, counts
 
     def _learn(self, words: list[str]) -> None:
         """Cache the summed weights of those of ``words`` not cached yet: ``word``'s sums, bit
         for bit (each word's rows added in the same order), for all of them at once."""
-        if len(self._words) + len(words) >= _WORD_CACHE_MAX:
-            self._words.clear()
-        new = [w for w in dict.fromkeys(words) if w not in self._words]
+        if len(self._seen) + len(words) >= _WORD_CACHE_MAX:
+            self._seen.clear()
+            self._next_row = 1
+        new = [w for w in dict.fromkeys(words) if w not in self._seen]
         if not new:
             return
         counts, flat = self._rows_of(new)
         has = counts.tolist()
         counted = [word for word, n in zip(new, has, strict=True) if n]
-        self._words.update((word, self._zero) for word, n in zip(new, has, strict=True) if not n)
+        self._seen.update((word, 0) for word, n in zip(new, has, strict=True) if not n)
         if not counted:
             return
         counts = counts[counts > 0]
@@ -141,7 +145,18 @@ class Regional:
             for i in range(1, n):
                 total += slabs[i]
             sums[which] = total
-        self._words.update(zip(counted, sums, strict=True))
+        self._store(counted, sums)
+
+    def _store(self, words: list[str], sums: npt.NDArray[np.float32]) -> None:
+        """Keep the summed weights of new ``words`` in the next rows of ``_sums``."""
+        first = self._next_row
+        end = self._next_row = first + len(words)
+        if end > len(self._sums):
+            grown = np.zeros((2 * end, self._sums.shape[1]), dtype=np.float32)
+            grown[: len(self._sums)] = self._sums
+            self._sums = grown
+        self._sums[first:end] = sums
+        self._seen.update(zip(words, range(first, end), strict=True))
 
     def _rows_of(self, words: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """The rows of each word's known ``features``, in their order (the word, then its
