@@ -87,7 +87,7 @@ def seen_rows(tokens: list[tuple[str, bool]]) -> list[list[int]]:
     model._bound_cache()
     slots = [(model._closed if closed else model._open)[token] for token, closed in tokens]
     model._see()
-    return [np.frombuffer(model._rows[slot], dtype=np.int32).tolist() for slot in slots]
+    return [model._pool.rows_of(np.array([slot]))[0].tolist() for slot in slots]
 
 
 @cache
@@ -225,3 +225,18 @@ def test_same_n_grams_and_regional_weights_on_the_shared_corpora() -> None:
     assert len(tokens) > 100_000
     assert_same_rows(tokens)
     assert_same_regional_weights([token for token, closed in tokens if closed])
+
+
+WORD_CHARS = [*"abcdegiklmnorstuy", "é", "ñ", "ə", "中", "<", ">", "\U0001d41a", "\ud800"]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet=st.sampled_from(WORD_CHARS), max_size=12), min_size=1))
+def test_regional_rows_found_at_once_are_those_of_each_word_s_features(words: list[str]) -> None:
+    model = regional.model()
+    counts, flat = model._rows_of(words)
+    expected = [
+        [i for i in map(model._index.get, model.features(w)) if i is not None] for w in words
+    ]
+    assert counts.tolist() == list(map(len, expected))
+    assert flat.tolist() == [row for rows in expected for row in rows]

@@ -1,7 +1,8 @@
 """langdetect's own model and answers, computed fast and seeded.
 
 ``Model.probabilities`` is langdetect's algorithm (``Detector.get_probabilities``) over its
-shipped profiles, re-implemented so it can be fast without changing answers: the same text
+shipped profiles (as arrays, built once per machine and memory-mapped: ``profiles``),
+re-implemented so it can be fast without changing answers: the same text
 clean-up, the same n-grams in the same order (each whitespace-separated token's n-grams are
 worked out once per process, with langdetect's ``NGram.normalize``, and cached; a batch's new
 tokens all at once, as arrays: ``Model._see``), the same seeded
@@ -35,10 +36,9 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 from langdetect.detector import Detector
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
-from corpus.langid import regional
+from corpus.langid import profiles, regional
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ _SENTENCE_END_CHARS = frozenset(".!?\"'”’)")  # what a token ending a senten
 _NOT_SEPARATORS = ("\x85", "\u1680", "\u3000")
 _SEPARATORS_KEPT = re.compile(f"({_SEPARATORS.pattern})")
 _TOKEN_CACHE_MAX = 300_000  # tokens; a news corpus reuses most of its words
-_LEARN_CHUNK = 2_000  # new tokens weighed at once (see Model._learn_new_tokens)
+_LEARN_CHUNK = 16_000  # new tokens weighed at once (see Model._learn_new_tokens)
 _MARGIN = 1.5  # nats a letter for a sentence to count as another language (_sentence_languages)
 
 
@@ -97,41 +97,33 @@ class Analysis:
 class Model:
     """langdetect's profiles as a matrix, plus per-process caches of token n-grams.
 
-    One per process and seed (``model``); building it loads the 55 profiles (~1 s).
+    One per process and seed (``model``); its profile arrays are built once per machine and
+    memory-mapped after that (``profiles.tables``).
     """
 
     def __init__(self, seed: int = 0) -> None:
-        factory = DetectorFactory()
-        factory.load_profile(PROFILES_DIRECTORY)
-        # Sorted, not os.listdir order, so every machine builds the same matrix.
-        order = sorted(range(len(factory.langlist)), key=lambda i: factory.langlist[i])
-        self.languages: tuple[str, ...] = tuple(factory.langlist[i] for i in order)
-        grams = sorted(factory.word_lang_prob_map)
+        built = profiles.tables()  # cached per machine (see ``profiles``)
+        self.languages: tuple[str, ...] = tuple(built.languages.tolist())
         # Rows count from 1 (row 0 is never used). Each n-gram packed into an int64 (``_pack``):
         # the keys sorted, for ``np.searchsorted``, and the row of each.
-        keys = np.array([_pack_gram(g) for g in grams], dtype=np.int64)
-        order_of_keys = np.argsort(keys, kind="stable")
-        self._keys: npt.NDArray[np.int64] = keys[order_of_keys]
-        self._key_rows = (order_of_keys + 1).astype(np.int32)
+        self._keys: npt.NDArray[np.int64] = built.keys
+        self._key_rows = built.key_rows
         # str.isupper and str.isalpha of each character of the Basic Multilingual Plane (grown
         # when a text holds one beyond it).
-        self._is_upper = np.array([chr(c).isupper() for c in range(0x10000)], dtype=bool)
-        self._is_alpha = np.array([chr(c).isalpha() for c in range(0x10000)], dtype=bool)
-        table = np.array(
-            [[0.0] * len(order), *(factory.word_lang_prob_map[g] for g in grams)], dtype=np.float64
-        )
-        self._probs: npt.NDArray[np.float64] = np.ascontiguousarray(table[:, order])
+        self._is_upper = built.is_upper
+        self._is_alpha = built.is_alpha
+        self._probs: npt.NDArray[np.float64] = built.probs
         # Naive-Bayes weights for per-sentence scoring, with langdetect's mean smoothing.
-        self._log_probs = np.log(self._probs + _ALPHA / _BASE_FREQ).astype(np.float32)
+        self._log_probs = built.log_probs
         self._uniform = np.full(len(self.languages), -math.log(len(self.languages)))
         self.seed = seed
         self._stream = _Stream(seed)
-        # A token's slot indexes ``_rows``, ``_facts`` and ``_token_weights``; slot 0 is unused
-        # (so a cached slot is never falsy).
+        # A token's slot indexes the pool's rows, ``_facts`` and ``_token_weights``; slot 0 is
+        # unused (so a cached slot is never falsy).
         self._closed = _Cache(self._sight, closed=True)  # tokens followed by whitespace
         self._open = _Cache(self._sight, closed=False)  # a text's last token, nothing after it
-        self._rows: list[bytes] = [b""]  # int32 profile rows of a token's n-grams, in order
-        self._pool = _Pool()  # the same rows end to end, where the trials read them
+        self._next_slot = 1
+        self._pool = _Pool()  # profile rows of each token's n-grams, in order, end to end
         self._unseen: list[tuple[int, str, bool]] = []  # (slot, token, closed): see ``_see``
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
         self._new: list[tuple[int, str]] = []  # (slot, token) whose facts and weights are to do
@@ -149,14 +141,14 @@ class Model:
     def _sight(self, token: str, closed: bool) -> int:
         """A new slot for ``token`` (followed by whitespace when ``closed``); its n-grams are
         found with every other new token of the batch, by ``_see``."""
-        slot = len(self._rows)
-        self._rows.append(b"")
+        slot = self._next_slot
+        self._next_slot += 1
         (self._closed if closed else self._open)[token] = slot
         self._unseen.append((slot, token, closed))
         return slot
 
     def _see(self) -> None:
-        """Fill ``_rows`` for the tokens first seen since the last call, all at once.
+        """Add to the pool the rows of the tokens first seen since the last call, all at once.
 
         langdetect's ``NGram.add_char`` + ``Detector._extract_ngrams`` over each token, preceded
         by a space (and followed by one when closed), as array operations over all of them: at
@@ -188,13 +180,6 @@ class Model:
         rows, owner = self._key_rows[at[known]], owner[known]
         counts = np.bincount(owner, minlength=len(tokens))
         self._pool.add([slot for slot, _, _ in unseen], rows, counts)
-        ends = np.cumsum(counts).tolist()
-        everything = self._rows
-        begin = 0
-        for (slot, _, _), end in zip(unseen, ends, strict=True):
-            if end > begin:
-                everything[slot] = rows[begin:end].tobytes()
-                begin = end
         self._new += [(slot, token) for slot, token, _ in unseen]
 
     def _letters(self, tokens: list[str]) -> npt.NDArray[np.int64]:
@@ -231,28 +216,28 @@ class Model:
             grown = np.zeros((2 * end, self._regional.shape[1]), dtype=np.float32)
             grown[: self._regional.shape[0]] = self._regional
             self._regional = grown
-        slots = [slot for slot, _ in new]
+        slots = np.fromiter((slot for slot, _ in new), dtype=np.intp, count=len(new))
         tokens = [token for _, token in new]
         self._regional[slots], words = self._regional_model.tokens(tokens)
-        letters = self._letters(tokens) * np.array([bool(self._rows[s]) for s in slots])
+        known = self._pool.sizes[slots] > 0  # tokens with an n-gram langdetect knows
+        letters = self._letters(tokens) * known
         self._facts[slots] = np.column_stack([letters, list(map(_ends_sentence, tokens)), words])
         self._token_weights[slots] = 0.0  # slots are reused after the cache is cleared
-        full = [slot for slot in slots if self._rows[slot]]
+        full = slots[known]
         # A chunk at a time: after a long run of ``probabilities`` alone, up to the whole cache
         # may be new, and its n-grams' rows would not fit in memory at once.
         for at in range(0, len(full), _LEARN_CHUNK):
             chunk = full[at : at + _LEARN_CHUNK]
-            rows = np.frombuffer(b"".join([self._rows[s] for s in chunk]), dtype=np.int32)
-            lengths = np.array([len(self._rows[s]) // 4 for s in chunk])
+            rows, lengths = self._pool.rows_of(chunk)
             self._token_weights[chunk] = summed_rows(self._log_probs, rows, lengths)
 
     def _bound_cache(self) -> None:
         """Empty the token caches when they are full: bounded memory. Called before a batch of
         texts, never inside one, so the slots a batch holds stay valid."""
-        if len(self._rows) >= _TOKEN_CACHE_MAX:
+        if self._next_slot >= _TOKEN_CACHE_MAX:
             self._closed.clear()
             self._open.clear()
-            self._rows = [b""]
+            self._next_slot = 1
             self._pool.clear()
             self._new = []
             self._unseen = []
@@ -663,6 +648,14 @@ class _Pool:
         self.sizes[slots] = counts
         self.used = end
 
+    def rows_of(
+        self, slots: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """The rows of ``slots``, one slot's after another, and how many each has."""
+        sizes = self.sizes[slots]
+        shift = np.repeat(self.at[slots] - (np.cumsum(sizes) - sizes), sizes)
+        return self.rows[shift + np.arange(len(shift))], sizes
+
     def clear(self) -> None:
         """Forget every slot (the caches were emptied; slots are numbered afresh)."""
         self.used = 0
@@ -753,14 +746,6 @@ def _pack(
     packed: npt.NDArray[np.int64] = (np.asarray(last) + 1) | ((np.asarray(second) + 1) << 21)
     packed |= (np.asarray(first) + 1) << 42
     return packed
-
-
-def _pack_gram(gram: str) -> int:
-    """``_pack`` of one n-gram (a string of 1 to 3 characters)."""
-    key = 0
-    for ch in gram:
-        key = (key << 21) | (ord(ch) + 1)
-    return key
 
 
 def _prepare(text: str) -> str:

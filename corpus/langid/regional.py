@@ -10,7 +10,8 @@ fastText lid.176, py3langid and lingua that chose it, and the test-split scores.
 
 Only words written in lower case count: capitalized words are names, places, outlets and
 datelines ("KUALA LUMPUR 11 Okt. -", "- UTUSAN ONLINE"), which say where a text is from, not
-which language it is in. A word's weights are computed once per process and cached.
+which language it is in. A word's weights are computed once per process and cached; a batch's
+new words are weighed all at once (their n-grams found as packed keys, ``_Grams``).
 """
 
 from __future__ import annotations
@@ -57,9 +58,16 @@ class Regional:
         scale = float(spec["scale"])
         features: dict[str, list[int]] = spec["features"]
         self._index = {f: i for i, f in enumerate(features)}
-        self._weights = np.array(list(features.values()), dtype=np.float32) * np.float32(scale)
+        flat = chain.from_iterable(features.values())  # np.array of a list of lists is slower
+        weights = np.fromiter(flat, dtype=np.float32, count=len(features) * len(self.classes))
+        self._weights = weights.reshape(len(features), len(self.classes)) * np.float32(scale)
         self._zero = np.zeros(len(self.classes), dtype=np.float32)
-        self._words: dict[str, npt.NDArray[np.float32]] = {}
+        self._words: dict[str, npt.NDArray[np.float32]] = {}  # ``word``'s cache
+        # ``tokens``' cache: each word's row of ``_sums`` (row 0: no known feature, zeros).
+        self._seen: dict[str, int] = {}
+        self._sums = np.zeros((4096, len(self.classes)), dtype=np.float32)
+        self._next_row = 1
+        self._grams = _Grams([f for f in features if not f.startswith("w:")], self._index)
 
     def features(self, word: str) -> list[str]:
         """A lower-case word's features: the word, and its character n-grams with ``<``/``>``
@@ -96,35 +104,36 @@ class Regional:
     def tokens(self, tokens: Sequence[str]) -> tuple[npt.NDArray[np.float32], list[int]]:
         """``token`` of each of ``tokens``, the new words' weights summed all at once: rows of
         weights, and words counted."""
-        found = [_LETTERS.findall(t) if t == t.lower() else [] for t in tokens]
+        # A token of letters only is one word (``_LETTERS`` matches every letter), most are.
+        found = [
+            ([t] if t.isalpha() else _LETTERS.findall(t)) if t == t.lower() else [] for t in tokens
+        ]
         self._learn([w for words in found for w in words])
-        weights = np.zeros((len(tokens), len(self.classes)), dtype=np.float32)
-        known = self._words
-        for i, words in enumerate(found):
-            if len(words) == 1:
-                weights[i] = known[words[0]]
-            elif words:
-                weights[i] = np.sum([known[w] for w in words], axis=0, dtype=np.float32)
-        return weights, list(map(len, found))
+        seen = self._seen
+        counts = list(map(len, found))
+        weights = self._sums[[seen[words[0]] if len(words) == 1 else 0 for words in found]]
+        for i, n in enumerate(counts):
+            if n > 1:
+                rows = [self._sums[seen[w]] for w in found[i]]
+                weights[i] = np.sum(rows, axis=0, dtype=np.float32)
+        return weights, counts
 
     def _learn(self, words: list[str]) -> None:
         """Cache the summed weights of those of ``words`` not cached yet: ``word``'s sums, bit
         for bit (each word's rows added in the same order), for all of them at once."""
-        if len(self._words) + len(words) >= _WORD_CACHE_MAX:
-            self._words.clear()
-        new = [w for w in dict.fromkeys(words) if w not in self._words]
+        if len(self._seen) + len(words) >= _WORD_CACHE_MAX:
+            self._seen.clear()
+            self._next_row = 1
+        new = [w for w in dict.fromkeys(words) if w not in self._seen]
         if not new:
             return
-        get = self._index.get
-        rows = [[i for i in map(get, self.features(word)) if i is not None] for word in new]
-        for word, found in zip(new, rows, strict=True):
-            if not found:
-                self._words[word] = self._zero
-        counted = [(word, found) for word, found in zip(new, rows, strict=True) if found]
+        counts, flat = self._rows_of(new)
+        has = counts.tolist()
+        counted = [word for word, n in zip(new, has, strict=True) if n]
+        self._seen.update((word, 0) for word, n in zip(new, has, strict=True) if not n)
         if not counted:
             return
-        counts = np.array([len(found) for _, found in counted])
-        flat = np.fromiter(chain.from_iterable(f for _, f in counted), dtype=np.intp)
+        counts = counts[counts > 0]
         sums = np.empty((len(counted), len(self.classes)), dtype=np.float32)
         starts = np.cumsum(counts) - counts
         for n in np.unique(counts).tolist():
@@ -136,7 +145,33 @@ class Regional:
             for i in range(1, n):
                 total += slabs[i]
             sums[which] = total
-        self._words.update(zip([word for word, _ in counted], sums, strict=True))
+        self._store(counted, sums)
+
+    def _store(self, words: list[str], sums: npt.NDArray[np.float32]) -> None:
+        """Keep the summed weights of new ``words`` in the next rows of ``_sums``."""
+        first = self._next_row
+        end = self._next_row = first + len(words)
+        if end > len(self._sums):
+            grown = np.zeros((2 * end, self._sums.shape[1]), dtype=np.float32)
+            grown[: len(self._sums)] = self._sums
+            self._sums = grown
+        self._sums[first:end] = sums
+        self._seen.update(zip(words, range(first, end), strict=True))
+
+    def _rows_of(self, words: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The rows of each word's known ``features``, in their order (the word, then its
+        n-grams, shortest first, left to right), one word's after another, and how many each
+        word has: the n-grams of every word found at once (``_Grams``)."""
+        get = self._index.get
+        whole = np.array([get(f"w:{word}", -1) for word in words], dtype=np.intp)
+        owner, order, rows = self._grams.find(words, self.ngrams)
+        owner = np.concatenate([np.arange(len(words)), owner])
+        order = np.concatenate([np.full(len(words), -1), order])
+        rows = np.concatenate([whole, rows])
+        keep = rows >= 0
+        owner, order, rows = owner[keep], order[keep], rows[keep]
+        ranked = np.lexsort((order, owner))  # by word, then in ``features``' order
+        return np.bincount(owner, minlength=len(words)), rows[ranked]
 
     def decide(self, scores: npt.NDArray[np.float32], words: int) -> Decision | None:
         """The decision for a text whose tokens' weights sum to ``scores`` over ``words``
@@ -168,3 +203,65 @@ def model() -> Regional:
     """The shipped regional model (loaded once per process, ~0.2 s)."""
     text = resources.files("corpus.langid").joinpath(MODEL_FILE).read_text(encoding="utf-8")
     return Regional(load_spec(text))
+
+
+class _Grams:
+    """The model's character n-grams as int64 keys, for finding every word's n-grams at once:
+    each character numbered in the n-grams' alphabet (from 1; 0 for a character in none of
+    them), the numbers packed ``_BITS`` apart."""
+
+    def __init__(self, grams: list[str], index: dict[str, int]) -> None:
+        alphabet = sorted(set("".join(grams)))
+        self._bits = max(len(alphabet).bit_length(), 1)
+        if 4 * self._bits > 62 or (grams and max(map(len, grams)) > 4):
+            raise ValueError("the regional model's n-grams: more than 4 characters or letters")
+        top = max(map(ord, alphabet), default=0)
+        self._number = np.zeros(top + 1, dtype=np.int64)
+        self._number[[ord(ch) for ch in alphabet]] = np.arange(1, len(alphabet) + 1)
+        keys = np.array([self._key(gram) for gram in grams], dtype=np.int64)
+        order = np.argsort(keys)
+        self._keys = keys[order]
+        self._rows = np.array([index[g] for g in grams], dtype=np.intp)[order]
+
+    def _key(self, gram: str) -> int:
+        key = 0
+        for ch in gram:
+            key = (key << self._bits) | int(self._number[ord(ch)])
+        return key
+
+    def find(
+        self, words: list[str], sizes: tuple[int, ...]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Every ``sizes``-character n-gram of each ``<word>``: the word it is in, its place
+        in ``Regional.features``' order within the word, and its row (-1 when unknown)."""
+        padded = "".join(f"<{word}>" for word in words)
+        codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        codes = codes.astype(np.int64)
+        inside = codes < len(self._number)
+        numbers = np.where(inside, self._number[np.where(inside, codes, 0)], 0)
+        lengths = np.fromiter(map(len, words), dtype=np.intp, count=len(words)) + 2
+        starts = np.cumsum(lengths) - lengths
+        owner = np.repeat(np.arange(len(words)), lengths)
+        offset = np.arange(len(codes)) - starts[owner]  # place in its padded word
+        found: list[tuple[npt.NDArray[np.intp], ...]] = []
+        before = np.zeros(len(words), dtype=np.intp)  # n-grams of the sizes done, per word
+        for n in sizes:
+            at = np.flatnonzero(offset <= lengths[owner] - n)  # windows inside one word
+            key = np.zeros(len(at), dtype=np.int64)
+            whole = np.ones(len(at), dtype=bool)
+            for k in range(n):
+                number = numbers[at + k]
+                whole &= number > 0
+                key = (key << self._bits) | number
+            rows = np.full(len(at), -1, dtype=np.intp)
+            if len(self._keys):
+                where = np.searchsorted(self._keys, key).clip(max=len(self._keys) - 1)
+                hit = whole & (self._keys[where] == key)
+                rows[hit] = self._rows[where[hit]]
+            found.append((owner[at], before[owner[at]] + offset[at], rows))
+            before += np.maximum(lengths - n + 1, 0)
+        if not found:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty, empty
+        owners, places, rows = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        return owners, places, rows
