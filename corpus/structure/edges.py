@@ -140,7 +140,7 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _DASHES = ("-", "–", "—")
 # Per end rule, what every match has, so most paragraphs skip its search: the characters the
 # match can end on (None: any) and strings one of which it holds. Kept next to _END_RULES:
-# a rule added there needs its entry here (a test checks the two line up).
+# a rule added there needs its entry here (building _END_CHECKS fails on import without it).
 _END_NEEDS: dict[str, list[tuple[str | None, tuple[str, ...]]]] = {
     "advertorial": [(")", ("dv",))],
     "end_marker": [(")]", ("*",))],
