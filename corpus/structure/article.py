@@ -118,10 +118,11 @@ def _segments(paragraphs: Sequence[str]) -> list[tuple[str, str | None]]:
     for k in range(len(paragraphs) + 1):
         # a residue opening with a read-more prompt is the related headlines, nothing else: the
         # body around them is in the other paragraphs
-        out.extend(
-            (piece, "read_more" if LEADING_PROMPT.match(piece) else None)
-            for piece in residue.get(k, ())
-        )
+        if k in residue:
+            out.extend(
+                (piece, "read_more" if LEADING_PROMPT.match(piece) else None)
+                for piece in residue[k]
+            )
         if k < len(paragraphs):
             rule = repeated.get(k)
             out.extend((piece, rule) for piece in split_credits(paragraphs[k]))

@@ -136,6 +136,25 @@ _END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("view_counter", re.compile(r"\s*\((?:Visited )?[\d,.]+ times?, [\d,.]+ visits? today\)$")),
 )
 
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_DASHES = ("-", "–", "—")
+# Per end rule, what every match has, so most paragraphs skip its search: the characters the
+# match can end on (None: any) and strings one of which it holds. Kept next to _END_RULES:
+# a rule added there needs its entry here (building _END_CHECKS fails on import without it).
+_END_NEEDS: dict[str, list[tuple[str | None, tuple[str, ...]]]] = {
+    "advertorial": [(")", ("dv",))],
+    "end_marker": [(")]", ("*",))],
+    # the outlet in capitals ("!" in "HARAKAHDAILY!"), a capitalized word, or the date after it
+    "sign_off": [(_LETTERS + "!0123456789", _DASHES), ("0123456789", ("/",))],
+    # the date, or the writer's name after "OLEH"
+    "dated_sign_off": [(_LETTERS + "0123456789.'’ ", ("/",))],
+    "view_counter": [(")", ("today)",))],
+}
+_END_CHECKS = tuple(
+    (rule, pattern, *_END_NEEDS[rule][sum(1 for r, _ in _END_RULES[:k] if r == rule)])
+    for k, (rule, pattern) in enumerate(_END_RULES)
+)
+
 _OUTLET_WORDS = frozenset(
     {
         "THE",
@@ -546,10 +565,12 @@ def _closing(
     # every closing form is short: look at the paragraph's tail only (a whole-paragraph form,
     # such as an author's note, is under _TAIL characters)
     start = max(0, len(last) - _TAIL) if len(last) > 2 * _TAIL else 0
-    for rule, pattern in _END_RULES:
-        match = pattern.search(last, start)
-        if match is not None:
-            return match, rule
+    ends, tail = _ends(last), last[start:]
+    for rule, pattern, closers, needles in _END_CHECKS:
+        if _may_close(ends, tail, closers, needles):
+            match = pattern.search(last, start)
+            if match is not None:
+                return match, rule
     if have_credit:
         return None
     close = max(last.rfind(")"), last.rfind("]"))
@@ -557,11 +578,28 @@ def _closing(
         widget = _AFTER_CREDIT.search(last, close)
         if widget is not None and any(p.search(last[: widget.start()]) for p in _CREDITS):
             return widget, "widget"
-    for pattern in _CREDITS:
+    for pattern, bracket in zip(_CREDITS, ")]", strict=True):
+        if bracket not in ends:
+            continue
         match = pattern.search(last, start)
         if match is not None and _credit(match.group("credit"), own) is not None:
             return match, "editor_initials"
     return None
+
+
+def _ends(text: str) -> str:
+    """The characters a pattern anchored with ``$`` can end on: the last one, or the one before
+    a final newline (where ``$`` also matches)."""
+    return text[-2:] if text.endswith("\n") else text[-1:]
+
+
+def _may_close(ends: str, tail: str, closers: str | None, needles: tuple[str, ...]) -> bool:
+    """Whether an end rule can match at all: the text ends on one of the characters its
+    pattern ends on, and holds one of the strings every match holds (plain tests, far cheaper
+    than a ``$``-anchored search, which the regex engine retries from every position)."""
+    if closers is not None and not any(ch in closers for ch in ends):
+        return False
+    return not needles or any(needle in tail for needle in needles)
 
 
 _SIGN_OFF_BY = re.compile(r"(?:OLEH|Oleh)\s+(?P<by>[A-Z][A-Za-z.'’ ]{2,60})$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections import Counter
@@ -309,6 +310,17 @@ def url_date(url: str | None) -> str | None:
     return None
 
 
+# A file's date column repeats its values (one day's stories share "13/09/2019"): parsing is
+# pure, so each distinct value (with its time, offset and order) is parsed once per process.
+_parse_datetime = functools.lru_cache(maxsize=4096)(parse_datetime)
+
+
+@functools.lru_cache(maxsize=4096)
+def _numeric(raw: str) -> bool:
+    """Whether a date value is a numeric day-month one (its order matters)."""
+    return bool(column_order([raw]).numeric)
+
+
 _UPDATED = re.compile(r"\b(?:diperbarui|diupdate|update|updated|pembaruan)\b", re.IGNORECASE)
 
 
@@ -330,13 +342,13 @@ def _first_date(
     raw = text_value(fields.get("published"))
     if raw is not None:
         time = text_value(fields.get("published_time"))
-        value = parse_datetime(raw, time, default_offset=offset, order=order)
+        value = _parse_datetime(raw, time, default_offset=offset, order=order)
         if value is not None:
             return value, raw, "column", notes
         notes["published_field_unparsed"] += 1
         logger.debug("unparsed date %r", raw)
     if date_line is not None:
-        value = parse_datetime(date_line, default_offset=offset, order=order)
+        value = _parse_datetime(date_line, default_offset=offset, order=order)
         if value is not None:
             notes["published_at_from_text"] += 1
             return value, date_line, "text", notes
@@ -361,7 +373,7 @@ def published(
     that swap (an xlsx export that stored "10/09/2019" month first as 2019-10-09).
     """
     value, raw, source, notes = _first_date(fields, date_line, offset, order or "dmy")
-    if order is None and source == "column" and raw and column_order([raw]).numeric:
+    if order is None and source == "column" and raw and _numeric(raw):
         # a numeric day-month read day first without the file's order (no pre-pass hint):
         # counted, so a run can say how many dates rest on the locale's convention
         notes["published_at_order_assumed"] += 1

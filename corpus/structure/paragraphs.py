@@ -71,6 +71,17 @@ def _same_context(paragraphs: Sequence[str], i: int, j: int, drop: dict[int, str
     return i + 1 < len(paragraphs) and paragraphs[i + 1] == paragraphs[j + 1]
 
 
+def _holds_neighbour(paragraphs: Sequence[str], i: int) -> bool:
+    """Whether paragraph ``i`` holds the one before or after it (30+ characters, shorter)."""
+    paragraph = paragraphs[i]
+    for k in (i - 1, i + 1):
+        if 0 <= k < len(paragraphs):
+            n = paragraphs[k]
+            if 30 <= len(n) < len(paragraph) and n in paragraph:
+                return True
+    return False
+
+
 def repeats(paragraphs: Sequence[str]) -> tuple[dict[int, str], dict[int, list[str]]]:
     """Paragraphs that repeat text the article already holds: ({index: rule}, residue).
 
@@ -101,8 +112,7 @@ def repeats(paragraphs: Sequence[str]) -> tuple[dict[int, str], dict[int, list[s
             continue
         # a glued copy holds a neighbour (the scraper writes the levels next to each other);
         # checking that first keeps this linear in the number of paragraphs
-        neighbours = [*paragraphs[max(i - 1, 0) : i], *paragraphs[i + 1 : i + 2]]
-        if not any(30 <= len(n) < len(paragraph) and n in paragraph for n in neighbours):
+        if not _holds_neighbour(paragraphs, i):
             continue
         spans: list[tuple[int, int, int]] = []
         for j, other in enumerate(paragraphs):

@@ -39,8 +39,7 @@ class Profile:
     @property
     def short_names(self) -> frozenset[str]:
         """The publisher's short names, lower case: domain stems ("jpnn") and its name."""
-        stems = {d.split(".", 1)[0] for d in self.domains}
-        return frozenset({*stems, self.name.casefold()})
+        return _short_names(self.domains, self.name)
 
     def matches_host(self, host: str) -> bool:
         """Whether a URL host belongs to this publisher."""
@@ -55,6 +54,12 @@ class Profile:
         if value == self.name.lower():
             return True
         return any(value == d or value == d.split(".", 1)[0] for d in self.domains)
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_names(domains: tuple[str, ...], name: str) -> frozenset[str]:
+    """``Profile.short_names`` (asked twice an article, of a handful of profiles: cached)."""
+    return frozenset({*(d.split(".", 1)[0] for d in domains), name.casefold()})
 
 
 _PROFILE_KEYS = frozenset(
