@@ -27,6 +27,7 @@ from corpus.structure.edges import (
     trailer,
 )
 from corpus.structure.metadata import (
+    Credits,
     byline_author,
     cited_sources,
     credited,
@@ -341,17 +342,7 @@ def structure_record(
     )
     notes.update(dates.notes)
     updated_at = dates.updated_at or _note_update(out.removed, offset, notes)
-    credited_people = people(
-        fields.get("author"),
-        out.bylines,
-        out.editors,
-        profile,
-        dateline,
-        notes,
-        site,
-        out.signed,
-        out.sourced,
-    )
+    credited_people = _people(fields.get("author"), out, profile, dateline, notes, site)
     body_text = "\n\n".join(out.body)
     removed = out.removed  # header lines went to title, published_at and captions
     syndicated_from = syndicated(line for line, rule in removed if rule == "syndication")
@@ -386,6 +377,20 @@ def structure_record(
         editors=credited_people.editors,
     )
     return Outcome(article, +notes)
+
+
+def _people(
+    field: Any,
+    out: _Body,
+    profile: Profile | None,
+    dateline: str | None,
+    notes: Counter[str],
+    site: frozenset[str],
+) -> Credits:
+    """Writers and editors from the author field and the credits the body held."""
+    return people(
+        field, out.bylines, out.editors, profile, dateline, notes, site, out.signed, out.sourced
+    )
 
 
 def _note_update(
