@@ -27,17 +27,21 @@ from corpus.structure.edges import (
     trailer,
 )
 from corpus.structure.metadata import (
+    Credits,
     byline_author,
     cited_sources,
     credited,
+    date_line_credits,
     editor_of,
+    host_labels,
+    is_person,
     people,
     published,
     syndicated,
 )
 from corpus.structure.paragraphs import repeats, split_paragraphs
 from corpus.structure.profiles import Profile, find_publisher
-from corpus.structure.residue import writer_bio
+from corpus.structure.residue import writer_bio, writer_editor
 from corpus.structure.rules import (
     INLINE_PROMPT,
     LEADING_PROMPT,
@@ -68,6 +72,7 @@ class _Header:
     start: int  # index of the first paragraph after the header
     date_line: str | None = None
     captions: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)  # "Penulis: Name" sharing the date line
 
 
 @dataclass(slots=True)
@@ -101,8 +106,11 @@ def _header(
         # the headline glued to the standfirst under it ("Wanita hina Agong dijel 8 bulan Suri
         # rumah mengaku ..."): the headline is the title, the standfirst stays
         paragraphs[0] = rest
-    if head.start < len(paragraphs) and parse_date_line(paragraphs[head.start]) is not None:
-        head.date_line = paragraphs[head.start]
+    dated, credits = (
+        date_line_credits(paragraphs[head.start]) if head.start < len(paragraphs) else ("", [])
+    )
+    if head.start < len(paragraphs) and parse_date_line(dated) is not None:
+        head.date_line, head.credits = paragraphs[head.start], credits
         head.start += 1
         while head.start < len(paragraphs) - 1 and is_caption(paragraphs[head.start], profile):
             head.captions.append(paragraphs[head.start])
@@ -137,7 +145,11 @@ def _credit_names(out: _Body, line: str, rule: str) -> None:
             out.bylines.append(name)
         out.editors.extend(editor_of(line))
     elif rule == "source_credit":
-        out.sourced.extend(credited(line))
+        # a source credit naming a person by shape ("Sumber: Tommy Abdullah", a press
+        # release's sender) credits that person with the writer; outlets stay sources
+        for source in credited(line):
+            person = len(source.split()) >= 2 and is_person(source)
+            (out.signed if person else out.sourced).append(source)
     elif rule == "photo_caption":
         out.captions.append(line)
 
@@ -200,6 +212,17 @@ def _body(
     return out
 
 
+def _date_line_credits(out: _Body, credits: list[str]) -> None:
+    """Credits sharing the header's date line ("Sabtu, 26 November 2016 | 15:55 WIB |
+    Penulis: Dera"): the writer goes to bylines, an editor to editors."""
+    for part in credits:
+        out.removed.append((part, "credit_line"))
+        name = byline_author(part)
+        if name:
+            out.bylines.append(name)
+        out.editors.extend(editor_of(part))
+
+
 def _above_lead_in(out: _Body, k: int, title: str | None, notes: Counter[str]) -> int:
     """The paragraphs above a lead-in found below the first: the headline again and captions
     go (captions to ``captions``), a standfirst stays body. Returns the lead-in's new index."""
@@ -242,6 +265,11 @@ def _edges(
         else:
             out.body.pop(at)
     own = profile.short_names if profile else _NONE
+    credit = writer_editor(out.body)
+    if credit is not None:
+        out.bylines.append(credit[0])
+        out.editors.append(credit[1])
+        out.removed.append((credit[2], "credit_line"))
     editor_initials, outlets, closing = trailer(out.body, own)
     # the writer's note closes an opinion piece, maybe under an editor's code or a sign-off
     # that closes the story above it: those are peeled off after the note
@@ -288,7 +316,7 @@ def structure_record(
     notes["comma_joined"] += comma_joined
     names = profile.short_names if profile else _NONE
     url = text_value(fields.get("url"))
-    site = site_names(url, names)
+    site = site_names(url, names) | host_labels(url)
     title = site_title(text_value(fields.get("title")), url, names)
     if title_suffixes:
         stripped = strip_section(title, url, title_suffixes)
@@ -301,6 +329,7 @@ def structure_record(
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731
     out = _body(paragraphs, head.start, profile, learned, notes)
+    _date_line_credits(out, head.credits)
     dateline, editor_initials, named = _edges(out, profile, notes, head.title, site)
     out.bylines.extend(named)
     cited = tuple(dict.fromkeys([*cited_sources(out.body), *out.sourced]))
@@ -314,9 +343,7 @@ def structure_record(
     )
     notes.update(dates.notes)
     updated_at = dates.updated_at or _note_update(out.removed, offset, notes)
-    credited_people = people(
-        fields.get("author"), out.bylines, out.editors, profile, dateline, notes, site, out.signed
-    )
+    credited_people = _people(fields.get("author"), out, profile, dateline, notes, site)
     body_text = "\n\n".join(out.body)
     removed = out.removed  # header lines went to title, published_at and captions
     syndicated_from = syndicated(line for line, rule in removed if rule == "syndication")
@@ -351,6 +378,20 @@ def structure_record(
         editors=credited_people.editors,
     )
     return Outcome(article, +notes)
+
+
+def _people(
+    field: Any,
+    out: _Body,
+    profile: Profile | None,
+    dateline: str | None,
+    notes: Counter[str],
+    site: frozenset[str],
+) -> Credits:
+    """Writers and editors from the author field and the credits the body held."""
+    return people(
+        field, out.bylines, out.editors, profile, dateline, notes, site, out.signed, out.sourced
+    )
 
 
 def _note_update(

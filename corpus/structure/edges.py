@@ -448,7 +448,7 @@ def _lead_in(
     found = found or _generic_lead_in(paragraph)
     if found is not None:
         rest, place, rule = found
-        then = _caps_place(rest, not_places) if place is None else None
+        then = _caps_place(rest, not_places) or _dotted_place(rest) if place is None else None
         return (then[0], then[1], rule) if then is not None else found
     named = None
     if any(mark in paragraph[:_LEAD_IN_CHARS] for mark in _LEAD_MARKS):
@@ -458,11 +458,45 @@ def _lead_in(
     found = _caps_place(paragraph, not_places) or named
     if found is not None:
         return found
+    alone = _place_and_site(paragraph, site)
+    if alone is not None:
+        return alone
     match = _LOST_LEAD_IN.match(paragraph)
     if match and paragraph[match.end() :].strip():
         return paragraph[match.end() :].strip(), None, "lost_lead_in"
     cleaned = LEADING_JUNK.sub("", paragraph)
     return cleaned, None, ("leading_junk" if cleaned != paragraph else "none")
+
+
+# after an outlet's lead-in, a place in capitals closed by a full stop: "KONTAN.CO.ID - NEW
+# YORK. Saham AS jatuh ..."
+_DOTTED_PLACE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z'’]{{2,}}(?: [A-Z][A-Z'’]+){{0,2}})\.{SP}+(?=[A-Z\"“‘])"
+)
+_ALONE_WORDS = 6  # "Adelaide, NU Online": a place and the site's name, nothing else
+
+
+def _dotted_place(rest: str) -> tuple[str, str | None, str] | None:
+    """(the body, the place) of an upper-case place closed by a full stop, or None."""
+    match = _DOTTED_PLACE.match(rest)
+    if match is None or not rest[match.end() :].strip():
+        return None
+    return rest[match.end() :].strip(), match.group("place"), "caps_dateline"
+
+
+def _place_and_site(paragraph: str, site: frozenset[str]) -> tuple[str, str | None, str] | None:
+    """A lead-in standing as its own line, a place and the site's name ("Adelaide, NU Online",
+    "Jakarta, NU Online"): ``("", place, "site_lead_in")``, or None."""
+    if "," not in paragraph or words(paragraph) > _ALONE_WORDS:
+        return None
+    parts = [part.strip() for part in paragraph.split(",")]
+    if len(parts) != 2 or not all(parts):
+        return None
+    for place, outlet in (parts, parts[::-1]):
+        named = _is_site(outlet, site) or alnum(outlet.split()[0]) in site
+        if named and _is_place(place) and not _is_site(place, site):
+            return "", place, "site_lead_in"
+    return None
 
 
 #: lead-in rules that name a place or an outlet: strong enough to find below the first paragraph
@@ -505,9 +539,18 @@ def lead_in_below(
         if not any(mark in body[k][:_LEAD_IN_CHARS] for mark in _LEAD_IN_MARKS):
             continue  # every strong lead-in has its dash or colon near the start
         found = lead_in(body[k], profile, site)
-        if found[2] in _STRONG_LEAD_INS and found[0] and not found[0].rstrip().endswith("?"):
+        # a place alone ("Jakarta - ") is strong enough below what reads as captions only
+        strong = found[2] in _STRONG_LEAD_INS or (
+            found[2] == "place_lead_in" and all(_caption_only(line) for line in body[:k])
+        )
+        if strong and found[0] and not found[0].rstrip().endswith("?"):
             return k, found
     return None
+
+
+def _caption_only(line: str) -> bool:
+    """A caption above a place's lead-in, never an interview's question ("DW: ...?")."""
+    return is_caption_above(line) and not line.endswith("?") and not _LABEL_LINE.match(line)
 
 
 def is_caption_above(line: str) -> bool:

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 # the name in a credit or byline line that goes to ``authors``
 _BYLINE_AUTHOR = re.compile(
-    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep|Oleh|By)\s*:\s*|(?:Oleh|By)\s+"
+    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep|Oleh|By)(?:\s*[/&]\s*Editor)?\s*:\s*"
+    r"|(?:Oleh|By)\s+"
     r"|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
@@ -67,7 +68,9 @@ _NOT_A_PERSON = re.compile(
 # words that make a capitalized credit an outlet, not a person ("DAILY MAIL", "LIVE SCIENCE")
 # "Editor: Name", "Penyunting: Name", "Redaktur: Name": the editor, kept in ``editors``
 _EDITOR_CREDIT = re.compile(
-    r"^(?:Editor|Penyunting|Redaktur|Editor\s+Bahasa)\s*:\s*(?P<name>\S.{0,60})$", re.IGNORECASE
+    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan)\s*[/&]\s*)?"
+    r"(?:Editor|Penyunting|Redaktur|Editor\s+Bahasa)\s*:\s*(?P<name>\S.{0,60})$",
+    re.IGNORECASE,
 )
 # words that make a credited name an organisation, a team, a placeholder or an address
 _NOT_NAME_TEXT = (
@@ -87,6 +90,12 @@ _NOT_NAME_TEXT = (
     " pejabat syarikat berhad yayasan lembaga suruhanjaya korporat"
     # a form's placeholder ("Please Enter Your Name Here")
     " please enter your teks"
+    # an organisation's head word ("Perhimpunan Pelajar Indonesia", "Dewan Muslimat ...",
+    # "Asosiasi ...") or a newspaper's ("Mingguan Malaysia"); a role standing for a name
+    # ("Saudara Pengarang": a letter's "Dear Editor", "Non Koresponden")
+    " perhimpunan asosiasi ikatan himpunan komunitas dewan partai parti pertubuhan gabungan"
+    " koalisi kesatuan organisasi mingguan tribun pengarang koresponden press portal rasmi"
+    " official laman situs website"
 )
 # function words: a "name" holding one is a phrase a crawler title-cased ("Sedang Menjemur
 # Pakaian Di Belakang Rumah", "Baharom Mahusin Melaporkan Dari Beijing", "Dr. Tan Berkata")
@@ -95,6 +104,19 @@ _FUNCTION_TEXT = (
     " ialah berkata melaporkan kata katanya dan and the of for in on at from with is are was"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+# function words that never open a name either: a crawler's fragment of a sentence it cut at
+# commas and "dan" ("Juga Sejarah Perkembangan Sepakbola"); "Dan", "Di", "Ke" may be names
+_NOT_FIRST_WORDS = frozenset(
+    (_FUNCTION_TEXT + " juga serta atau pula hingga namun tetapi menulis melalui").split()
+) - {"dan", "di", "ke"}
+# a word holding "media" names a company ("Grahanusa Mediatama", "Multimedia Nusantara")
+_MEDIA_WORD = re.compile(r"media", re.IGNORECASE)
+# a writer's role after the name in a crawler's author field: "Dylan Montz Staff Writer
+# Dmontz Amestrib.Com", "Khairulanuar Yahaya Juruvideo": the name is what stands before it
+_ROLE_TAIL = re.compile(
+    r"\s+(?:(?:Senior\s+|Staff\s+|Sports\s+)?(?:Writer|Reporter|Correspondent|Editor)"
+    r"|Juruvideo|Jurugambar|Wartawan|Koresponden|Kontributor|Pemberita)\b.*$"
+)
 _NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 # a credited "name" made only of these is a date or a weekday
 _DATE_TEXT = (
@@ -114,7 +136,9 @@ _NAME_LIKE = re.compile(r"^[^\W\d_][\w.'’()-]*(?: [\w.'’()-]+){0,5}$")
 # what stands before a name in a credit but is not part of it: "Oleh Fazrik Kamarudin", "By:
 # Name", and forms of address ("Yb Siti Zailah ...", "Ustaz Kamaruddin Sidek", "Dr. Siva")
 _NAME_PREFIX = re.compile(
-    rf"^(?:(?:Oleh|By)\s*:?\s+|(?:Seri\s+)?{ADDRESS_FORMS}\s+)+", re.IGNORECASE
+    rf"^(?:(?:Oleh|By|Susunan|Daripada|Laporan|Teks(?:\s+(?:dan|&)\s+Foto)?)\s*:?\s+"
+    rf"|(?:Seri\s+)?{ADDRESS_FORMS}\s+)+",
+    re.IGNORECASE,
 )
 # a form of address alone: "Dato" of "Dato' Seri ..." that a crawler split at the apostrophe
 _ADDRESS_ONLY = re.compile(rf"^(?:{ADDRESS_FORMS}|Seri)['’.]?$", re.IGNORECASE)
@@ -165,7 +189,7 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
     for item in items:
         if not isinstance(item, str) or not item.strip():
             continue
-        name = item.strip()
+        name = _without_role(item.strip())
         for suffix in profile.author_suffix if profile else _GENERIC_SUFFIX:
             match = suffix.search(name)
             if match is None:
@@ -177,11 +201,25 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
         # split "A, B" / "A dan B" only when every part reads as a name on its own (a "Dan"
         # between two full names: "Statistik Dan Liga" is a phrase)
         full = " Dan " not in name or all(len(p.split()) >= 2 for p in parts)
-        if len(parts) > 1 and full and all(p and _NAME_LIKE.match(p) for p in parts):
+        if len(parts) > 1 and full and all(p and _NAME_LIKE.match(p) and _opens(p) for p in parts):
             out.extend(bare_name(p) for p in parts)
         else:
             out.append(bare_name(name))
     return out, desk
+
+
+def _without_role(name: str) -> str:
+    """A crawler's author field without the role written after the name ("Dylan Montz Staff
+    Writer Dmontz ..." -> "Dylan Montz"), when a name of two words or more stands before it."""
+    match = _ROLE_TAIL.search(name)
+    if match is None or len(name[: match.start()].split()) < 2:
+        return name
+    return name[: match.start()]
+
+
+def _opens(part: str) -> bool:
+    """Whether a part's first word can open a name (not "Juga", "Yang", "Untuk" ...)."""
+    return part.split()[0].casefold() not in _NOT_FIRST_WORDS
 
 
 def is_person(name: str, dateline: str | None = None, site: frozenset[str] = frozenset()) -> bool:
@@ -203,10 +241,14 @@ def is_person(name: str, dateline: str | None = None, site: frozenset[str] = fro
         return False  # "Mhusni Hmetro.Com.My": an e-mail address split by the scraper
     if "/" in name.replace("A/L", "").replace("a/l", ""):
         return False  # "CNN Indonesia/Adi Ibrahim": a photo credit, outlet and photographer
-    parts = name.replace(".", ". ").split()
+    # words only: a dash or a bar a crawler left between a month and a zone ("Oktober - Wib")
+    parts = [p for p in name.replace(".", ". ").split() if any(ch.isalnum() for ch in p)]
     if (
         not parts
         or len(parts) > 6
+        or not _opens(name)
+        or _MEDIA_WORD.search(name) is not None
+        or _initials_site(parts, site)
         or any(p.strip(".,").casefold() in _NOT_NAME_WORDS for p in parts)
         or any(p.strip(".,").casefold() in _FUNCTION_WORDS for p in parts[1:])
     ):
@@ -220,7 +262,15 @@ def is_person(name: str, dateline: str | None = None, site: frozenset[str] = fro
     # a name opens with a capital; two lower-case words make it a phrase ("Penulis tidak
     # ditemukan"), one may be a surname typed in lower case ("Stevy maradona")
     lower = [p for p in parts if p[:1].islower() and p.casefold() not in _NAME_PARTICLES]
-    return parts[0][:1].isupper() and len(lower) < 2
+    return name[:1].isupper() and len(lower) < 2
+
+
+def _initials_site(parts: list[str], site: frozenset[str]) -> bool:
+    """Whether the initials of a name of two or three words spell one of the site's names
+    ("Deutsche Welle" on dw.com, "Nahdlatul Ulama Online" on nu.or.id)."""
+    if not site or not 2 <= len(parts) <= 3:
+        return False
+    return "".join(p[0] for p in parts).casefold() in site
 
 
 def _names_site(name: str, site: frozenset[str]) -> bool:
@@ -254,6 +304,7 @@ def people(
     notes: Counter[str],
     site: frozenset[str] = frozenset(),
     signed: Sequence[str] = (),
+    sourced: Sequence[str] = (),
 ) -> Credits:
     """Writers and editors from the author field, then from credit lines in the text.
 
@@ -262,6 +313,10 @@ def people(
     value; a list of names (a crawler's guesses from the page) has no such order. Bylines in
     the text add writers when the column names none; writers who ``signed`` the story in the
     text ("- OLEH NAME") are added to the column's. ``site``: see ``is_person``.
+
+    No credited name is dropped: a writer the text also credits as editor is kept in both
+    roles (who wrote the piece edited it), except in a story the text credits to another
+    outlet (``sourced``: "Sumber: Reuters"), where the column's name is the editor's only.
     """
     names, desk = _split_names(field, profile)
     column_editors: list[str] = []
@@ -281,8 +336,12 @@ def people(
         notes["authors_from_byline"] += bool(writers)
     writers += [n for n in signed if is_person(n, dateline, site)]
     edited = [n for n in [*column_editors, *editors] if is_person(n, dateline, site)]
+    editors_t = tuple(dict.fromkeys(edited))
+    if sourced and column_editors == [] and not bylines:
+        # a wire story: the column names the desk editor who ran it, not a writer
+        edited_keys = {alnum(n) for n in editors_t}
+        writers = [n for n in writers if alnum(n) not in edited_keys]
     writers_t = tuple(dict.fromkeys(writers))
-    editors_t = tuple(n for n in dict.fromkeys(edited) if n not in writers_t)
     notes["editors"] += bool(editors_t)
     return Credits(writers_t, editors_t, desk)
 
@@ -293,6 +352,22 @@ _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?=/|$)"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?:\d{6})?(?=[-/_]|$)"),
 )
+
+
+def host_labels(url: str | None) -> frozenset[str]:
+    """The labels of a URL's host, short ones included ("dw" of www.dw.com): what an outlet's
+    initials may spell (``site_names`` keeps labels of three letters or more)."""
+    if not url:
+        return frozenset()
+    host = (url.partition("://")[2] or url).split("/", 1)[0].split(":", 1)[0].casefold()
+    return frozenset(
+        label for label in host.split(".")[:-1] if label.isalpha() and label not in _GENERIC_LABELS
+    )
+
+
+# a host's generic labels, no outlet's initials: "www", "co" of .co.id, "or" of .or.id
+_GENERIC_TEXT = "www m co or ac go sch web gov edu com net org biz"
+_GENERIC_LABELS = frozenset(_GENERIC_TEXT.split())
 
 
 def url_date(url: str | None) -> str | None:
@@ -404,6 +479,23 @@ def credited(line: str) -> list[str]:
     if match is None:
         return []
     return [s.strip(" .") for s in re.split(r"[,/]| dan ", match["src"]) if s.strip(" .")]
+
+
+# a credit sharing a header's date line: "Sabtu, 26 November 2016 | 15:55 WIB | Penulis: Dera"
+_CREDIT_PART = re.compile(
+    r"^(?:Penulis|Reporter|Pewarta|Wartawan|Editor|Penyunting|Redaktur|Oleh|By)\b\s*:",
+    re.IGNORECASE,
+)
+
+
+def date_line_credits(line: str) -> tuple[str, list[str]]:
+    """(the line without its credits, the credits) of a "<date> | <time> | Penulis: Name"
+    header line, split at its bars."""
+    if "|" not in line:
+        return line, []
+    parts = [part.strip() for part in line.split("|")]
+    credits = [part for part in parts if _CREDIT_PART.match(part)]
+    return " | ".join(part for part in parts if part not in credits), credits
 
 
 def byline_author(line: str) -> str | None:

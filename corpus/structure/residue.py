@@ -138,6 +138,12 @@ _WRITER_BIO = re.compile(
     r"^(?:\*+\)?\s*)?(?:Penulis|PENULIS|The writer|The author|The columnist)\s+"
     r"(?:ialah|adalah|merupakan|is|was)\b[^\"“”]*$"
 )
+# "M. Fakhru Riza, penulis adalah pegiat di ...", "Jane Doe, the writer is ...": the note with
+# the name in title case, then a comma and "the writer is"
+_NAMED_BIO = re.compile(
+    r"^(?:\*+\)?\s*)?(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti)){1,5}),\s+"
+    r"(?i:penulis|the writer|the author|pengarang)\s+(?i:ialah|adalah|merupakan|is|was)\b[^\"“”]*$"
+)
 # what follows a name in a bio, never in a report ("AHMAD berkata ...")
 _SAID = re.compile(r"\b(?:berkata|katanya|said|says|memberitahu|told)\b")
 _BIO_WORDS = 45  # a bio is a line or two; a report's closing paragraph can be as short
@@ -148,12 +154,13 @@ def _bio_name(line: str) -> tuple[bool, str | None]:
     """Whether ``line`` is a closing note on the writer, and the writer's name it gives."""
     # the anchored forms first: most closing paragraphs fail on their first characters
     writer = _WRITER_BIO.match(line)
-    match = None if writer else _CAPS_BIO.match(line)
+    match = None if writer else _CAPS_BIO.match(line) or _NAMED_BIO.match(line)
     if (writer is None and match is None) or len(line.split()) > _BIO_WORDS or _SAID.search(line):
         return False, None
     if match is None:
         return True, None
-    name = _ADDRESS.sub("", match.group("name").title()).strip(" .,")
+    raw = match.group("name")
+    name = _ADDRESS.sub("", raw.title() if raw.isupper() else raw).strip(" .,")
     # a name, not an acronym pair ("BN PAS"): two words, letters enough
     words = name.split()
     if len(words) < 2 or sum(ch.isalpha() for ch in name) < _BIO_NAME_LETTERS:
@@ -179,4 +186,32 @@ def writer_bio(body: list[str]) -> tuple[str | None, list[str]]:
     return None, []
 
 
-__all__ = ["MEDIA_CREDIT", "is_embed_residue", "is_share_bar", "writer_bio"]
+# --------------------------------------------------------------------------- writer/editor
+
+# "... kata Maulana. (Syamsul Hadi/Abdullah Alawi)": the writer and the editor in brackets
+# closing the story, full names (an editor's code, "(dil/jpnn)", is the trailer's); the writer
+# has two words at least, so "(Reuters/AFP)" (sources) is no credit of people
+_NAME_WORD = r"[A-Z][a-z'’]+\.?"
+_WRITER_EDITOR = re.compile(
+    rf"(?:^|(?<=[.!?\"”’)\]]))\s*\((?P<writer>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*/\s*"
+    rf"(?P<editor>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})\)$"
+)
+
+
+def writer_editor(body: list[str]) -> tuple[str, str, str] | None:
+    """(writer, editor, the credit) of a closing "(Writer Name/Editor Name)" credit, cut from
+    the end of the body's last paragraph (the paragraph goes when nothing else is left)."""
+    if not body or not body[-1].endswith(")"):
+        return None
+    match = _WRITER_EDITOR.search(body[-1])
+    if match is None:
+        return None
+    rest = body[-1][: match.start()].rstrip()
+    if rest:
+        body[-1] = rest
+    else:
+        body.pop()
+    return match.group("writer"), match.group("editor"), match.group().strip()
+
+
+__all__ = ["MEDIA_CREDIT", "is_embed_residue", "is_share_bar", "writer_bio", "writer_editor"]

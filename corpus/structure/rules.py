@@ -127,7 +127,8 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credit_line",
         re.compile(
-            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)\s*:\s*\S.{0,60}$",
+            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)"
+            r"(?:\s*[/&]\s*Editor)?\s*:\s*\S.{0,60}$",
             re.IGNORECASE,
         ),
     ),
