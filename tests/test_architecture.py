@@ -19,7 +19,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors"}),
     frozenset({"records", "stats", "dates", "report", "executor"}),
     frozenset({"manifest", "config", "runs"}),
-    frozenset({"shards", "sources"}),
+    frozenset({"shards", "sources", "storage"}),
     frozenset({"validate", "boilerplate", "langid", "dedup"}),
     frozenset({"learned", "structure", "card"}),
     frozenset({"survey", "versions"}),
