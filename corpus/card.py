@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus.config import resource
@@ -21,6 +20,8 @@ from corpus.records import ARTICLE_SCHEMA, DUPLICATE_SCHEMA, REJECTED_SCHEMA
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from corpus import storage
 
 TABLES = (
     ("default", "data", ARTICLE_SCHEMA),
@@ -177,10 +178,10 @@ class Statistics:
     words_median: int
 
 
-def statistics(data_shards: Iterable[Path]) -> Statistics:
+def statistics(data_shards: Iterable[storage.Source]) -> Statistics:
     """Count a version's accepted articles by publisher, month, language and body length,
     reading four small columns of its ``data`` shards."""
-    import pyarrow.parquet as pq
+    from corpus import storage
 
     publishers: Counter[str] = Counter()
     months: Counter[str] = Counter()
@@ -189,7 +190,7 @@ def statistics(data_shards: Iterable[Path]) -> Statistics:
     undated = 0
     columns = ["publisher", "published_at", "language", "n_words"]
     for shard in data_shards:
-        for batch in pq.ParquetFile(shard).iter_batches(columns=columns, batch_size=8_192):
+        for batch in storage.parquet_file(shard).iter_batches(columns=columns, batch_size=8_192):
             rows = batch.to_pydict()
             publishers.update(p or "unknown" for p in rows["publisher"])
             languages.update(lang or "unknown" for lang in rows["language"])

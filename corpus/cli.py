@@ -249,6 +249,15 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", metavar="DIR", help="Folder holding the datasets (default: processed)."),
 ]
+IngestOutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        metavar="DIR|URL",
+        help="Folder holding the datasets, or an fsspec URL such as s3://bucket/processed "
+        "(built locally, uploaded with its manifest last; default: processed).",
+    ),
+]
 AsVersionOption = Annotated[
     str | None,
     typer.Option(
@@ -320,7 +329,7 @@ def ingest_command(
             help="Raw files or folders, or fsspec URLs such as s3://bucket/raw/ (default: raw/).",
         ),
     ] = None,
-    out_dir: OutOption = None,
+    out_dir: IngestOutOption = None,
     dataset: DatasetOption = None,
     config: ConfigOption = None,
     mapping: MapOption = None,
@@ -419,11 +428,13 @@ def ingest_command(
         from corpus.executor import prestart
 
         prestart()  # the workers' parent loads the stages while this process imports its own
+    from corpus import storage
     from corpus.pipeline import ingest
 
+    url = out_dir if out_dir is not None and storage.is_url(out_dir) else None
     cfg = _load_config(
         config,
-        out=out_dir,
+        out=Path(out_dir) if out_dir is not None and url is None else None,
         dataset=dataset,
         version=as_version,
         mapping=mapping,
@@ -441,13 +452,13 @@ def ingest_command(
     )
     with _stage_bars() as progress:
         inputs = _inputs(raw) if raw else [Path("raw")]
-        result = ingest(inputs, cfg, created_at=_created_at(), progress=progress)
+        result = ingest(inputs, cfg, created_at=_created_at(), progress=progress, out=url)
     _print_summary(result)
     if result.created and result.counts.get("accepted", 0) == 0 and not allow_empty:
         raise EmptyIngestError(
             f"no article was accepted: {plural(result.counts.get('read', 0), 'record')} read, "
             "each rejected or a duplicate (see rejects/ and duplicates/ in "
-            f"{result.version_dir}); the version was written as evidence "
+            f"{result.url or result.version_dir}); the version was written as evidence "
             "(--allow-empty makes this exit 0)"
         )
 
@@ -517,14 +528,15 @@ def _created_at() -> datetime | None:
 
 
 def _print_summary(result: IngestResult) -> None:
+    where = result.url or result.version_dir  # on an fsspec output, its URL
     if not result.created:
         say(
-            f"Nothing new: {result.version_dir} (version {result.version}) already holds every "
+            f"Nothing new: {where} (version {result.version}) already holds every "
             "input file (use --rebuild to reprocess them)"
         )
         return
     c = result.counts
-    say(f"Created {result.version_dir} (version {result.version})", style="bold green")
+    say(f"Created {where} (version {result.version})", style="bold green")
     width = max(len(f"{c[k]:,}") for k in ("read", "accepted", "duplicates", "rejected"))
     for name in ("read", "accepted", "duplicates", "rejected"):
         say(f"{name:<11} {c[name]:>{width},}")
@@ -551,7 +563,7 @@ def _print_summary(result: IngestResult) -> None:
     rate = c["read"] / result.seconds if result.seconds else 0.0
     say(
         f"time: {result.seconds:.1f} s ({rate:,.{0 if rate >= 10 else 1}f} records/s); "
-        f"per-stage report: {result.version_dir / 'report.json'}"
+        f"per-stage report: {where}/report.json"
     )
 
 
@@ -590,20 +602,29 @@ def validate_command(
     against their manifest, schemas and card; a dataset folder means each of its versions.
     Exit 0 if all is valid, 1 if not, 2 on a usage error.
     """
+    from corpus import storage
     from corpus.audit import check_version, version_dirs
     from corpus.validate import Report, check_paths
 
     cfg = _load_config(config, mapping=mapping, encoding=encoding)
     # A version, a dataset folder (its versions) or a folder of datasets is audited as
     # written output; anything else is read as raw input.
-    versions_of = {p: version_dirs(p) if isinstance(p, Path) else [] for p in _inputs(paths)}
+    # A URL naming versions (on any fsspec file system) is fetched and audited like a folder.
+    versions_of: dict[Path | str, list[Path] | list[str]] = {
+        p: version_dirs(p) if isinstance(p, Path) else storage.version_urls(p)
+        for p in _inputs(paths)
+    }
     raw = [p for p, found in versions_of.items() if not found]
     report = check_paths(raw, cfg) if raw else Report()
     audited = [v for found in versions_of.values() for v in found]
     piped = fmt is not OutputFormat.text or not _console(True).is_terminal
     with _quiet_datasets(piped and bool(audited) and not skip_load):
-        for version_dir in audited:
-            report.extend(check_version(version_dir, load=not skip_load))
+        for version in audited:
+            if isinstance(version, Path):
+                report.extend(check_version(version, load=not skip_load))
+                continue
+            with storage.fetched(version) as local:
+                report.extend(check_version(local, load=not skip_load).relocated(local, version))
     _print_report(report, fmt)
     if not report.ok:
         raise typer.Exit(1)

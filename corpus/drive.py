@@ -222,7 +222,9 @@ def embedded(
     drive.survey(plan.published)
     with (
         dedup.FingerprintStore() as store,
-        versions.VersionWriter(plan.dataset_dir, plan.version, cfg, plan.facts) as writer,
+        versions.VersionWriter(
+            plan.dataset_dir, plan.version, cfg, plan.facts, plan.mirror
+        ) as writer,
     ):
         index = dedup.DedupIndex()
         if previous is not None:
@@ -232,8 +234,8 @@ def embedded(
         # texts of candidate pairs), then route the articles to their tables by record key.
         drive.run_units(writer, store)
         fingerprints = store.finish()
-        published = previous.version_dir.glob("data/**/*.parquet") if previous else ()
-        texts = dedup.Texts(drive.run_articles, dedup.published_texts(sorted(published)).published)
+        published = dedup.published_texts(plan.published_shards()).published
+        texts = dedup.Texts(drive.run_articles, published)
         fates = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
         index.add(fingerprints, fates.kept())
         drive.planned()

@@ -11,11 +11,13 @@ dedup). One set of workers serves every step. The one version writer makes the v
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from corpus import (
     distributed,
@@ -23,12 +25,13 @@ from corpus import (
     report,
     runs,
     sources,
+    storage,
     units,
     versions,
 )
 from corpus.config import Config
 from corpus.drive import Progress, embedded
-from corpus.errors import InputError
+from corpus.errors import InputError, UsageError
 from corpus.versions import IngestResult
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ def ingest(
     *,
     created_at: datetime | None = None,
     progress: Progress | None = None,
+    out: str | None = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> IngestResult:
     """Read raw files under ``paths`` and write the next version of ``cfg.dataset``.
 
@@ -48,9 +53,24 @@ def ingest(
     everything published through its dedup index; articles taken down stay out. With no new
     file, no version is made (``created`` is False). The version appears only when complete,
     its counts conserved (``Counts.check``), with ``report.json`` beside its manifest.
+
+    ``out``: an fsspec URL (``s3://bucket/processed``) to write the version to instead of
+    ``cfg.out``; it is staged locally and uploaded with its manifest last (corpus/storage.py).
     """
     times = report.RunTimes()
     cfg = cfg.checked()  # the rules file is read once: one fingerprint for the whole run
+    mirror = None
+    if out is not None and storage.is_url(out):
+        if _spread(cfg):
+            raise UsageError(
+                f"--out {out}: a distributed run cannot write to a URL yet (its tasks exchange "
+                "parts on a shared file system; docs/scaling.md); write to a local or shared "
+                "folder and `corpus publish --to` the URL, or drop --distributed/--executor ray"
+            )
+        mirror = storage.Mirror.open(out, cfg.dataset, storage_options)
+        cfg = dataclasses.replace(cfg, out=mirror.local.parent)
+    elif out is not None:
+        cfg = dataclasses.replace(cfg, out=Path(out))
     # one set of workers (a process pool, or the Ray connection) for every step of the run:
     # the survey, the units (or a distributed run's tasks)
     with executor.session(
@@ -59,7 +79,7 @@ def ingest(
         address=cfg.address,
         warm_up=functools.partial(units.warm_up, cfg),
     ):
-        return _ingest(paths, cfg, times, created_at, progress)
+        return _ingest(paths, cfg, times, created_at, progress, mirror)
 
 
 def _spread(cfg: Config) -> bool:
@@ -73,6 +93,7 @@ def _ingest(
     times: report.RunTimes,
     created_at: datetime | None,
     progress: Progress | None,
+    mirror: storage.Mirror | None = None,
 ) -> IngestResult:
     files, skipped = sources.discover(paths)
     if not files:
@@ -95,16 +116,23 @@ def _ingest(
         files = [f for f in files if hashes[f.relpath] not in previous.manifest.input_hashes]
         if not files:
             runs.sweep(dataset_dir)  # what an interrupted run left is of no use any more
-            return IngestResult.nothing_new(previous, skipped, times)
+            url = mirror.url_of(previous.version_dir) if mirror else None
+            return IngestResult.nothing_new(previous, skipped, times, url)
+        if mirror is not None:  # its dedup index and learned statistics, read by this ingest
+            mirror.fetch_artifacts(previous.version_dir)
     version = versions.next_version(dataset_dir, cfg.version, cfg.bump)
     parent = previous.manifest if previous else versions.latest(dataset_dir)
     facts = versions.provenance(cfg, previous, parent, created_at)
-    plan = versions.IngestPlan(cfg, files, hashes, skipped, previous, parent, version, facts, times)
+    plan = versions.IngestPlan(
+        cfg, files, hashes, skipped, previous, parent, version, facts, times, mirror
+    )
     if _spread(cfg):
         manifest, counts, languages = distributed.ingest(plan)
     else:
         manifest, counts, languages = embedded(plan, progress)
-    return IngestResult.made(dataset_dir / version.dirname, manifest, counts, languages, plan)
+    folder = dataset_dir / version.dirname
+    url = mirror.url_of(folder) if mirror else None
+    return IngestResult.made(folder, manifest, counts, languages, plan, url)
 
 
 def _sha256(f: sources.InputFile) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ class Carried:
     origin: str  # "v1.0.0/data/train-00000-of-00001.parquet", for the manifest
     rows: int
     sha256: str
+    bytes: int | None = None  # its size, when the file is not on this disk (an fsspec output)
 
 
 def link_or_copy(source: Path, target: Path) -> str:
@@ -129,11 +130,16 @@ class ShardWriter:
         self._sha[path] = sha256
         self.total_rows += rows
 
-    def close(self, carried: Sequence[Carried] = ()) -> list[ShardInfo]:
+    def close(
+        self,
+        carried: Sequence[Carried] = (),
+        share: Callable[[Path, Path], str] = link_or_copy,
+    ) -> list[ShardInfo]:
         """Finish the last shard and give every shard its final name.
 
-        ``carried`` shards of an earlier version come first, shared (hard-linked) rather than
-        rewritten; the new shards follow, and all are numbered ``i-of-N`` together.
+        ``carried`` shards of an earlier version come first, shared by ``share`` (hard-linked;
+        on an fsspec output, copied on the server later) rather than rewritten; the new shards
+        follow, and all are numbered ``i-of-N`` together.
         """
         self._flush()
         self._finish_part()
@@ -143,11 +149,10 @@ class ShardWriter:
         shards = []
         for index, shard in enumerate(carried):
             final = self._final(index, total)
-            link = link_or_copy(shard.source, final)
+            link = share(shard.source, final)
             rel = f"{self._folder}/{final.name}"
-            shards.append(
-                ShardInfo(rel, shard.rows, final.stat().st_size, shard.sha256, shard.origin, link)
-            )
+            size = final.stat().st_size if shard.bytes is None else shard.bytes
+            shards.append(ShardInfo(rel, shard.rows, size, shard.sha256, shard.origin, link))
         for index, (part, rows) in enumerate(self._parts, start=len(carried)):
             final = self._final(index, total)
             self._dir.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,21 @@ class Report:
     records: int = 0
     invalid: int = 0  # records (or, for a version, artifacts) with at least one finding
     findings: list[Finding] = field(default_factory=list)
+
+    def relocated(self, local: Path, url: str) -> Report:
+        """This report with the paths under ``local`` (a fetched copy) named by ``url``."""
+        prefix = local.as_posix()
+
+        def moved(path: str) -> str:
+            return url.rstrip("/") + path[len(prefix) :] if path.startswith(prefix) else path
+
+        return Report(
+            files={moved(k): moved(v) for k, v in self.files.items()},
+            skipped=self.skipped,
+            records=self.records,
+            invalid=self.invalid,
+            findings=[replace(f, file=moved(f.file)) for f in self.findings],
+        )
 
     @property
     def ok(self) -> bool:

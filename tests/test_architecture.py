@@ -20,6 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"records", "stats", "dates", "report", "executor"}),
     frozenset({"manifest", "config", "runs"}),
     frozenset({"shards", "sources"}),
+    frozenset({"storage"}),
     frozenset({"validate", "boilerplate", "langid", "dedup"}),
     frozenset({"learned", "structure", "card"}),
     frozenset({"survey", "versions"}),

@@ -19,8 +19,8 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from corpus import storage
 from corpus.config import Config
 from corpus.dedup.fingerprints import (
     Fingerprints,
@@ -59,14 +59,14 @@ from corpus.records import Article, Duplicate
 from corpus.stats import Stats
 
 
-def published_texts(shards: Sequence[Path]) -> Texts:
+def published_texts(shards: Sequence[storage.Source]) -> Texts:
     """A ``Texts.published`` reader over Parquet shards with ``id`` and ``text`` columns
     (a version's ``data/``); only the rows asked for are kept."""
 
     def read(ids: Collection[str]) -> Iterable[tuple[str, str]]:
         wanted = list(ids)
         for path in shards:
-            table = pq.read_table(path, columns=["id", "text"])
+            table = storage.read_table(path, columns=["id", "text"])
             table = table.filter(pc.is_in(table.column("id"), value_set=pc.cast(wanted, "string")))
             yield from zip(
                 table.column("id").to_pylist(), table.column("text").to_pylist(), strict=True

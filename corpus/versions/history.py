@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus import __version__, report, runs, sources
+from corpus import __version__, report, runs, sources, storage
 from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.manifest import Counts, Manifest
@@ -98,11 +99,23 @@ class IngestPlan:
     version: Version
     facts: Provenance
     times: report.RunTimes
+    mirror: storage.Mirror | None = None  # the output is on an fsspec URL, staged in cfg.out
 
     @property
     def dataset_dir(self) -> Path:
-        """The dataset's folder."""
+        """The dataset's folder (on an fsspec output, its staging folder)."""
         return self.cfg.out / self.cfg.dataset
+
+    def published_shards(self) -> Sequence[storage.Source]:
+        """The data shards of the version this ingest extends, where they are read (on an
+        fsspec output, on the URL: a staged version holds no shards)."""
+        if self.previous is None:
+            return []
+        folder = self.previous.version_dir
+        if self.mirror is None:
+            return sorted(folder.glob("data/**/*.parquet"))
+        shards = self.previous.manifest.shards.get("data", ())
+        return [self.mirror.remote(folder / s.path) for s in shards]
 
     @property
     def published(self) -> Path | None:
@@ -124,6 +137,7 @@ class IngestResult:
     totals: dict[str, int] = field(default_factory=dict)  # the version's counts, all ingests
     units: int = 0  # work units of this ingest
     units_reused: int = 0  # of which an interrupted run had finished
+    url: str | None = None  # the version's URL, on an fsspec output (version_dir stages it)
 
     @classmethod
     def made(
@@ -133,6 +147,7 @@ class IngestResult:
         counts: Counts,
         languages: dict[str, int],
         plan: IngestPlan,
+        url: str | None = None,
     ) -> IngestResult:
         """The result of an ingest that made a version."""
         return cls(
@@ -145,11 +160,16 @@ class IngestResult:
             totals=manifest.counts.as_dict(),
             units=plan.times.units,
             units_reused=plan.times.units_reused,
+            url=url,
         )
 
     @classmethod
     def nothing_new(
-        cls, previous: Previous, skipped: list[sources.Skipped], times: report.RunTimes
+        cls,
+        previous: Previous,
+        skipped: list[sources.Skipped],
+        times: report.RunTimes,
+        url: str | None = None,
     ) -> IngestResult:
         """The result of an ingest whose every input the latest version has read already."""
         return cls(
@@ -161,4 +181,5 @@ class IngestResult:
             seconds=time.perf_counter() - times.started,
             created=False,
             totals=previous.manifest.counts.as_dict(),
+            url=url,
         )

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.dates import timestamp
+
+if TYPE_CHECKING:
+    from corpus import storage
 from corpus.manifest import Summary
 
 
@@ -56,13 +59,13 @@ class SummaryBuilder:
         )
 
 
-def summarize(data_shards: Iterable[Path]) -> Summary:
+def summarize(data_shards: Iterable[storage.Source]) -> Summary:
     """The summary of some data shards (after rows were removed from a version)."""
-    import pyarrow.parquet as pq
+    from corpus import storage
 
     builder = SummaryBuilder()
     for shard in data_shards:
-        table = pq.read_table(shard, columns=["language", "publisher", "published_at"])
+        table = storage.read_table(shard, columns=["language", "publisher", "published_at"])
         for row in table.to_pylist():
             builder.add(row["language"], row["publisher"], row["published_at"])
     return builder.build()

@@ -7,6 +7,7 @@ card, before the folder is renamed into place.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from corpus import storage
 from corpus.config import Config
 from corpus.manifest import (
     TABLES,
@@ -60,8 +62,16 @@ class VersionWriter:
     """Builds ``<dataset>/vX.Y.Z`` in a private folder; it appears only when ``finish`` ran and
     the ``with`` block ends without an exception."""
 
-    def __init__(self, dataset_dir: Path, version: Version, cfg: Config, facts: Provenance) -> None:
+    def __init__(
+        self,
+        dataset_dir: Path,
+        version: Version,
+        cfg: Config,
+        facts: Provenance,
+        mirror: storage.Mirror | None = None,
+    ) -> None:
         self.dataset_dir, self.version, self.facts = dataset_dir, version, facts
+        self.mirror = mirror  # the output is on an fsspec URL: ``dataset_dir`` stages it
         self._cfg = cfg
         self._stack = ExitStack()
         self._tables: dict[str, ShardWriter] = {}
@@ -70,6 +80,7 @@ class VersionWriter:
         self.summary = SummaryBuilder()
         self.manifest: Manifest | None = None
         self.folder = Path()
+        self.url: str | None = None  # where the version is, on an fsspec output
 
     def __enter__(self) -> VersionWriter:
         self.folder = self._stack.enter_context(building(self.dataset_dir, self.version))
@@ -85,6 +96,19 @@ class VersionWriter:
             self._stack.close()  # the private folder goes; nothing is renamed
             raise RuntimeError("VersionWriter left without finish(): no version was written")
         self._stack.__exit__(kind, exc, tb)
+        if kind is None and self.mirror is not None:
+            self._upload(self.mirror)
+
+    def _upload(self, mirror: storage.Mirror) -> None:
+        """On an fsspec output the staged version is uploaded, manifest last; if that fails,
+        the staged copy goes too (the URL has no such version), so the next run makes it again
+        (reusing this run's finished units: the caller closes its run log only on success)."""
+        staged = self.dataset_dir / self.version.dirname
+        try:
+            self.url = mirror.upload(staged)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
 
     def write(self, table: str, record: Any) -> None:
         """Add a record (Article, Duplicate, Rejected) to ``table``."""
@@ -108,9 +132,12 @@ class VersionWriter:
         return Counts(read, new["data"], new["duplicates"], new["rejects"])
 
     def carry(self, table: str, source_dir: Path, origin_version: str, shard: ShardEntry) -> None:
-        """Share an earlier version's shard unchanged (hard-linked) into this one."""
+        """Share an earlier version's shard unchanged (hard-linked, or copied on the server of
+        an fsspec output) into this one."""
+        size = shard.bytes if self.mirror else None  # a staged version holds no shards
+        origin = shard.origin(origin_version)
         self._carried[table].append(
-            Carried(source_dir / shard.path, shard.origin(origin_version), shard.rows, shard.sha256)
+            Carried(source_dir / shard.path, origin, shard.rows, shard.sha256, size)
         )
 
     def carry_all(self, source_dir: Path, manifest: Manifest) -> None:
@@ -150,12 +177,14 @@ class VersionWriter:
         """Close the shards, write the manifest and the card; the manifest is checked first.
 
         ``summary`` None: summarize the data shards the version ends with (after a takedown)."""
+        share = self.mirror.copy_later if self.mirror else link_or_copy
         shards = {
-            table: tuple(_entry(s) for s in writer.close(self._carried[table]))
+            table: tuple(_entry(s) for s in writer.close(self._carried[table], share))
             for table, writer in self._tables.items()
         }
+        data = [self._source(s) for s in shards["data"]]
         if summary is None:
-            summary = summarize(self.folder / s.path for s in shards["data"])
+            summary = summarize(data)
         facts = self.facts
         manifest = Manifest(
             dataset=self.dataset_dir.name,
@@ -182,13 +211,20 @@ class VersionWriter:
         ).check()
         from corpus import card  # the card's template and YAML are needed only here
 
-        stats = card.statistics(self.folder / s.path for s in shards["data"])
+        stats = card.statistics(data)
         card_path = self.folder / "README.md"
         card_path.write_text(card.render(manifest.to_dict(), stats=stats), encoding="utf-8")
         manifest = manifest.evolve(card=self.listed([card_path])[0])
         manifest.write(self.folder)
         self.manifest = manifest
         return manifest
+
+    def _source(self, shard: ShardEntry) -> storage.Source:
+        """Where a shard of the version being built is read: a shard shared from an earlier
+        version on an fsspec output is read there (it is copied on the server at upload)."""
+        if self.mirror and shard.shared_from:
+            return self.mirror.remote(self.dataset_dir / shard.shared_from)
+        return self.folder / shard.path
 
 
 def _entry(info: Any) -> ShardEntry:

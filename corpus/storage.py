@@ -1,0 +1,263 @@
+"""Outputs on any fsspec file system (``--out s3://bucket/processed``): a mirror and an upload.
+
+An ingest to a URL builds its version in a local staging folder that mirrors the dataset on the
+URL (``Mirror``): every version's ``manifest.json``, and the dedup index and learned statistics
+of the latest, are fetched (small files); shards never are. The finished version is uploaded
+file by file with its ``manifest.json`` last: there is no rename on S3, and a version folder
+without a manifest is not a version (``versions.list_versions`` and ``Mirror.versions`` agree),
+so a reader never takes a half-uploaded folder for one. Shards an incremental version shares
+with its parent are copied on the server (``fs.copy``), never downloaded; the parent's texts
+that dedup's judge and the card's statistics read are read by ranged requests where they are
+(``Remote``). The staging folder is fixed per URL, so an interrupted run's finished work units
+(corpus/runs.py) are reused by the next run on the same machine; what an interrupted upload
+left on the URL is swept before the next upload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corpus.errors import UsageError, VersionError
+from corpus.manifest import MANIFEST, TABLES, Manifest
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+log = logging.getLogger(__name__)
+
+_VERSION_DIR = re.compile(r"^v\d+\.\d+\.\d+$")
+#: Where mirrors are staged (default: the user's cache folder); one folder per output URL.
+STAGING_ENV = "CORPUS_STAGING"
+
+
+def is_url(where: str | Path) -> bool:
+    """Whether an output location is an fsspec URL (``s3://...``) rather than a local folder."""
+    return isinstance(where, str) and "://" in where and not where.startswith("file://")
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """A file on an fsspec file system, read in place (Parquet by ranged requests)."""
+
+    fs: Any  # fsspec.AbstractFileSystem (fsspec has no type hints)
+    path: str  # without the protocol
+
+    def __str__(self) -> str:
+        return str(self.fs.unstrip_protocol(self.path))
+
+
+#: A Parquet file to read: on the local disk, or on a file system behind a URL.
+Source = Path | Remote
+
+
+def parquet_file(source: Source) -> pq.ParquetFile:
+    """A Parquet file opened for reading, local or remote."""
+    import pyarrow.parquet as pq
+
+    if isinstance(source, Remote):
+        return pq.ParquetFile(source.fs.open(source.path, "rb"))
+    return pq.ParquetFile(source)
+
+
+def read_table(source: Source, columns: Sequence[str]) -> pa.Table:
+    """Some columns of a Parquet file, local or remote (only their column chunks are read)."""
+    import pyarrow.parquet as pq
+
+    if isinstance(source, Remote):
+        with source.fs.open(source.path, "rb") as fh:
+            return pq.read_table(fh, columns=list(columns))
+    return pq.read_table(source, columns=list(columns))
+
+
+def version_urls(url: str, options: Mapping[str, Any] | None = None) -> list[str]:
+    """The versions a URL names, oldest first: itself (it holds a ``manifest.json``), those of
+    a dataset folder, or those of every dataset in a folder of datasets; empty for anything
+    else (raw input)."""
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url, **dict(options or {}))
+    root = root.rstrip("/")
+    base = url.rstrip("/")
+    for pattern in (MANIFEST, f"v*/{MANIFEST}", f"*/v*/{MANIFEST}"):
+        try:
+            found = [p for p in fs.glob(f"{root}/{pattern}") if _is_version(p)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        if found:
+            rels = [posixpath.dirname(p)[len(root) :] for p in found]
+            return [base + rel for rel in sorted(rels, key=_version_key)]
+    return []
+
+
+def _is_version(manifest_path: str) -> bool:
+    return bool(_VERSION_DIR.match(posixpath.basename(posixpath.dirname(manifest_path))))
+
+
+def _version_key(rel: str) -> tuple[str, tuple[int, ...]]:
+    folder, name = posixpath.split(rel)
+    if not _VERSION_DIR.match(name):  # the URL is the version itself
+        return folder, ()
+    return folder, tuple(int(n) for n in name[1:].split("."))
+
+
+@contextmanager
+def fetched(url: str, options: Mapping[str, Any] | None = None) -> Iterator[Path]:
+    """A local copy of the version at ``url`` (``<tmp>/<dataset>/vX.Y.Z``), removed after the
+    block: checking a version reads every byte of it (its files' sha256) anyway."""
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(url, **dict(options or {}))
+    path = path.rstrip("/")
+    name, dataset = posixpath.basename(path), posixpath.basename(posixpath.dirname(path))
+    with tempfile.TemporaryDirectory(prefix="corpus-fetch-") as tmp:
+        local = Path(tmp) / (dataset or "dataset") / name
+        local.parent.mkdir(parents=True)
+        fs.get(path, str(local), recursive=True)
+        yield local
+
+
+def staging_root(url: str) -> Path:
+    """The local folder a URL's datasets are staged in: fixed per URL, so a rerun reuses it."""
+    base = os.environ.get(STAGING_ENV) or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get(STAGING_ENV):
+        root = root / "corpus" / "staging"
+    digest = hashlib.sha256(url.rstrip("/").encode()).hexdigest()[:16]
+    return root / digest
+
+
+@dataclass(slots=True)
+class Mirror:
+    """A dataset on an fsspec URL and its local staging folder (same relative paths)."""
+
+    fs: Any  # fsspec.AbstractFileSystem
+    root: str  # the dataset's path on ``fs`` (no protocol)
+    local: Path  # the dataset's staging folder
+    url: str  # the dataset's URL, for messages
+    copies: list[tuple[Path, str]] = field(default_factory=list)  # planned server-side copies
+
+    @classmethod
+    def open(cls, out: str, dataset: str, options: Mapping[str, Any] | None = None) -> Mirror:
+        """The mirror of ``<out>/<dataset>``; its versions' manifests are fetched now."""
+        import fsspec
+
+        try:
+            fs, root = fsspec.core.url_to_fs(out, **dict(options or {}))
+        except (ImportError, ValueError) as exc:
+            raise UsageError(f"--out {out}: {exc} (is the fsspec backend installed?)") from None
+        root = posixpath.join(root.rstrip("/"), dataset)
+        local = staging_root(out) / dataset
+        mirror = cls(fs, root, local, f"{out.rstrip('/')}/{dataset}")
+        mirror.refresh()
+        return mirror
+
+    def remote(self, path: Path) -> Remote:
+        """The file on the URL that a path in the staging folder stands for."""
+        rel = path.relative_to(self.local).as_posix()
+        return Remote(self.fs, f"{self.root}/{rel}")
+
+    def url_of(self, path: Path) -> str:
+        """The URL of a path in the staging folder (for messages and results)."""
+        return f"{self.url}/{path.relative_to(self.local).as_posix()}"
+
+    def versions(self) -> list[str]:
+        """Version folder names on the URL that are versions: those with a manifest."""
+        self.fs.invalidate_cache()  # listings are cached; another process may have written
+        try:
+            entries = self.fs.ls(self.root, detail=False)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        names = [posixpath.basename(str(e).rstrip("/")) for e in entries]
+        found = [n for n in names if _VERSION_DIR.match(n)]
+        return sorted(n for n in found if self.fs.isfile(f"{self.root}/{n}/{MANIFEST}"))
+
+    def refresh(self) -> None:
+        """Make the staging folder's versions those of the URL: manifests fetched, a local
+        version the URL does not have (an upload that failed) removed."""
+        names = set(self.versions())
+        self.local.mkdir(parents=True, exist_ok=True)
+        for entry in self.local.iterdir():
+            if entry.is_dir() and entry.name.startswith("v") and entry.name not in names:
+                log.info(
+                    "removing %s from the staging folder: not a version on %s", entry, self.url
+                )
+                shutil.rmtree(entry, ignore_errors=True)
+        for name in names:
+            target = self.local / name / MANIFEST
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._get(f"{self.root}/{name}/{MANIFEST}", target)
+
+    def fetch_artifacts(self, version_dir: Path) -> None:
+        """Fetch what an incremental ingest reads of a version besides its shards: its dedup
+        index and learned statistics (checked by size and sha256)."""
+        from corpus.shards import file_sha256
+
+        manifest = Manifest.read(version_dir)
+        for entry in (*manifest.dedup_index.files, *manifest.learned.files):
+            target = version_dir / entry.path
+            if target.is_file() and target.stat().st_size == entry.bytes:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._get(self.remote(target).path, target)
+            if file_sha256(target) != entry.sha256:
+                target.unlink()
+                raise VersionError(
+                    f"{self.url_of(target)} does not match its manifest entry (sha256): the "
+                    "version on the URL is damaged; rerun with --rebuild"
+                )
+
+    def copy_later(self, source: Path, target: Path) -> str:
+        """Plan a server-side copy of ``source`` (a staged path of an earlier version's shard)
+        to ``target`` (in a version being built); done by ``upload``. The manifest's link."""
+        self.copies.append((source, f"{target.parent.name}/{target.name}"))
+        return "copy"
+
+    def sweep(self) -> None:
+        """Remove what interrupted uploads left on the URL: version folders with no manifest."""
+        try:
+            folders = self.fs.glob(f"{self.root}/v*")
+        except FileNotFoundError:
+            return
+        done = set(self.versions())
+        for folder in folders:
+            if posixpath.basename(folder) not in done and self.fs.isdir(folder):
+                log.info("removing %s: an interrupted upload (no manifest)", folder)
+                self.fs.rm(folder, recursive=True)
+
+    def upload(self, version_dir: Path) -> str:
+        """Upload a finished version: its files, the planned server-side copies, and its
+        ``manifest.json`` last (the commit). Its staged shards are removed afterwards."""
+        dest = f"{self.root}/{version_dir.name}"
+        if self.fs.exists(f"{dest}/{MANIFEST}"):
+            raise VersionError(f"{self.url}/{version_dir.name} exists already; never overwritten")
+        self.sweep()
+        files = sorted(p for p in version_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
+        for path in files:
+            rel = path.relative_to(version_dir).as_posix()
+            self.fs.makedirs(posixpath.dirname(f"{dest}/{rel}"), exist_ok=True)
+            self.fs.put_file(str(path), f"{dest}/{rel}")
+        for source, rel in self.copies:
+            self.fs.copy(self.remote(source).path, f"{dest}/{rel}")
+        self.fs.put_file(str(version_dir / MANIFEST), f"{dest}/{MANIFEST}")
+        self.copies.clear()
+        for table in TABLES:  # the staging folder keeps what the next ingest reads: no shards
+            shutil.rmtree(version_dir / table, ignore_errors=True)
+        return f"{self.url}/{version_dir.name}"
+
+    def _get(self, path: str, target: Path) -> None:
+        tmp = target.with_name(target.name + ".part")
+        self.fs.get_file(path, str(tmp))
+        os.replace(tmp, target)
