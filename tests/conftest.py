@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from corpus.records import RawRecord
 
 # Loading a version must never touch the network; set before datasets/huggingface_hub import.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -30,6 +33,17 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared corpus {path} not present")
     return path
+
+
+@functools.lru_cache(maxsize=2)
+def shared_rows(corpus: str, relpath: str) -> dict[int, RawRecord]:
+    """The records of one shared file by row number (read once per test session); skips the
+    test when the shared data is absent."""
+    from corpus.sources import ColumnMapper, discover, read_file
+
+    files, _ = discover([shared_path(corpus)])
+    f = next(f for f in files if f.relpath == relpath)
+    return {r.provenance.row: r for r in read_file(f, ColumnMapper({})) if isinstance(r, RawRecord)}
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ when the shared folder is absent).
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pytest
 
 from corpus.records import Provenance, RawRecord
 from corpus.structure import structure
-from tests.conftest import shared_path
+from tests.conftest import shared_rows
 
 _STORY = (
     "Pengurus cabang menggelar konferensi pada awal bulan lalu dan memilih kepengurusan baru"
@@ -66,13 +65,8 @@ def test_an_interview_s_labels_are_no_dateline() -> None:
 _MS_FILE = "malay_news_2013_2018.jsonl.gz"
 
 
-@functools.lru_cache(maxsize=1)
 def _news_ms() -> dict[int, RawRecord]:
-    from corpus.sources import ColumnMapper, discover, read_file
-
-    files, _ = discover([shared_path("news-ms")])
-    f = next(f for f in files if f.relpath == _MS_FILE)
-    return {r.provenance.row: r for r in read_file(f, ColumnMapper({})) if isinstance(r, RawRecord)}
+    return shared_rows("news-ms", _MS_FILE)
 
 
 @pytest.mark.shared
