@@ -1,16 +1,21 @@
 """The embedded ingest, and its driver's side: the survey runs file by file on the workers;
 the driver reads the inputs, hands batches to the executor as work units, saves each finished
-unit so an interrupted run resumes (corpus/runs.py), feeds dedup's fingerprint store, plans
-dedup, writes the tables, and counts what flows by for the progress bars and the run report.
-(A distributed ingest, corpus/distributed/, leaves reading and writing to the workers.)"""
+unit so an interrupted run resumes (corpus/runs.py), feeds dedup's fingerprint store and plans
+dedup; the workers read back the texts dedup's judge asks for and route each unit's articles
+into tables, which the driver writes in unit order; it counts what flows by for the progress
+bars and the run report. (A distributed ingest, corpus/distributed/, leaves reading and
+writing to the workers.)"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import logging
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +35,7 @@ from corpus import (
 from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.manifest import Artifacts, Counts, InputEntry, Manifest, Skipped
-from corpus.records import Article, Duplicate, RawRecord, Rejected
+from corpus.records import RawRecord, Rejected
 from corpus.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -65,6 +70,7 @@ class Drive:
         self.all_read = False
         self.run_log = runs.RunLog(Path())  # replaced by open_log
         self.finished: frozenset[int] = frozenset()
+        self.kept: list[int] = []  # per unit, its articles not taken down (planned, in order)
         self.context = survey.Survey()
         self.line_stats = learned.LineStats()
 
@@ -131,7 +137,8 @@ class Drive:
 
     def run_units(self, writer: versions.VersionWriter, store: dedup.FingerprintStore) -> None:
         """Run every unit; rejects and takedowns go to ``writer``, the articles' fingerprints to
-        ``store`` (the articles themselves stay in the units, read back by ``run_articles``)."""
+        ``store`` (the articles themselves stay in the units, read back by ``texts`` and ``route``)."""
+        _import_in_background(_LATER)
         results = executor.map_ordered(
             functools.partial(units.process_unit, self.cfg, self.context),
             self._jobs(),
@@ -154,6 +161,7 @@ class Drive:
                     self.stats.count("removed", "taken_down")
                     writer.write("rejects", self.takedowns.reject(article))
             self.n_articles += sum(kept)
+            self.kept.append(sum(kept))
             store.add(result.fingerprints.select(np.array(kept, dtype=bool)))
             self.n_processed += size
             self.n_units += 1
@@ -162,28 +170,58 @@ class Drive:
         self.tell("process", self.n_processed, self.n_processed)
         self.tell("dedup", 0, self.n_articles)
 
-    def run_articles(self) -> Iterator[Article]:
-        """The run's articles, in input order, read back from its units (on disk already)."""
-        covered = self.takedowns.covers
-        return (a for a in units.articles_of(self.run_log, self.n_units) if not covered(a))
+    def texts(self, wanted: Mapping[bytes, int]) -> Iterator[tuple[bytes, str]]:
+        """``(record key, text)`` of the articles dedup's judge asks for (key -> ordinal):
+        only the units that hold them are read, on the workers."""
+        ends = np.cumsum(self.kept)
+        by_unit: dict[int, set[bytes]] = {}
+        units_of = np.searchsorted(ends, np.fromiter(wanted.values(), np.int64), side="right")
+        for key, unit in zip(wanted, units_of.tolist(), strict=True):
+            by_unit.setdefault(unit, set()).add(key)
+        found = executor.map_ordered(
+            functools.partial(units.texts_of, self.run_log.reader()),
+            [(unit, frozenset(keys)) for unit, keys in sorted(by_unit.items())],
+            executor=self.cfg.executor,
+            workers=self.workers,
+            address=self.cfg.address,
+        )
+        for pairs in found:
+            yield from pairs
 
     def planned(self) -> None:
         """Dedup has planned: every article's fate is known."""
         self.times.lap("dedup")
         self.tell("dedup", self.n_articles, self.n_articles)
 
-    def route(self, writer: versions.VersionWriter, item: Article | Duplicate, done: int) -> None:
-        """Write one deduplicated article to its table."""
-        if isinstance(item, Duplicate) and self.takedowns.covers_duplicate(item):
-            # a copy of a taken-down article must not ship its text in duplicates/ either
-            self.stats.count("removed", "copy_of_taken_down")
-            writer.write("rejects", self.takedowns.reject(item.article))
-        elif isinstance(item, Duplicate):
-            writer.write("duplicates", item)
-        else:
-            writer.write("data", item)
-        if done % _EVERY == 0 or done == self.n_articles:
+    def route(self, writer: versions.VersionWriter, fates: dedup.Plan) -> None:
+        """Write every article to its table: each unit routed on the workers (its share of
+        the plan), its tables written here in unit order."""
+        routed = executor.map_ordered(
+            functools.partial(units.route_unit, self.run_log.reader(), self.takedowns),
+            self._shares(fates),
+            executor=self.cfg.executor,
+            workers=self.workers,
+            address=self.cfg.address,
+        )
+        done = 0
+        for unit in routed:
+            for table, (rows, sizes) in unit.tables.items():
+                writer.write_table(table, rows, sizes)
+            self.stats.merge(unit.counts)
+            writer.summary.absorb(unit.summary)
+            done += sum(len(sizes) for _, sizes in unit.tables.values())
             self.tell("write", done, self.n_articles)
+
+    def _shares(self, fates: dedup.Plan) -> Iterator[units.RouteJob]:
+        start = 0
+        for index, kept in enumerate(self.kept):
+            yield (index, *fates.share(start, start + kept))
+            start += kept
+        if start != len(fates):
+            raise dedup.DedupError(
+                f"{len(fates) - start} planned articles are in no unit of this run: route "
+                "every article that was fingerprinted"
+            )
 
     def inputs(self, hashes: dict[str, str]) -> list[InputEntry]:
         """The manifest's entries for this ingest's input files."""
@@ -235,12 +273,11 @@ def embedded(
         drive.run_units(writer, store)
         fingerprints = store.finish()
         published = dedup.published_texts(plan.published_shards()).published
-        texts = dedup.Texts(drive.run_articles, published)
+        texts = dedup.Texts(lambda: (), published, wanted=drive.texts)
         fates = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
         index.add(fingerprints, fates.kept())
         drive.planned()
-        for done, item in enumerate(dedup.route(drive.run_articles(), fates, drive.stats), 1):
-            drive.route(writer, item, done)
+        drive.route(writer, fates)
         counts = writer.written(read=drive.stats.get("read", "records"))
         times.lap("write")
         index_files = writer.listed(index.save(writer.folder / "dedup", cfg.dedup_ngram))
@@ -262,6 +299,23 @@ def embedded(
         drive.write_report(writer.folder, manifest)
     drive.close()
     return manifest, counts, dict(writer.summary.languages.most_common())
+
+
+#: Modules the driver's steps after the units import on first use, ~1 s in all: pandas
+#: (pyarrow's first ``pa.array`` imports it) and the card's (huggingface_hub's repocard, jinja2).
+_LATER = ("pandas", "huggingface_hub.repocard", "jinja2")
+
+
+def _import_in_background(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` in a thread while the workers run the units (the driver mostly waits
+    for them then), so that the serial steps after them do not."""
+
+    def load() -> None:
+        for name in modules:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="corpus-imports", daemon=True).start()
 
 
 def dedup_index(previous: versions.Previous) -> dedup.DedupIndex:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import operator
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -210,6 +210,31 @@ def to_row(record: Any) -> dict[str, Any]:
         name: value if type(value) in _AS_IS else _plain(value)
         for name, value in zip(names, values(record), strict=True)
     }
+
+
+def to_table(records: Sequence[Any], schema: pa.Schema) -> pa.Table:
+    """Records of one class as a table of ``schema``: the table ``pa.Table.from_pylist`` makes
+    of their ``to_row``s, built column by column (~4x faster: no dict per row). A Duplicate's
+    columns are its article's, then its own, as in ``to_row``."""
+    if not records:
+        return schema.empty_table()
+    columns = []
+    for field in schema:
+        values = _column(records, field.name)
+        kind = field.type.value_type if pa.types.is_list(field.type) else field.type
+        if pa.types.is_struct(kind):  # nested records go in as tuples of their fields
+            values = [_plain(v) for v in values]
+        columns.append(pa.array(values, field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _column(records: Sequence[Any], name: str) -> list[Any]:
+    """One field's values over ``records`` (a Duplicate's article fields read through it)."""
+    get = operator.attrgetter(name)
+    if isinstance(records[0], Duplicate) and name not in _field_names(Duplicate):
+        article = operator.attrgetter("article")
+        return [get(article(r)) for r in records]
+    return [get(r) for r in records]
 
 
 #: Values a row holds as they are (most of an article's fields): no conversion to look for.

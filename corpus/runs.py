@@ -146,6 +146,10 @@ class RunLog:
             raise DamagedUnit(f"{path}: {exc}") from None
         return blob
 
+    def reader(self) -> RunLog:
+        """The same log without its lock: what a worker process loads units through."""
+        return RunLog(self.folder)
+
     def save(self, index: int, blob: bytes) -> None:
         """Record unit ``index`` (``blob`` made by ``pack``) as done: written to a temp name and
         renamed, so the name never points at a partial write of this process."""

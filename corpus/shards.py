@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from corpus.config import Config
@@ -98,8 +100,11 @@ class ShardWriter:
         self._folder, self._split, self._schema = folder, split, schema
         self._max_rows, self._max_bytes = settings.max_rows, settings.max_bytes
         self._group_rows = settings.row_group_rows
+        # the rows of the row group being gathered: tables (``write_table``), then the rows
+        # ``write`` added since the last one, made into a table when the group is written
+        self._pieces: list[pa.Table] = []
         self._buffer: list[dict[str, Any]] = []
-        self._buffer_bytes = 0
+        self._buffered = self._buffer_bytes = 0
         self._writer: pq.ParquetWriter | None = None
         self._parts: list[tuple[Path, int]] = []
         self._sha: dict[Path, str] = {}  # parts adopted with their digest already known
@@ -108,18 +113,47 @@ class ShardWriter:
 
     def write(self, row: Mapping[str, Any]) -> None:
         """Add one row (a dict matching the schema)."""
-        size = _string_bytes(row)
-        part_rows = self._rows + len(self._buffer)  # rows already in the current shard
-        if part_rows and (
-            part_rows >= self._max_rows or self._bytes + self._buffer_bytes + size > self._max_bytes
-        ):
+        size = string_bytes(row)
+        if self._full(size):
             self._flush()
             self._finish_part()
         self._buffer.append(dict(row))
+        self._add(size)
+
+    def write_table(self, table: pa.Table, sizes: Sequence[int]) -> None:
+        """Add the rows of a table (matching the schema; ``sizes``: each row's
+        ``string_bytes``), cut into shards and row groups exactly as ``write`` would cut them."""
+        self._stage()
+        start = 0
+        for n, size in enumerate(sizes):
+            if self._full(size):
+                self._pieces.append(table.slice(start, n - start))
+                start = n
+                self._flush()
+                self._finish_part()
+            if self._add(size, flush=False):
+                self._pieces.append(table.slice(start, n + 1 - start))
+                start = n + 1
+                self._flush()
+        if start < len(sizes):
+            self._pieces.append(table.slice(start))
+
+    def _full(self, size: int) -> bool:
+        """Whether a row of ``size`` must start a new shard."""
+        part_rows = self._rows + self._buffered  # rows already in the current shard
+        return bool(part_rows) and (
+            part_rows >= self._max_rows or self._bytes + self._buffer_bytes + size > self._max_bytes
+        )
+
+    def _add(self, size: int, flush: bool = True) -> bool:
+        """Count a row just gathered; whether its row group is full (written, if ``flush``)."""
+        self._buffered += 1
         self._buffer_bytes += size
         self.total_rows += 1
-        if len(self._buffer) >= self._group_rows:
+        full = self._buffered >= self._group_rows
+        if full and flush:
             self._flush()
+        return full
 
     def adopt(self, path: Path, rows: int, sha256: str) -> None:
         """Take a shard written elsewhere (by a worker, on the same file system) as the next
@@ -173,17 +207,26 @@ class ShardWriter:
         self._parts.append((part, 0))
         self._rows = self._bytes = 0
 
+    def _stage(self) -> None:
+        """The rows ``write`` gathered, as a table after the tables gathered before them."""
+        if self._buffer:
+            self._pieces.append(pa.Table.from_pylist(self._buffer, schema=self._schema))
+            self._buffer = []
+
     def _flush(self) -> None:
-        if not self._buffer:
+        self._stage()
+        if not self._buffered:
+            self._pieces = []
             return
         if self._writer is None:
             self._open()
         assert self._writer is not None
-        table = pa.Table.from_pylist(self._buffer, schema=self._schema)
+        pieces = [p for p in self._pieces if p.num_rows]
+        table = pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
         self._writer.write_table(table, row_group_size=self._group_rows)
-        self._rows += len(self._buffer)
+        self._rows += self._buffered
         self._bytes += self._buffer_bytes
-        self._buffer, self._buffer_bytes = [], 0
+        self._pieces, self._buffered, self._buffer_bytes = [], 0, 0
 
     def _finish_part(self) -> None:
         if self._writer is None:
@@ -195,7 +238,7 @@ class ShardWriter:
         self._rows = self._bytes = 0
 
 
-def _string_bytes(row: Mapping[str, Any]) -> int:
+def string_bytes(row: Mapping[str, Any]) -> int:
     """A cheap estimate of a row's uncompressed size: the length of its string values."""
     total = 0
     for value in row.values():
@@ -204,6 +247,21 @@ def _string_bytes(row: Mapping[str, Any]) -> int:
         elif isinstance(value, list):
             total += sum(len(v) for v in value if isinstance(v, str))
     return total
+
+
+def string_sizes(table: pa.Table) -> list[int]:
+    """``string_bytes`` of each row of ``table``: its string and list-of-string columns."""
+    total = np.zeros(table.num_rows, dtype=np.int64)
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_string(field.type):
+            total += pc.utf8_length(column).fill_null(0).to_numpy()
+        elif pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type):
+            lengths = pc.utf8_length(pc.list_flatten(column)).fill_null(0).to_numpy()
+            parents = pc.list_parent_indices(column).to_numpy()
+            total += np.bincount(parents, weights=lengths, minlength=table.num_rows).astype(
+                np.int64
+            )
+    return total.tolist()  # type: ignore[no-any-return]
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -5,6 +5,9 @@
 A unit's result is pickled and packed in the worker (``process_unit``): the driver stores those
 bytes as the unit's record for resuming (corpus/runs.py) and unpacks them. Each stage emits
 its own rejects; they come back in input order, whichever stage rejected them.
+
+Once dedup has planned, the same workers read the units back: the texts of candidate pairs
+(``texts_of``), and each unit's articles routed to their tables (``route_unit``).
 """
 
 from __future__ import annotations
@@ -12,14 +15,19 @@ from __future__ import annotations
 import pickle
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from corpus import dedup, langid, learned, report, runs, structure, validate
+import pyarrow as pa
+
+from corpus import dedup, langid, learned, report, runs, structure, validate, versions
 from corpus.config import Config
-from corpus.records import Article, Issue, RawRecord, Rejected
+from corpus.manifest import Summary
+from corpus.records import Article, Duplicate, Issue, RawRecord, Rejected, to_table
+from corpus.shards import string_sizes
 from corpus.stats import Stats
 from corpus.survey import Survey
+from corpus.versions.writer import SCHEMAS
 
 #: A work unit: its number and its batch of input records.
 Job = tuple[int, list[RawRecord | Rejected]]
@@ -176,13 +184,61 @@ def other_language(article: Article, record: RawRecord, cfg: Config) -> Rejected
     )
 
 
-def articles_of(run_log: runs.RunLog, units: int) -> Iterator[Article]:
-    """The articles of a run's first ``units`` units, in order, read back from its log."""
+def _saved(run_log: runs.RunLog, index: int) -> BatchResult:
     from corpus.errors import VersionError
 
-    for index in range(units):
-        try:
-            result = unpacked(run_log.load(index))
-        except runs.DamagedUnit as exc:  # saved intact by this run a moment ago: a disk fault
-            raise VersionError(f"a unit of this run was damaged on disk: {exc}") from None
-        yield from result.articles
+    try:
+        return unpacked(run_log.load(index))
+    except runs.DamagedUnit as exc:  # saved intact by this run a moment ago: a disk fault
+        raise VersionError(f"a unit of this run was damaged on disk: {exc}") from None
+
+
+def texts_of(run_log: runs.RunLog, job: tuple[int, frozenset[bytes]]) -> list[tuple[bytes, str]]:
+    """``(record key, text)`` of a unit's articles whose keys are asked for (by dedup's judge,
+    for the exact measure of candidate pairs), read back from the run's log in a worker."""
+    index, keys = job
+    found = ((dedup.record_key(a), a.text) for a in _saved(run_log, index).articles)
+    return [(key, text) for key, text in found if key in keys]
+
+
+# --------------------------------------------------------------------------- phase two
+
+#: A unit's share of dedup's plan (``Plan.share``): its number, and the record keys and
+#: fates of its articles that were not taken down, in order.
+RouteJob = tuple[int, tuple[bytes, ...], tuple[dedup.Fate, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A unit's rows for each table it adds to (with each row's ``string_bytes``, the shard
+    writer's measure), what routing counted, and the summary of its data rows."""
+
+    tables: dict[str, tuple[pa.Table, tuple[int, ...]]]
+    counts: Counter[tuple[str, str]]
+    summary: Summary
+
+
+def route_unit(run_log: runs.RunLog, takedowns: versions.Takedowns, job: RouteJob) -> Routed:
+    """Dedup's phase two for one unit, in a worker: its articles (read back from the run's
+    log) to data or duplicates by their fates, made into table rows there, so the driver only
+    writes the tables (in unit order: the shards are the same with any number of workers)."""
+    index, keys, fates = job
+    articles = [a for a in _saved(run_log, index).articles if not takedowns.covers(a)]
+    stats, summary = Stats(), versions.SummaryBuilder()
+    items: dict[str, list[Any]] = {"data": [], "duplicates": [], "rejects": []}
+    for item in dedup.route_share(articles, keys, fates, stats):
+        if isinstance(item, Duplicate) and takedowns.covers_duplicate(item):
+            # a copy of a taken-down article must not ship its text in duplicates/ either
+            stats.count("removed", "copy_of_taken_down")
+            items["rejects"].append(takedowns.reject(item.article))
+        elif isinstance(item, Duplicate):
+            items["duplicates"].append(item)
+        else:
+            summary.add(item.language, item.publisher, item.published_at)
+            items["data"].append(item)
+    tables = {}
+    for table, found in items.items():
+        if found:
+            rows = to_table(found, SCHEMAS[table])
+            tables[table] = (rows, tuple(string_sizes(rows)))
+    return Routed(tables, stats.counts, summary.build())

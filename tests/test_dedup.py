@@ -224,6 +224,25 @@ def test_route_joins_by_key_and_refuses_strangers_repeats_and_gaps() -> None:
         list(dedup.route(articles[:1], plan))
 
 
+def test_a_share_of_the_plan_routes_its_stretch_in_order_and_refuses_anything_else() -> None:
+    """A unit's share (``Plan.share``), routed in a worker: the same items as ``route``."""
+    articles = [art("a", story(1)), art("b", story(2)), art("c", story(1))]
+    fps = dedup.Fingerprints.of(articles, 3)
+    plan = dedup.plan(fps, dedup.DedupIndex(), dedup.DedupSettings(), dedup.Texts(lambda: ()))
+    shares = [plan.share(0, 2), plan.share(2, 3)]
+    routed = [
+        item
+        for stretch, (keys, fates) in zip((articles[:2], articles[2:]), shares, strict=True)
+        for item in dedup.route_share(stretch, keys, fates)
+    ]
+    assert routed == list(dedup.route(articles, plan))
+    keys, fates = plan.share(0, 2)
+    with pytest.raises(dedup.DedupError, match="is not the one planned"):
+        list(dedup.route_share([articles[1], articles[0]], keys, fates))
+    with pytest.raises(dedup.DedupError, match="1 articles came to be routed where the plan has 2"):
+        list(dedup.route_share(articles[:1], keys, fates))
+
+
 def test_two_identical_raw_rows_are_two_records() -> None:
     """The same raw row in two files makes the same id: the record key tells them apart."""
     first = art("same", "Teks yang sama persis.", url="https://x.example/1")

@@ -15,12 +15,16 @@ from corpus.records import (
     REJECTED_SCHEMA,
     Article,
     Duplicate,
+    Issue,
     Provenance,
+    Rejected,
     article_from_row,
     schema_fingerprint,
     stable_id,
     to_row,
+    to_table,
 )
+from corpus.shards import string_bytes, string_sizes
 
 text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=50)
 names = st.tuples(text, text).map(lambda t: tuple(x for x in t if x))
@@ -82,6 +86,29 @@ def test_records_round_trip_through_pickle(article: Article, similarity: float) 
     for record in (article, duplicate):
         back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert back == record and type(back) is type(record)
+
+
+@given(st.lists(articles(), min_size=1, max_size=4), st.floats(0, 1))
+def test_tables_built_by_column_are_the_tables_of_the_rows(
+    found: list[Article], similarity: float
+) -> None:
+    """Workers make each unit's tables column by column (``to_table``), and size its rows for
+    the shard writer with ``string_sizes``: the same as ``from_pylist`` and ``string_bytes``."""
+    duplicates = [Duplicate(a, "x", "y", "near", similarity) for a in found]
+    rejects = [
+        Rejected(a.id, "removed", "taken_down", (Issue("", a.text, "taken_down"),), "", a.source)
+        for a in found
+    ]
+    for records, schema in (
+        (found, ARTICLE_SCHEMA),
+        (duplicates, DUPLICATE_SCHEMA),
+        (rejects, REJECTED_SCHEMA),
+    ):
+        rows = [to_row(r) for r in records]
+        table = to_table(records, schema)
+        assert table.equals(pa.Table.from_pylist(rows, schema=schema))
+        assert string_sizes(table) == [string_bytes(row) for row in rows]
+    assert to_table([], ARTICLE_SCHEMA).num_rows == 0
 
 
 def test_duplicate_row_has_article_columns_and_reason(tmp_path: Path) -> None:

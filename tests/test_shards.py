@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.config import Config
-from corpus.shards import ShardSettings, ShardWriter, file_sha256
+from corpus.shards import ShardSettings, ShardWriter, file_sha256, string_bytes
 
 SCHEMA = pa.schema([pa.field("n", pa.int64(), nullable=False), pa.field("s", pa.string())])
 
@@ -67,3 +67,33 @@ def test_same_rows_same_bytes(tmp_path: Path) -> None:
             writer.write({"n": n, "s": "teks"})
         digests.append(writer.close()[0].sha256)
     assert digests[0] == digests[1]
+
+
+def test_tables_are_cut_exactly_as_rows_are(tmp_path: Path) -> None:
+    """``write_table`` (a worker made the table) gives the same shards, row groups and bytes as
+    ``write`` row by row, wherever the tables' edges fall, mixed with single rows."""
+    rows = [{"n": n, "s": "x" * (n % 7)} for n in range(40)]
+    settings = ShardSettings.of(Config(shard_max_rows=9, shard_max_bytes=30, row_group_rows=4))
+    one = ShardWriter(tmp_path / "one", "data", SCHEMA, settings)
+    for row in rows:
+        one.write(row)
+    mixed = ShardWriter(tmp_path / "mixed", "data", SCHEMA, settings)
+    start = 0
+    for n, size in enumerate([3, 1, 0, 11, 2, 5, 1, 8]):  # tables of these sizes ...
+        piece = rows[start : start + size]
+        mixed.write_table(
+            pa.Table.from_pylist(piece, schema=SCHEMA), [string_bytes(r) for r in piece]
+        )
+        start += size
+        if n % 3 == 0 and start < len(rows):  # ... with single rows between some of them
+            mixed.write(rows[start])
+            start += 1
+    for row in rows[start:]:
+        mixed.write(row)
+    expected, got = one.close(), mixed.close()
+    assert len(expected) > 3 and mixed.total_rows == len(rows)
+    assert [(s.path, s.rows, s.sha256) for s in got] == [
+        (s.path, s.rows, s.sha256) for s in expected
+    ]
+    groups = pq.ParquetFile(tmp_path / "one" / expected[0].path).num_row_groups
+    assert groups == pq.ParquetFile(tmp_path / "mixed" / got[0].path).num_row_groups > 1

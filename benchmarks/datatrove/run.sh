@@ -18,6 +18,7 @@ fi
 uv pip install -q -p "$venv/bin/python" "datatrove[io,processing]==$version" spacy langdetect
 "$venv/bin/python" -m compileall -q -j 0 "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
 uv sync -q --compile-bytecode
+uv run python -m compileall -q corpus  # an editable install: outside the venv's site-packages
 mkdir -p "$work"
 uv run python benchmarks/datatrove/prepare.py "$work"
 uv run python benchmarks/datatrove/bench.py "$work" "$venv/bin/python" \

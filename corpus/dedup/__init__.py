@@ -52,7 +52,7 @@ from corpus.dedup.plan import (
     Plan,
     plan,
 )
-from corpus.dedup.route import route, routed
+from corpus.dedup.route import route, route_share, routed
 from corpus.dedup.urls import normalize_url, url_hash
 from corpus.dedup.verify import DedupError
 from corpus.records import Article, Duplicate
@@ -124,6 +124,7 @@ __all__ = [
     "published_texts",
     "record_key",
     "route",
+    "route_share",
     "routed",
     "run",
     "shingle_set",

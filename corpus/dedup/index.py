@@ -62,7 +62,9 @@ class DedupIndex:
         sigs: U16 | None = None,
         ngram: int | None = None,
     ) -> None:
-        self.ids: pa.Array = ids if ids is not None else pa.array([], pa.string())
+        # pa.nulls, not pa.array: pyarrow's first pa.array imports pandas (~0.5 s), which an
+        # ingest's driver would then pay here, before its workers get their first unit
+        self.ids: pa.Array = ids if ids is not None else pa.nulls(0, pa.string())
         self.exact: U64 = exact if exact is not None else np.zeros(0, np.uint64)
         self.url: U64 = url if url is not None else np.zeros(0, np.uint64)
         self.size: U32 = size if size is not None else np.zeros(0, np.uint32)

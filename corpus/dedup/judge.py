@@ -11,7 +11,7 @@ asks tasks on the workers, where the texts are (corpus/distributed/judge.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,10 +57,14 @@ def _no_published(ids: Collection[str]) -> Iterable[tuple[str, str]]:
 class Texts:
     """Where a local judge reads the bodies of candidate pairs: ``run()`` iterates this run's
     articles (any order; matched by record key), ``published(ids)`` yields ``(id, text)`` of
-    published articles."""
+    published articles. ``wanted(keys)``, when given, is used instead of ``run``: it yields
+    ``(record key, text)`` of the run's articles whose keys ``keys`` holds (key -> ordinal), for
+    a caller that finds them faster than by reading every article (the embedded ingest: the
+    units that hold them, read on its workers)."""
 
     run: Callable[[], Iterable[Article]]
     published: Callable[[Collection[str]], Iterable[tuple[str, str]]] = _no_published
+    wanted: Callable[[Mapping[bytes, int]], Iterable[tuple[bytes, str]]] | None = None
 
 
 def sizes_of(fps: Fingerprints, index: DedupIndex, codes: I64) -> npt.NDArray[np.int64]:
@@ -111,7 +115,10 @@ class LocalJudge:
         sizes = dict(zip(codes.tolist(), sizes_of(fps, index, codes).tolist(), strict=True))
         if len(new):
             wanted: dict[bytes, int] = dict(zip(fps.keys[new].tolist(), new.tolist(), strict=True))
-            run = ((record_key(a), a.text) for a in self.texts.run())
+            if self.texts.wanted is not None:
+                run = self.texts.wanted(wanted)
+            else:
+                run = ((record_key(a), a.text) for a in self.texts.run())
             collect(sets, wanted, run, sizes, self.ngram)
             missing = [int(c) for c in new if int(c) not in sets]
             if missing:

@@ -132,6 +132,13 @@ class Plan:
         """The fate of an article."""
         return self.fate_at(self.position(record_key(article)))
 
+    def share(self, start: int, stop: int) -> tuple[tuple[bytes, ...], tuple[Fate, ...]]:
+        """The record keys and fates of rows ``start:stop`` (a stretch of the input, in order)."""
+        return (
+            tuple(self.keys[start:stop].tolist()),
+            tuple(self.fate_at(row) for row in range(start, stop)),
+        )
+
     def kept(self) -> I64:
         """Ordinals of the survivors (what the index adds)."""
         return np.flatnonzero(self.kind == _UNIQUE).astype(np.int64)

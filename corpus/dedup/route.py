@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -35,6 +35,28 @@ def route(
             f"{int((~seen).sum())} planned articles never came to be routed (first: record "
             f"{plan.keys[missing].decode()}); route every article that was fingerprinted"
         )
+
+
+def route_share(
+    articles: Sequence[Article],
+    keys: Sequence[bytes],
+    fates: Sequence[Fate],
+    stats: Stats | None = None,
+) -> Iterator[Article | Duplicate]:
+    """``route`` for a stretch of the input whose fates come in its own order (``Plan.share``:
+    a work unit's, routed in a worker): each article must carry the record key planned there."""
+    if len(articles) != len(keys):
+        raise DedupError(
+            f"{len(articles)} articles came to be routed where the plan has {len(keys)}; "
+            "route every article that was fingerprinted, once"
+        )
+    for article, key, fate in zip(articles, keys, fates, strict=True):
+        if record_key(article) != key:
+            raise DedupError(
+                f"article {article.id} ({article.source.path}) is not the one planned at its "
+                f"place (record {key.decode()})"
+            )
+        yield routed(article, fate, stats)
 
 
 def routed(article: Article, fate: Fate, stats: Stats | None = None) -> Article | Duplicate:

@@ -8,12 +8,14 @@ card, before the folder is renamed into place.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import pyarrow as pa
 
 from corpus import storage
 from corpus.config import Config
@@ -120,6 +122,12 @@ class VersionWriter:
         """Add a row as read from an earlier version's shard (no summary: the caller's job)."""
         self._tables[table].write(row)
         self._new[table] += 1
+
+    def write_table(self, table: str, rows: pa.Table, sizes: Sequence[int]) -> None:
+        """Add rows already made into a table (``ShardWriter.write_table``; no summary: the
+        caller's job)."""
+        self._tables[table].write_table(rows, sizes)
+        self._new[table] += rows.num_rows
 
     def adopt(self, table: str, path: Path, rows: int, sha256: str) -> None:
         """Add a shard a worker wrote (inside this version's folder) to ``table``."""
