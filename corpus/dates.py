@@ -312,6 +312,20 @@ def column_order(values: Iterable[str | None]) -> ColumnOrder:
         numeric += 1
         first += a > 12
         second += b > 12
+    return _decided(numeric, first, second)
+
+
+def joined_order(parts: Iterable[ColumnOrder]) -> ColumnOrder:
+    """The order of a column read in parts (a big file's slices): their values' votes summed."""
+    parts = list(parts)
+    return _decided(
+        sum(p.numeric for p in parts),
+        sum(p.first_over_12 for p in parts),
+        sum(p.second_over_12 for p in parts),
+    )
+
+
+def _decided(numeric: int, first: int, second: int) -> ColumnOrder:
     if first and second:
         return ColumnOrder(None, "conflict", numeric, first, second)
     if first:
@@ -325,6 +339,7 @@ __all__ = [
     "ORDERS",
     "ColumnOrder",
     "column_order",
+    "joined_order",
     "parse_date_line",
     "parse_datetime",
     "timestamp",

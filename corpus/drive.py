@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 #: routed to their table ("write"). ``total`` is None until it is known.
 Progress = Callable[[str, int, int | None], None]
 _EVERY = 256
+#: Bytes of a big JSONL file per survey job at least (as the distributed ingest's read tasks):
+#: one big file is surveyed by every worker at once, not by one while the others wait.
+SURVEY_SLICE = 32 << 20
 
 
 class Drive:
@@ -75,18 +78,30 @@ class Drive:
         self.line_stats = learned.LineStats()
 
     def survey(self, parent_dir: Path | None) -> None:
-        """Read the inputs once for what the units need to know about all of them: a file per
-        job on the executor (in parallel), put together here in input order."""
+        """Read the inputs once for what the units need to know about all of them: a job per
+        file on the executor (in parallel; big JSONL files cut in slices), put together here in
+        input order."""
         rules = structure.rules_for(self.cfg)
-        parts = executor.map_ordered(
-            functools.partial(survey.survey_file, cfg=self.cfg),
-            self.files,
+        found = executor.map_ordered(
+            functools.partial(survey.survey_slice, cfg=self.cfg),
+            self._survey_pieces(),
             executor=self.cfg.executor,
             workers=self.workers,
             address=self.cfg.address,
         )
+        parts = survey.by_file(found)
         self.context, self.line_stats = survey.combine(parts, self.files, rules, parent_dir)
         self.times.lap("survey")
+
+    def _survey_pieces(self) -> list[sources.Slice]:
+        """The survey's jobs: the input files, big JSONL files cut in slices when there are
+        workers to share them, about two per worker in all (a slice costs extra counting: it
+        samples a publisher's first records again, ~35 % more with 10 slices of a file)."""
+        if self.workers < 2:
+            return [sources.Slice(f) for f in self.files]
+        target = max(SURVEY_SLICE, sum(f.size for f in self.files) // (2 * self.workers))
+        options = sources.ReadOptions.of(self.cfg)
+        return [s for f in self.files for s in sources.split(f, target, options)]
 
     def open_log(
         self,

@@ -333,6 +333,28 @@ class FileLines:
             out[part] = FileLines(scopes, docs, table, pending, self.thresholds)
         return out
 
+    def then(self, later: FileLines) -> FileLines:
+        """This part of a file followed by ``later``, the next part of the same file (a big
+        file's slices, counted apart): what ``file_lines`` over both gives, but that it keeps
+        the records ``later`` kept as pending beyond a publisher's first ``full_records`` in
+        the file (``LineStats.merge`` skips them, by their rank in the file, as it would)."""
+        sids = {scope: sid for sid, scope in enumerate(self.scopes)}
+        remap = [sids.setdefault(scope, len(sids)) for scope in later.scopes]
+        docs = [*self.docs, *([0] * (len(sids) - len(self.docs)))]
+        pending = [
+            *self.pending,
+            *(
+                replace(p, sid=remap[p.sid], rank=docs[remap[p.sid]] + p.rank)
+                for p in later.pending
+            ),
+        ]
+        for sid, n in zip(remap, later.docs, strict=True):
+            docs[sid] += n
+        theirs = dict(later.table)
+        theirs["scope"] = np.array(remap or [0], dtype=np.uint64)[theirs["scope"].astype(np.int64)]
+        table = _aggregate(_concat(self.table, theirs))
+        return FileLines(tuple(sids), tuple(docs), table, tuple(pending), self.thresholds)
+
 
 def file_lines(records: Iterable[RawRecord], thresholds: Thresholds | None = None) -> FileLines:
     """The line statistics of one file's ``records`` (as ``learn`` reads them), before they

@@ -10,17 +10,18 @@ to every work unit. The result is the same as one pass over every record in inpu
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus import learned, sources, structure
 from corpus.boilerplate import RuleSet
 from corpus.config import Config
-from corpus.dates import column_order
+from corpus.dates import ColumnOrder, column_order, joined_order
 from corpus.records import RawRecord
-from corpus.stats import Stats
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +53,62 @@ class FileSurvey:
     title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]  # input path -> host -> suffixes
 
 
-def survey_file(file: sources.InputFile, cfg: Config) -> FileSurvey:
-    """Read one input file for the survey: its part of the line statistics, its date order,
-    its titles' section suffixes."""
-    orders, titles = _DateOrders(), structure.TitleSuffixes()
+@dataclass(frozen=True, slots=True)
+class SliceSurvey:
+    """What one slice of a file tells the survey (``survey_slice``), before the file's other
+    slices join it (``join_slices``); a file that is not split is one slice."""
+
+    relpath: str
+    lines: learned.FileLines
+    date_votes: Mapping[str, ColumnOrder]  # input path -> what its date values say so far
+    titles: structure.TitleSuffixes
+    paths: frozenset[str]
+
+
+def survey_slice(piece: sources.Slice, cfg: Config) -> SliceSurvey:
+    """Read one slice of an input file (a big JSONL file is read in slices, in parallel) for
+    the survey: its part of the file's line statistics, date votes and title counts."""
+    votes, titles = _DateVotes(), structure.TitleSuffixes()
     paths: set[str] = set()
 
     def see(record: RawRecord) -> RawRecord:
         structure.see_title(titles, record)
         paths.add(record.provenance.path)
-        return orders.see(record)
+        return votes.see(record)
 
-    records = (r for r in sources.run([file], cfg, Stats()) if isinstance(r, RawRecord))
-    lines = learned.file_lines(map(see, records))
+    options = sources.ReadOptions.of(cfg)
+    read = sources.read_slice(piece, sources.ColumnMapper(options.column_map), options)
+    lines = learned.file_lines(map(see, (r for r in read if isinstance(r, RawRecord))))
+    return SliceSurvey(piece.file.relpath, lines, votes.finish(), titles, frozenset(paths))
+
+
+def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
+    """A file's survey from its slices' (all of them, in file order): the same as reading it
+    whole."""
+    lines = functools.reduce(learned.FileLines.then, (p.lines for p in parts))
+    titles = structure.TitleSuffixes()
+    votes: dict[str, list[ColumnOrder]] = {}
+    for part in parts:
+        titles.absorb(part.titles)
+        for path, vote in part.date_votes.items():
+            votes.setdefault(path, []).append(vote)
     found = titles.learned()
-    suffixes = {path: found for path in sorted(paths)} if found else {}
-    return FileSurvey(file.relpath, lines, orders.finish(), suffixes)
+    paths = sorted(frozenset().union(*(p.paths for p in parts)))
+    suffixes = {path: found for path in paths} if found else {}
+    orders = _settled({path: joined_order(v) for path, v in votes.items()})
+    return FileSurvey(parts[0].relpath, lines, orders, suffixes)
+
+
+def by_file(parts: Iterable[SliceSurvey]) -> Iterator[FileSurvey]:
+    """Files' surveys from their slices' (a file's slices together, in file order)."""
+    for _, slices in itertools.groupby(parts, key=lambda p: p.relpath):
+        yield join_slices(list(slices))
+
+
+def survey_file(file: sources.InputFile, cfg: Config) -> FileSurvey:
+    """Read one input file for the survey, whole: its part of the line statistics, its date
+    order, its titles' section suffixes."""
+    return join_slices([survey_slice(sources.Slice(file), cfg)])
 
 
 def combine(
@@ -124,33 +165,40 @@ def survey(
     return combine((survey_file(f, cfg) for f in files), files, rules, parent_dir)
 
 
-class _DateOrders:
-    """The day/month order of each file's date values (``dates.column_order``), one file at a
-    time: records come file by file, so only one file's values are held."""
+class _DateVotes:
+    """What each file's date values say of their day/month order (``dates.column_order``),
+    one file at a time: records come file by file, so only one file's values are held."""
 
     def __init__(self) -> None:
         self.path: str | None = None
         self.values: list[str] = []
-        self.orders: dict[str, str] = {}
+        self.votes: dict[str, ColumnOrder] = {}
 
     def see(self, record: RawRecord) -> RawRecord:
         if record.provenance.path != self.path:
-            self._settle()
+            self._count()
             self.path = record.provenance.path
         value = record.fields.get("published")
         if isinstance(value, str):
             self.values.append(value)
         return record
 
-    def _settle(self) -> None:
+    def _count(self) -> None:
         if self.path is not None and self.values:
-            found = column_order(self.values)
-            if found.order is not None:
-                self.orders[self.path] = found.order
-            else:  # the publisher's locale decides, record by record (day first here)
-                log.info("%s: date order not settled by its values (%s)", self.path, found.reason)
+            self.votes[self.path] = column_order(self.values)
         self.values = []
 
-    def finish(self) -> dict[str, str]:
-        self._settle()
-        return dict(sorted(self.orders.items()))
+    def finish(self) -> dict[str, ColumnOrder]:
+        self._count()
+        return self.votes
+
+
+def _settled(votes: Mapping[str, ColumnOrder]) -> dict[str, str]:
+    """The date order of each path whose values settle it."""
+    orders = {}
+    for path, found in votes.items():
+        if found.order is not None:
+            orders[path] = found.order
+        else:  # the publisher's locale decides, record by record (day first here)
+            log.info("%s: date order not settled by its values (%s)", path, found.reason)
+    return dict(sorted(orders.items()))

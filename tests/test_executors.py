@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import pipeline
+from corpus import drive, pipeline, sources
 from corpus.config import Config
 from tests import outputs
 from tests.test_crash import _write_corpus
@@ -40,3 +40,25 @@ def test_local_1_local_2_write_the_same_bytes_and_ray_the_same_content(
     # a unit per batch of each input file: 300 generated records (8 batches of 40), mini's 3 files
     assert (report["executor"], report["units"]["total"]) == ("ray", 8 + 3)
     assert report["per_record_stages"]["validate"]["records"] == report["counts"]["read"]
+
+
+def test_two_workers_survey_a_big_jsonl_file_in_slices_and_write_the_same_bytes(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers to share it, a big JSONL file is surveyed in slices (``drive.SURVEY_SLICE``,
+    here a few KB): the version is byte for byte the one of one worker, which reads it whole."""
+    _write_corpus(mini / "more.jsonl", 300)
+    monkeypatch.setattr(drive, "SURVEY_SLICE", 4_000)
+    pieces: list[int] = []
+    cut = drive.Drive._survey_pieces
+
+    def counted(self: drive.Drive) -> list[sources.Slice]:
+        found = cut(self)
+        pieces.append(len(found))
+        return found
+
+    monkeypatch.setattr(drive.Drive, "_survey_pieces", counted)
+    one = _ingest(mini, tmp_path / "local1", monkeypatch, workers=1)
+    two = _ingest(mini, tmp_path / "local2", monkeypatch, workers=2)
+    assert pieces[0] == len(sources.discover([mini])[0]) < pieces[1]  # the big file in slices
+    assert outputs.digests(one) == outputs.digests(two)

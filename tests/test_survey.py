@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import random
 from pathlib import Path
@@ -37,10 +38,10 @@ def state(stats: LineStats) -> dict[str, Any]:
 
 def sequential(files: list[sources.InputFile], cfg: Config) -> tuple[LineStats, dict[str, str]]:
     """Today's survey, record after record over every file in order (the reference)."""
-    orders = survey._DateOrders()
+    votes = survey._DateVotes()
     records = (r for r in sources.run(files, cfg, Stats()) if isinstance(r, RawRecord))
-    stats = learn(map(orders.see, records))
-    return stats, orders.finish()
+    stats = learn(map(votes.see, records))
+    return stats, survey._settled(votes.finish())
 
 
 def record(text: str, n: int, host: str, path: str) -> RawRecord:
@@ -74,6 +75,61 @@ def test_parts_merged_in_file_order_equal_one_pass(seed: int) -> None:
         merged.merge(pickle.loads(pickle.dumps(part)))  # parts travel from worker processes
     assert state(merged) == state(whole)
     assert learned.LearnedBoilerplate.build(merged) == learned.LearnedBoilerplate.build(whole)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_file_counted_in_slices_joined_equals_the_file_counted_whole(seed: int) -> None:
+    """``FileLines.then``: a big file's slices, counted apart (ranks restart in each), joined
+    in file order, give the statistics of the file counted whole (ranks over the file)."""
+    rng = random.Random(seed)
+    files = [[r for f in files_of_records(seed) for r in f] * 3, *files_of_records(seed + 50)]
+    whole, joined = LineStats(TIGHT), LineStats(TIGHT)
+    for records in files:
+        whole.merge(file_lines(records, TIGHT))
+        cuts = sorted(rng.sample(range(len(records) + 1), min(3, len(records) + 1)))
+        pieces = [records[a:b] for a, b in zip([0, *cuts], [*cuts, len(records)], strict=True)]
+        parts = [pickle.loads(pickle.dumps(file_lines(p, TIGHT))) for p in pieces]
+        part = parts[0]
+        for later in parts[1:]:
+            part = part.then(later)
+        assert sum(part.docs) == len([r for r in records if r.fields["text"].strip()])
+        joined.merge(part)
+    assert state(joined) == state(whole)
+
+
+def test_a_big_jsonl_file_surveyed_in_slices_equals_it_surveyed_whole(tmp_path: Path) -> None:
+    """The embedded ingest surveys a big JSONL file slice by slice on its workers: the same
+    line statistics, date order (settled by a value in its last slice) and title suffixes."""
+    rows = []
+    for n in range(240):
+        host = ["a.example.com", "b.example.org", "c.example.net"][n % 3]
+        month, day = (n % 12) + 1, 1 + n % 12 if n < 230 else 25  # only the end says m/d/y
+        lines = [f"JAKARTA - Warga kota {n} berkumpul pada hari ke {n}.", FURNITURE[n % 3]]
+        title = f"Banjir di kota {n} - {['Nasional', 'Daerah'][n % 2]}"
+        rows.append(
+            {
+                "url": f"https://{host}/read/{n}",
+                "title": title,
+                "text": "\n".join(lines),
+                "published": f"{month:02d}/{day:02d}/2025 10:00",
+            }
+        )
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    files, _ = sources.discover([tmp_path])
+    cfg = Config()
+    pieces = sources.split(files[0], 2_000, sources.ReadOptions.of(cfg))
+    assert len(pieces) > 10
+    whole = survey.survey_file(files[0], cfg)
+    sliced = list(survey.by_file(survey.survey_slice(p, cfg) for p in pieces))
+    assert [s.relpath for s in sliced] == [whole.relpath]
+    assert sliced[0].date_orders == whole.date_orders == {"big.jsonl": "mdy"}
+    assert sliced[0].title_suffixes == whole.title_suffixes and whole.title_suffixes
+    rules = structure.rules_for(cfg)
+    assert survey.combine(sliced, files, rules, None)[0] == _check_survey(files, cfg)
+    stats = LineStats()
+    stats.merge(sliced[0].lines)
+    assert state(stats) == state(sequential(files, cfg)[0])
 
 
 def test_parts_after_an_earlier_versions_statistics() -> None:

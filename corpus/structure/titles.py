@@ -68,6 +68,14 @@ class TitleSuffixes:
         if not re.search(rf"\b{re.escape(suffix)}\b", text or ""):
             self.unnamed[host].add(suffix)
 
+    def absorb(self, other: TitleSuffixes) -> None:
+        """Add the counts of another part of the same file (a big file's slices, read apart)."""
+        self.titles.update(other.titles)
+        for host, counts in other.seen.items():
+            self.seen[host].update(counts)
+        for host, unnamed in other.unnamed.items():
+            self.unnamed[host].update(unnamed)
+
     def learned(self) -> dict[str, frozenset[str]]:
         """Per URL host, the section suffixes of the titles seen (see the module docstring)."""
         found: dict[str, frozenset[str]] = {}
