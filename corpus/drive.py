@@ -165,19 +165,20 @@ class Drive:
         for index, size, blob, reused in results:
             if not reused:
                 self.run_log.save(index, blob)
-            result = units.unpacked(blob)
+            result = units.unpacked(blob, articles=bool(self.takedowns.ids))
             self.times.add_unit(result.seconds, result.records, result.peak_rss, reused)
             self.stats.merge(result.counts)
             for item in result.rejected:
                 writer.write("rejects", item)
-            kept = [not self.takedowns.covers(a) for a in result.articles]
-            for article, keep in zip(result.articles, kept, strict=True):
-                if not keep:
+            kept = np.ones(len(result.fingerprints), dtype=bool)
+            for n, article in enumerate(result.articles):  # none unpickled without takedowns
+                if self.takedowns.covers(article):
+                    kept[n] = False
                     self.stats.count("removed", "taken_down")
                     writer.write("rejects", self.takedowns.reject(article))
-            self.n_articles += sum(kept)
-            self.kept.append(sum(kept))
-            store.add(result.fingerprints.select(np.array(kept, dtype=bool)))
+            self.n_articles += int(kept.sum())
+            self.kept.append(int(kept.sum()))
+            store.add(result.fingerprints.select(kept))
             self.n_processed += size
             self.n_units += 1
             self.tell("process", self.n_processed, self.n_read if self.all_read else None)

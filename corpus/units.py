@@ -12,6 +12,7 @@ Once dedup has planned, the same workers read the units back: the texts of candi
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import time
 from collections import Counter
@@ -53,7 +54,11 @@ def process_unit(cfg: Config, survey: Survey, job: Job) -> UnitResult:
     """A work unit in a worker: ``process_batch`` over its batch, the result pickled and packed."""
     index, batch = job
     result = process_batch(cfg, survey, batch)
-    packed = runs.pack(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    # the articles pickled apart: the driver reads a unit's counts, rejects and fingerprints
+    # without unpickling its articles (``unpacked(articles=False)``; ~9 ms per 1,000 articles)
+    articles = pickle.dumps(result.articles, protocol=pickle.HIGHEST_PROTOCOL)
+    stored = (dataclasses.replace(result, articles=()), articles)
+    packed = runs.pack(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     return index, len(batch), packed, False
 
 
@@ -73,10 +78,13 @@ def reused(run_log: runs.RunLog, cfg: Config, survey: Survey, job: Job) -> UnitR
         return process_unit(cfg, survey, job)
 
 
-def unpacked(blob: bytes) -> BatchResult:
-    """A unit's result from its stored bytes."""
-    result: BatchResult = pickle.loads(runs.unpack(blob))
-    return result
+def unpacked(blob: bytes, *, articles: bool = True) -> BatchResult:
+    """A unit's result from its stored bytes; ``articles=False`` leaves its articles pickled
+    (``articles`` empty; ``fingerprints`` has one row per article): what the driver reads
+    when no takedown needs checking."""
+    stored: tuple[BatchResult, bytes] = pickle.loads(runs.unpack(blob))
+    result, pickled = stored
+    return dataclasses.replace(result, articles=pickle.loads(pickled)) if articles else result
 
 
 class _Clock:
