@@ -8,11 +8,8 @@ writing to the workers.)"""
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import importlib
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -153,7 +150,6 @@ class Drive:
     def run_units(self, writer: versions.VersionWriter, store: dedup.FingerprintStore) -> None:
         """Run every unit; rejects and takedowns go to ``writer``, the articles' fingerprints to
         ``store`` (the articles themselves stay in the units, read back by ``texts`` and ``route``)."""
-        _import_in_background(_LATER)
         results = executor.map_ordered(
             functools.partial(units.process_unit, self.cfg, self.context),
             self._jobs(),
@@ -315,23 +311,6 @@ def embedded(
         drive.write_report(writer.folder, manifest)
     drive.close()
     return manifest, counts, dict(writer.summary.languages.most_common())
-
-
-#: Modules the driver's steps after the units import on first use, ~1 s in all: pandas
-#: (pyarrow's first ``pa.array`` imports it) and the card's (huggingface_hub's repocard, jinja2).
-_LATER = ("pandas", "huggingface_hub.repocard", "jinja2")
-
-
-def _import_in_background(modules: tuple[str, ...]) -> None:
-    """Import ``modules`` in a thread while the workers run the units (the driver mostly waits
-    for them then), so that the serial steps after them do not."""
-
-    def load() -> None:
-        for name in modules:
-            with contextlib.suppress(ImportError):
-                importlib.import_module(name)
-
-    threading.Thread(target=load, name="corpus-imports", daemon=True).start()
 
 
 def dedup_index(previous: versions.Previous) -> dedup.DedupIndex:
