@@ -321,6 +321,18 @@ NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r" from\b.{0,400}$"
         ),
     ),
+    # "Fifa World Cup Wartawan: Mia Fahrani": a section's label, then the writer's credit on
+    # one line (the name goes to authors); a label and a name in title case, nothing else
+    *(
+        (
+            "credit_line",
+            word,
+            re.compile(
+                rf"^(?:[A-Z][\w&.-]*\s+){{1,4}}{word}\s*:\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,4}}$"
+            ),
+        )
+        for word in ("Wartawan", "Penulis", "Reporter", "Pewarta")
+    ),
 )
 
 
