@@ -397,6 +397,7 @@ def structure_record(
     notes.update(dates.notes)
     updated_at = dates.updated_at or _note_update(out.removed, offset, notes)
     credited_people = _people(fields.get("author"), out, profile, dateline, notes, site)
+    _name_lines(out, credited_people.authors)
     body_text = "\n\n".join(out.body)
     removed = out.removed  # header lines went to title, published_at and captions
     syndicated_from = syndicated(line for line, rule in removed if rule == "syndication")
@@ -431,6 +432,18 @@ def structure_record(
         editors=credited_people.editors,
     )
     return Outcome(article, +notes)
+
+
+def _name_lines(out: _Body, authors: Sequence[str]) -> None:
+    """A writer's name on a line of its own above or below the story ("Lilis Khalisotussurur"
+    over an opinion piece): a by-line, removed; only the first two lines and the last."""
+    if not authors or len(out.body) < 2:
+        return
+    names = {alnum(name) for name in authors}
+    for k in (0, 1, len(out.body) - 1):
+        if k < len(out.body) and len(out.body[k]) < 60 and alnum(out.body[k]) in names:
+            out.removed.append((out.body.pop(k), "byline"))
+            return
 
 
 def _people(
