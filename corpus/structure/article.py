@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from corpus.structure.metadata import (
     header_byline,
     host_labels,
     is_person,
+    label_credit,
     people,
     place_byline,
     published,
@@ -267,6 +269,28 @@ def _header_byline(out: _Body) -> None:
         out.body.pop(0)
 
 
+_CAPS_LABEL = re.compile(r"[A-Z]{4,12}")
+_LABEL_CREDIT_AT = 4  # the closing lines a "ROLE" / "Name" credit pair is looked for in
+
+
+def _label_credits(out: _Body) -> None:
+    """A credit split over two closing lines, the role then the name ("EDITOR" / "Adi
+    Sunaryo"), maybe above the page's labels, one word in capitals each ("TAGS", "KOMENTAR"):
+    the name goes to its field, the lines to the removed ones. Only labels below such a credit
+    go: a closing "ANTARA" alone is a source's credit, the trailer's."""
+    for k in range(max(1, len(out.body) - _LABEL_CREDIT_AT), len(out.body) - 1):
+        role = label_credit(out.body[k], out.body[k + 1])
+        below = out.body[k + 2 :]
+        if role is None or not all(_CAPS_LABEL.fullmatch(line) for line in below):
+            continue
+        name = out.body[k + 1]
+        (out.editors if role == "editor" else out.bylines).append(name)
+        out.removed.extend([(out.body[k], "credit_line"), (name, "credit_line")])
+        out.removed.extend((line, "widget_label") for line in below)
+        del out.body[k:]
+        return
+
+
 _PLACE_BYLINE_AT = 3  # the by-line stands under a standfirst at most two paragraphs long
 
 
@@ -309,6 +333,7 @@ def _edges(
             out.body.pop(at)
     if dateline is None:
         dateline = _place_byline(out)
+    _label_credits(out)
     own = profile.short_names if profile else _NONE
     credit = writer_editor(out.body)
     if credit is not None:

@@ -597,10 +597,12 @@ _HEAD_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,4}"
 # it, the writer (and the editor after a bar) then the date and time of the story; the time
 # is required, so a sentence naming someone and a day ("Presiden Joko Widodo 17 Agustus ...")
 # is no byline
+# An opinion page's "Fuad Fachruddin/ Divisi Penjaminan Mutu ... 12 Jul 2018 - 7:00 422": the
+# writer's affiliation after a slash, and the page's view count after the time.
 _HEADER_BYLINE = re.compile(
-    rf"^(?P<writer>{_HEAD_NAME})(?:\s*\|\s*(?P<editor>{_HEAD_NAME}))?\s+(?:{_WEEKDAYS},?\s+)?"
-    rf"\d{{1,2}}\s+{_MONTH_NAMES}\s+\d{{4}}\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}"
-    r"(?:\s*(?:WIB|WITA|WIT)\b)?"
+    rf"^(?P<writer>{_HEAD_NAME})(?:\s*\|\s*(?P<editor>{_HEAD_NAME})|\s*/\s*[^|/\d]{{2,80}}?)?"
+    rf"\s+(?:{_WEEKDAYS},?\s+)?\d{{1,2}}\s+{_MONTH_NAMES}\s+\d{{4}}\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}"
+    r"(?:\s*(?:WIB|WITA|WIT)\b)?(?:\s+\d{1,7}(?=\s*$))?"
 )
 
 
@@ -644,6 +646,28 @@ def place_byline(line: str) -> tuple[str, str] | None:
     if not is_person(name) or place.casefold() in _DATE_WORDS:
         return None
     return name, place.upper()
+
+
+# a credit's role on a line of its own, the name on the next ("EDITOR" / "Adi Sunaryo")
+_ROLE_LABELS = {
+    "editor": "editor",
+    "penyunting": "editor",
+    "redaktur": "editor",
+    "penulis": "writer",
+    "reporter": "writer",
+    "pewarta": "writer",
+    "wartawan": "writer",
+}
+_LABEL_NAME_WORDS = 5
+
+
+def label_credit(label: str, name: str) -> str | None:
+    """The role ("writer" or "editor") a "ROLE" line gives the name on the line under it, when
+    that line is a person's name; else None."""
+    role = _ROLE_LABELS.get(label.strip(" :").casefold())
+    if role is None or len(name.split()) > _LABEL_NAME_WORDS or not _NAME_LIKE.match(name):
+        return None
+    return role if is_person(name) else None
 
 
 def byline_author(line: str) -> str | None:
