@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,15 +34,18 @@ from corpus.structure.metadata import (
     credited,
     date_line_credits,
     editor_of,
+    header_byline,
     host_labels,
     is_person,
+    label_credit,
     people,
+    place_byline,
     published,
     syndicated,
 )
 from corpus.structure.paragraphs import repeats, split_paragraphs
 from corpus.structure.profiles import Profile, find_publisher
-from corpus.structure.residue import writer_bio, writer_editor
+from corpus.structure.residue import writer_bio, writer_code, writer_editor
 from corpus.structure.rules import (
     INLINE_PROMPT,
     LEADING_PROMPT,
@@ -52,7 +56,7 @@ from corpus.structure.rules import (
     strip_read_more,
     tail_start,
 )
-from corpus.structure.text import site_names, text_value, words
+from corpus.structure.text import alnum, site_names, text_value, words
 from corpus.structure.titles import strip_section
 
 _NONE: frozenset[str] = frozenset()
@@ -95,6 +99,7 @@ def _header(
         title is None
         and len(paragraphs) > 1
         and is_headline(paragraphs[0])
+        and header_byline(paragraphs[0]) is None  # "Writer | Editor <date> <time>": no headline
         and (blank_after_first or parse_date_line(paragraphs[1]) is not None)
     ):
         head.title, head.start = paragraphs[0], 1
@@ -212,9 +217,15 @@ def _body(
     return out
 
 
-def _date_line_credits(out: _Body, credits: list[str]) -> None:
+def _date_line_credits(out: _Body, credits: list[str], date_line: str | None = None) -> None:
     """Credits sharing the header's date line ("Sabtu, 26 November 2016 | 15:55 WIB |
-    Penulis: Dera"): the writer goes to bylines, an editor to editors."""
+    Penulis: Dera", or names before it: "Writer | Editor Selasa, 20 November 2018 | 14:00
+    WIB"): the writer goes to bylines, an editor to editors."""
+    found = header_byline(date_line) if date_line else None
+    if found is not None:
+        out.bylines.append(found[0])
+        if found[1] is not None:
+            out.editors.append(found[1])
     for part in credits:
         out.removed.append((part, "credit_line"))
         name = byline_author(part)
@@ -240,6 +251,61 @@ def _above_lead_in(out: _Body, k: int, title: str | None, notes: Counter[str]) -
     return len(kept)
 
 
+def _header_byline(out: _Body) -> None:
+    """A page's "Writer [| Editor] <date> <time>" header opening the body: the names go to
+    their fields, the header to the removed lines; what follows it on the line stays."""
+    found = header_byline(out.body[0]) if out.body else None
+    if found is None:
+        return
+    writer, editor, end = found
+    out.bylines.append(writer)
+    if editor is not None:
+        out.editors.append(editor)
+    out.removed.append((out.body[0][:end], "byline"))
+    rest = out.body[0][end:].strip()
+    if rest:
+        out.body[0] = rest
+    else:
+        out.body.pop(0)
+
+
+_CAPS_LABEL = re.compile(r"[A-Z]{4,12}")
+_LABEL_CREDIT_AT = 4  # the closing lines a "ROLE" / "Name" credit pair is looked for in
+
+
+def _label_credits(out: _Body) -> None:
+    """A credit split over two closing lines, the role then the name ("EDITOR" / "Adi
+    Sunaryo"), maybe above the page's labels, one word in capitals each ("TAGS", "KOMENTAR"):
+    the name goes to its field, the lines to the removed ones. Only labels below such a credit
+    go: a closing "ANTARA" alone is a source's credit, the trailer's."""
+    for k in range(max(1, len(out.body) - _LABEL_CREDIT_AT), len(out.body) - 1):
+        role = label_credit(out.body[k], out.body[k + 1])
+        below = out.body[k + 2 :]
+        if role is None or not all(_CAPS_LABEL.fullmatch(line) for line in below):
+            continue
+        name = out.body[k + 1]
+        (out.editors if role == "editor" else out.bylines).append(name)
+        out.removed.extend([(out.body[k], "credit_line"), (name, "credit_line")])
+        out.removed.extend((line, "widget_label") for line in below)
+        del out.body[k:]
+        return
+
+
+_PLACE_BYLINE_AT = 3  # the by-line stands under a standfirst at most two paragraphs long
+
+
+def _place_byline(out: _Body) -> str | None:
+    """The place of a "NAME, Place" by-line among the first paragraphs (the writer goes to
+    the bylines, the line to the removed ones), or None."""
+    for k, line in enumerate(out.body[:_PLACE_BYLINE_AT]):
+        found = place_byline(line) if len(line) < 60 else None
+        if found is not None:
+            out.bylines.append(found[0])
+            out.removed.append((out.body.pop(k), "byline"))
+            return found[1]
+    return None
+
+
 def _edges(
     out: _Body,
     profile: Profile | None,
@@ -249,6 +315,7 @@ def _edges(
 ) -> tuple[str | None, tuple[str, ...], list[str]]:
     """Lead-in (-> dateline) and closing credits of the body: (dateline, initials, people)."""
     dateline = None
+    _header_byline(out)
     if out.body:
         at = 0
         first, dateline, rule = lead_in(out.body[0], profile, site)
@@ -264,6 +331,9 @@ def _edges(
             out.body[at] = first
         else:
             out.body.pop(at)
+    if dateline is None:
+        dateline = _place_byline(out)
+    _label_credits(out)
     own = profile.short_names if profile else _NONE
     credit = writer_editor(out.body)
     if credit is not None:
@@ -271,6 +341,14 @@ def _edges(
         out.editors.append(credit[1])
         out.removed.append((credit[2], "credit_line"))
     editor_initials, outlets, closing = trailer(out.body, own)
+    if not editor_initials and credit is None and (coded := writer_code(out.body)) is not None:
+        # "(Yendhi/b)": the writer goes to the bylines, the desk's code (not the outlet's
+        # name: "(Hardianto/balipost)") to the editor's initials
+        if alnum(coded[1]) not in site:
+            editor_initials = (coded[1],)
+        if coded[0] is not None:  # a code alone goes to the initials only, as the trailer's
+            out.bylines.append(coded[0])
+            out.removed.append((coded[2], "credit_line"))
     # the writer's note closes an opinion piece, maybe under an editor's code or a sign-off
     # that closes the story above it: those are peeled off after the note
     writer, bio = writer_bio(out.body)
@@ -329,7 +407,7 @@ def structure_record(
     if rules.drops and publisher in rules.drops:
         learned = lambda line: rules.drops_line(publisher, line)  # noqa: E731
     out = _body(paragraphs, head.start, profile, learned, notes)
-    _date_line_credits(out, head.credits)
+    _date_line_credits(out, head.credits, head.date_line)
     dateline, editor_initials, named = _edges(out, profile, notes, head.title, site)
     out.bylines.extend(named)
     cited = tuple(dict.fromkeys([*cited_sources(out.body), *out.sourced]))
@@ -344,6 +422,7 @@ def structure_record(
     notes.update(dates.notes)
     updated_at = dates.updated_at or _note_update(out.removed, offset, notes)
     credited_people = _people(fields.get("author"), out, profile, dateline, notes, site)
+    _name_lines(out, credited_people.authors)
     body_text = "\n\n".join(out.body)
     removed = out.removed  # header lines went to title, published_at and captions
     syndicated_from = syndicated(line for line, rule in removed if rule == "syndication")
@@ -378,6 +457,18 @@ def structure_record(
         editors=credited_people.editors,
     )
     return Outcome(article, +notes)
+
+
+def _name_lines(out: _Body, authors: Sequence[str]) -> None:
+    """A writer's name on a line of its own above or below the story ("Lilis Khalisotussurur"
+    over an opinion piece): a by-line, removed; only the first two lines and the last."""
+    if not authors or len(out.body) < 2:
+        return
+    names = {alnum(name) for name in authors}
+    for k in (0, 1, len(out.body) - 1):
+        if k < len(out.body) and len(out.body[k]) < 60 and alnum(out.body[k]) in names:
+            out.removed.append((out.body.pop(k), "byline"))
+            return
 
 
 def _people(

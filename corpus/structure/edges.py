@@ -312,6 +312,8 @@ def _caps_place(paragraph: str, not_places: frozenset[str]) -> tuple[str, str | 
 
 # The separator closing a lead-in of no known form: a dash with a space on one side at least
 # ("Jakarta - ", "WowKeren -", "JAKARTA (Pos Kota) –") or a colon ("Kuala Lumpur: ")
+# the site's name closed by a full stop before the story: "RMOLSumsel. Setelah ..."
+_SITE_STOP = re.compile(r"^([A-Za-z][\w.]{2,30}?)\.\s+(?=[A-Z])")
 _LEAD_SEP = re.compile(rf"{SP}*(?:--|—|–|-|:){SP}+|{SP}+(?:--|—|–|-){SP}*(?=[A-Z\"“‘])")
 # a lead-in's parts: "INILAH, Bandung", "JAKARTA (Pos Kota)", "SURYA.co.id | SURABAYA"
 _LEAD_PARTS = re.compile(r"\s*[,|()\[\]]\s*")
@@ -461,6 +463,9 @@ def _lead_in(
     alone = _place_and_site(paragraph, site)
     if alone is not None:
         return alone
+    stop = _SITE_STOP.match(paragraph) if site else None
+    if stop is not None and _is_site(stop.group(1), site):
+        return paragraph[stop.end() :], None, "site_lead_in"  # "RMOLSumsel. Setelah ..."
     match = _LOST_LEAD_IN.match(paragraph)
     if match and paragraph[match.end() :].strip():
         return paragraph[match.end() :].strip(), None, "lost_lead_in"

@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 
 # the name in a credit or byline line that goes to ``authors``
 _BYLINE_AUTHOR = re.compile(
-    r"^(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep|Oleh|By)(?:\s*[/&]\s*Editor)?\s*:\s*"
+    # a section's label may stand before the credit on its line ("Fifa World Cup Wartawan: X")
+    r"^(?:(?-i:(?:[A-Z][\w&.-]*\s+){1,4})(?=(?-i:Wartawan|Penulis|Reporter|Pewarta)\s*:))?"
+    r"(?:(?:Penulis|Reporter|Pewarta|Wartawan|Rep|Oleh|By)(?:\s*[/&]\s*Editor)?\s*:\s*"
     r"|(?:Oleh|By)\s+"
     r"|Laporan\s+\w+\b[^,]{0,60},\s*)(?P<name>\S.*)$",
     re.IGNORECASE,
@@ -184,6 +186,7 @@ class Credits:
 def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | None]:
     """The names of an author field (a string or a list), and the desk a suffix names."""
     items = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    items = items[: _bio_start(items)]
     out: list[str] = []
     desk = None
     for item in items:
@@ -206,6 +209,42 @@ def _split_names(value: Any, profile: Profile | None) -> tuple[list[str], str | 
         else:
             out.append(bare_name(name))
     return out, desk
+
+
+_BIO_MIN_WORDS = 4  # "Samantha Is A Walking ...": longer than a name that shares its first word
+# what a bio's sentence holds and a name never does ("... Is A Walking ...", "... Pada Di ...");
+# not "Dan": "Rabiatul Adawiyah Dan Koh Abdullah" is two names
+_BIO_WORDS = (_FUNCTION_WORDS - {"dan", "and"}) | {
+    "a",
+    "an",
+    "was",
+    "has",
+    "her",
+    "his",
+    "she",
+    "he",
+}
+
+
+def _bio_start(items: Sequence[Any]) -> int:
+    """Where a crawler's author list turns into the writer's bio, which it split at commas and
+    "and" ("Samantha Khor", "Samantha Is A Walking ...", "Fan Fiction", "A Million Other
+    Things."): the first item that opens with an earlier name's first word and runs on longer
+    than a name. That item and every one after it are pieces of the bio, no people."""
+    firsts: set[str] = set()
+    for k, item in enumerate(items):
+        parts = item.split() if isinstance(item, str) else []
+        if (
+            k
+            and parts
+            and parts[0] in firsts
+            and len(parts) >= _BIO_MIN_WORDS
+            and any(p.casefold() in _BIO_WORDS for p in parts[1:])
+        ):
+            return k
+        if parts:
+            firsts.add(parts[0])
+    return len(items)
 
 
 def _without_role(name: str) -> str:
@@ -249,6 +288,7 @@ def is_person(name: str, dateline: str | None = None, site: frozenset[str] = fro
         or not _opens(name)
         or _MEDIA_WORD.search(name) is not None
         or _initials_site(parts, site)
+        or _abbreviates_site(parts, site)
         or any(p.strip(".,").casefold() in _NOT_NAME_WORDS for p in parts)
         or any(p.strip(".,").casefold() in _FUNCTION_WORDS for p in parts[1:])
     ):
@@ -263,6 +303,27 @@ def is_person(name: str, dateline: str | None = None, site: frozenset[str] = fro
     # ditemukan"), one may be a surname typed in lower case ("Stevy maradona")
     lower = [p for p in parts if p[:1].islower() and p.casefold() not in _NAME_PARTICLES]
     return name[:1].isupper() and len(lower) < 2
+
+
+_CODE_LETTERS = 4  # a desk's code: "Brl", "Lin", "Del"
+
+
+def _abbreviates_site(parts: list[str], site: frozenset[str]) -> bool:
+    """Whether a "name" of short words is a desk's code whose first word abbreviates the site
+    ("Brl Lin", "Brl Del" on brilio.net: "brl" is "brilio" without vowels): every word of four
+    letters at most, the first one's letters found in order in a longer site name that opens
+    with the same letter."""
+    if not site or not 2 <= len(parts) <= 3 or any(len(p) > _CODE_LETTERS for p in parts):
+        return False
+    code = parts[0].casefold()
+    if len(code) < 3:
+        return False
+    for label in site:
+        if len(label) > len(code) and label[0] == code[0] and not label.startswith(code):
+            rest = iter(label)
+            if all(ch in rest for ch in code):  # each letter found after the one before
+                return True
+    return False
 
 
 def _initials_site(parts: list[str], site: frozenset[str]) -> bool:
@@ -284,6 +345,28 @@ def _names_site(name: str, site: frozenset[str]) -> bool:
     # the whole name opening a site's name: "Galamedia" on galamedianews.com
     whole = alnum(name)
     return len(whole) >= 5 and any(label.startswith(whole) for label in site)
+
+
+# a newspaper's head word: "Tribun Manado", "Harian Jogja", "Radar Bogor" (the paper: the head
+# word and the place it serves)
+_PAPER_HEADS = frozenset({"tribun", "harian", "radar", "pos", "serambi", "mingguan", "suara"})
+_PAPER_WORDS = 2
+
+
+def _after_outlet(name: str, dateline: str | None, site: frozenset[str]) -> str:
+    """A crawler's "Tribun Manado Arthur Rompis" (the regional paper, then its reporter): the
+    person after the paper's name, when the name alone is no person; else the name as given."""
+    parts = name.split()
+    if (
+        len(parts) < _PAPER_WORDS + 2
+        or parts[0].casefold() not in _PAPER_HEADS
+        or is_person(name, dateline, site)
+    ):
+        return name
+    person = parts[_PAPER_WORDS:]
+    if any(p.casefold() in _DATE_WORDS for p in person):
+        return name  # "Mingguan Malaysia Muka Depan Jun": the paper's page and its date
+    return " ".join(person) if is_person(" ".join(person), dateline, site) else name
 
 
 def editor_of(line: str) -> list[str]:
@@ -327,6 +410,7 @@ def people(
         and len(names) > 1
     ):
         column_editors, names = names[-1:], names[:-1]
+    names = [_after_outlet(n, dateline, site) for n in names]
     writers = [n for n in names if is_person(n, dateline, site)]
     dropped = len(names) - len(writers)
     notes["author_not_a_person"] += dropped
@@ -496,6 +580,94 @@ def date_line_credits(line: str) -> tuple[str, list[str]]:
     parts = [part.strip() for part in line.split("|")]
     credits = [part for part in parts if _CREDIT_PART.match(part)]
     return " | ".join(part for part in parts if part not in credits), credits
+
+
+_MONTH_NAMES = (
+    r"(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    r"|January|February|March|May|June|July|August|October|December|Mac|Julai|Ogos|Disember"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Agu|Ags|Aug|Sep|Sept|Okt|Oct|Nov|Des|Dec)\.?"
+)
+_WEEKDAYS = (
+    r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu|Ahad|Isnin|Khamis|Monday|Tuesday"
+    r"|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
+_HEAD_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,4}"
+# "Eko Wahyu Putradinata 03 November 2017 16:34 <headline> ...", "Stephanus Aranditio |
+# Andiarsa Nata Selasa, 20 November 2018 | 14:00 WIB": a page's header as the scraper flattened
+# it, the writer (and the editor after a bar) then the date and time of the story; the time
+# is required, so a sentence naming someone and a day ("Presiden Joko Widodo 17 Agustus ...")
+# is no byline
+# An opinion page's "Fuad Fachruddin/ Divisi Penjaminan Mutu ... 12 Jul 2018 - 7:00 422": the
+# writer's affiliation after a slash, and the page's view count after the time.
+_HEADER_BYLINE = re.compile(
+    rf"^(?P<writer>{_HEAD_NAME})(?:\s*\|\s*(?P<editor>{_HEAD_NAME})|\s*/\s*[^|/\d]{{2,80}}?)?"
+    rf"\s+(?:{_WEEKDAYS},?\s+)?\d{{1,2}}\s+{_MONTH_NAMES}\s+\d{{4}}\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}"
+    r"(?:\s*(?:WIB|WITA|WIT)\b)?(?:\s+\d{1,7}(?=\s*$))?"
+)
+
+
+def header_byline(line: str) -> tuple[str, str | None, int] | None:
+    """(writer, editor or None, where the header ends) of a paragraph opening with the page's
+    "Writer [| Editor] <date> <time>" header, or None."""
+    match = _HEADER_BYLINE.match(line)
+    if match is None:
+        return None
+    writer = _without_date_words(match.group("writer"))
+    editor = match.group("editor")
+    if not is_person(writer):
+        return None
+    editor = _without_date_words(editor) if editor else None
+    return writer, editor if editor and is_person(editor) else None, match.end()
+
+
+def _without_date_words(name: str) -> str:
+    """A name without the weekday a header glued after it ("Andiarsa Nata Selasa")."""
+    parts = name.split()
+    while len(parts) > 1 and parts[-1].strip(",").casefold() in _DATE_WORDS:
+        parts.pop()
+    return " ".join(parts)
+
+
+# "AINUR ROHMAN, Moskow": a feature's by-line, the writer in capitals and the place they
+# filed from (Jawa Pos and its regional papers), on a line of its own near the top
+_PLACE_BYLINE = re.compile(
+    r"^(?P<name>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){1,3}),\s*"
+    r"(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})$"
+)
+
+
+def place_byline(line: str) -> tuple[str, str] | None:
+    """(writer, place) of a "NAME IN CAPITALS, Place" by-line, or None."""
+    match = _PLACE_BYLINE.match(line)
+    if match is None:
+        return None
+    name = match.group("name").title()
+    place = match.group("place")
+    if not is_person(name) or place.casefold() in _DATE_WORDS:
+        return None
+    return name, place.upper()
+
+
+# a credit's role on a line of its own, the name on the next ("EDITOR" / "Adi Sunaryo")
+_ROLE_LABELS = {
+    "editor": "editor",
+    "penyunting": "editor",
+    "redaktur": "editor",
+    "penulis": "writer",
+    "reporter": "writer",
+    "pewarta": "writer",
+    "wartawan": "writer",
+}
+_LABEL_NAME_WORDS = 5
+
+
+def label_credit(label: str, name: str) -> str | None:
+    """The role ("writer" or "editor") a "ROLE" line gives the name on the line under it, when
+    that line is a person's name; else None."""
+    role = _ROLE_LABELS.get(label.strip(" :").casefold())
+    if role is None or len(name.split()) > _LABEL_NAME_WORDS or not _NAME_LIKE.match(name):
+        return None
+    return role if is_person(name) else None
 
 
 def byline_author(line: str) -> str | None:

@@ -214,4 +214,50 @@ def writer_editor(body: list[str]) -> tuple[str, str, str] | None:
     return match.group("writer"), match.group("editor"), match.group().strip()
 
 
-__all__ = ["MEDIA_CREDIT", "is_embed_residue", "is_share_bar", "writer_bio", "writer_editor"]
+# "... tandas dia. (Yendhi/b)", "... (Hardianto/balipost)": the writer's name and the desk's
+# code (or the outlet) in brackets closing the story; "... ujarnya. (Joko)": a short name alone,
+# the desk's code for the writer (never an agency: "(Antara)", "(Reuters)" are sources). The
+# scraper may have cut the closing bracket ("(Yendhi/b").
+_WRITER_CODE = re.compile(
+    r"(?:^|(?<=[.!?\"”’]))\s*\((?P<writer>[A-Z][a-z'’]{3,}(?:\s+[A-Z][a-z'’]+){0,2})"
+    r"(?:\s*/\s*(?P<code>[a-z][a-z0-9.-]{0,15})\)?|\))$"
+)
+# an agency ("(Antara)" is a source), the story's own end mark ("(Bersambung)") or a photo's
+# label ("(Foto Ilustrasi)"): no writer and no code
+_NOT_WRITER = frozenset(
+    {"antara", "reuters", "bernama", "xinhua", "kyodo", "yonhap", "sumber", "foto", "ilustrasi"}
+    | {"video", "gambar", "dok", "bersambung", "tamat", "selesai", "habis", "end", "update"}
+)
+
+
+def writer_code(body: list[str]) -> tuple[str | None, str, str] | None:
+    """(writer or None, the desk's code, the credit) of a closing "(Name/code)" or "(Name)"
+    credit, cut from the end of the body's last paragraph (never the body's only paragraph).
+    "(Name/code)": the name is the writer's; "(Name)" alone is the code a desk signs with."""
+    if len(body) < 2 or "(" not in body[-1][-40:]:
+        return None
+    match = _WRITER_CODE.search(body[-1])
+    if match is None:
+        return None
+    names = match.group("writer").casefold().split()
+    if any(word in _NOT_WRITER for word in names) or (match.group("code") is None and names[1:]):
+        return None  # a code alone is one word: "(Joko)", never "(Foto Ilustrasi)"
+    rest = body[-1][: match.start()].rstrip()
+    if rest:
+        body[-1] = rest
+    else:
+        body.pop()
+    writer, code = match.group("writer"), match.group("code")
+    if code is None:
+        return None, writer, match.group().strip()
+    return writer, code, match.group().strip()
+
+
+__all__ = [
+    "MEDIA_CREDIT",
+    "is_embed_residue",
+    "is_share_bar",
+    "writer_bio",
+    "writer_code",
+    "writer_editor",
+]

@@ -38,6 +38,7 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
             r"\s*:?$|^Related\s+(?:[Ss]tor(?:y|ies)|[Aa]rticles?|[Nn]ews)\s*:?$"
+            r"|^(?:You [Mm](?:ay|ight) [Aa]lso [Ll]ike|YOU M(?:AY|IGHT) ALSO LIKE)\s*:?$"
         ),
     ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
@@ -296,9 +297,36 @@ _PHOTO_CREDIT = re.compile(
 _PHOTO_TAIL = 180  # every credit form is shorter: search the line's end only
 
 
+# a caption closed by its credit in brackets: the photographer and the site ("Ustaz Solmed
+# (Galih W. Satria/bintang.com)", "(DI: Name/Bintang.com)"), the platform it was taken from
+# ("(Instagram/dimasandnadine)", "(Facebook)"), or its source site ("[Sumber: persib.co.id]")
+_DOMAIN_END = r"[\w-]+(?:\.[\w-]+)*\.(?:com|co\.id|id|net|org|my)"
+_PLATFORMS = r"(?:Instagram|Facebook|Twitter|YouTube|Youtube)"
+_CREDITED_PHOTO = re.compile(
+    r"[(\[](?:[A-Z]{2,5}\s*:\s*)?"
+    # the photographer has two words at least: "(Antara/jpnn.com)" is a story's source credit
+    rf"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{1,4}}\s*/\s*{_DOMAIN_END}"
+    rf"|{_PLATFORMS}\s*/\s*@?[\w.]+"
+    rf"|(?:Sumber|Source)\s*:\s*{_DOMAIN_END})[)\]]$"
+    # the platform alone after a caption's full stop ("... Bhutan. (Facebook)"); a list item's
+    # "Family and Consumer Sciences (Instagram)" names the platform as body
+    rf"|(?<=[.!?] )[(\[]{_PLATFORMS}[)\]]$"
+)
+_CREDITED_PHOTO_WORDS = 25
+_QUOTES = ('"', "“", "”")
+
+
 def _photo_caption(line: str) -> bool:
     if len(line) > 330:
         return False
+    if (
+        line.endswith((")", "]"))
+        and len(line.split()) <= _CREDITED_PHOTO_WORDS
+        and not any(q in line for q in _QUOTES)  # a quote is a story's sentence, no caption
+    ):
+        tail = max(0, len(line) - 90)
+        if _CREDITED_PHOTO.search(line, tail) is not None:
+            return True
     # needles first (plain ``in`` checks: most lines name no photo)
     photo = "oto" in line or "OTO" in line
     if (photo or "Dok" in line or "DOK" in line) and _PHOTO_CAPTION.search(line) is not None:
@@ -320,6 +348,29 @@ NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"^.{2,120}\b(?:does|do) not work for, consult, own shares in or receive funding"
             r" from\b.{0,400}$"
         ),
+    ),
+    # "https://www.brilio.net/... SEND": a link the page printed, maybe with its button
+    ("link_residue", "http", re.compile(r"^https?://\S+(?:\s+[A-Z]{2,10})?$")),
+    # "Ryan Denham can be reached at rmdenha@IllinoisState.edu.": the writer's contact line
+    (
+        "contact_line",
+        "reached at",
+        re.compile(
+            r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}\s+(?:can|may)\s+be\s+reached\s+at"
+            r"\s+\S+@\S+?\.?$"
+        ),
+    ),
+    # "Fifa World Cup Wartawan: Mia Fahrani": a section's label, then the writer's credit on
+    # one line (the name goes to authors); a label and a name in title case, nothing else
+    *(
+        (
+            "credit_line",
+            word,
+            re.compile(
+                rf"^(?:[A-Z][\w&.-]*\s+){{1,4}}{word}\s*:\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,4}}$"
+            ),
+        )
+        for word in ("Wartawan", "Penulis", "Reporter", "Pewarta")
     ),
 )
 

@@ -12,6 +12,9 @@
     uv run python evals/structure/label.py longtail2         # the second, fresh long-tail draw
     uv run python evals/structure/label.py show-longtail2 ID...
     uv run python evals/structure/label.py build-longtail2 NOTES OUT
+    uv run python evals/structure/label.py longtail3         # the third draw: test + dev tiers
+    uv run python evals/structure/label.py show-longtail3 ID...
+    uv run python evals/structure/label.py build-longtail3 NOTES OUT
 
 ``show`` prints the raw fields and the harness's segments of one sampled article for the
 labeller to read; it never prints what ``corpus.structure`` makes of it, so the labels do not
@@ -395,6 +398,108 @@ def build_longtail2(notes_path: Path, out_dir: Path) -> None:
     print(f"{out}: {len(rows)} articles")
 
 
+#: The third long-tail draw (issue 11, sixth pass), taken before any rule change of that pass.
+#: Candidates are news-ms rows of sites (registered domains) that no gold file of any split
+#: holds, no shipped profile matches and no rule or test names (``LONGTAIL3_NAMED``: the
+#: second draw's list plus a site named in a rule since). Sites are ordered by a seeded shuffle;
+#: the test tier takes up to ``LONGTAIL3_PER_SITE`` rows of each site in that order until
+#: ``LONGTAIL3_TEST`` rows; the dev tier takes the remaining sites the same way, then the rows
+#: of the named sites (rules were written from them, so they may only ever be dev).
+LONGTAIL3_NAMED = (*LONGTAIL2_NAMED, "galamedianews.com")
+LONGTAIL3_PER_SITE = 2
+LONGTAIL3_NAMED_PER_SITE = 4
+LONGTAIL3_TEST = 50
+LONGTAIL3_SPLITS = {"test": "longtail3", "dev": "longtail3-dev"}
+
+
+def _all_gold_sites() -> set[str]:
+    """The registered domain of every URL in every gold file (``longtail3*`` files aside)."""
+    from urllib.parse import urlsplit
+
+    sites = set()
+    for path in sorted(harness_gold_dir().glob("*.jsonl")):
+        if path.name.startswith("news-ms-longtail3"):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line).get("url"):
+                host = urlsplit(json.loads(line)["url"]).hostname or ""
+                sites.add(site(host.removeprefix("www.")))
+    return sites
+
+
+def longtail3_sample() -> Iterator[tuple[str, str, int, Any, str]]:
+    """``(id, file, row, record, tier)`` of the third long-tail sample (tier "test" or "dev").
+
+    Rows with a non-empty text of news-ms sites no gold file, profile or rule knows (see
+    ``LONGTAIL3_NAMED``), de-duplicated by URL; ``random.Random(f"{SEED}/{MS_FILE}/longtail3")``
+    shuffles the sorted sites, and each site's sorted rows. Ids are "lt3-<n>" (test) and
+    "lt3d-<n>" (dev), ``n`` the position in the tier.
+    """
+    from corpus.structure import load_profiles
+
+    profiles = load_profiles()
+    records = harness.read_records(CORPORA, MS_FILE)
+    excluded = _all_gold_sites() | _labelled_sites(records) | set(LONGTAIL_EXCLUDED)
+    by_site: dict[str, list[int]] = {}
+    named: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    for row, record in sorted(records.items()):
+        host, url = _host(record), record.fields.get("url") or ""
+        domain = site(host)
+        if (
+            not raw_text(record).strip()
+            or url in seen
+            or domain in excluded
+            or str(record.extra.get("news")) in excluded
+            or any(p.matches_host(host) for p in profiles)
+        ):
+            continue
+        seen.add(url)
+        (named if domain in LONGTAIL3_NAMED else by_site).setdefault(domain, []).append(row)
+    rng = random.Random(f"{harness.SEED}/{MS_FILE}/longtail3")
+    order = sorted(by_site)
+    rng.shuffle(order)
+    n = {"test": 0, "dev": 0}
+    tier = "test"
+    for domain in [*order, *sorted(named)]:
+        rows = (by_site.get(domain) or named[domain])[:]
+        rng.shuffle(rows)
+        cap = LONGTAIL3_NAMED_PER_SITE if domain in named else LONGTAIL3_PER_SITE
+        if tier == "test" and n["test"] + min(cap, len(rows)) > LONGTAIL3_TEST:
+            tier = "dev"  # a site never straddles the tiers
+        for row in rows[:cap]:
+            n[tier] += 1
+            prefix = "lt3" if tier == "test" else "lt3d"
+            yield f"{prefix}-{n[tier]}", MS_FILE, row, records[row], tier
+
+
+def show_longtail3(article_ids: list[str]) -> None:
+    """Print the third long-tail sample's articles for a person to label."""
+    _show(((aid, f, row, rec) for aid, f, row, rec, _tier in longtail3_sample()), article_ids)
+
+
+def build_longtail3(notes_path: Path, out_dir: Path) -> None:
+    """Write ``news-ms-longtail3.jsonl`` (test) and ``news-ms-longtail3-dev.jsonl`` (dev)."""
+    notes = parse_notes(notes_path.read_text(encoding="utf-8"))
+    lines: dict[str, list[str]] = {"test": [], "dev": []}
+    for aid, file, row, record, tier in longtail3_sample():
+        if aid in notes:
+            split = LONGTAIL3_SPLITS[tier]
+            gold = build_one(aid, file, row, record, notes.pop(aid), (split, 2018, split))
+            gold["outlet"] = record.extra.get("news")
+            gold["tier"] = tier
+            lines[tier].append(json.dumps(gold, ensure_ascii=False))
+    if notes:
+        raise SystemExit(f"notes for articles not in the third long-tail sample: {sorted(notes)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for tier, rows in lines.items():
+        if rows:
+            out = out_dir / f"news-ms-{LONGTAIL3_SPLITS[tier].replace('-dev', '')}"
+            out = out.with_name(out.name + ("-dev" if tier == "dev" else "") + ".jsonl")
+            out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+            print(f"{out}: {len(rows)} articles")
+
+
 def show_heldout(article_ids: list[str]) -> None:
     """Print held-out articles' raw fields and the harness's segments for a person to label."""
     _show(heldout_sample(), article_ids)
@@ -626,6 +731,13 @@ def main(argv: list[str]) -> None:
         show_longtail2(argv[1:])
     elif argv[:1] == ["build-longtail2"] and len(argv) == 3:
         build_longtail2(Path(argv[1]), Path(argv[2]))
+    elif argv[:1] == ["longtail3"]:
+        for aid, file, row, record, tier in longtail3_sample():
+            print(aid, file, row, tier, record.extra.get("news"), record.fields.get("url"))
+    elif argv[:1] == ["show-longtail3"] and len(argv) >= 2:
+        show_longtail3(argv[1:])
+    elif argv[:1] == ["build-longtail3"] and len(argv) == 3:
+        build_longtail3(Path(argv[1]), Path(argv[2]))
     else:
         raise SystemExit(__doc__)
 
