@@ -21,6 +21,7 @@ from corpus.config import Config
 from corpus.dates import column_order
 from corpus.records import RawRecord
 from corpus.stats import Stats
+from corpus.storage import Place
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def combine(
     return Survey(boilerplate, dict(sorted(orders.items())), dict(sorted(suffixes.items()))), stats
 
 
-def begin(parent_dir: Path | None, part: int | None = None) -> learned.LineStats:
+def begin(parent_dir: Path | Place | None, part: int | None = None) -> learned.LineStats:
     """The line statistics an ingest starts from: the parent version's (those of one part of
     the scopes, ``learned.part_of``), which come before this input's."""
     if parent_dir is None or not (parent_dir / LEARNED_DIR).is_dir():
@@ -102,7 +103,10 @@ def begin(parent_dir: Path | None, part: int | None = None) -> learned.LineStats
 
 
 def learn_part(
-    part: int, lines: Iterable[learned.FileLines], rules: RuleSet, parent_dir: Path | None
+    part: int,
+    lines: Iterable[learned.FileLines],
+    rules: RuleSet,
+    parent_dir: Path | Place | None,
 ) -> tuple[learned.LineStats, learned.LearnedBoilerplate]:
     """One part of the scopes learned on its own: the parent's statistics of the part, then the
     files' (each file's part, ``FileLines.split``, in input order). Every count and decision
