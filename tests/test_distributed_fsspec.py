@@ -177,8 +177,11 @@ def test_a_ray_run_to_s3_gives_the_embedded_result(
     out: S3,  # noqa: F811
     raws: tuple[Path, Path],
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pytest.importorskip("ray")
+    # a loaded machine starts Ray's workers slowly: more than its default minute to register
+    monkeypatch.setenv("RAY_worker_register_timeout_seconds", "600")
     first, _ = raws
     embedded = _ingest(first, tmp_path / "embedded", workers=1)
     # the options travel with the tasks' places: Ray's workers need no environment
@@ -187,3 +190,29 @@ def test_a_ray_run_to_s3_gives_the_embedded_result(
     remote = _download(made.url, tmp_path / "got")
     assert outputs.content(remote) == outputs.content(embedded.version_dir)
     _only_versions(out)
+
+
+def test_published_signatures_are_read_by_their_rows_locally_and_on_s3(
+    out: S3,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    import numpy as np
+
+    from corpus.dedup.index import signature_rows
+    from corpus.dedup.minhash import NUM_PERM
+
+    rnd = np.random.default_rng(7)
+    parts = [rnd.integers(0, 1 << 16, (n, NUM_PERM), dtype=np.uint16) for n in (5, 1, 9)]
+    whole = np.concatenate(parts)
+    local = storage.Place.local(tmp_path / "sigs")
+    remote = storage.Place.of(f"{OUT}/sigs")
+    for k, part in enumerate(parts):
+        np.save(tmp_path / f"{k}.npy", part)
+        for place in (local, remote):
+            (place / f"signatures-{k}.npy").write_bytes((tmp_path / f"{k}.npy").read_bytes())
+    rows = np.array([14, 0, 5, 6, 4, 13, 5], np.int64)  # across the parts, unsorted, repeated
+    for place in (local, remote):
+        files = [place / f"signatures-{k}.npy" for k in range(3)]
+        assert np.array_equal(signature_rows(files, rows), whole[rows])
+        with pytest.raises(IndexError):
+            signature_rows(files, np.array([15], np.int64))
