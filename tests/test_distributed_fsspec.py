@@ -142,7 +142,9 @@ def test_inputs_and_output_on_s3_read_in_slices_give_the_local_result(
     from corpus.distributed import driver
 
     first, _ = raws
-    url = out.upload(first, "raw")
+    # a prefix of its own: moto keeps other tests' objects in the bucket (the server's state
+    # lives in the process)
+    url = out.upload(first, "raw-distributed")
     local = _ingest(first, tmp_path / "local", workers=1, distributed=True)
     monkeypatch.setattr(driver, "SLICE_BYTES", 20_000)  # ~70 KB files: byte ranges by URL
     made = _ingest(url, OUT, out.options(), workers=2, distributed=True)
