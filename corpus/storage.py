@@ -106,10 +106,6 @@ class Place:
 
         return isinstance(self.fs, LocalFileSystem)
 
-    def relative_to(self, other: Place) -> str:
-        """The path below ``other`` (posix)."""
-        return posixpath.relpath(self.path, other.path)
-
     # ---------------------------------------------------------------- files as bytes
 
     def open(self, mode: str = "rb") -> IO[bytes]:

@@ -13,6 +13,10 @@ counts are those of a local ingest of the same input: dedup plans over the linke
 only (those sharing a URL or a band key with another), a component at a time, which decides
 every fate the whole plan would (an article that shares no key with another is unique, and so
 are its counts; ``dedup.plan`` decides within a component), and rows keep the input order.
+
+Tasks name every file by its ``storage.Place``: on an fsspec output (``--out s3://...``; a
+cluster has no shared disk) the run's and the build folder's files are on the URL beside the
+dataset, copied into the version on the server at upload, the manifest last.
 """
 
 from __future__ import annotations
