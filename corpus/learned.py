@@ -48,6 +48,7 @@ from corpus.boilerplate import RuleSet, normalize_line
 from corpus.errors import ConfigError, VersionError
 from corpus.records import Article, RawRecord
 from corpus.stats import Stats
+from corpus.storage import Place
 
 logger = logging.getLogger(__name__)
 
@@ -620,15 +621,17 @@ class LineStats:
 
     @classmethod
     def load(
-        cls, folder: Path, thresholds: Thresholds | None = None, *, part: int | None = None
+        cls, folder: Path | Place, thresholds: Thresholds | None = None, *, part: int | None = None
     ) -> LineStats:
-        """The statistics saved in ``folder`` by ``save`` (only those of part ``part``)."""
-        paths = sorted(folder.glob("line_stats-*.parquet"))
+        """The statistics saved in ``folder`` by ``save`` (only those of part ``part``); the
+        folder on the local disk, or a ``Place`` on an fsspec output."""
+        where = folder if isinstance(folder, Place) else Place.local(folder)
+        paths = where.glob("line_stats-*.parquet")
         if part is not None:
             paths = [p for p in paths if p.name == part_file(part)]
         found = [cls._read_file(p, thresholds) for p in paths]
-        if (folder / STATS_FILE).is_file():  # a version made before the parts
-            whole = cls._read_file(folder / STATS_FILE, thresholds)
+        if (where / STATS_FILE).is_file():  # a version made before the parts
+            whole = cls._read_file(where / STATS_FILE, thresholds)
             if part is None:
                 found.append(whole)
             elif part in (split := whole.parts()):
@@ -654,10 +657,10 @@ class LineStats:
         return stats
 
     @classmethod
-    def _read_file(cls, path: Path, thresholds: Thresholds | None) -> LineStats:
+    def _read_file(cls, path: Place, thresholds: Thresholds | None) -> LineStats:
         """One file written by ``_write``."""
         try:
-            arrow = pq.read_table(path)
+            arrow = path.read_table()
             meta = arrow.schema.metadata or {}
             if meta.get(b"format") != str(STATS_FORMAT).encode():
                 raise ValueError(f"format {meta.get(b'format')!r}, expected {STATS_FORMAT}")

@@ -31,7 +31,7 @@ from corpus import (
 )
 from corpus.config import Config
 from corpus.drive import Progress, embedded
-from corpus.errors import InputError, UsageError
+from corpus.errors import InputError
 from corpus.versions import IngestResult
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,7 @@ def ingest(
     cfg = cfg.checked()  # the rules file is read once: one fingerprint for the whole run
     mirror = None
     if out is not None and storage.is_url(out):
-        if _spread(cfg):
-            raise UsageError(
-                f"--out {out}: a distributed run cannot write to a URL yet (its tasks exchange "
-                "parts on a shared file system; docs/scaling.md); write to a local or shared "
-                "folder and `corpus publish --to` the URL, or drop --distributed/--executor ray"
-            )
+        # a distributed run's tasks write their files on the URL too (corpus/distributed)
         mirror = storage.Mirror.open(out, cfg.dataset, storage_options)
         cfg = dataclasses.replace(cfg, out=mirror.local.parent)
     elif out is not None:

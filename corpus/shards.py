@@ -108,6 +108,7 @@ class ShardWriter:
         self._writer: pq.ParquetWriter | None = None
         self._parts: list[tuple[Path, int]] = []
         self._sha: dict[Path, str] = {}  # parts adopted with their digest already known
+        self._size: dict[Path, int] = {}  # parts adopted with their size known (not local)
         self._rows = self._bytes = 0
         self.total_rows = 0
 
@@ -155,19 +156,22 @@ class ShardWriter:
             self._flush()
         return full
 
-    def adopt(self, path: Path, rows: int, sha256: str) -> None:
-        """Take a shard written elsewhere (by a worker, on the same file system) as the next
-        part; it is renamed into place by ``close``."""
+    def adopt(self, path: Path, rows: int, sha256: str, size: int | None = None) -> None:
+        """Take a shard written elsewhere (by a worker) as the next part; it is renamed into
+        place by ``close`` (``size``: its bytes, when it is not a local file)."""
         self._flush()
         self._finish_part()
         self._parts.append((path, rows))
         self._sha[path] = sha256
+        if size is not None:
+            self._size[path] = size
         self.total_rows += rows
 
     def close(
         self,
         carried: Sequence[Carried] = (),
         share: Callable[[Path, Path], str] = link_or_copy,
+        move: Callable[[Path, Path], None] = os.replace,
     ) -> list[ShardInfo]:
         """Finish the last shard and give every shard its final name.
 
@@ -190,10 +194,13 @@ class ShardWriter:
         for index, (part, rows) in enumerate(self._parts, start=len(carried)):
             final = self._final(index, total)
             self._dir.mkdir(parents=True, exist_ok=True)
-            os.replace(part, final)
+            move(part, final)  # ``move``: a part a task left on an fsspec output stays there
             rel = f"{self._folder}/{final.name}"
             sha = self._sha.get(part) or file_sha256(final)
-            shards.append(ShardInfo(rel, rows, final.stat().st_size, sha))
+            known = self._size.get(part)
+            shards.append(
+                ShardInfo(rel, rows, final.stat().st_size if known is None else known, sha)
+            )
         self.total_rows += sum(c.rows for c in carried)
         return shards
 

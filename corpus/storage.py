@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from corpus.errors import UsageError, VersionError
 from corpus.manifest import MANIFEST, TABLES, Manifest
@@ -60,6 +60,170 @@ class Remote:
 
 #: A Parquet file to read: on the local disk, or on a file system behind a URL.
 Source = Path | Remote
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a file or folder lives: an fsspec file system and a path on it (the local disk's
+    file system for a local path). A distributed run's tasks name every file they hand each
+    other so; it pickles (the file system is made again from its options on a worker)."""
+
+    fs: Any  # fsspec.AbstractFileSystem
+    path: str  # without the protocol, no trailing "/"
+
+    @classmethod
+    def local(cls, path: Path | str) -> Place:
+        """A place on this machine's disk."""
+        from fsspec.implementations.local import LocalFileSystem
+
+        return cls(LocalFileSystem(), Path(path).absolute().as_posix())
+
+    @classmethod
+    def of(cls, where: Path | str, options: Mapping[str, Any] | None = None) -> Place:
+        """A local path or an fsspec URL (``s3://bucket/processed``) as a place."""
+        if not is_url(where):
+            return cls.local(str(where).removeprefix("file://"))
+        import fsspec
+
+        fs, path = fsspec.core.url_to_fs(str(where), **dict(options or {}))
+        return cls(fs, str(path).rstrip("/"))
+
+    def __truediv__(self, name: str) -> Place:
+        return Place(self.fs, f"{self.path}/{name}")
+
+    def __str__(self) -> str:
+        return self.path if self.is_local else str(self.fs.unstrip_protocol(self.path))
+
+    @property
+    def name(self) -> str:
+        """The last part of the path."""
+        return posixpath.basename(self.path)
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the place is on this machine's disk (read and written as files)."""
+        from fsspec.implementations.local import LocalFileSystem
+
+        return isinstance(self.fs, LocalFileSystem)
+
+    # ---------------------------------------------------------------- files as bytes
+
+    def open(self, mode: str = "rb") -> IO[bytes]:
+        """The file, open (remote: reads are ranged requests, buffered)."""
+        return self.fs.open(self.path, mode)  # type: ignore[no-any-return]
+
+    def read_bytes(self) -> bytes:
+        """The whole file."""
+        return bytes(self.fs.cat_file(self.path))
+
+    def write_bytes(self, data: bytes) -> None:
+        """Write the file whole: a reader (or a retried task) never sees a part of it. Local:
+        a temporary name renamed; on an object store one upload is atomic already."""
+        if self.is_local:
+            path = Path(self.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        else:
+            self.fs.pipe_file(self.path, data)
+
+    def is_file(self) -> bool:
+        """Whether a file is there."""
+        return bool(self.fs.isfile(self.path))
+
+    def is_dir(self) -> bool:
+        """Whether a folder is there (on an object store: any file below this prefix)."""
+        return bool(self.fs.isdir(self.path))
+
+    def glob(self, pattern: str) -> list[Place]:
+        """The files below matching ``pattern`` (one level: ``fates-1-*.pickle``), sorted."""
+        self.fs.invalidate_cache(self.path)  # another process may have written since
+        try:
+            found = self.fs.glob(f"{self.path}/{pattern}")
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [Place(self.fs, str(p).rstrip("/")) for p in sorted(found)]
+
+    def files(self, suffix: str) -> list[Place]:
+        """Every file below (at any depth) whose name ends with ``suffix``, sorted by path."""
+        self.fs.invalidate_cache(self.path)
+        try:
+            found = self.fs.find(self.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [Place(self.fs, str(p)) for p in sorted(found) if str(p).endswith(suffix)]
+
+    def remove(self) -> None:
+        """Remove the file or folder (and what is below it); nothing there is fine."""
+        try:
+            if self.fs.exists(self.path):
+                self.fs.rm(self.path, recursive=True)
+        except FileNotFoundError:
+            pass
+
+    def source(self) -> Source:
+        """The file as the readers of ``storage`` take it (a local path, or a ``Remote``)."""
+        return Path(self.path) if self.is_local else Remote(self.fs, self.path)
+
+    @contextmanager
+    def written(self) -> Iterator[Path]:
+        """A local folder whose files are this folder's when the block ends: itself, on this
+        machine; a temporary folder uploaded file by file (every file whole), on a URL. For
+        writers that need a local file (Parquet shards, ``np.save``)."""
+        if self.is_local:
+            Path(self.path).mkdir(parents=True, exist_ok=True)
+            yield Path(self.path)
+            return
+        with tempfile.TemporaryDirectory(prefix="corpus-task-") as tmp:
+            yield Path(tmp)
+            for path in sorted(Path(tmp).rglob("*")):
+                if path.is_file() and not path.name.endswith(".tmp"):
+                    rel = path.relative_to(tmp).as_posix()
+                    self.fs.put_file(str(path), f"{self.path}/{rel}")
+
+    # ---------------------------------------------------------------- Parquet
+
+    def arrow(self) -> tuple[Any, str]:
+        """The place as pyarrow takes it: (a pyarrow file system, a path). Remote files are
+        read through fsspec by ranged requests: a row group read is a read of its bytes."""
+        import pyarrow.fs as pafs
+
+        if self.is_local:
+            return pafs.LocalFileSystem(), self.path
+        return pafs.PyFileSystem(pafs.FSSpecHandler(self.fs)), self.path
+
+    def parquet_file(self) -> pq.ParquetFile:
+        """The Parquet file, open for reading (its footer read; row groups on demand)."""
+        import pyarrow.parquet as pq
+
+        fs, path = self.arrow()
+        return pq.ParquetFile(path, filesystem=fs)
+
+    def read_table(self, columns: Sequence[str] | None = None) -> pa.Table:
+        """Some columns of the Parquet file (all: ``None``), only their column chunks read."""
+        import pyarrow.parquet as pq
+
+        fs, path = self.arrow()
+        return pq.read_table(
+            path, columns=None if columns is None else list(columns), filesystem=fs
+        )
+
+    def write_parquet(self, table: pa.Table, **options: Any) -> None:
+        """Write a table as this Parquet file, whole (``write_bytes``)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.is_local:  # straight to a file: no copy of it in memory
+            path = Path(self.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            pq.write_table(table, tmp, **options)
+            os.replace(tmp, path)
+            return
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, **options)
+        self.write_bytes(sink.getvalue().to_pybytes())
 
 
 def parquet_file(source: Source) -> pq.ParquetFile:
@@ -146,7 +310,10 @@ class Mirror:
     root: str  # the dataset's path on ``fs`` (no protocol)
     local: Path  # the dataset's staging folder
     url: str  # the dataset's URL, for messages
-    copies: list[tuple[Path, str]] = field(default_factory=list)  # planned server-side copies
+    # planned server-side copies: (path on ``fs``, path in the version being built)
+    copies: list[tuple[str, str]] = field(default_factory=list)
+    # files of a version being built that are on the URL, not staged: staged path -> path on fs
+    elsewhere: dict[Path, str] = field(default_factory=dict)
 
     @classmethod
     def open(cls, out: str, dataset: str, options: Mapping[str, Any] | None = None) -> Mirror:
@@ -167,6 +334,11 @@ class Mirror:
         """The file on the URL that a path in the staging folder stands for."""
         rel = path.relative_to(self.local).as_posix()
         return Remote(self.fs, f"{self.root}/{rel}")
+
+    def place(self, path: Path) -> Place:
+        """The place on the URL that a path in the staging folder stands for: where the tasks
+        of a distributed run write what they would write there on a local output."""
+        return Place(self.fs, self.remote(path).path)
 
     def url_of(self, path: Path) -> str:
         """The URL of a path in the staging folder (for messages and results)."""
@@ -222,8 +394,43 @@ class Mirror:
     def copy_later(self, source: Path, target: Path) -> str:
         """Plan a server-side copy of ``source`` (a staged path of an earlier version's shard)
         to ``target`` (in a version being built); done by ``upload``. The manifest's link."""
-        self.copies.append((source, f"{target.parent.name}/{target.name}"))
+        self.copies.append((self.remote(source).path, f"{target.parent.name}/{target.name}"))
         return "copy"
+
+    def move_later(self, part: Path, final: Path) -> None:
+        """Give a new shard of a version being built its final name: a staged file is renamed;
+        one a task wrote on the URL (at ``place(part)``: nothing staged) is copied there on
+        the server at upload."""
+        if part.exists():
+            os.replace(part, final)
+            return
+        source = self.place(part).path
+        self.copies.append((source, f"{final.parent.name}/{final.name}"))
+        self.elsewhere[final] = source
+
+    def adopt(self, staged: Path, rel: str) -> None:
+        """Take a file a task wrote on the URL (at ``place(staged)``) into the version being
+        built as ``rel``: copied on the server at upload."""
+        source = self.place(staged).path
+        self.copies.append((source, rel))
+        self.elsewhere[staged] = source
+
+    def source(self, path: Path) -> Source:
+        """Where a file of the version being built is read now: staged, or on the URL."""
+        found = self.elsewhere.get(path)
+        return path if found is None else Remote(self.fs, found)
+
+    def sweep_scratch(self) -> None:
+        """Remove what distributed runs left on the URL (their task files, ``.runs/`` and
+        ``.building-*``): one writer per dataset at a time, so none is in use."""
+        for pattern in (".runs", ".building-*"):
+            try:
+                found = self.fs.glob(f"{self.root}/{pattern}")
+            except FileNotFoundError:
+                continue
+            for folder in found:
+                log.info("removing %s: task files of a distributed run", folder)
+                Place(self.fs, str(folder)).remove()
 
     def sweep(self) -> None:
         """Remove what interrupted uploads left on the URL: version folders with no manifest."""
@@ -250,9 +457,10 @@ class Mirror:
             self.fs.makedirs(posixpath.dirname(f"{dest}/{rel}"), exist_ok=True)
             self.fs.put_file(str(path), f"{dest}/{rel}")
         for source, rel in self.copies:
-            self.fs.copy(self.remote(source).path, f"{dest}/{rel}")
+            self.fs.copy(source, f"{dest}/{rel}")
         self.fs.put_file(str(version_dir / MANIFEST), f"{dest}/{MANIFEST}")
         self.copies.clear()
+        self.elsewhere.clear()
         for table in TABLES:  # the staging folder keeps what the next ingest reads: no shards
             shutil.rmtree(version_dir / table, ignore_errors=True)
         return f"{self.url}/{version_dir.name}"

@@ -22,6 +22,7 @@ from corpus.boilerplate import RuleSet
 from corpus.config import Config
 from corpus.dates import ColumnOrder, column_order, joined_order
 from corpus.records import RawRecord
+from corpus.storage import Place
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ def combine(
     return Survey(boilerplate, dict(sorted(orders.items())), dict(sorted(suffixes.items()))), stats
 
 
-def begin(parent_dir: Path | None, part: int | None = None) -> learned.LineStats:
+def begin(parent_dir: Path | Place | None, part: int | None = None) -> learned.LineStats:
     """The line statistics an ingest starts from: the parent version's (those of one part of
     the scopes, ``learned.part_of``), which come before this input's."""
     if parent_dir is None or not (parent_dir / LEARNED_DIR).is_dir():
@@ -143,7 +144,10 @@ def begin(parent_dir: Path | None, part: int | None = None) -> learned.LineStats
 
 
 def learn_part(
-    part: int, lines: Iterable[learned.FileLines], rules: RuleSet, parent_dir: Path | None
+    part: int,
+    lines: Iterable[learned.FileLines],
+    rules: RuleSet,
+    parent_dir: Path | Place | None,
 ) -> tuple[learned.LineStats, learned.LearnedBoilerplate]:
     """One part of the scopes learned on its own: the parent's statistics of the part, then the
     files' (each file's part, ``FileLines.split``, in input order). Every count and decision

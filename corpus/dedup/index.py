@@ -14,6 +14,7 @@ partition order).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from corpus.dedup.fingerprints import Fingerprints
 from corpus.dedup.keys import PART_KEYS, write_keys
 from corpus.dedup.minhash import BANDS, I64, NUM_PERM, ROWS, SEED, U16, U32, U64
 from corpus.errors import VersionError
+from corpus.storage import Place
 
 INDEX_FILE = "index.parquet"
 SIGNATURES_FILE = "signatures.npy"
@@ -188,22 +190,48 @@ PART_INDEX, PART_SIGNATURES = "index-{:05d}.parquet", "signatures-{:05d}.npy"
 
 def index_files(folder: Path) -> list[tuple[Path, Path]]:
     """The (table, signatures) file pairs of an index folder, in row order."""
-    pairs = (
-        [(folder / INDEX_FILE, folder / SIGNATURES_FILE)] if (folder / INDEX_FILE).is_file() else []
-    )
-    for path in sorted(folder.glob("index-*.parquet")):
-        pairs.append(
-            (
-                path,
-                path.with_name(
-                    path.name.replace("index-", "signatures-").replace(".parquet", ".npy")
-                ),
-            )
-        )
+    return [(Path(t.path), Path(s.path)) for t, s in index_places(Place.local(folder))]
+
+
+def index_places(folder: Place) -> list[tuple[Place, Place]]:
+    """``index_files`` of an index folder wherever it is (on an fsspec output's URL too)."""
+    pairs = [(folder / INDEX_FILE, folder / SIGNATURES_FILE)]
+    if not pairs[0][0].is_file():
+        pairs = []
+    for path in folder.glob("index-*.parquet"):
+        sigs = path.name.replace("index-", "signatures-").replace(".parquet", ".npy")
+        pairs.append((path, folder / sigs))
     return pairs
 
 
-def check_params(schema: pa.Schema, folder: Path) -> int:
+def signature_rows(parts: Sequence[Place], rows: I64) -> U16:
+    """Rows of an index's signatures (its parts' ``.npy`` files, in order), read by seeking to
+    each row: on a URL, ranged requests of a block around the rows, never the whole file."""
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.empty((len(rows), NUM_PERM), np.uint16)
+    width = NUM_PERM * np.dtype(np.uint16).itemsize
+    start = 0
+    for part in parts:
+        with part.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            header = {(1, 0): np.lib.format.read_array_header_1_0}.get(
+                version, np.lib.format.read_array_header_2_0
+            )
+            shape, _, dtype = header(fh)
+            if np.dtype(dtype) != np.uint16 or shape[1:] != (NUM_PERM,):
+                raise VersionError(f"{part}: not an index's signatures ({dtype}, {shape})")
+            offset = fh.tell()
+            mine = np.flatnonzero((rows >= start) & (rows < start + shape[0]))
+            for at in mine[np.argsort(rows[mine], kind="stable")].tolist():
+                fh.seek(offset + (int(rows[at]) - start) * width)
+                out[at] = np.frombuffer(fh.read(width), dtype=np.uint16)
+        start += shape[0]
+    if len(rows) and (rows.min() < 0 or rows.max() >= start):
+        raise IndexError(f"signature rows out of range 0..{start - 1}")
+    return out
+
+
+def check_params(schema: pa.Schema, folder: Path | Place) -> int:
     """The ngram of an index file's schema; ``VersionError`` if made with other parameters."""
     meta = json.loads((schema.metadata or {}).get(_META_KEY, b"{}"))
     expected = index_params(meta.get("ngram", 0))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import posixpath
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.dedup.minhash import I64, U32, U64
+from corpus.storage import Place
 
 #: Hash partitions of a key file (a lookup's partition count must divide it).
 PARTITIONS = 64
@@ -51,12 +53,13 @@ def partition_keys(url: U64, bands: U32, part: int, parts: int) -> tuple[I64, U6
     return rows[mine], keys[mine]
 
 
-def keys_path(table_path: Path) -> Path | None:
+def keys_path(table_path: Place) -> Place | None:
     """The key file beside index part ``table_path`` (``index-NNNNN`` -> ``keys-NNNNN``);
     None for an index kept whole (``index.parquet``), which has none."""
     if not table_path.name.startswith("index-"):
         return None
-    return table_path.with_name(table_path.name.replace("index-", "keys-", 1))
+    folder = posixpath.dirname(table_path.path)
+    return Place(table_path.fs, f"{folder}/{table_path.name.replace('index-', 'keys-', 1)}")
 
 
 def write_keys(path: Path, url: U64, bands: U32) -> Path:
@@ -75,12 +78,12 @@ def write_keys(path: Path, url: U64, bands: U32) -> Path:
     return path
 
 
-def read_keys(path: Path, part: int, parts: int) -> tuple[I64, U64]:
+def read_keys(path: Path | Place, part: int, parts: int) -> tuple[I64, U64]:
     """The (row, key) pairs of partition ``part`` of ``parts`` in a key file: its row groups
-    of that partition only."""
+    of that partition only (on a URL: ranged requests of their bytes)."""
     if PARTITIONS % parts:
         raise ValueError(f"{parts} partitions do not divide the key files' {PARTITIONS}")
-    f = pq.ParquetFile(path)
+    f = (path if isinstance(path, Place) else Place.local(path)).parquet_file()
     present = json.loads((f.schema_arrow.metadata or {})[_META_KEY])
     groups = [g for g, q in enumerate(present) if q % parts == part]
     if not groups:

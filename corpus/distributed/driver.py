@@ -13,6 +13,10 @@ counts are those of a local ingest of the same input: dedup plans over the linke
 only (those sharing a URL or a band key with another), a component at a time, which decides
 every fate the whole plan would (an article that shares no key with another is unique, and so
 are its counts; ``dedup.plan`` decides within a component), and rows keep the input order.
+
+Tasks name every file by its ``storage.Place``: on an fsspec output (``--out s3://...``; a
+cluster has no shared disk) the run's and the build folder's files are on the URL beside the
+dataset, copied into the version on the server at upload, the manifest last.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from corpus import (
     report,
     runs,
     sources,
+    storage,
     structure,
     survey,
     units,
@@ -45,6 +50,7 @@ from corpus.distributed.planning import CutJob, PlanJob
 from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
+from corpus.shards import ShardInfo
 from corpus.stats import Stats
 
 #: Bytes per read task of a big JSONL file. Fixed, not derived from the number of workers, so
@@ -61,10 +67,33 @@ PLAN_ARTICLES = 1_000_000
 class Driver:
     """One distributed ingest (see the module docstring)."""
 
-    def __init__(self, cfg: Config, files: list[sources.InputFile], times: report.RunTimes) -> None:
+    def __init__(
+        self,
+        cfg: Config,
+        files: list[sources.InputFile],
+        times: report.RunTimes,
+        mirror: storage.Mirror | None = None,
+    ) -> None:
         self.cfg, self.files, self.times = cfg, files, times
         self.workers = cfg.workers or executor.default_workers()
         self.stats = Stats()
+        # an fsspec output: the tasks write at the URL's place of each staged path
+        self.mirror = mirror
+
+    def where(self, path: Path) -> storage.Place:
+        """Where the tasks read and write what is at ``path`` in this process's view: the
+        path itself, or its place on the fsspec output (a cluster has no shared disk)."""
+        return self.mirror.place(path) if self.mirror else storage.Place.local(path)
+
+    def adopted(
+        self, writer: versions.VersionWriter, files: Sequence[FileEntry]
+    ) -> tuple[FileEntry, ...]:
+        """Files tasks wrote in the version's build folder (on an fsspec output: at its place
+        there, copied into the version on the server at upload)."""
+        if self.mirror:
+            for entry in files:
+                self.mirror.adopt(writer.folder / entry.path, entry.path)
+        return tuple(files)
 
     def run(
         self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
@@ -101,7 +130,7 @@ class Driver:
         )
         orders = {k: v for found in surveyed for k, v in found.date_orders.items()}
         suffixes = {k: v for found in surveyed for k, v in found.title_suffixes.items()}
-        new = writer.listed(writer.folder / p for d in done for p in d.paths)
+        new = self.adopted(writer, [f for d in done for f in d.files])
         kept = writer.share(previous.version_dir, shared) if previous else ()
         entries = tuple(sorted((*kept, *new), key=lambda e: e.path))
         total = records + sum(d.records for d in done)
@@ -132,7 +161,7 @@ class Driver:
             for seconds, records, rss in p.batches:
                 self.times.add_unit(seconds, records, rss, False)
             for shard in p.rejects:
-                writer.adopt("rejects", writer.folder / shard.path, shard.rows, shard.sha256)
+                self.adopt(writer, "rejects", shard)
         self.times.lap("units")
         return produced
 
@@ -173,15 +202,20 @@ class Driver:
         for table in ("data", "duplicates", "rejects"):
             for r in routed:
                 for shard in r.shards[table]:
-                    writer.adopt(table, writer.folder / shard.path, shard.rows, shard.sha256)
-        index_paths: list[Path] = []
+                    self.adopt(writer, table, shard)
+        index: list[FileEntry] = []
         for r in routed:
             self.stats.merge(r.counts)
             self.times.worker_peak_rss = max(self.times.worker_peak_rss, r.peak_rss)
             writer.summary.absorb(r.summary)
-            index_paths.extend(writer.folder / p for p in r.index_files)
+            index.extend(r.index_files)
         self.times.lap("write")
-        return list(writer.listed(index_paths)), sum(r.kept for r in routed)
+        return list(self.adopted(writer, index)), sum(r.kept for r in routed)
+
+    def adopt(self, writer: versions.VersionWriter, table: str, shard: ShardInfo) -> None:
+        """A shard a task wrote (in the build folder, or at its place on the output)."""
+        path = writer.folder / shard.path
+        writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
 
 
 def _from_parent(
@@ -216,25 +250,24 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
     )  # fmt: skip
     run_log = runs.RunLog.open(plan.dataset_dir, key)
     times.lap("setup")
-    driver = Driver(cfg, plan.files, times)
+    driver = Driver(cfg, plan.files, times, plan.mirror)
+    if plan.mirror:  # what an interrupted run's tasks left on the URL
+        plan.mirror.sweep_scratch()
     takedowns = versions.Takedowns.of(parent.removals if parent else ())
     with (
         executor.session(cfg.executor, workers=driver.workers, address=cfg.address),
-        versions.VersionWriter(plan.dataset_dir, plan.version, cfg, plan.facts) as writer,
+        versions.VersionWriter(
+            plan.dataset_dir, plan.version, cfg, plan.facts, plan.mirror
+        ) as writer,
     ):
-        # absolute: a Ray worker does not run in this process's working directory
-        units_dir, published = (run_log.folder / "units").absolute(), plan.published
+        # absolute places: a Ray worker does not run in this process's working directory
+        scratch, build, published = driver.where(run_log.folder), driver.where(writer.folder), None
+        if plan.published:
+            published = driver.where(plan.published)
         context, learned_files = driver.survey(
-            SurveyWork(
-                cfg, (run_log.folder / "survey").absolute(), writer.folder.absolute(),
-                published.absolute() if published else None,
-            ),
-            writer, previous,
-        )  # fmt: skip
-        work = Work(
-            cfg, context, takedowns, units_dir, writer.folder.absolute(),
-            published.absolute() if published else None,
-        )  # fmt: skip
+            SurveyWork(cfg, scratch / "survey", build, published), writer, previous
+        )
+        work = Work(cfg, context, takedowns, scratch / "units", build, published)
         shared: list[FileEntry] = []
         if previous is not None:
             writer.carry_all(previous.version_dir, previous.manifest)
@@ -242,13 +275,15 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
         produced = driver.produce(work, writer)
         driver.plan(work, produced)
-        first = len(index_files(published / "dedup")) + 1 if published else 1
+        first = len(index_files(plan.published / "dedup")) + 1 if plan.published else 1
         index_entries, kept = driver.route(work, writer, len(produced), first)
         index = Artifacts(
             (previous.manifest.dedup_index.rows if previous else 0) + kept,
             (*shared, *index_entries),
         )
         manifest, counts = _finish(plan, driver, writer, produced, index, learned_files)
+    if plan.mirror:  # uploaded: the tasks' files on the URL are of no use any more
+        plan.mirror.sweep_scratch()
     run_log.close()
     return manifest, counts, dict(writer.summary.languages.most_common())
 

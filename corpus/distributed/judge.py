@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus import dedup
-from corpus.dedup.index import Stacked, index_files
+from corpus.dedup.index import index_places, signature_rows
 from corpus.dedup.judge import containment_of_estimate
 from corpus.dedup.minhash import F64, I64, jaccard, shingle_set
 from corpus.dedup.verify import DedupError, measure
@@ -64,9 +64,8 @@ def _signatures(
         out.update(zip((c for c, _ in items), sigs, strict=True))
     if old:
         assert work.published is not None
-        maps = [np.load(s, mmap_mode="r") for _, s in index_files(work.published / "dedup")]
-        stacked = Stacked(maps)
-        sigs = stacked[np.array([r for _, r in old], np.int64)]
+        places = [s for _, s in index_places(work.published / "dedup")]
+        sigs = signature_rows(places, np.array([r for _, r in old], np.int64))
         out.update(zip((c for c, _ in old), sigs, strict=True))
     return out
 
@@ -91,7 +90,7 @@ def _sets(work: Work, where: Where, ngram: int) -> dict[int, npt.NDArray[np.uint
         texts.update(zip((c for c, _ in items), got, strict=True))
     if where.old and work.published is not None:
         by_id = {i: c for c, (_, i) in where.old.items()}
-        shards = sorted(work.published.glob("data/**/*.parquet"))
+        shards = [p.source() for p in (work.published / "data").files(".parquet")]
         for article_id, text in dedup.published_texts(shards).published(list(by_id)):
             texts[by_id[article_id]] = text
     sets = {}

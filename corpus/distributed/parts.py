@@ -7,24 +7,25 @@ partition task the URL hashes and band keys, a judge task some texts or signatur
 task everything of its own slice. A linking task leaves its forest of the key graph
 (``forest-P.npz``), the cut task each plan job's articles (``plan-J.npz``), a plan job its
 fates per read task (``fates-T-J.pickle``). Files are written to a temporary name and renamed: a task
-that runs twice (a node lost) leaves one whole file.
+that runs twice (a node lost) leaves one whole file. Every file is named by its ``Place``: on
+the local disk, or on an fsspec output's URL (a cluster has no shared disk), where Parquet
+reads stay ranged requests of the row groups asked for.
 """
 
 from __future__ import annotations
 
-import os
+import io
 import pickle
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from corpus import dedup
 from corpus.dedup.minhash import BANDS, I64, NUM_PERM, U32
 from corpus.records import ARTICLE_SCHEMA, Article, to_row
+from corpus.storage import Place
 
 FINGERPRINT_SCHEMA = pa.schema(
     [
@@ -42,70 +43,70 @@ FINGERPRINT_SCHEMA = pa.schema(
 )
 
 
-def articles_path(folder: Path, task: int) -> Path:
+def articles_path(folder: Place, task: int) -> Place:
     """Where read task ``task`` leaves its accepted articles."""
     return folder / f"articles-{task:06d}.parquet"
 
 
-def fates_path(folder: Path, task: int, job: int) -> Path:
+def fates_path(folder: Place, task: int, job: int) -> Place:
     """Where plan job ``job`` leaves read task ``task``'s fates (row -> fate, other than Keep)."""
     return folder / f"fates-{task:06d}-{job:06d}.pickle"
 
 
-def write_fates(folder: Path, task: int, job: int, fates: dict[int, dedup.Fate]) -> None:
+def write_fates(folder: Place, task: int, job: int, fates: dict[int, dedup.Fate]) -> None:
     """Leave the fates plan job ``job`` decided for read task ``task``'s route task."""
-    path = fates_path(folder, task, job)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(pickle.dumps(fates, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)  # a retried task rewrites it whole
+    # whole: a retried task rewrites it
+    fates_path(folder, task, job).write_bytes(pickle.dumps(fates, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def read_fates(folder: Path, task: int) -> dict[int, dedup.Fate]:
+def read_fates(folder: Place, task: int) -> dict[int, dedup.Fate]:
     """The fates every plan job left for read task ``task`` (no file: every article is
     unique). The jobs hold disjoint components, so no row has two fates."""
     found: dict[int, dedup.Fate] = {}
-    for path in sorted(folder.glob(f"fates-{task:06d}-*.pickle")):
+    for path in folder.glob(f"fates-{task:06d}-*.pickle"):
         found.update(pickle.loads(path.read_bytes()))
     return found
 
 
-def clear_fates(folder: Path) -> None:
+def clear_fates(folder: Place) -> None:
     """Drop the fates files of an earlier attempt at this run (its jobs may have been cut
     otherwise): each plan job then writes the only files of its own."""
     for path in folder.glob("fates-*.pickle"):
-        path.unlink()
+        path.remove()
 
 
-def _save(path: Path, a: I64, b: I64) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        np.savez(fh, a=a, b=b)
-    os.replace(tmp, path)  # a retried task rewrites it whole
+def _save(path: Place, a: I64, b: I64) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, a=a, b=b)
+    path.write_bytes(buffer.getvalue())  # whole: a retried task rewrites it
 
 
-def write_forest(folder: Path, part: int, nodes: I64, least: I64) -> None:
+def _load(path: Place) -> tuple[I64, I64]:
+    with np.load(io.BytesIO(path.read_bytes())) as found:
+        return found["a"], found["b"]
+
+
+def write_forest(folder: Place, part: int, nodes: I64, least: I64) -> None:
     """Leave linking partition ``part``'s forest (``components.forest``) for the cut task."""
     _save(folder / f"forest-{part:06d}.npz", nodes, least)
 
 
-def read_forest(folder: Path, part: int) -> tuple[I64, I64]:
+def read_forest(folder: Place, part: int) -> tuple[I64, I64]:
     """Linking partition ``part``'s forest: its linked articles and their components there."""
-    with np.load(folder / f"forest-{part:06d}.npz") as found:
-        return found["a"], found["b"]
+    return _load(folder / f"forest-{part:06d}.npz")
 
 
-def write_plan_job(folder: Path, job: int, new: I64, old: I64) -> None:
+def write_plan_job(folder: Place, job: int, new: I64, old: I64) -> None:
     """Leave plan job ``job``'s articles: ordinals and published rows, each sorted."""
     _save(folder / f"plan-{job:06d}.npz", new, old)
 
 
-def read_plan_job(folder: Path, job: int) -> tuple[I64, I64]:
+def read_plan_job(folder: Place, job: int) -> tuple[I64, I64]:
     """Plan job ``job``'s ordinals and published rows."""
-    with np.load(folder / f"plan-{job:06d}.npz") as found:
-        return found["a"], found["b"]
+    return _load(folder / f"plan-{job:06d}.npz")
 
 
-def fingerprints_path(folder: Path, task: int) -> Path:
+def fingerprints_path(folder: Place, task: int) -> Place:
     """Where read task ``task`` leaves its articles' fingerprints."""
     return folder / f"fingerprints-{task:06d}.parquet"
 
@@ -115,15 +116,13 @@ def fingerprints_path(folder: Path, task: int) -> Path:
 ROW_GROUP = 1_000
 
 
-def _replace(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP)
-    os.replace(tmp, path)
+def _replace(table: pa.Table, path: Place) -> None:
+    path.write_parquet(table, compression="zstd", row_group_size=ROW_GROUP)
 
 
-def _take(path: Path, columns: list[str], rows: I64) -> pa.Table:
+def _take(path: Place, columns: list[str], rows: I64) -> pa.Table:
     """Some rows of some columns, reading only the row groups that hold them."""
-    source = pq.ParquetFile(path)
+    source = path.parquet_file()
     sizes = [source.metadata.row_group(g).num_rows for g in range(source.num_row_groups)]
     starts = np.cumsum([0, *sizes])
     group_of = np.searchsorted(starts, rows, side="right") - 1
@@ -141,12 +140,12 @@ def _fixed(matrix: npt.NDArray[np.generic], width: int) -> pa.Array:
     )
 
 
-def write_articles(path: Path, articles: Sequence[Article]) -> None:
+def write_articles(path: Place, articles: Sequence[Article]) -> None:
     """The articles of one task, as data-table rows."""
     _replace(pa.Table.from_pylist([to_row(a) for a in articles], schema=ARTICLE_SCHEMA), path)
 
 
-def write_fingerprints(path: Path, fps: dedup.Fingerprints) -> None:
+def write_fingerprints(path: Place, fps: dedup.Fingerprints) -> None:
     """The fingerprints of one task's articles (same order)."""
     names = np.array(fps.publishers, dtype=object)
     table = pa.table(
@@ -179,13 +178,13 @@ def matrix(column: pa.ChunkedArray, dtype: type, width: int) -> npt.NDArray[np.g
 
 
 def read_fingerprints(
-    path: Path, rows: I64 | None = None, *, sigs: bool = False
+    path: Place, rows: I64 | None = None, *, sigs: bool = False
 ) -> dedup.Fingerprints:
     """Fingerprints of some rows of a task's file (all rows: ``None``); without signatures
     unless asked (planning never needs them: judges read their own)."""
     columns = [f.name for f in FINGERPRINT_SCHEMA if sigs or f.name != "sig"]
     # some rows: only their row groups (a plan job's articles are a part of each task's)
-    table = pq.read_table(path, columns=columns) if rows is None else _take(path, columns, rows)
+    table = path.read_table(columns) if rows is None else _take(path, columns, rows)
     n = table.num_rows
     names = table.column("publisher").to_pylist()
     publishers = tuple(dict.fromkeys(names))
@@ -207,19 +206,19 @@ def read_fingerprints(
     )
 
 
-def read_keys(path: Path) -> tuple[npt.NDArray[np.uint64], U32]:
+def read_keys(path: Place) -> tuple[npt.NDArray[np.uint64], U32]:
     """The URL hashes and band keys of a task's file (what partitioning looks at)."""
-    table = pq.read_table(path, columns=["url", "bands"])
+    table = path.read_table(["url", "bands"])
     return table.column("url").to_numpy(), matrix(table.column("bands"), np.uint32, BANDS)  # type: ignore[return-value]
 
 
-def read_signatures(path: Path, rows: I64) -> npt.NDArray[np.uint16]:
+def read_signatures(path: Place, rows: I64) -> npt.NDArray[np.uint16]:
     """Compact signatures of some rows of a task's file."""
     table = _take(path, ["sig"], rows)
     return matrix(table.column("sig"), np.uint16, NUM_PERM)  # type: ignore[return-value]
 
 
-def read_texts(path: Path, rows: I64) -> list[str]:
+def read_texts(path: Place, rows: I64) -> list[str]:
     """Body texts of some rows of a task's articles file."""
     table = _take(path, ["text"], rows)
     return [str(t) for t in table.column("text").to_pylist()]

@@ -14,12 +14,15 @@ touches is shared from the parent version as it is.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import learned, sources, structure, survey
 from corpus.config import Config
+from corpus.manifest import FileEntry
+from corpus.shards import file_sha256
+from corpus.storage import Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +30,9 @@ class SurveyWork:
     """What the survey's tasks share."""
 
     cfg: Config
-    folder: Path  # the run's folder for the files' parts
-    build: Path  # the version's private build folder (the learned parts go under it)
-    published: Path | None  # the version this ingest extends
+    folder: Place  # the run's folder for the files' parts
+    build: Place  # the version's private build folder (the learned parts go under it)
+    published: Place | None  # the version this ingest extends
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +52,19 @@ class Learned:
     part: int
     boilerplate: learned.LearnedBoilerplate
     records: int
-    paths: tuple[str, ...]  # the part's file (relative to the build folder)
+    files: tuple[FileEntry, ...]  # the part's file (its path relative to the build folder)
 
 
-def _part_path(work: SurveyWork, index: int, part: int) -> Path:
+def _part_path(work: SurveyWork, index: int, part: int) -> Place:
     return work.folder / f"{index:06d}-{part:02d}.pickle"
+
+
+def entries(folder: Path, rel: str, paths: Iterable[Path]) -> tuple[FileEntry, ...]:
+    """Manifest entries of files a task wrote in ``folder`` (``rel`` in the build folder)."""
+    return tuple(
+        FileEntry(f"{rel}/{p.relative_to(folder).as_posix()}", p.stat().st_size, file_sha256(p))
+        for p in paths
+    )
 
 
 def survey_file(work: SurveyWork, job: tuple[int, sources.InputFile]) -> Surveyed:
@@ -61,12 +72,11 @@ def survey_file(work: SurveyWork, job: tuple[int, sources.InputFile]) -> Surveye
     index, file = job
     found = survey.survey_file(file, work.cfg)
     split = found.lines.split()
-    work.folder.mkdir(parents=True, exist_ok=True)
     for part, lines in split.items():
-        path = _part_path(work, index, part)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)  # a retried task rewrites it whole
+        # whole: a retried task rewrites it
+        _part_path(work, index, part).write_bytes(
+            pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL)
+        )
     return Surveyed(found.relpath, found.date_orders, found.title_suffixes, tuple(split))
 
 
@@ -77,6 +87,7 @@ def learn(work: SurveyWork, job: tuple[int, tuple[int, ...]]) -> Learned:
     rules = structure.rules_for(work.cfg)
     stats, boilerplate = survey.learn_part(part, lines, rules, work.published)
     records = sum(stats.records().values())
-    saved = stats.save(work.build / survey.LEARNED_DIR)  # its scopes are all in ``part``
-    paths = tuple(p.relative_to(work.build).as_posix() for p in saved)
-    return Learned(part, boilerplate, records, paths)
+    with (work.build / survey.LEARNED_DIR).written() as folder:
+        saved = stats.save(folder)  # its scopes are all in ``part``
+        made = entries(folder, survey.LEARNED_DIR, saved)
+    return Learned(part, boilerplate, records, made)

@@ -16,19 +16,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from corpus import dedup, executor, report, sources, units, versions
 from corpus.config import Config
-from corpus.dedup.index import band_matrix, check_params, index_files, write_part
+from corpus.dedup.index import band_matrix, check_params, index_places, write_part
 from corpus.dedup.keys import keys_path, partition_keys, read_keys
 from corpus.dedup.minhash import I64
 from corpus.distributed import components, parts
-from corpus.manifest import Summary
+from corpus.distributed.surveying import entries
+from corpus.manifest import FileEntry, Summary
 from corpus.records import (
     ARTICLE_SCHEMA,
     DUPLICATE_SCHEMA,
@@ -42,6 +43,7 @@ from corpus.records import (
 )
 from corpus.shards import ShardInfo, ShardSettings, ShardWriter
 from corpus.stats import Stats
+from corpus.storage import Place
 from corpus.survey import Survey
 from corpus.versions.summary import SummaryBuilder
 
@@ -53,9 +55,9 @@ class Work:
     cfg: Config
     survey: Survey
     takedowns: versions.Takedowns
-    units: Path  # the run's folder of task files
-    build: Path  # the version's private build folder
-    published: Path | None  # the version this ingest extends (its dedup index and data)
+    units: Place  # the run's folder of task files
+    build: Place  # the version's private build folder (on an fsspec output, its place there)
+    published: Place | None  # the version this ingest extends (its dedup index and data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,25 +79,21 @@ class Routed:
 
     task: int
     shards: dict[str, tuple[ShardInfo, ...]]
-    index_files: tuple[str, ...]
+    index_files: tuple[FileEntry, ...]
     kept: int
     counts: Counter[tuple[str, str]]
     summary: Summary
     peak_rss: int = field(default=0)
 
 
-def _task_dir(work: Work, task: int, step: str) -> Path:
-    return work.build / ".tasks" / f"{step}-{task:06d}"
+def _task_dir(task: int, step: str) -> str:
+    """A task's folder of shards, relative to the version's build folder."""
+    return f".tasks/{step}-{task:06d}"
 
 
-def _shards(folder: Path, writer: ShardWriter) -> tuple[ShardInfo, ...]:
+def _shards(rel: str, writer: ShardWriter) -> tuple[ShardInfo, ...]:
     """A task's closed shards, with paths relative to the version's build folder."""
-    return tuple(
-        ShardInfo(
-            str((folder / s.path).relative_to(folder.parent.parent)), s.rows, s.bytes, s.sha256
-        )
-        for s in writer.close()
-    )
+    return tuple(ShardInfo(f"{rel}/{s.path}", s.rows, s.bytes, s.sha256) for s in writer.close())
 
 
 def count(work: Work, piece: sources.Slice) -> sources.Slice:
@@ -117,33 +115,34 @@ def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
     per-record stages over it, batch by batch; its articles and fingerprints go to the run's
     folder, its rejects to shards of its own."""
     task, piece = job
-    f = piece.file
     cfg, stats = work.cfg, Stats()
-    folder = _task_dir(work, task, "produce")
-    rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg))
+    rel = _task_dir(task, "produce")
     kept: list[Article] = []
     fingerprints: list[dedup.Fingerprints] = []
     batches = []
     records = 0
-    for batch in executor.batched(_records(piece, cfg, stats), cfg.batch_size):
-        records += len(batch)
-        result = units.process_batch(cfg, work.survey, batch)
-        stats.merge(result.counts)
-        batches.append((result.seconds, result.records, result.peak_rss))
-        for item in result.rejected:
-            rejects.write(to_row(item))
-        keep = np.array([not work.takedowns.covers(a) for a in result.articles], dtype=bool)
-        for article, ok in zip(result.articles, keep.tolist(), strict=True):
-            if ok:
-                kept.append(article)
-            else:
-                stats.count("removed", "taken_down")
-                rejects.write(to_row(work.takedowns.reject(article)))
-        fingerprints.append(result.fingerprints.select(keep))
+    with (work.build / rel).written() as folder:
+        rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg))
+        for batch in executor.batched(_records(piece, cfg, stats), cfg.batch_size):
+            records += len(batch)
+            result = units.process_batch(cfg, work.survey, batch)
+            stats.merge(result.counts)
+            batches.append((result.seconds, result.records, result.peak_rss))
+            for item in result.rejected:
+                rejects.write(to_row(item))
+            keep = np.array([not work.takedowns.covers(a) for a in result.articles], dtype=bool)
+            for article, ok in zip(result.articles, keep.tolist(), strict=True):
+                if ok:
+                    kept.append(article)
+                else:
+                    stats.count("removed", "taken_down")
+                    rejects.write(to_row(work.takedowns.reject(article)))
+            fingerprints.append(result.fingerprints.select(keep))
+        shards = _shards(rel, rejects)
     parts.write_articles(parts.articles_path(work.units, task), kept)
     parts.write_fingerprints(parts.fingerprints_path(work.units, task), dedup.concat(fingerprints))
     return Produced(
-        task, f.relpath, records, len(kept), stats.counts, tuple(batches), _shards(folder, rejects)
+        task, piece.file.relpath, records, len(kept), stats.counts, tuple(batches), shards
     )
 
 
@@ -196,17 +195,17 @@ def _published_keys(work: Work, part: int, parts_: int) -> tuple[I64, np.ndarray
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     rows, keys = [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
     start = 0
-    for table_path, _ in index_files(work.published / "dedup"):
+    for table_path, _ in index_places(work.published / "dedup"):
         keys_file = keys_path(table_path)
         if keys_file is not None and keys_file.is_file():
             at, found = read_keys(keys_file, part, parts_)
         else:
-            table = pq.read_table(table_path, columns=["url", "bands"])
+            table = table_path.read_table(["url", "bands"])
             url, bands = table.column("url").to_numpy(), band_matrix(table.column("bands"))
             at, found = partition_keys(url, bands, part, parts_)
         rows.append(at + start)
         keys.append(found)
-        start += pq.read_metadata(table_path).num_rows
+        start += table_path.parquet_file().metadata.num_rows
     return np.concatenate(rows), np.concatenate(keys)
 
 
@@ -220,10 +219,9 @@ def published(work: Work, rows: I64) -> dedup.DedupIndex:
     """The published index's rows ``rows`` (sorted), as a small index without signatures."""
     assert work.published is not None
     tables, start, ngram = [], 0, None
-    for table_path, _ in index_files(work.published / "dedup"):
-        meta = pq.read_schema(table_path)
-        ngram = check_params(meta, table_path.parent)
-        table = pq.read_table(table_path)
+    for table_path, _ in index_places(work.published / "dedup"):
+        table = table_path.read_table()
+        ngram = check_params(table.schema, work.published / "dedup")
         mine = rows[(rows >= start) & (rows < start + table.num_rows)] - start
         tables.append(table.take(pa.array(mine, pa.int64())))
         start += table.num_rows
@@ -252,14 +250,45 @@ def route(work: Work, job: RouteJob) -> Routed:
     """Write one task's articles to data or duplicates by their fates, and its survivors'
     fingerprints as a part of the next version's dedup index."""
     cfg, stats, summary = work.cfg, Stats(), SummaryBuilder()
-    folder = _task_dir(work, job.task, "route")
-    writers = {
-        "data": ShardWriter(folder, "data", ARTICLE_SCHEMA, ShardSettings.of(cfg)),
-        "duplicates": ShardWriter(folder, "duplicates", DUPLICATE_SCHEMA, ShardSettings.of(cfg)),
-        "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg)),
-    }
-    rows = pq.read_table(parts.articles_path(work.units, job.task)).to_pylist()
+    rel = _task_dir(job.task, "route")
+    rows = parts.articles_path(work.units, job.task).read_table().to_pylist()
     fates = parts.read_fates(work.units, job.task)
+    with (work.build / rel).written() as folder:
+        writers = {
+            "data": ShardWriter(folder, "data", ARTICLE_SCHEMA, ShardSettings.of(cfg)),
+            "duplicates": ShardWriter(
+                folder, "duplicates", DUPLICATE_SCHEMA, ShardSettings.of(cfg)
+            ),
+            "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg)),
+        }
+        survives = _routed(work, rows, fates, writers, (stats, summary))
+        shards = {table: _shards(rel, w) for table, w in writers.items()}
+    index: tuple[FileEntry, ...] = ()
+    if survives.any():
+        fps = parts.read_fingerprints(parts.fingerprints_path(work.units, job.task), sigs=True)
+        with (work.build / "dedup").written() as folder:
+            written = write_part(folder, job.index_part, fps.select(survives), cfg.dedup_ngram)
+            index = entries(folder, "dedup", written)
+    return Routed(
+        job.task,
+        shards,
+        index,
+        int(survives.sum()),
+        stats.counts,
+        summary.build(),
+        report.peak_rss(),
+    )
+
+
+def _routed(
+    work: Work,
+    rows: list[dict[str, Any]],
+    fates: dict[int, dedup.Fate],
+    writers: dict[str, ShardWriter],
+    counted: tuple[Stats, SummaryBuilder],
+) -> npt.NDArray[np.bool_]:
+    """Each row to its table by its fate; which rows survive (their fingerprints index)."""
+    stats, summary = counted
     survives = np.ones(len(rows), dtype=bool)
     for n, row in enumerate(rows):
         fate = fates.get(n)
@@ -279,20 +308,4 @@ def route(work: Work, job: RouteJob) -> Routed:
         else:
             summary.add(item.language, item.publisher, item.published_at)
             writers["data"].write(to_row(item))
-    index: list[str] = []
-    if survives.any():
-        fps = parts.read_fingerprints(parts.fingerprints_path(work.units, job.task), sigs=True)
-        written = write_part(
-            work.build / "dedup", job.index_part, fps.select(survives), cfg.dedup_ngram
-        )
-        index = [str(p.relative_to(work.build)) for p in written]
-    shards = {table: _shards(folder, w) for table, w in writers.items()}
-    return Routed(
-        job.task,
-        shards,
-        tuple(index),
-        int(survives.sum()),
-        stats.counts,
-        summary.build(),
-        report.peak_rss(),
-    )
+    return survives

@@ -7,6 +7,7 @@ card, before the folder is renamed into place.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
@@ -129,9 +130,12 @@ class VersionWriter:
         self._tables[table].write_table(rows, sizes)
         self._new[table] += rows.num_rows
 
-    def adopt(self, table: str, path: Path, rows: int, sha256: str) -> None:
-        """Add a shard a worker wrote (inside this version's folder) to ``table``."""
-        self._tables[table].adopt(path, rows, sha256)
+    def adopt(
+        self, table: str, path: Path, rows: int, sha256: str, size: int | None = None
+    ) -> None:
+        """Add a shard a worker wrote (inside this version's folder, or at its place on an
+        fsspec output: ``Mirror.place``, with its ``size``) to ``table``."""
+        self._tables[table].adopt(path, rows, sha256, size)
         self._new[table] += rows
 
     def written(self, read: int) -> Counts:
@@ -186,8 +190,9 @@ class VersionWriter:
 
         ``summary`` None: summarize the data shards the version ends with (after a takedown)."""
         share = self.mirror.copy_later if self.mirror else link_or_copy
+        move = self.mirror.move_later if self.mirror else os.replace
         shards = {
-            table: tuple(_entry(s) for s in writer.close(self._carried[table], share))
+            table: tuple(_entry(s) for s in writer.close(self._carried[table], share, move))
             for table, writer in self._tables.items()
         }
         data = [self._source(s) for s in shards["data"]]
@@ -232,6 +237,8 @@ class VersionWriter:
         version on an fsspec output is read there (it is copied on the server at upload)."""
         if self.mirror and shard.shared_from:
             return self.mirror.remote(self.dataset_dir / shard.shared_from)
+        if self.mirror:  # a task of a distributed run may have written it on the URL
+            return self.mirror.source(self.folder / shard.path)
         return self.folder / shard.path
 
 
