@@ -255,7 +255,7 @@ IngestOutOption = Annotated[
         "--out",
         metavar="DIR|URL",
         help="Folder holding the datasets, or an fsspec URL such as s3://bucket/processed "
-        "(built locally, uploaded with its manifest last; default: processed).",
+        "(its manifest written last, after every other file; default: processed).",
     ),
 ]
 AsVersionOption = Annotated[
