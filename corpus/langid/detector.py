@@ -151,9 +151,10 @@ class Model:
         by a space (and followed by one when closed), as array operations over all of them: at
         each character c after p (and p2 before it), the 1-gram c (unless a space), the 2-gram
         p+c and, unless p is a space, the 3-gram p2+p+c; nothing at a space after a space, nor
-        inside a CAPITAL WORD (c and p both upper case). Each n-gram is packed into an int64
-        (``_pack``) and looked up in the profile's sorted keys: the same rows, in the same
-        order, as adding the characters one by one."""
+        inside a CAPITAL WORD (c and p both upper case). Each n-gram's row is read from
+        ``_Dense``'s table, or, holding a rarer character, its packed key (``_pack``) is looked
+        up in the profile's sorted keys: the same rows, in the same order, as adding the
+        characters one by one."""
         sightings = self._sightings
         tokens, new = sightings.padded, sightings.tokens
         if not tokens:
