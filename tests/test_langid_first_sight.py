@@ -172,6 +172,40 @@ def assert_same_regional_weights(tokens: list[str]) -> None:
         assert (row.tobytes(), count) == (alone.tobytes(), alone_count), token
 
 
+CASED = [
+    *"abkA",
+    "\u03a3",
+    "\u03c3",
+    "\u03c2",
+    "\u0391",
+    "\u0130",
+    "i",
+    "\u0307",
+    "1",
+    "-",
+    "'",
+    ".",
+]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet=st.sampled_from(CASED), min_size=1, max_size=8), min_size=1))
+def test_regional_weights_batched_on_any_token(tokens: list[str]) -> None:
+    # lower-cased all at once: final sigma, dotted capital I, marks, digits, punctuation; the
+    # models are reused (warm caches must not change an answer either)
+    one_by_one, batched = _regional_pair()
+    weights, words = batched.tokens(tokens)
+    for token, row, count in zip(tokens, weights, words, strict=True):
+        alone, alone_count = one_by_one.token(token)
+        assert (row.tobytes(), count) == (alone.tobytes(), alone_count), token
+
+
+@cache
+def _regional_pair() -> tuple[regional.Regional, regional.Regional]:
+    spec = regional.load_spec(_regional_spec())
+    return regional.Regional(spec), regional.Regional(spec)
+
+
 @cache
 def _regional_spec() -> str:
     return (Path(regional.__file__).parent / regional.MODEL_FILE).read_text(encoding="utf-8")

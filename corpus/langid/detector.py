@@ -76,10 +76,12 @@ _NON_LATIN = re.compile(
 #: Sentence ends (and line breaks): the units whose language is told apart in a mixed body.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _SENTENCE_END_CHARS = frozenset(".!?\"'”’)")  # what a token ending a sentence ends with
+_SENTENCE_END_CODES = np.array(sorted(map(ord, _SENTENCE_END_CHARS)))
 #: What str.split() splits on and _SEPARATORS does not.
 _NOT_SEPARATORS = ("\x85", "\u1680", "\u3000")
 _SEPARATORS_KEPT = re.compile(f"({_SEPARATORS.pattern})")
 _TOKEN_CACHE_MAX = 300_000  # tokens; a news corpus reuses most of its words
+_ALPHABET = 128  # characters of ``_Dense``'s table: 128**3 rows, 8 MB
 _LEARN_CHUNK = 16_000  # new tokens weighed at once (see Model._learn_new_tokens)
 _MARGIN = 1.5  # nats a letter for a sentence to count as another language (_sentence_languages)
 
@@ -108,6 +110,8 @@ class Model:
         # the keys sorted, for ``np.searchsorted``, and the row of each.
         self._keys: npt.NDArray[np.int64] = built.keys
         self._key_rows = built.key_rows
+        # The same lookup as one array index for n-grams of the commonest characters (``_Dense``).
+        self._dense = _Dense(built.keys, built.key_rows)
         # str.isupper and str.isalpha of each character of the Basic Multilingual Plane (grown
         # when a text holds one beyond it).
         self._is_upper = built.is_upper
@@ -120,13 +124,15 @@ class Model:
         self._stream = _Stream(seed)
         # A token's slot indexes the pool's rows, ``_facts`` and ``_token_weights``; slot 0 is
         # unused (so a cached slot is never falsy).
-        self._closed = _Cache(self._sight, closed=True)  # tokens followed by whitespace
-        self._open = _Cache(self._sight, closed=False)  # a text's last token, nothing after it
-        self._next_slot = 1
+        self._sightings = _Sightings()  # tokens new since ``_see`` last ran
+        self._closed = _Cache(self._sightings, closed=True)  # tokens followed by whitespace
+        self._open = _Cache(self._sightings, closed=False)  # a text's last token, nothing after
         self._pool = _Pool()  # profile rows of each token's n-grams, in order, end to end
-        self._unseen: list[tuple[int, str, bool]] = []  # (slot, token, closed): see ``_see``
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
-        self._new: list[tuple[int, str]] = []  # (slot, token) whose facts and weights are to do
+        # Tokens whose facts and weights are to do (``_learn_new_tokens``), in slot order from
+        # slot ``_learned``.
+        self._new: list[str] = []
+        self._learned = 1
         # Per slot: letters (0 when langdetect knows none of its n-grams), ends a sentence,
         # words the regional model counts (grown on demand).
         self._facts = np.zeros((4096, 3), dtype=np.int64)
@@ -138,15 +144,6 @@ class Model:
 
     # ------------------------------------------------------------------ n-grams
 
-    def _sight(self, token: str, closed: bool) -> int:
-        """A new slot for ``token`` (followed by whitespace when ``closed``); its n-grams are
-        found with every other new token of the batch, by ``_see``."""
-        slot = self._next_slot
-        self._next_slot += 1
-        (self._closed if closed else self._open)[token] = slot
-        self._unseen.append((slot, token, closed))
-        return slot
-
     def _see(self) -> None:
         """Add to the pool the rows of the tokens first seen since the last call, all at once.
 
@@ -154,44 +151,55 @@ class Model:
         by a space (and followed by one when closed), as array operations over all of them: at
         each character c after p (and p2 before it), the 1-gram c (unless a space), the 2-gram
         p+c and, unless p is a space, the 3-gram p2+p+c; nothing at a space after a space, nor
-        inside a CAPITAL WORD (c and p both upper case). Each n-gram is packed into an int64
-        (``_pack``) and looked up in the profile's sorted keys: the same rows, in the same
-        order, as adding the characters one by one."""
-        unseen, self._unseen = self._unseen, []
-        if not unseen:
+        inside a CAPITAL WORD (c and p both upper case). Each n-gram's row is read from
+        ``_Dense``'s table, or, holding a rarer character, its packed key (``_pack``) is looked
+        up in the profile's sorted keys: the same rows, in the same order, as adding the
+        characters one by one."""
+        sightings = self._sightings
+        tokens, new = sightings.padded, sightings.tokens
+        if not tokens:
             return
-        tokens = [f" {token} " if closed else f" {token}" for _, token, closed in unseen]
+        sightings.padded, sightings.tokens = [], []
         # NGram.normalize maps a character to one character, so offsets survive translate.
         codes = _codes("".join(tokens).translate(self._normal))
         lengths = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
         starts = np.cumsum(lengths) - lengths
         c = codes
         p = np.concatenate(([_SPACE], codes[:-1]))
-        p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))
         upper = self._upper(codes)
         emit = ~((p == _SPACE) & (c == _SPACE)) & ~(upper & np.concatenate(([False], upper[:-1])))
         emit[starts] = False  # a token's leading space emits nothing (it ends no word)
+        # Per character, its 1-, 2- and 3-gram (row-major: character by character, 1-2-3).
         wanted = np.stack([emit & (c != _SPACE), emit, emit & (p != _SPACE)], axis=1)
-        keys = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
-        owner = np.repeat(np.arange(len(tokens)), lengths)[:, None].repeat(3, axis=1)
-        keys, owner = keys[wanted], owner[wanted]  # row-major: character by character, 1-2-3
-        at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
-        known = self._keys[at] == keys
-        rows, owner = self._key_rows[at[known]], owner[known]
-        counts = np.bincount(owner, minlength=len(tokens))
-        self._pool.add([slot for slot, _, _ in unseen], rows, counts)
-        self._new += [(slot, token) for slot, token, _ in unseen]
+        rows, outside = self._dense.rows(codes, wanted)
+        if outside.any():  # n-grams of rarer characters: the sorted keys
+            p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))
+            keys = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
+            keys = keys[outside]
+            at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
+            rows[outside] = np.where(self._keys[at] == keys, self._key_rows[at], 0)
+        known = rows > 0
+        counts = np.add.reduceat(known.sum(axis=1), starts)  # each token's known n-grams
+        rows = rows[known]
+        first = sightings.next_slot - len(tokens)  # the new tokens' slots follow one another
+        self._pool.add(np.arange(first, sightings.next_slot), rows, counts)
+        self._new += new
 
-    def _letters(self, tokens: list[str]) -> npt.NDArray[np.int64]:
-        """Letters (``str.isalpha``) in each of ``tokens`` (none is empty)."""
+    def _letters(self, tokens: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Letters (``str.isalpha``) in each of ``tokens`` (none is empty), and whether each ends
+        a sentence (``_ends_sentence``, tried only on those ending on a character it ends on)."""
         codes = _codes("".join(tokens))
         if int(codes.max(initial=0)) >= len(self._is_alpha):
             self._is_alpha = _grown(self._is_alpha, codes, str.isalpha)
         lengths = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
+        ends = np.cumsum(lengths)
         found: npt.NDArray[np.int64] = np.add.reduceat(
-            self._is_alpha[codes].astype(np.int64), np.cumsum(lengths) - lengths
+            self._is_alpha[codes].astype(np.int64), ends - lengths
         )
-        return found
+        ending = np.zeros(len(tokens), dtype=bool)
+        maybe = np.flatnonzero(np.isin(codes[ends - 1], _SENTENCE_END_CODES)).tolist()
+        ending[maybe] = [_ends_sentence(tokens[i]) for i in maybe]
+        return found, ending
 
     def _upper(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """``str.isupper`` of each (normalized) character."""
@@ -202,10 +210,11 @@ class Model:
     def _learn_new_tokens(self) -> None:
         """Fill the facts and naive-Bayes rows of the tokens made since the last call (only the
         per-sentence pass needs them, so ``probabilities`` never waits for them)."""
-        new, self._new = self._new, []
-        if not new:
+        tokens, self._new = self._new, []
+        if not tokens:
             return
-        end = new[-1][0] + 1
+        first = self._learned
+        end = self._learned = first + len(tokens)
         if end > self._token_weights.shape[0]:
             grown = np.zeros((2 * end, len(self.languages)), dtype=np.float32)
             grown[: self._token_weights.shape[0]] = self._token_weights
@@ -216,12 +225,11 @@ class Model:
             grown = np.zeros((2 * end, self._regional.shape[1]), dtype=np.float32)
             grown[: self._regional.shape[0]] = self._regional
             self._regional = grown
-        slots = np.fromiter((slot for slot, _ in new), dtype=np.intp, count=len(new))
-        tokens = [token for _, token in new]
+        slots = np.arange(first, end)
         self._regional[slots], words = self._regional_model.tokens(tokens)
         known = self._pool.sizes[slots] > 0  # tokens with an n-gram langdetect knows
-        letters = self._letters(tokens) * known
-        self._facts[slots] = np.column_stack([letters, list(map(_ends_sentence, tokens)), words])
+        letters, ending = self._letters(tokens)
+        self._facts[slots] = np.column_stack([letters * known, ending, words])
         self._token_weights[slots] = 0.0  # slots are reused after the cache is cleared
         full = slots[known]
         # A chunk at a time: after a long run of ``probabilities`` alone, up to the whole cache
@@ -234,13 +242,14 @@ class Model:
     def _bound_cache(self) -> None:
         """Empty the token caches when they are full: bounded memory. Called before a batch of
         texts, never inside one, so the slots a batch holds stay valid."""
-        if self._next_slot >= _TOKEN_CACHE_MAX:
+        if self._sightings.next_slot >= _TOKEN_CACHE_MAX:
             self._closed.clear()
             self._open.clear()
-            self._next_slot = 1
+            self._sightings = _Sightings()
+            self._closed.sightings = self._open.sightings = self._sightings
             self._pool.clear()
             self._new = []
-            self._unseen = []
+            self._learned = 1
 
     def _tokens_of(self, text: str) -> tuple[list[int], list[int]]:
         """Slots of the tokens of a prepared text (the last one open unless whitespace ends the
@@ -538,16 +547,32 @@ class _Normalized(dict[int, str]):
         return normal
 
 
-class _Cache(dict[str, int]):
-    """Slots of tokens, a new token's made by ``make(token, closed)`` on first sight."""
+class _Sightings:
+    """Tokens seen for the first time since ``Model._see`` last ran, and the next free slot
+    (new tokens take the next slots, one after another; slot 0 is never used)."""
 
-    def __init__(self, make: Callable[[str, bool], int], *, closed: bool) -> None:
+    def __init__(self) -> None:
+        self.next_slot = 1
+        self.padded: list[str] = []  # each as langdetect reads it: see ``Model._see``
+        self.tokens: list[str] = []
+
+
+class _Cache(dict[str, int]):
+    """Slots of tokens (followed by whitespace when ``closed``); a new token takes the next
+    slot and waits in ``sightings`` for ``Model._see``."""
+
+    def __init__(self, sightings: _Sightings, *, closed: bool) -> None:
         super().__init__()
-        self._make = make
-        self._closed = closed
+        self.sightings = sightings
+        self._after = " " if closed else ""
 
     def __missing__(self, token: str) -> int:
-        return self._make(token, self._closed)
+        sightings = self.sightings
+        slot = self[token] = sightings.next_slot
+        sightings.next_slot = slot + 1
+        sightings.padded.append(f" {token}{self._after}")
+        sightings.tokens.append(token)
+        return slot
 
 
 def _ends_sentence(token: str) -> bool:
@@ -620,6 +645,43 @@ class _Stream:
         return chosen, where[rows, columns].reshape(shape)
 
 
+class _Dense:
+    """Profile rows of the n-grams of the ``_ALPHABET`` lowest code points in the profiles, as
+    one flat table indexed by their characters' places (0 for no character): an array index
+    per n-gram instead of a binary search over every key. N-grams holding another character
+    are left to the sorted keys (``outside``)."""
+
+    def __init__(self, keys: npt.NDArray[np.int64], key_rows: npt.NDArray[np.int32]) -> None:
+        chars = ((keys[:, None] >> np.array([42, 21, 0])) & 0x1FFFFF) - 1  # -1: no character
+        alphabet = np.unique(chars[chars >= 0])[: _ALPHABET - 1]
+        self._place = np.zeros(0x10000, dtype=np.int32)  # 0: not in the alphabet
+        self._place[alphabet[alphabet < 0xFFFF]] = np.arange(1, len(alphabet) + 1)[
+            alphabet < 0xFFFF
+        ]
+        places = np.where(chars >= 0, self._place[chars.clip(0, 0xFFFF)], 0).astype(np.int64)
+        inside = ((places > 0) | (chars < 0)).all(axis=1)
+        flat = (places[:, 0] * _ALPHABET + places[:, 1]) * _ALPHABET + places[:, 2]
+        self._rows = np.zeros(_ALPHABET**3, dtype=np.int32)
+        self._rows[flat[inside]] = key_rows[inside]
+
+    def rows(
+        self, codes: npt.NDArray[np.int64], wanted: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+        """The row of the 1-, 2- and 3-gram ending at each character of ``codes`` (one row of
+        three per character) where ``wanted``, else 0 (also when unknown); and where a wanted
+        n-gram holds a character outside the alphabet (its row then still to find)."""
+        c = self._place[np.minimum(codes, 0xFFFF)]  # U+FFFF and beyond: outside
+        p = np.concatenate((self._place[[_SPACE]], c[:-1]))
+        p2 = np.concatenate((self._place[[_SPACE, _SPACE]], c[:-2]))
+        pc = p * _ALPHABET + c
+        flat = np.stack([c, pc, p2 * (_ALPHABET * _ALPHABET) + pc], axis=1)
+        ok = c > 0
+        okp = ok & (p > 0)
+        inside = np.stack([ok, okp, okp & (p2 > 0)], axis=1)
+        rows = self._rows[np.where(inside & wanted, flat, 0)]  # flat 0: no n-gram, row 0
+        return rows, wanted & ~inside
+
+
 class _Pool:
     """Every cached token's n-gram rows end to end, and where each slot's are (``Model._see``
     adds a batch's new tokens; ``Model._probabilities_many`` reads a batch's)."""
@@ -631,7 +693,10 @@ class _Pool:
         self.sizes = np.zeros(4096, dtype=np.int64)  # per slot: how many rows (0: none known)
 
     def add(
-        self, slots: list[int], rows: npt.NDArray[np.int32], counts: npt.NDArray[np.intp]
+        self,
+        slots: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int32],
+        counts: npt.NDArray[np.intp],
     ) -> None:
         """Rows of new ``slots``, ``counts`` of them each, one slot after another."""
         end = self.used + len(rows)
@@ -640,7 +705,7 @@ class _Pool:
                 [self.rows[: self.used], np.zeros(max(end, 2 * len(self.rows)), dtype=np.int32)]
             )
         self.rows[self.used : end] = rows
-        top = max(slots) + 1
+        top = int(slots.max()) + 1
         if top > len(self.at):
             self.at = np.concatenate([self.at, np.zeros(top, dtype=np.int64)])
             self.sizes = np.concatenate([self.sizes, np.zeros(top, dtype=np.int64)])
@@ -688,40 +753,63 @@ def summed_rows(
     """``np.add.reduceat(table[rows], starts, axis=0)`` for consecutive runs of ``lengths``
     (each >= 1) rows, bit for bit, several times faster: numpy adds a run's first row to the
     pairwise sum (``_pairwise``) of the others, column by column through strided memory; here
-    runs of one length are summed together, each step over whole contiguous slabs."""
+    runs of one length are summed together, each step over whole contiguous slabs, each slab
+    read from ``table`` when it is added (never all of a run's rows at once: they would not stay
+    in the processor's cache)."""
     found = np.empty((len(lengths), table.shape[1]), dtype=table.dtype)
     starts = np.cumsum(lengths) - lengths
     for n in np.unique(lengths).tolist():
         which = np.flatnonzero(lengths == n)
-        slabs = table[rows[starts[which] + np.arange(n)[:, None]]]  # (n, runs, columns)
-        found[which] = slabs[0] + _pairwise(slabs, 1, n) if n > 1 else slabs[0]
+        runs = _Runs(table, rows, starts[which])
+        found[which] = runs.slab(0) + _pairwise(runs, 1, n) if n > 1 else runs.slab(0)
     return found
 
 
-def _pairwise(slabs: npt.NDArray[np.float32], lo: int, hi: int) -> npt.NDArray[np.float32]:
-    """numpy's pairwise summation (``pairwise_sum`` in its loops_utils) of ``slabs[lo:hi]``:
-    in order below 8 terms; up to 128, eight running sums combined as a tree, then the rest
-    in order; beyond, the two halves (cut at a multiple of 8) summed apart."""
+@dataclass(frozen=True, slots=True)
+class _Runs:
+    """Runs of rows of ``table`` of one length, starting at ``starts`` in ``rows``."""
+
+    table: npt.NDArray[np.float32]
+    rows: npt.NDArray[np.int32] | npt.NDArray[np.intp]
+    starts: npt.NDArray[np.intp]
+
+    def slab(self, i: int) -> npt.NDArray[np.float32]:
+        """Every run's ``i``-th row: (runs, columns)."""
+        found: npt.NDArray[np.float32] = self.table[self.rows[self.starts + i]]
+        return found
+
+    def slabs(self, i: int, n: int) -> npt.NDArray[np.float32]:
+        """Every run's rows ``i`` to ``i + n``: (n, runs, columns)."""
+        found: npt.NDArray[np.float32] = self.table[
+            self.rows[self.starts + np.arange(i, i + n)[:, None]]
+        ]
+        return found
+
+
+def _pairwise(runs: _Runs, lo: int, hi: int) -> npt.NDArray[np.float32]:
+    """numpy's pairwise summation (``pairwise_sum`` in its loops_utils) of rows ``lo`` to
+    ``hi`` of ``runs``: in order below 8 terms; up to 128, eight running sums combined as a
+    tree, then the rest in order; beyond, the two halves (cut at a multiple of 8) summed apart."""
     count = hi - lo
     total: npt.NDArray[np.float32]
     if count < 8:
-        total = slabs[lo].copy()
+        total = runs.slab(lo)
         for i in range(lo + 1, hi):
-            total += slabs[i]
+            total += runs.slab(i)
         return total
     if count > 128:
         half = count // 2 - (count // 2) % 8
-        return _pairwise(slabs, lo, lo + half) + _pairwise(slabs, lo + half, hi)
-    sums = slabs[lo : lo + 8].copy()
+        return _pairwise(runs, lo, lo + half) + _pairwise(runs, lo + half, hi)
+    sums = runs.slabs(lo, 8)
     i, end = lo + 8, hi - count % 8
     while i < end:
-        sums += slabs[i : i + 8]
+        sums += runs.slabs(i, 8)
         i += 8
     total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
         (sums[4] + sums[5]) + (sums[6] + sums[7])
     )
     for j in range(i, hi):
-        total += slabs[j]
+        total += runs.slab(j)
     return total
 
 

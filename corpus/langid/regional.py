@@ -104,19 +104,33 @@ class Regional:
     def tokens(self, tokens: Sequence[str]) -> tuple[npt.NDArray[np.float32], list[int]]:
         """``token`` of each of ``tokens``, the new words' weights summed all at once: rows of
         weights, and words counted."""
-        # A token of letters only is one word (``_LETTERS`` matches every letter), most are.
-        found = [
-            ([t] if t.isalpha() else _LETTERS.findall(t)) if t == t.lower() else [] for t in tokens
-        ]
-        self._learn([w for words in found for w in words])
+        # Lower-cased all at once (no token holds a line break: they were split on whitespace).
+        lower = np.fromiter(
+            map(str.__eq__, tokens, "\n".join(tokens).lower().split("\n")),
+            dtype=bool,
+            count=len(tokens),
+        )
+        alpha = np.fromiter(map(str.isalpha, tokens), dtype=bool, count=len(tokens))
+        # A token of letters only is one word (``_LETTERS`` matches every letter): most are.
+        single = np.flatnonzero(lower & alpha)
+        other = np.flatnonzero(lower & ~alpha)
+        everything = np.array(tokens, dtype=object)
+        words: list[str] = everything[single].tolist()
+        found: list[list[str]] = list(map(_LETTERS.findall, everything[other].tolist()))
+        self._learn(words + list(chain.from_iterable(found)))
         seen = self._seen
-        counts = list(map(len, found))
-        weights = self._sums[[seen[words[0]] if len(words) == 1 else 0 for words in found]]
-        for i, n in enumerate(counts):
-            if n > 1:
-                rows = [self._sums[seen[w]] for w in found[i]]
-                weights[i] = np.sum(rows, axis=0, dtype=np.float32)
-        return weights, counts
+        counts = np.zeros(len(tokens), dtype=np.intp)
+        counts[single] = 1
+        counts[other] = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
+        rows = np.zeros(len(tokens), dtype=np.intp)
+        rows[single] = np.fromiter(map(seen.__getitem__, words), dtype=np.intp, count=len(words))
+        weights = self._sums[rows]
+        for i, parts in zip(other.tolist(), found, strict=True):
+            if len(parts) == 1:
+                weights[i] = self._sums[seen[parts[0]]]
+            elif parts:
+                weights[i] = np.sum([self._sums[seen[w]] for w in parts], axis=0, dtype=np.float32)
+        return weights, counts.tolist()
 
     def _learn(self, words: list[str]) -> None:
         """Cache the summed weights of those of ``words`` not cached yet: ``word``'s sums, bit
