@@ -129,8 +129,8 @@ def _keyword(
             raise _Unsupported("additionalProperties with patternProperties")
         known = frozenset(schema.get("properties", ()))
         extra = _compile(value, root, refs)
-        return lambda v: not isinstance(v, dict) or all(
-            extra(item) for k, item in v.items() if k not in known
+        return lambda v: (
+            not isinstance(v, dict) or all(extra(item) for k, item in v.items() if k not in known)
         )
     if key == "items" and "prefixItems" not in schema:
         each = _compile(value, root, refs)
