@@ -22,6 +22,7 @@ Rules, in order of trust:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -231,6 +232,24 @@ def parse_datetime(
 
     ``order`` is how a numeric date's first two fields read: ``"dmy"`` or ``"mdy"`` (from
     ``column_order`` over the value's whole column)."""
+    parsed = _date_and_clock(value, order)
+    if parsed is None:
+        return None
+    date, clock = parsed
+    if time and time.strip():
+        separate = _time_of(time)
+        if separate is not None and (clock is None or separate.offset is not None):
+            clock = separate
+    return _iso(date, clock, default_offset)
+
+
+# A file's date and time columns repeat their values (the 2019 corpus: 33 distinct dates and
+# 3,349 distinct times over 16,920 rows, in 12,974 pairs): each value is read once per process,
+# the date and the time apart, and only the cheap ISO formatting runs per record. Bounded, so
+# a long run with ever new values keeps a fixed size.
+@functools.lru_cache(maxsize=8192)
+def _date_and_clock(value: str, order: str) -> tuple[dt.date, _Clock | None] | None:
+    """The date a value holds and its time of day, if any (``parse_datetime`` of one value)."""
     found = _find_date(value, order)
     if found is None:
         return None
@@ -238,11 +257,13 @@ def parse_datetime(
     if clock is None:
         # the time may sit after the date in the same value ("18 Jun 2025, 14:05 WIB")
         clock = _find_time(_blank(value, found.span))
-    if time and time.strip():
-        separate = _find_time(time)
-        if separate is not None and (clock is None or separate.offset is not None):
-            clock = separate
-    return _iso(found.date, clock, default_offset)
+    return found.date, clock
+
+
+@functools.lru_cache(maxsize=8192)
+def _time_of(value: str) -> _Clock | None:
+    """The time of day a separate time value holds (``_find_time``, cached per value)."""
+    return _find_time(value)
 
 
 def parse_date_line(line: str, *, default_offset: str | None = None) -> str | None:

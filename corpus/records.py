@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+import orjson
 import pyarrow as pa
 import xxhash
 
@@ -289,14 +290,53 @@ def schema_fingerprint(schema: pa.Schema) -> str:
 # --------------------------------------------------------------------------- ids
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def canonical_json(value: Any) -> str:
     """Sorted-key compact JSON: the canonical form ids and hashes are computed on."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    fast = _fast_json(value)
+    return _json(value) if fast is None else fast.decode("utf-8")
 
 
 def stable_id(value: Any) -> str:
     """A 128-bit hex id of a value's canonical JSON; same content, same id, any process."""
-    return xxhash.xxh3_128_hexdigest(canonical_json(value).encode("utf-8", "surrogatepass"))
+    fast = _fast_json(value)
+    if fast is None:
+        fast = _json(value).encode("utf-8", "surrogatepass")
+    return xxhash.xxh3_128_hexdigest(fast)
+
+
+# orjson writes the same bytes as ``_json`` (sorted keys, compact, no ASCII escapes, the same
+# escapes of quotes, backslashes and control characters) for strings, None, bools, 64-bit ints,
+# lists, tuples and dicts with string keys, ~15x faster: every record's id hashes its whole body.
+# Floats (another shortest form), other types (``default=str``) and what orjson refuses (a lone
+# surrogate, an int beyond 64 bits) take the standard encoder. Tested equal, tests/test_records.py.
+_AS_JSON = frozenset({str, int, bool, type(None)})
+
+
+def _plain_json(value: Any) -> bool:
+    kind = type(value)
+    if kind in _AS_JSON:
+        return True
+    if kind is dict:
+        return all(
+            type(k) is str and (type(v) in _AS_JSON or _plain_json(v)) for k, v in value.items()
+        )
+    if kind is list or kind is tuple:
+        return all(type(v) in _AS_JSON or _plain_json(v) for v in value)
+    return False
+
+
+def _fast_json(value: Any) -> bytes | None:
+    """``_json(value)`` as UTF-8 through orjson, or None where it may differ."""
+    if not _plain_json(value):
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an int beyond 64 bits
+        return None
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from jsonschema.exceptions import ValidationError
 from corpus import sources
 from corpus.config import Config, resource
 from corpus.records import ARTICLE_SCHEMA, Issue, RawRecord, Rejected, stable_id
+from corpus.schema_check import Check, compile_schema
 from corpus.stats import Stats
 
 _MAX_MESSAGE = 300
@@ -41,9 +42,21 @@ def raw_validator() -> Draft202012Validator:
     return Draft202012Validator(load_schema("raw_article.schema.json"))
 
 
+@cache
+def raw_check() -> Check | None:
+    """The raw schema compiled to a yes/no predicate (``schema_check``), built once per process."""
+    return compile_schema(load_schema("raw_article.schema.json"))
+
+
 def check(record: RawRecord) -> tuple[Issue, ...]:
     """Every schema violation of one record, in a stable order (empty when valid)."""
-    errors = sorted(raw_validator().iter_errors(dict(record.fields)), key=error_key)
+    fields = dict(record.fields)
+    # the compiled predicate says yes to a valid record ~50x faster than jsonschema finds no
+    # error; any other record gets jsonschema's own errors, so the messages are unchanged
+    fast = raw_check()
+    if fast is not None and fast(fields):
+        return ()
+    errors = sorted(raw_validator().iter_errors(fields), key=error_key)
     return tuple(Issue(error_pointer(e), describe_error(e), str(e.validator)) for e in errors)
 
 

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus"
 #: lower layers only; inside one package, its submodules may import each other (acyclically).
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors"}),
-    frozenset({"records", "stats", "dates", "report", "executor"}),
+    frozenset({"records", "stats", "dates", "report", "executor", "schema_check"}),
     frozenset({"manifest", "config", "runs"}),
     frozenset({"shards", "sources"}),
     frozenset({"storage"}),

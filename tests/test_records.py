@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.records import (
@@ -19,6 +19,7 @@ from corpus.records import (
     Provenance,
     Rejected,
     article_from_row,
+    canonical_json,
     schema_fingerprint,
     stable_id,
     to_row,
@@ -148,3 +149,34 @@ def test_stable_id_ignores_key_order_and_is_stable() -> None:
 def test_schema_fingerprint_changes_with_schema() -> None:
     assert schema_fingerprint(ARTICLE_SCHEMA) != schema_fingerprint(DUPLICATE_SCHEMA)
     assert schema_fingerprint(ARTICLE_SCHEMA) == schema_fingerprint(pa.schema(list(ARTICLE_SCHEMA)))
+
+
+_JSONABLE = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=False),
+        st.text(),
+        st.text(st.characters(blacklist_categories=())),  # lone surrogates too
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSONABLE)
+def test_canonical_json_and_ids_are_the_standard_encoders(value: object) -> None:
+    # the orjson fast path must give the bytes of json.dumps(sort_keys, compact, no ASCII escape)
+    import json
+
+    import xxhash
+
+    want = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    assert canonical_json(value) == want
+    assert stable_id(value) == xxhash.xxh3_128_hexdigest(want.encode("utf-8", "surrogatepass"))

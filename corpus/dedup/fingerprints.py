@@ -29,9 +29,8 @@ from corpus.dedup.minhash import (
     U32,
     U64,
     band_keys,
-    body_hash,
     compact,
-    signatures,
+    signatures_and_hashes,
 )
 from corpus.dedup.urls import url_hash
 from corpus.records import Article
@@ -73,8 +72,7 @@ class Fingerprints:
     @classmethod
     def of(cls, articles: Sequence[Article], ngram: int) -> Fingerprints:
         """Compute the fingerprints of some articles (the per-article part of dedup)."""
-        sigs, sizes = signatures([a.text for a in articles], ngram)
-        exact = np.array([body_hash(a.text) for a in articles], dtype=np.uint64)
+        sigs, sizes, exact = signatures_and_hashes([a.text for a in articles], ngram)
         return cls.from_parts(articles, sigs, sizes, exact)
 
     @classmethod
