@@ -9,34 +9,17 @@ the editor fields. Scoring needs ../shared and is the CI gate's job.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
-
 from corpus.structure import load_profiles
+from tests import gold
+from tests.gold import MS_FILE
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "evals" / "structure"
-MS_FILE = "news-ms/malay_news_2013_2018.jsonl.gz"
-
-sys.path.insert(0, str(EVAL_DIR))
-
-import heldout  # noqa: E402
-
-
-def _lines(name: str) -> list[dict[str, object]]:
-    text = (EVAL_DIR / "gold" / name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def _host(url: object) -> str:
-    return (urlsplit(str(url)).hostname or "").removeprefix("www.")
+heldout = gold.evals("heldout")
 
 
 def test_longtail_gold_is_heldout_rows_of_unprofiled_outlets_not_labelled_before():
-    lines = _lines("news-ms-longtail.jsonl")
-    earlier = _lines("news-ms.jsonl")
-    earlier_hosts = {_host(g["url"]) for g in earlier}
+    lines = gold.lines("news-ms-longtail.jsonl")
+    earlier = gold.lines("news-ms.jsonl")
+    earlier_hosts = {gold.host(g["url"]) for g in earlier}
     profiles = load_profiles()
     assert len(lines) >= 40
     assert len({g["id"] for g in lines}) == len(lines)
@@ -44,7 +27,7 @@ def test_longtail_gold_is_heldout_rows_of_unprofiled_outlets_not_labelled_before
     for g in lines:
         assert g["file"] == MS_FILE and g["split"] == "longtail", g["id"]
         assert heldout.is_heldout(MS_FILE, int(str(g["row"]))), g["id"]
-        host = _host(g["url"])
+        host = gold.host(g["url"])
         assert host not in earlier_hosts, g["id"]
         assert not any(p.matches_host(host) for p in profiles), g["id"]
         expected = g["expected"]
@@ -54,7 +37,7 @@ def test_longtail_gold_is_heldout_rows_of_unprofiled_outlets_not_labelled_before
 
 def test_longtail_gold_spreads_over_many_outlets():
     hosts: dict[str, int] = {}
-    for g in _lines("news-ms-longtail.jsonl"):
-        hosts[_host(g["url"])] = hosts.get(_host(g["url"]), 0) + 1
+    for g in gold.lines("news-ms-longtail.jsonl"):
+        hosts[gold.host(g["url"])] = hosts.get(gold.host(g["url"]), 0) + 1
     assert len(hosts) >= 20
     assert max(hosts.values()) <= 4  # label.LONGTAIL_PER_HOST

@@ -8,29 +8,16 @@ gate's job.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
-
 from corpus.structure import load_profiles
+from tests import gold
+from tests.gold import MS_FILE
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "evals" / "structure"
-MS_FILE = "news-ms/malay_news_2013_2018.jsonl.gz"
-
-sys.path.insert(0, str(EVAL_DIR))
-
-import heldout  # noqa: E402
-import label  # noqa: E402
-
-
-def _lines(name: str) -> list[dict[str, object]]:
-    text = (EVAL_DIR / "gold" / name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+heldout = gold.evals("heldout")
+label = gold.evals("label")
 
 
 def _site(url: object) -> str:
-    return label.site((urlsplit(str(url)).hostname or "").removeprefix("www."))
+    return label.site(gold.host(url))
 
 
 def test_site_is_the_registered_domain():
@@ -41,8 +28,8 @@ def test_site_is_the_registered_domain():
 
 
 def test_longtail2_gold_is_unprofiled_outlets_no_earlier_gold_names():
-    lines = _lines("news-ms-longtail2.jsonl")
-    earlier = _lines("news-ms.jsonl") + _lines("news-ms-longtail.jsonl")
+    lines = gold.lines("news-ms-longtail2.jsonl")
+    earlier = gold.lines("news-ms.jsonl") + gold.lines("news-ms-longtail.jsonl")
     earlier_sites = {_site(g["url"]) for g in earlier}
     profiles = load_profiles()
     assert len(lines) >= 40
@@ -58,7 +45,7 @@ def test_longtail2_gold_is_unprofiled_outlets_no_earlier_gold_names():
         assert heldout.is_heldout(MS_FILE, row) == (g["tier"] == "heldout"), g["id"]
         site = _site(g["url"])
         assert site not in earlier_sites and site not in label.LONGTAIL2_NAMED, g["id"]
-        host = (urlsplit(str(g["url"])).hostname or "").removeprefix("www.")
+        host = gold.host(g["url"])
         assert not any(p.matches_host(host) for p in profiles), g["id"]
         expected = g["expected"]
         assert isinstance(expected, dict)
@@ -67,7 +54,7 @@ def test_longtail2_gold_is_unprofiled_outlets_no_earlier_gold_names():
 
 def test_longtail2_gold_spreads_over_many_outlets():
     sites: dict[str, int] = {}
-    for g in _lines("news-ms-longtail2.jsonl"):
+    for g in gold.lines("news-ms-longtail2.jsonl"):
         sites[_site(g["url"])] = sites.get(_site(g["url"]), 0) + 1
     assert len(sites) >= 25
     assert max(sites.values()) <= label.LONGTAIL2_PER_SITE

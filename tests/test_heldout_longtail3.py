@@ -8,39 +8,22 @@ site is in both tiers; the test tier never holds a site a rule was written from
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
-
 from corpus.structure import load_profiles
+from tests import gold
+from tests.gold import MS_FILE
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "evals" / "structure"
-MS_FILE = "news-ms/malay_news_2013_2018.jsonl.gz"
-
-sys.path.insert(0, str(EVAL_DIR))
-
-import label  # noqa: E402
-
-
-def _lines(name: str) -> list[dict[str, object]]:
-    text = (EVAL_DIR / "gold" / name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def _host(url: object) -> str:
-    return (urlsplit(str(url)).hostname or "").removeprefix("www.")
+label = gold.evals("label")
 
 
 def _earlier() -> list[dict[str, object]]:
-    names = sorted(p.name for p in (EVAL_DIR / "gold").glob("*.jsonl"))
-    return [g for n in names if not n.startswith("news-ms-longtail3") for g in _lines(n)]
+    names = sorted(p.name for p in (gold.EVAL_DIR / "gold").glob("*.jsonl"))
+    return [g for n in names if not n.startswith("news-ms-longtail3") for g in gold.lines(n)]
 
 
 def test_longtail3_tiers_are_unseen_sites_and_never_share_one():
-    test, dev = _lines("news-ms-longtail3.jsonl"), _lines("news-ms-longtail3-dev.jsonl")
+    test, dev = gold.lines("news-ms-longtail3.jsonl"), gold.lines("news-ms-longtail3-dev.jsonl")
     earlier = _earlier()
-    earlier_sites = {label.site(_host(g["url"])) for g in earlier if g.get("url")}
+    earlier_sites = {label.site(gold.host(g["url"])) for g in earlier if g.get("url")}
     earlier_rows = {(g["file"], g["row"]) for g in earlier}
     profiles = load_profiles()
     assert len(test) >= 50 and len(dev) >= 30
@@ -50,9 +33,9 @@ def test_longtail3_tiers_are_unseen_sites_and_never_share_one():
             assert g["file"] == MS_FILE and g["tier"] == tier, g["id"]
             assert g["split"] == label.LONGTAIL3_SPLITS[tier] == g["publisher"], g["id"]
             assert (g["file"], g["row"]) not in earlier_rows, g["id"]
-            site = label.site(_host(g["url"]))
+            site = label.site(gold.host(g["url"]))
             assert site not in earlier_sites, g["id"]
-            assert not any(p.matches_host(_host(g["url"])) for p in profiles), g["id"]
+            assert not any(p.matches_host(gold.host(g["url"])) for p in profiles), g["id"]
             expected = g["expected"]
             assert isinstance(expected, dict)
             assert {"editors", "editor_initials"} <= set(expected), g["id"]
@@ -63,8 +46,8 @@ def test_longtail3_tiers_are_unseen_sites_and_never_share_one():
 
 def test_longtail3_test_tier_spreads_over_many_sites():
     per_site: dict[str, int] = {}
-    for g in _lines("news-ms-longtail3.jsonl"):
-        site = label.site(_host(g["url"]))
+    for g in gold.lines("news-ms-longtail3.jsonl"):
+        site = label.site(gold.host(g["url"]))
         per_site[site] = per_site.get(site, 0) + 1
     assert len(per_site) >= 20
     assert max(per_site.values()) <= label.LONGTAIL3_PER_SITE
