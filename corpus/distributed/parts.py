@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from corpus import dedup
 from corpus.dedup.minhash import BANDS, I64, NUM_PERM, U32
-from corpus.records import ARTICLE_SCHEMA, Article, to_row
+from corpus.records import ARTICLE_SCHEMA, Article, to_table
 from corpus.storage import Place
 
 FINGERPRINT_SCHEMA = pa.schema(
@@ -142,7 +142,7 @@ def _fixed(matrix: npt.NDArray[np.generic], width: int) -> pa.Array:
 
 def write_articles(path: Place, articles: Sequence[Article]) -> None:
     """The articles of one task, as data-table rows."""
-    _replace(pa.Table.from_pylist([to_row(a) for a in articles], schema=ARTICLE_SCHEMA), path)
+    _replace(to_table(articles, ARTICLE_SCHEMA), path)
 
 
 def write_fingerprints(path: Place, fps: dedup.Fingerprints) -> None:
