@@ -87,6 +87,15 @@ def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
     """A file's survey from its slices' (all of them, in file order): the same as reading it
     whole."""
     lines = functools.reduce(learned.FileLines.then, (p.lines for p in parts))
+    orders, suffixes = file_context(parts)
+    return FileSurvey(parts[0].relpath, lines, orders, suffixes)
+
+
+def file_context(
+    parts: Sequence[SliceSurvey],
+) -> tuple[dict[str, str], dict[str, Mapping[str, frozenset[str]]]]:
+    """A file's date orders and title suffixes from its slices' (all of them, in file order;
+    their ``lines`` are not read, so a caller that joins those elsewhere may leave them empty)."""
     titles = structure.TitleSuffixes()
     votes: dict[str, list[ColumnOrder]] = {}
     for part in parts:
@@ -95,9 +104,10 @@ def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
             votes.setdefault(path, []).append(vote)
     found = titles.learned()
     paths = sorted(frozenset().union(*(p.paths for p in parts)))
-    suffixes = {path: found for path in paths} if found else {}
-    orders = _settled({path: joined_order(v) for path, v in votes.items()})
-    return FileSurvey(parts[0].relpath, lines, orders, suffixes)
+    suffixes: dict[str, Mapping[str, frozenset[str]]] = (
+        {path: found for path in paths} if found else {}
+    )
+    return _settled({path: joined_order(v) for path, v in votes.items()}), suffixes
 
 
 def by_file(parts: Iterable[SliceSurvey]) -> Iterator[FileSurvey]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import pipeline
+from corpus import pipeline, sources
 from corpus.config import Config
 from tests import outputs
 from tests.test_crash import WORDS
@@ -121,13 +121,25 @@ def test_big_files_are_read_in_slices_with_the_same_result(
 ) -> None:
     first, _ = corpus_dirs
     local = _ingest(first, tmp_path / "local", workers=1)
-    from corpus.distributed import driver
+    from corpus.distributed import driver, surveying
 
     monkeypatch.setattr(driver, "SLICE_BYTES", 20_000)  # ~70 KB files: 3-4 read tasks each
+    surveyed: list[int] = []
+    jobs = driver._survey_jobs
+
+    def counted(pieces: list[sources.Slice], target: int) -> list[surveying.SurveyJob]:
+        found = jobs(pieces, target)
+        surveyed.append(len(found))
+        return found
+
+    monkeypatch.setattr(driver, "_survey_jobs", counted)
     spread = _ingest(first, tmp_path / "spread", workers=2, distributed=True)
+    # the same learned statistics, date orders and title suffixes from a survey in slices
     assert outputs.content(spread) == outputs.content(local)
     report = json.loads((spread / "report.json").read_text())
     assert report["units"]["total"] > 9  # more read tasks than files x batches
+    files = len(sources.discover([first])[0])
+    assert files < surveyed[0] < report["units"]["total"]  # survey slices: fewer, bigger
 
 
 def test_takedowns_hold_in_a_distributed_ingest(

@@ -22,9 +22,10 @@ dataset, copied into the version on the server at upload, the manifest last.
 from __future__ import annotations
 
 import functools
+import itertools
 import shutil
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,26 +111,51 @@ class Driver:
             )
         )
 
-    def survey(
-        self, work: SurveyWork, writer: versions.VersionWriter, previous: versions.Previous | None
-    ) -> tuple[survey.Survey, Artifacts]:
-        """What every read task needs to know about the whole input: a survey task per file,
-        a learn task per part of the scopes the files touch; the parent version's other parts
-        are shared as they are. Here: the date orders and the learned boilerplate only."""
+    def slices(self, work: SurveyWork) -> list[sources.Slice]:
+        """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
+        found by seeking; each slice's records counted by a task)."""
         files = [sources.absolute(f) for f in self.files]
-        surveyed = self.run(work, surveying.survey_file, list(enumerate(files)))
-        touched: dict[int, list[int]] = {}
-        for index, found in enumerate(surveyed):
+        target, options = SLICE_BYTES, sources.ReadOptions.of(self.cfg)
+        cut = [sources.split(f, target, options, counted=False) for f in files]
+        counted = iter(self.run(work, surveying.count, [s for c in cut if len(c) > 1 for s in c]))
+        out: list[sources.Slice] = []
+        for c in cut:
+            out.extend(sources.number_slices([next(counted) for _ in c]) if len(c) > 1 else c)
+        return out
+
+    def survey(
+        self,
+        work: SurveyWork,
+        writer: versions.VersionWriter,
+        previous: versions.Previous | None,
+        pieces: Sequence[sources.Slice],
+    ) -> tuple[survey.Survey, Artifacts]:
+        """What every read task needs to know about the whole input: a survey task per file
+        (per slice of a big one), a learn task per part of the scopes they touch; the parent
+        version's other parts are shared as they are. Here: the date orders and the learned
+        boilerplate only."""
+        jobs = _survey_jobs(
+            pieces, max(SLICE_BYTES, sum(f.size for f in self.files) // (2 * self.workers))
+        )
+        surveyed: list[surveying.Surveyed] = self.run(work, surveying.survey_slice, jobs)
+        touched: dict[int, list[tuple[int, int]]] = {}
+        for job, found in zip(jobs, surveyed, strict=True):
             for part in found.parts:
-                touched.setdefault(part, []).append(index)
+                touched.setdefault(part, []).append((job.index, job.slice))
         shared, records = _from_parent(previous, touched)
-        jobs = [(part, tuple(found)) for part, found in sorted(touched.items())]
-        done: list[surveying.Learned] = self.run(work, surveying.learn, jobs)
+        learn = [surveying.LearnJob(part, tuple(found)) for part, found in sorted(touched.items())]
+        done: list[surveying.Learned] = self.run(work, surveying.learn, learn)
         boilerplate = learned.LearnedBoilerplate.joined(
             (d.boilerplate for d in done), structure.rules_for(self.cfg)
         )
-        orders = {k: v for found in surveyed for k, v in found.date_orders.items()}
-        suffixes = {k: v for found in surveyed for k, v in found.title_suffixes.items()}
+        orders: dict[str, str] = {}
+        suffixes: dict[str, Mapping[str, frozenset[str]]] = {}
+        for _, group in itertools.groupby(
+            zip(jobs, surveyed, strict=True), key=lambda js: js[0].index
+        ):
+            found_orders, found_suffixes = survey.file_context([s.found for _, s in group])
+            orders.update(found_orders)
+            suffixes.update(found_suffixes)
         new = self.adopted(writer, [f for d in done for f in d.files])
         kept = writer.share(previous.version_dir, shared) if previous else ()
         entries = tuple(sorted((*kept, *new), key=lambda e: e.path))
@@ -140,21 +166,11 @@ class Driver:
         )
         return context, Artifacts(total, entries)
 
-    def slices(self, work: Work) -> list[sources.Slice]:
-        """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
-        found by seeking; each slice's records counted by a task)."""
-        files = [sources.absolute(f) for f in self.files]
-        target, options = SLICE_BYTES, sources.ReadOptions.of(self.cfg)
-        cut = [sources.split(f, target, options, counted=False) for f in files]
-        counted = iter(self.run(work, tasks.count, [s for c in cut if len(c) > 1 for s in c]))
-        out: list[sources.Slice] = []
-        for c in cut:
-            out.extend(sources.number_slices([next(counted) for _ in c]) if len(c) > 1 else c)
-        return out
-
-    def produce(self, work: Work, writer: versions.VersionWriter) -> list[Produced]:
-        """Every input file through the per-record stages; rejects adopted as they are."""
-        pieces = self.slices(work)
+    def produce(
+        self, work: Work, writer: versions.VersionWriter, pieces: Sequence[sources.Slice]
+    ) -> list[Produced]:
+        """Every input file (slice of a big one) through the per-record stages; rejects
+        adopted as they are."""
         produced: list[Produced] = self.run(work, tasks.produce, list(enumerate(pieces)))
         for p in produced:
             self.stats.merge(p.counts)
@@ -218,8 +234,29 @@ class Driver:
         writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
 
 
+def _survey_jobs(pieces: Sequence[sources.Slice], target: int) -> list[surveying.SurveyJob]:
+    """The survey's tasks: each file whole, a big file's read slices joined in runs of about
+    ``target`` bytes (each survey slice samples a publisher's first records again: fewer,
+    bigger slices than the read tasks', about two per worker)."""
+    jobs: list[surveying.SurveyJob] = []
+    files = itertools.groupby(pieces, key=lambda s: s.file.relpath)
+    for index, (_, group) in enumerate(files):
+        run: list[sources.Slice] = []
+        for piece in group:
+            if run and _size(run) + _size([piece]) > target:
+                jobs.append(surveying.SurveyJob(index, len(jobs), sources.joined(run)))
+                run = []
+            run.append(piece)
+        jobs.append(surveying.SurveyJob(index, len(jobs), sources.joined(run)))
+    return jobs
+
+
+def _size(pieces: Sequence[sources.Slice]) -> int:
+    return sum((p.file.size if p.end is None else p.end) - p.start for p in pieces)
+
+
 def _from_parent(
-    previous: versions.Previous | None, touched: dict[int, list[int]]
+    previous: versions.Previous | None, touched: dict[int, list[tuple[int, int]]]
 ) -> tuple[list[FileEntry], int]:
     """The parent's learned files to share as they are, and the records they count. A part this
     input touches, or one kept in a file made before the parts, is added to ``touched`` (with
@@ -264,16 +301,16 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
         scratch, build, published = driver.where(run_log.folder), driver.where(writer.folder), None
         if plan.published:
             published = driver.where(plan.published)
-        context, learned_files = driver.survey(
-            SurveyWork(cfg, scratch / "survey", build, published), writer, previous
-        )
+        surveying_work = SurveyWork(cfg, scratch / "survey", build, published)
+        pieces = driver.slices(surveying_work)
+        context, learned_files = driver.survey(surveying_work, writer, previous, pieces)
         work = Work(cfg, context, takedowns, scratch / "units", build, published)
         shared: list[FileEntry] = []
         if previous is not None:
             writer.carry_all(previous.version_dir, previous.manifest)
             writer.summary.absorb(previous.manifest.summary)
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
-        produced = driver.produce(work, writer)
+        produced = driver.produce(work, writer, pieces)
         driver.plan(work, produced)
         first = len(index_files(plan.published / "dedup")) + 1 if plan.published else 1
         index_entries, kept = driver.route(work, writer, len(produced), first)

@@ -1,21 +1,25 @@
 """The survey of a distributed ingest, as tasks: no process holds the line statistics of the
 whole input.
 
-    survey (a task per input file)  ->  learn (a task per part of the scopes)
+    count (a task per slice of a big file)  ->  survey (a task per file, or per slice of
+    a big one)  ->  learn (a task per part of the scopes)
 
-A survey task counts one file (``survey.survey_file``) and writes the file's statistics cut by
-part of the scopes (``learned.part_of``); a learn task reads its part of every file in input
-order, after the parent version's part, saves the part into the new version and returns what it
-learned (the boilerplate of its scopes only: small). Every count and decision is about one
-scope, so the result is the survey of an embedded ingest (``survey.combine``). A part no file
-touches is shared from the parent version as it is.
+A survey task counts one file or slice (``survey.survey_slice``) and writes its statistics cut
+by part of the scopes (``learned.part_of``); a learn task reads its part of every file in input
+order (a big file's slices joined in file order, ``FileLines.then``), after the parent
+version's part, saves the part into the new version and returns what it learned (the
+boilerplate of its scopes only: small). Every count and decision is about one scope, so the
+result is the survey of an embedded ingest (``survey.combine``). A part no file touches is
+shared from the parent version as it is.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import pickle
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from corpus import learned, sources, structure, survey
@@ -37,12 +41,29 @@ class SurveyWork:
 
 @dataclass(frozen=True, slots=True)
 class Surveyed:
-    """What a survey task reports: the file's date orders, title suffixes, the parts it wrote."""
+    """What a survey task reports: its slice's date votes, titles and paths (``lines`` left
+    empty: they are in the parts it wrote), and which parts it wrote."""
 
-    relpath: str
-    date_orders: Mapping[str, str]
-    title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]
+    found: survey.SliceSurvey
     parts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyJob:
+    """Slice ``piece`` (number ``slice`` of input file number ``index``) to survey."""
+
+    index: int
+    slice: int
+    piece: sources.Slice
+
+
+@dataclass(frozen=True, slots=True)
+class LearnJob:
+    """Part ``part`` of the scopes, from the slices (file, slice numbers) that touch it, in
+    input order."""
+
+    part: int
+    slices: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +76,8 @@ class Learned:
     files: tuple[FileEntry, ...]  # the part's file (its path relative to the build folder)
 
 
-def _part_path(work: SurveyWork, index: int, part: int) -> Place:
-    return work.folder / f"{index:06d}-{part:02d}.pickle"
+def _part_path(work: SurveyWork, index: int, piece: int, part: int) -> Place:
+    return work.folder / f"{index:06d}-{piece:05d}-{part:02d}.pickle"
 
 
 def entries(folder: Path, rel: str, paths: Iterable[Path]) -> tuple[FileEntry, ...]:
@@ -67,27 +88,39 @@ def entries(folder: Path, rel: str, paths: Iterable[Path]) -> tuple[FileEntry, .
     )
 
 
-def survey_file(work: SurveyWork, job: tuple[int, sources.InputFile]) -> Surveyed:
-    """Survey input file number ``index``; its statistics go to the run's folder by part."""
-    index, file = job
-    found = survey.survey_file(file, work.cfg)
+def count(work: SurveyWork, piece: sources.Slice) -> sources.Slice:
+    """A slice of a big file with its records counted (read where the slice is read)."""
+    return sources.count_slice(piece)
+
+
+def survey_slice(work: SurveyWork, job: SurveyJob) -> Surveyed:
+    """Survey one file or slice; its line statistics go to the run's folder by part."""
+    found = survey.survey_slice(job.piece, work.cfg)
     split = found.lines.split()
     for part, lines in split.items():
         # whole: a retried task rewrites it
-        _part_path(work, index, part).write_bytes(
+        _part_path(work, job.index, job.slice, part).write_bytes(
             pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL)
         )
-    return Surveyed(found.relpath, found.date_orders, found.title_suffixes, tuple(split))
+    return Surveyed(replace(found, lines=learned.file_lines(())), tuple(split))
 
 
-def learn(work: SurveyWork, job: tuple[int, tuple[int, ...]]) -> Learned:
-    """Learn part ``part`` from the files (numbers, in input order) that have scopes in it."""
-    part, files = job
-    lines = (pickle.loads(_part_path(work, i, part).read_bytes()) for i in files)
+def learn(work: SurveyWork, job: LearnJob) -> Learned:
+    """Learn part ``job.part`` from the slices that have scopes in it (a file's slices
+    joined in order, then the files in input order)."""
     rules = structure.rules_for(work.cfg)
-    stats, boilerplate = survey.learn_part(part, lines, rules, work.published)
+    stats, boilerplate = survey.learn_part(job.part, _file_parts(work, job), rules, work.published)
     records = sum(stats.records().values())
     with (work.build / survey.LEARNED_DIR).written() as folder:
         saved = stats.save(folder)  # its scopes are all in ``part``
         made = entries(folder, survey.LEARNED_DIR, saved)
-    return Learned(part, boilerplate, records, made)
+    return Learned(job.part, boilerplate, records, made)
+
+
+def _file_parts(work: SurveyWork, job: LearnJob) -> Iterator[learned.FileLines]:
+    """Each file's part ``job.part``, its slices' joined (the same as the part of the file's
+    statistics counted whole: ``split`` and ``then`` commute, both keep scopes in the order
+    the file first shows them)."""
+    for _, pieces in itertools.groupby(job.slices, key=lambda ij: ij[0]):
+        parts = (pickle.loads(_part_path(work, i, j, job.part).read_bytes()) for i, j in pieces)
+        yield functools.reduce(learned.FileLines.then, parts)

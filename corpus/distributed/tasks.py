@@ -96,11 +96,6 @@ def _shards(rel: str, writer: ShardWriter) -> tuple[ShardInfo, ...]:
     return tuple(ShardInfo(f"{rel}/{s.path}", s.rows, s.bytes, s.sha256) for s in writer.close())
 
 
-def count(work: Work, piece: sources.Slice) -> sources.Slice:
-    """A slice of a big file with its records counted (read where the slice is read)."""
-    return sources.count_slice(piece)
-
-
 def _records(piece: sources.Slice, cfg: Config, stats: Stats) -> Iterator[RawRecord | Rejected]:
     options = sources.ReadOptions.of(cfg)
     for item in sources.read_slice(piece, sources.ColumnMapper(options.column_map), options):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
 from corpus.sources.discover import FORMATS, InputFile, Skipped, absolute, discover, file_format
 from corpus.sources.read import ReadOptions, mappings, read_file, run
-from corpus.sources.slices import Slice, count_slice, number_slices, read_slice, split
+from corpus.sources.slices import Slice, count_slice, joined, number_slices, read_slice, split
 
 __all__ = [
     "FORMATS",
@@ -33,6 +33,7 @@ __all__ = [
     "count_slice",
     "discover",
     "file_format",
+    "joined",
     "mappings",
     "number_slices",
     "read_file",

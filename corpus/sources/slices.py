@@ -176,6 +176,21 @@ def number_slices(slices: Sequence[Slice]) -> list[Slice]:
     return numbered if rows else [Slice(slices[0].file)]
 
 
+def joined(slices: Sequence[Slice]) -> Slice:
+    """Consecutive numbered slices of one file as one slice (its records are theirs, in turn)."""
+    first, last = slices[0], slices[-1]
+    if len(slices) == 1:
+        return first
+    rows = [s.rows for s in slices]
+    lines = [s.lines for s in slices]
+    return replace(
+        first,
+        end=last.end,
+        rows=None if None in rows else sum(r for r in rows if r is not None),
+        lines=None if None in lines else sum(n for n in lines if n is not None),
+    )
+
+
 def _next_cut(start: int, target: int) -> int:
     """The offset from which the line end closing the slice at ``start`` is searched."""
     return (start // target + 1) * target - 1
