@@ -31,8 +31,6 @@ from corpus.distributed import components, parts
 from corpus.distributed.surveying import entries
 from corpus.manifest import FileEntry, Summary
 from corpus.records import (
-    ARTICLE_SCHEMA,
-    DUPLICATE_SCHEMA,
     REJECTED_SCHEMA,
     Article,
     Duplicate,
@@ -40,12 +38,14 @@ from corpus.records import (
     Rejected,
     article_from_row,
     to_row,
+    to_table,
 )
-from corpus.shards import ShardInfo, ShardSettings, ShardWriter
+from corpus.shards import ShardInfo, ShardSettings, ShardWriter, string_sizes
 from corpus.stats import Stats
 from corpus.storage import Place
 from corpus.survey import Survey
 from corpus.versions.summary import SummaryBuilder
+from corpus.versions.writer import SCHEMAS
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,18 +246,16 @@ def route(work: Work, job: RouteJob) -> Routed:
     fingerprints as a part of the next version's dedup index."""
     cfg, stats, summary = work.cfg, Stats(), SummaryBuilder()
     rel = _task_dir(job.task, "route")
-    rows = parts.articles_path(work.units, job.task).read_table().to_pylist()
+    table = parts.articles_path(work.units, job.task).read_table()
     fates = parts.read_fates(work.units, job.task)
+    tables, survives = _routed(work, table, fates, (stats, summary))
     with (work.build / rel).written() as folder:
-        writers = {
-            "data": ShardWriter(folder, "data", ARTICLE_SCHEMA, ShardSettings.of(cfg)),
-            "duplicates": ShardWriter(
-                folder, "duplicates", DUPLICATE_SCHEMA, ShardSettings.of(cfg)
-            ),
-            "rejects": ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg)),
-        }
-        survives = _routed(work, rows, fates, writers, (stats, summary))
-        shards = {table: _shards(rel, w) for table, w in writers.items()}
+        shards = {}
+        for name, schema in SCHEMAS.items():
+            writer = ShardWriter(folder, name, schema, ShardSettings.of(cfg))
+            if name in tables:
+                writer.write_table(tables[name], string_sizes(tables[name]))
+            shards[name] = _shards(rel, writer)
     index: tuple[FileEntry, ...] = ()
     if survives.any():
         fps = parts.read_fingerprints(parts.fingerprints_path(work.units, job.task), sigs=True)
@@ -277,30 +275,54 @@ def route(work: Work, job: RouteJob) -> Routed:
 
 def _routed(
     work: Work,
-    rows: list[dict[str, Any]],
+    table: pa.Table,
     fates: dict[int, dedup.Fate],
-    writers: dict[str, ShardWriter],
     counted: tuple[Stats, SummaryBuilder],
-) -> npt.NDArray[np.bool_]:
-    """Each row to its table by its fate; which rows survive (their fingerprints index)."""
+) -> tuple[dict[str, pa.Table], npt.NDArray[np.bool_]]:
+    """Each row to its table by its fate, and which rows survive (their fingerprints index).
+    Rows without a fate (most: they share no key with anything) are unique and stay in data
+    as they were written; only the rows with a fate are made articles again and routed."""
     stats, summary = counted
-    survives = np.ones(len(rows), dtype=bool)
-    for n, row in enumerate(rows):
-        fate = fates.get(n)
-        if fate is None:  # shares no key with anything: unique, as it was written
-            stats.count("dedup", "unique")
-            summary.add(row["language"], row["publisher"], row["published_at"])
-            writers["data"].write(row)
-            continue
-        item = dedup.routed(article_from_row(row), fate, stats)
+    survives = np.ones(table.num_rows, dtype=bool)
+    fated = sorted(fates)
+    survivors: list[Article] = []
+    items: dict[str, list[Any]] = {"duplicates": [], "rejects": []}
+    for n, row in zip(fated, table.take(fated).to_pylist(), strict=True):
+        item = dedup.routed(article_from_row(row), fates[n], stats)
         if isinstance(item, Duplicate):
             survives[n] = False
             if work.takedowns.covers_duplicate(item):
                 stats.count("removed", "copy_of_taken_down")
-                writers["rejects"].write(to_row(work.takedowns.reject(item.article)))
+                items["rejects"].append(work.takedowns.reject(item.article))
             else:
-                writers["duplicates"].write(to_row(item))
+                items["duplicates"].append(item)
         else:
             summary.add(item.language, item.publisher, item.published_at)
-            writers["data"].write(to_row(item))
-    return survives
+            survivors.append(item)
+    unique = np.ones(table.num_rows, dtype=bool)
+    unique[fated] = False
+    if unique.any():
+        stats.count("dedup", "unique", int(unique.sum()))
+        kept = table.filter(unique).select(["language", "publisher", "published_at"])
+        for language, publisher, published in zip(*kept.to_pydict().values(), strict=True):
+            summary.add(language, publisher, published)
+    tables = {"data": _in_order(table, fated, survives, to_table(survivors, table.schema))}
+    tables |= {k: to_table(v, SCHEMAS[k]) for k, v in items.items() if v}
+    return tables, survives
+
+
+def _in_order(
+    table: pa.Table, fated: list[int], survives: npt.NDArray[np.bool_], routed: pa.Table
+) -> pa.Table:
+    """The data table: the unique rows as they are, each routed survivor (``routed``, in row
+    order) in its row's place."""
+    pieces, start, k = [], 0, 0
+    for n in fated:
+        pieces.append(table.slice(start, n - start))
+        if survives[n]:
+            pieces.append(routed.slice(k, 1))
+            k += 1
+        start = n + 1
+    pieces.append(table.slice(start))
+    # one chunk: the Parquet pages of a chunked column would be cut at its chunks
+    return pa.concat_tables(pieces).combine_chunks()
