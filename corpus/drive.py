@@ -98,7 +98,19 @@ class Drive:
             return [sources.Slice(f) for f in self.files]
         target = max(SURVEY_SLICE, sum(f.size for f in self.files) // (2 * self.workers))
         options = sources.ReadOptions.of(self.cfg)
-        return [s for f in self.files for s in sources.split(f, target, options)]
+        # cut by seeking, counted by the workers: the driver does not read the big files
+        cut = [sources.split(f, target, options, counted=False) for f in self.files]
+        counted = executor.map_ordered(
+            sources.count_slice,
+            [s for c in cut if len(c) > 1 for s in c],
+            executor=self.cfg.executor,
+            workers=self.workers,
+            address=self.cfg.address,
+        )
+        pieces: list[sources.Slice] = []
+        for c in cut:
+            pieces += sources.number_slices([next(counted) for _ in c]) if len(c) > 1 else c
+        return pieces
 
     def open_log(
         self,

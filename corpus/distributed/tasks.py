@@ -287,7 +287,8 @@ def _routed(
     fated = sorted(fates)
     survivors: list[Article] = []
     items: dict[str, list[Any]] = {"duplicates": [], "rejects": []}
-    for n, row in zip(fated, table.take(fated).to_pylist(), strict=True):
+    rows = table.take(np.array(fated, dtype=np.int64)).to_pylist()
+    for n, row in zip(fated, rows, strict=True):
         item = dedup.routed(article_from_row(row), fates[n], stats)
         if isinstance(item, Duplicate):
             survives[n] = False
