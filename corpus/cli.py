@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from corpus.config import Config
+    from corpus.storage import Mirror
     from corpus.validate import Report
     from corpus.versions import IngestResult
 
@@ -248,6 +249,15 @@ DatasetOption = Annotated[
 OutOption = Annotated[
     Path | None,
     typer.Option("--out", metavar="DIR", help="Folder holding the datasets (default: processed)."),
+]
+ReadOutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        metavar="DIR|URL",
+        help="Folder holding the datasets, or an fsspec URL such as s3://bucket/processed "
+        "(default: processed).",
+    ),
 ]
 IngestOutOption = Annotated[
     str | None,
@@ -797,6 +807,23 @@ def _dataset_dir(dataset: str | None, out_dir: Path | None) -> Path:
     return dataset_dir
 
 
+def _dataset_at(dataset: str | None, out: str | None) -> tuple[Path, Mirror | None]:
+    """The dataset's folder; for an fsspec URL, its local staging folder (every version's
+    manifest fetched) and the mirror that reads the rest on the URL."""
+    from corpus import storage
+
+    if out is None or not storage.is_url(out):
+        return _dataset_dir(dataset, Path(out) if out is not None else None), None
+    name = _load_config(None, dataset=dataset).dataset
+    mirror = storage.Mirror.open(out, name)
+    if not mirror.versions():
+        raise UsageError(
+            f"no dataset {name!r} at {out} (no version folder with a manifest.json under "
+            f"{mirror.url}; choose one with --dataset)"
+        )
+    return mirror.local, mirror
+
+
 def _resolve(dataset_dir: Path, ref: str) -> Path:
     from corpus import versions
     from corpus.errors import VersionError
@@ -810,7 +837,7 @@ def _resolve(dataset_dir: Path, ref: str) -> Path:
 @app.command("versions")
 def versions_command(
     dataset: DatasetOption = None,
-    out_dir: OutOption = None,
+    out_dir: ReadOutOption = None,
     fmt: Annotated[
         ListFormat, typer.Option("--format", help="text (aligned columns) or json.")
     ] = ListFormat.text,
@@ -821,8 +848,11 @@ def versions_command(
     """
     from corpus import versions
 
-    dataset_dir = _dataset_dir(dataset, out_dir)
+    dataset_dir, mirror = _dataset_at(dataset, out_dir)
     rows = versions.describe(dataset_dir)
+    if mirror is not None:  # where the versions are, not where their manifests were staged
+        for row in rows:
+            row["path"] = mirror.url_of(Path(row["path"]))
     if fmt is ListFormat.json:
         _print_json(rows)
         return
@@ -855,7 +885,7 @@ def diff_command(
         str, typer.Argument(metavar="NEW", help="Newer version (default: latest).")
     ] = "latest",
     dataset: DatasetOption = None,
-    out_dir: OutOption = None,
+    out_dir: ReadOutOption = None,
     fmt: Annotated[
         ListFormat, typer.Option("--format", help="text or json (every id).")
     ] = ListFormat.text,
@@ -866,8 +896,9 @@ def diff_command(
     """Articles added, removed and changed between two versions."""
     from corpus import versions
 
-    dataset_dir = _dataset_dir(dataset, out_dir)
-    result = versions.diff(_resolve(dataset_dir, old), _resolve(dataset_dir, new))
+    dataset_dir, mirror = _dataset_at(dataset, out_dir)
+    where = mirror.remote if mirror is not None else Path  # shards read where they are
+    result = versions.diff(_resolve(dataset_dir, old), _resolve(dataset_dir, new), where)
     if fmt is ListFormat.json:
         _print_json(result.as_dict())
         return

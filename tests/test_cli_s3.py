@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from corpus.cli import app
 from tests import outputs
-from tests.test_sources_fsspec import S3, _raw_folder, s3  # noqa: F401 (s3: the fixture)
+from tests.test_sources_fsspec import BUCKET, S3, _raw_folder, s3  # noqa: F401 (s3: the fixture)
 
 
 def test_ingest_and_validate_take_s3_urls(
@@ -38,3 +38,47 @@ def test_ingest_and_validate_take_s3_urls(
     assert report["files"] == 5 and report["invalid"] > 0
     missing = runner.invoke(app, ["ingest", "does/not/exist"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_versions_and_diff_read_a_dataset_on_s3(
+    s3: S3,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``versions`` and ``diff`` take ``--out s3://...``: the manifests are fetched, the two
+    columns diff needs read from the shards on the URL; the answers are those of the same
+    versions in a local folder."""
+    raw = _raw_folder(tmp_path)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3.endpoint)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    monkeypatch.setenv("CORPUS_STAGING", str(tmp_path / "staging"))
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    url = f"s3://{BUCKET}/processed"
+    for out in ("processed", url):
+        for given in (raw / "sub", raw):  # v1.0.0: one gzip file; v1.1.0: the rest added
+            done = runner.invoke(app, ["ingest", str(given), "--out", out, "--dataset", "mini"])
+            assert done.exit_code == 0, done.output
+    shown = {}
+    for out in ("processed", url):
+        listed = runner.invoke(
+            app, ["versions", "--out", out, "--dataset", "mini", "--format", "json"]
+        )
+        assert listed.exit_code == 0, listed.output
+        rows = json.loads(listed.stdout)
+        changed = runner.invoke(
+            app, ["diff", "1.0.0", "--out", out, "--dataset", "mini", "--format", "json"]
+        )
+        assert changed.exit_code == 0, changed.output
+        shown[out] = (
+            [{k: r[k] for k in ("version", "parent", "counts")} for r in rows],
+            json.loads(changed.stdout),
+        )
+        paths = [r["path"] for r in rows]
+    assert shown[url] == shown["processed"]
+    versions, diff = shown[url]
+    assert [v["version"] for v in versions] == ["1.0.0", "1.1.0"]
+    assert diff["counts"]["added"] > 0
+    assert paths == [f"{url}/mini/v1.0.0", f"{url}/mini/v1.1.0"]
+    missing = runner.invoke(app, ["versions", "--out", url, "--dataset", "nope"])
+    assert missing.exit_code == 2 and "no dataset 'nope'" in missing.output

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corpus import storage
 from corpus.manifest import Manifest
+
+#: Where a version's file is read: the path itself, or the file it stands for on a URL.
+Where = Callable[[Path], storage.Source]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +43,22 @@ class VersionDiff:
         }
 
 
-def data_ids(version_dir: Path) -> dict[str, str | None]:
-    """``{id: url}`` of every accepted article of a version (reads two columns only)."""
-    import pyarrow.parquet as pq
-
+def data_ids(version_dir: Path, where: Where = Path) -> dict[str, str | None]:
+    """``{id: url}`` of every accepted article of a version (reads two columns only; ``where``
+    says where a shard is read, e.g. on the URL a staged version stands for)."""
     ids: dict[str, str | None] = {}
     for shard in Manifest.read(version_dir).shards.get("data", ()):
-        table = pq.read_table(version_dir / shard.path, columns=["id", "url"])
+        table = storage.read_table(where(version_dir / shard.path), ["id", "url"])
         ids.update(
             zip(table.column("id").to_pylist(), table.column("url").to_pylist(), strict=True)
         )
     return ids
 
 
-def diff(old_dir: Path, new_dir: Path) -> VersionDiff:
-    """Added, removed and changed articles from ``old_dir`` to ``new_dir``."""
-    old, new = data_ids(old_dir), data_ids(new_dir)
+def diff(old_dir: Path, new_dir: Path, where: Where = Path) -> VersionDiff:
+    """Added, removed and changed articles from ``old_dir`` to ``new_dir`` (their shards read
+    where ``where`` says: see ``data_ids``)."""
+    old, new = data_ids(old_dir, where), data_ids(new_dir, where)
     gone = {i: u for i, u in old.items() if i not in new}
     came = {i: u for i, u in new.items() if i not in old}
     new_by_url = {u: i for i, u in sorted(came.items()) if u}
