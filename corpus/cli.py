@@ -1004,7 +1004,7 @@ def remove_command(
         ),
     ] = None,
     dataset: DatasetOption = None,
-    out_dir: OutOption = None,
+    out_dir: ReadOutOption = None,
     as_version: AsVersionOption = None,
 ) -> None:
     """Create a version without some articles (a takedown).
@@ -1019,8 +1019,8 @@ def remove_command(
             item = line.strip()
             if item and not item.startswith("#"):
                 (url_list if "://" in item else id_list).append(item)
-    dataset_dir = _dataset_dir(dataset, out_dir)
-    cfg = _load_config(None, dataset=dataset, out=out_dir, version=as_version)
+    dataset_dir, mirror = _dataset_at(dataset, out_dir)
+    cfg = _load_config(None, dataset=dataset, out=dataset_dir.parent, version=as_version)
     version_dir, removed = versions.remove(
         dataset_dir,
         ids=id_list,
@@ -1028,7 +1028,9 @@ def remove_command(
         reason=reason,
         cfg=cfg,
         created_at=_created_at(),
+        mirror=mirror,
     )
-    say(f"Created {version_dir}: removed {plural(len(removed), 'article')}", style="bold green")
+    where = mirror.url_of(version_dir) if mirror is not None else version_dir
+    say(f"Created {where}: removed {plural(len(removed), 'article')}", style="bold green")
     for r in removed:
         say(f"  {r.table:10} {r.id} {r.url or ''}".rstrip())

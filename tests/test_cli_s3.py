@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from corpus import storage
 from corpus.cli import app
 from tests import outputs
 from tests.test_sources_fsspec import BUCKET, S3, _raw_folder, s3  # noqa: F401 (s3: the fixture)
@@ -82,3 +83,14 @@ def test_versions_and_diff_read_a_dataset_on_s3(
     assert paths == [f"{url}/mini/v1.0.0", f"{url}/mini/v1.1.0"]
     missing = runner.invoke(app, ["versions", "--out", url, "--dataset", "nope"])
     assert missing.exit_code == 2 and "no dataset 'nope'" in missing.output
+    # a takedown on the URL: the same version as in the local folder, uploaded there
+    data = outputs.rows(tmp_path / "processed" / "mini" / "v1.1.0")["data"]
+    gone = next(r["url"] for r in data if r["url"])
+    for out in ("processed", url):
+        args = ["remove", "--url", gone, "--reason", "test", "--out", out, "--dataset", "mini"]
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, done.output
+    assert f"Created {url}/mini/v1.2.0: removed" in " ".join(done.output.split())
+    got, mirror = tmp_path / "got", storage.Mirror.open(url, "mini")
+    mirror.fs.get(f"{mirror.root}/v1.2.0", str(got), recursive=True)
+    assert outputs.content(got) == outputs.content(tmp_path / "processed" / "mini" / "v1.2.0")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corpus import dedup
+from corpus import dedup, storage
 from corpus.config import Config
 from corpus.errors import VersionError
 from corpus.manifest import Counts, Manifest, Removal
@@ -73,12 +73,14 @@ def remove(
     reason: str,
     cfg: Config,
     created_at: datetime | None = None,
+    mirror: storage.Mirror | None = None,
 ) -> tuple[Path, list[Removal]]:
     """Create the next version without the articles whose id or URL is given.
 
     Shards that hold none of them are shared with the previous version; the others are rewritten
     without those rows. The removals are listed in the manifest, and ingest keeps them out of
-    every later version (``Takedowns``).
+    every later version (``Takedowns``). ``mirror``: the dataset is on an fsspec URL and
+    ``dataset_dir`` stages it (the shards are read there, the new version uploaded).
     """
     wanted_ids = {i.strip() for i in ids if i.strip()}
     wanted_urls = {u.strip() for u in urls if u.strip()}
@@ -99,8 +101,13 @@ def remove(
         config=previous.config,
         mixed=previous.mixed,
     )
-    with VersionWriter(dataset_dir, version, cfg, facts) as writer:
-        removed = _copy_without(writer, previous_dir, previous, wanted_ids, wanted_urls, reason)
+    where: Callable[[Path], storage.Source] = Path
+    if mirror is not None:
+        mirror.fetch_artifacts(previous_dir)  # the index and statistics the version shares
+        where = mirror.remote
+    wanted = (wanted_ids, wanted_urls)
+    with VersionWriter(dataset_dir, version, cfg, facts, mirror) as writer:
+        removed = _copy_without(writer, previous_dir, previous, wanted, reason, where)
         if not removed:
             raise VersionError(f"no article of v{previous.version} has the given id(s) or URL(s)")
         # The dedup index still knows the removed articles: a re-scraped copy is then a duplicate
@@ -132,19 +139,20 @@ def _copy_without(
     writer: VersionWriter,
     previous_dir: Path,
     previous: Manifest,
-    ids: set[str],
-    urls: set[str],
+    wanted: tuple[set[str], set[str]],
     reason: str,
+    where: Callable[[Path], storage.Source],
 ) -> list[Removal]:
     """Carry the previous version's shards into ``writer``, rewriting those that hold an
     article to remove (by id or URL, and in duplicates/ every copy of a removed article)."""
+    ids, urls = wanted
     removed: list[Removal] = []
     gone = {r.id for r in previous.removals if r.table == "data"}
     for table in ("data", "duplicates", "rejects"):
         if table == "duplicates":  # copies of a removed article go too: they hold its text
             gone |= {r.id for r in removed if r.table == "data"}
         for shard in previous.shards.get(table, ()):
-            source = previous_dir / shard.path
+            source = where(previous_dir / shard.path)
             hits: set[str] = set()
             if table != "rejects":
                 hits = _matches(source, ids, urls, gone if table == "duplicates" else set())
@@ -160,14 +168,12 @@ def _copy_without(
     return removed
 
 
-def _matches(shard: Path, ids: set[str], urls: set[str], copies_of: set[str]) -> set[str]:
+def _matches(shard: storage.Source, ids: set[str], urls: set[str], copies_of: set[str]) -> set[str]:
     """Ids of the rows of a shard to remove: by id, by URL (normalized), or, in duplicates/, by
     the removed article they copy (``duplicate_of`` or ``cluster_id`` in ``copies_of``)."""
-    import pyarrow.parquet as pq
-
     wanted_urls = {dedup.url_hash(u) for u in urls} - {0}
     columns = ["id", "url", "duplicate_of", "cluster_id"] if copies_of else ["id", "url"]
-    rows = pq.read_table(shard, columns=columns).to_pylist()
+    rows = storage.read_table(shard, columns).to_pylist()
     return {
         r["id"]
         for r in rows
@@ -177,9 +183,7 @@ def _matches(shard: Path, ids: set[str], urls: set[str], copies_of: set[str]) ->
     }
 
 
-def _rows(shard: Path) -> Iterator[dict[str, Any]]:
-    import pyarrow.parquet as pq
-
-    parquet = pq.ParquetFile(shard)
+def _rows(shard: storage.Source) -> Iterator[dict[str, Any]]:
+    parquet = storage.parquet_file(shard)
     for group in range(parquet.num_row_groups):
         yield from parquet.read_row_group(group).to_pylist()
