@@ -8,6 +8,7 @@ rich, the pipeline) are imported inside the commands, so ``corpus --help`` start
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -705,13 +706,11 @@ def _gh_prop(text: str) -> str:
 
 @app.command("publish")
 def publish_command(
-    version_dir: Annotated[
-        Path,
+    version: Annotated[
+        str,
         typer.Argument(
-            exists=True,
-            file_okay=False,
-            metavar="VERSION_DIR",
-            help="A version folder, e.g. processed/news/v1.1.0.",
+            metavar="VERSION",
+            help="A version folder (processed/news/v1.1.0) or its fsspec URL (s3://...).",
         ),
     ],
     repo_id: Annotated[
@@ -759,13 +758,41 @@ def publish_command(
     first; its card is rendered for where it goes (the Hub repo and revision, or a path
     relative to the copy).
     """
-    from corpus import publish
-    from corpus.manifest import MANIFEST
+    from corpus import storage
 
     if (repo_id is None) == (to is None):
         raise UsageError("give exactly one of --repo-id ORG/NAME (the Hub) or --to DIR_OR_URL")
+    publish_it = functools.partial(
+        _publish, repo_id=repo_id, to=to, token=token, private=private, endpoint=endpoint
+    )
+    if not storage.is_url(version):
+        if not Path(version).is_dir():
+            raise UsageError(f"{version} does not exist (give a version folder or its URL)")
+        publish_it(Path(version), version, dry_run=dry_run)
+        return
+    if storage.version_urls(version) != [version.rstrip("/")]:
+        raise UsageError(f"{version} is not a version: it has no manifest.json")
+    with storage.fetched(version) as local:  # every file is uploaded: fetched once, whole
+        publish_it(local, version, dry_run=dry_run)
+
+
+def _publish(
+    version_dir: Path,
+    shown: str,
+    *,
+    repo_id: str | None,
+    to: str | None,
+    token: str | None,
+    private: bool,
+    endpoint: str | None,
+    dry_run: bool,
+) -> None:
+    """``publish`` of a local version folder (``shown`` as the user named it)."""
+    from corpus import publish
+    from corpus.manifest import MANIFEST
+
     if not (version_dir / MANIFEST).is_file():
-        raise UsageError(f"{version_dir} is not a version folder: it has no manifest.json")
+        raise UsageError(f"{shown} is not a version folder: it has no manifest.json")
     if repo_id is not None:
         result = publish.publish_hub(
             version_dir, repo_id, token=token, private=private, endpoint=endpoint, dry_run=dry_run
@@ -783,7 +810,7 @@ def publish_command(
     )
     tag = f" as {result.plan.tag}" if result.plan.tag else ""
     say(
-        f"Published {version_dir} to {result.plan.target}{tag}: "
+        f"Published {shown} to {result.plan.target}{tag}: "
         f"{plural(len(result.plan.upload), 'file')}{deleted}",
         style="bold green",
     )

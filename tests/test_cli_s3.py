@@ -94,3 +94,12 @@ def test_versions_and_diff_read_a_dataset_on_s3(
     got, mirror = tmp_path / "got", storage.Mirror.open(url, "mini")
     mirror.fs.get(f"{mirror.root}/v1.2.0", str(got), recursive=True)
     assert outputs.content(got) == outputs.content(tmp_path / "processed" / "mini" / "v1.2.0")
+    # publish a version by its URL: the same copy as of the local folder
+    said = {}
+    for given, to in ((f"{url}/mini/v1.2.0", "from-s3"), ("processed/mini/v1.2.0", "from-disk")):
+        done = runner.invoke(app, ["publish", given, "--to", str(tmp_path / to)])
+        assert done.exit_code == 0, done.output
+        said[to] = " ".join(done.output.split())
+    copies = [tmp_path / to / "mini" / "v1.2.0" for to in ("from-s3", "from-disk")]
+    assert outputs.content(copies[0]) == outputs.content(copies[1])
+    assert f"Published {url}/mini/v1.2.0 to" in said["from-s3"]
