@@ -15,7 +15,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
@@ -439,7 +439,7 @@ def ingest_command(
         from corpus.executor import prestart
 
         prestart()  # the workers' parent loads the stages while this process imports its own
-    from corpus import storage
+    from corpus import imports, storage
     from corpus.pipeline import ingest
 
     url = out_dir if out_dir is not None and storage.is_url(out_dir) else None
@@ -461,7 +461,8 @@ def ingest_command(
         batch_size=batch_size,
         encoding=encoding,
     )
-    with _stage_bars() as progress:
+    local = cfg.executor == "local"  # (Ray's own modules may want pandas)
+    with _stage_bars() as progress, imports.without_pandas() if local else nullcontext():
         inputs = _inputs(raw) if raw else [Path("raw")]
         result = ingest(inputs, cfg, created_at=_created_at(), progress=progress, out=url)
     _print_summary(result)

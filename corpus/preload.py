@@ -5,8 +5,10 @@ loading them again. Nothing else imports this module."""
 
 import contextlib
 
-from corpus import units
+from corpus import imports, units
 from corpus.config import Config
+
+imports.refuse_pandas()  # the workers run only corpus's stages (see ``imports``)
 
 # A failure here must not take the forkserver down: each worker then loads what it needs
 # itself, and reports the error where it can (in its first job).

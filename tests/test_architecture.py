@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus"
 #: Top-level modules/packages of ``corpus`` by layer, lowest first. A module may import from
 #: lower layers only; inside one package, its submodules may import each other (acyclically).
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors"}),
+    frozenset({"errors", "imports"}),
     frozenset({"records", "stats", "dates", "report", "executor", "schema_check"}),
     frozenset({"manifest", "config", "runs"}),
     frozenset({"shards", "sources"}),
