@@ -249,7 +249,7 @@ _MONTHS = {
     "nopember": 11, "november": 11, "des": 12, "dis": 12, "disember": 12, "dec": 12,
     "desember": 12, "december": 12,
 }  # fmt: skip
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_ISO = re.compile(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")  # also "2023-11-12T14:43"
 _NUM = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 _DMY = re.compile(r"\b(\d{1,2})[\s-]+([a-z]{3,9})\.?[\s-]+(\d{4}|\d{2})\b", re.I)
 _MDY = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
@@ -382,7 +382,8 @@ def _score_one(s: FileScore, art: dict[str, Any], raw: RawRow | None, order: str
 
 
 def _norm_url(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/")
+    # the query is no part of the article's address ("?i=1" on a page's canonical link)
+    return re.sub(r"^https?://(www\.)?", "", url.strip()).partition("?")[0].rstrip("/")
 
 
 # --------------------------------------------------------------------------- report and gate
