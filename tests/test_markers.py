@@ -163,3 +163,30 @@ def test_profiles_switch_turns_every_shipped_profile_off(monkeypatch: pytest.Mon
         load_profiles.cache_clear()
     monkeypatch.delenv(PROFILES_ENV)
     assert len(load_profiles()) >= 17
+
+
+@pytest.mark.parametrize(
+    ("row", "dateline", "starts"),
+    [
+        (1735, "Jakarta", "Badan Metereologi"),  # a direction mark after the comma
+        (1772, None, "Kemunculan dan bertahannya"),  # the site's name, a comma, the story
+        (2656, None, "Hari ini pada 1889"),
+    ],
+)
+def test_upper_case_site_name_lead_in_on_real_dev_rows(
+    row: int, dateline: str | None, starts: str
+) -> None:
+    """Republika's lead-ins with no shipped profile (news-ms dev file republika-online)."""
+    rec = shared_rows("news-ms", "malay_news_2013_2018.jsonl.gz")[row]
+    assert "REPUBLIKA.CO.ID," in str(rec.fields["text"])
+    article = no_profile(rec)
+    assert article.text.startswith(starts)
+    assert article.dateline == dateline
+
+
+def test_upper_case_site_name_lead_in_needs_capitals() -> None:
+    """A body opening with a site in lower case and a comma is a sentence: it stays."""
+    text = "Tokopedia.com, salah satu pasar daring terbesar, mencatat lonjakan transaksi.\n\nIsi."
+    assert no_profile(record(text)).text.startswith("Tokopedia.com, salah satu")
+    caps = "KOMPAS.COM, Harga beras naik lagi di pasar induk pekan ini.\n\nPedagang mengeluh."
+    assert no_profile(record(caps)).text.startswith("Harga beras naik")
