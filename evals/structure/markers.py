@@ -324,6 +324,7 @@ class FileScore:
     date_wrong: int = 0
     date_missing: int = 0
     date_unreadable: int = 0
+    date_column_disputed: int = 0  # off the raw cell, on the day the article's URL names
     hits: list[tuple[str, str]] = field(default_factory=list)  # (marker, context), dev only
 
     def share(self) -> float:
@@ -378,7 +379,22 @@ def _score_one(s: FileScore, art: dict[str, Any], raw: RawRow | None, order: str
             s.date_missing += 1
         else:
             s.date_checked += 1
-            s.date_wrong += art["published_at"][:10] not in days
+            day = art["published_at"][:10]
+            if day not in days and day == _url_day(raw.url or art["url"] or ""):
+                # the raw cell disagrees with the article's own URL, which the tool followed
+                # (news-id-2019/kompas.csv: "2019-10-09" cells of 10 September, day and month
+                # swapped when the sheet was converted): the column is wrong, not the tool
+                s.date_column_disputed += 1
+            else:
+                s.date_wrong += day not in days
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
+
+
+def _url_day(url: str) -> str | None:
+    m = _URL_DATE.search(url)
+    return _day(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 
 def _norm_url(url: str) -> str:
@@ -409,6 +425,7 @@ def summary(scores: list[FileScore]) -> dict[str, Any]:
         "dates_checked": sum(s.date_checked for s in scores),
         "dates_missing": sum(s.date_missing for s in scores),
         "dates_unreadable": sum(s.date_unreadable for s in scores),
+        "dates_column_disputed": sum(s.date_column_disputed for s in scores),
     }
 
 
@@ -470,15 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"evals/structure/markers: skipped, no corpora at {args.corpora}")
         return 0
     with tempfile.TemporaryDirectory(prefix="markers-") as tmp:
-        work = args.work or Path(tmp)
-        raw, out = work / "raw", work / "processed"
-        if raw.exists() and not (out / "news").is_dir():
-            shutil.rmtree(raw)
-        rows = stage_inputs(args.corpora, raw) if not raw.exists() else _rows_again(args, raw)
-        version = max((out / "news").iterdir()) if (out / "news").is_dir() else None
-        if version is None:
-            version = ingest(raw, out, args.workers)
-        scores = score(load_articles(version), rows)
+        scores = measure(args.corpora, args.work or Path(tmp), args.workers)
     chosen = [s for s in scores.values() if args.split in ("all", s.split)]
     summ = summary(chosen)
     if args.json:
@@ -493,10 +502,20 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if fails else 0
 
 
-def _rows_again(args: argparse.Namespace, raw: Path) -> dict[str, dict[int, RawRow]]:
-    """The raw rows of an earlier ``--work`` folder (staged again into a scratch copy)."""
-    with tempfile.TemporaryDirectory(prefix="markers-rows-") as scratch:
-        return stage_inputs(args.corpora, Path(scratch))
+def measure(corpora: Path, work: Path, workers: int = 1) -> dict[str, FileScore]:
+    """Stage, ingest (unless ``work`` already holds an ingest) and score every file."""
+    raw, out = work / "raw", work / "processed"
+    if raw.exists() and not (out / "news").is_dir():
+        shutil.rmtree(raw)
+    if raw.exists():  # an earlier ingest: its raw rows, staged again into a scratch copy
+        with tempfile.TemporaryDirectory(prefix="markers-rows-") as scratch:
+            rows = stage_inputs(corpora, Path(scratch))
+    else:
+        rows = stage_inputs(corpora, raw)
+    version = max((out / "news").iterdir()) if (out / "news").is_dir() else None
+    if version is None:
+        version = ingest(raw, out, workers)
+    return score(load_articles(version), rows)
 
 
 def _file_json(s: FileScore) -> dict[str, Any]:
@@ -511,6 +530,7 @@ def _file_json(s: FileScore) -> dict[str, Any]:
         "date_wrong": s.date_wrong,
         "date_missing": s.date_missing,
         "date_checked": s.date_checked,
+        "date_column_disputed": s.date_column_disputed,
     }
 
 
