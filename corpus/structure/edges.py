@@ -43,6 +43,8 @@ _CAPS_COLON_DATELINE = re.compile(
 )
 _PLACE = r"[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}"
 _DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
+# a space, or a direction mark a page left after the comma ("REPUBLIKA.CO.ID,\u200e Jakarta --")
+_SP_MARKS = rf"(?:{SP}|[\u200e\u200f])"
 # Lead-ins news sites share, by name; group "place" is the dateline (None when absent)
 _OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "jpnn.com, JAKARTA -", "Liputan6.com, Jakarta -", "TRIBUNNEWS.COM -", "JAKARTA, KOMPAS.com -"
@@ -50,7 +52,15 @@ _OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "outlet_lead_in",
         re.compile(
             rf"^(?:(?P<pre>[A-Z][A-Z'’.]+(?: [A-Z][A-Z'’.]+){{0,2}}){SP}*,{SP}*)?{_DOMAIN}"
-            rf"(?:{SP}*,{SP}*(?P<place>{_PLACE}))?{SP}*{DASH}{SP}*"
+            rf"(?:{SP}*,{_SP_MARKS}*(?P<place>{_PLACE}))?{SP}*{DASH}{SP}*"
+        ),
+    ),
+    # "REPUBLIKA.CO.ID, Kemunculan ...": the site's name in capitals and a comma, no place and
+    # no dash (an upper-case domain opens no sentence)
+    (
+        "outlet_lead_in",
+        re.compile(
+            rf"^(?P<place>)[A-Z][A-Z0-9-]*\.(?:COM|CO\.ID|ID|NET|MY){SP}*,{_SP_MARKS}*(?=[A-Z\"“])"
         ),
     ),
     # "Bintang.com, Jakarta Hilda Vitria ...": the dash lost, a one-word place before the body

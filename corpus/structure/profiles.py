@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -147,9 +148,17 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
     )
 
 
+#: Set to "off" to ingest with no shipped profile (how a publisher nobody profiled is met; the
+#: held-out marker eval, ``evals/structure/markers.py``, runs ``corpus ingest`` with it).
+PROFILES_ENV = "CORPUS_PROFILES"
+
+
 @functools.cache
 def load_profiles() -> tuple[Profile, ...]:
-    """The publisher profiles shipped in ``corpus/profiles``, in file-name order."""
+    """The publisher profiles shipped in ``corpus/profiles``, in file-name order (none when
+    ``CORPUS_PROFILES=off``)."""
+    if os.environ.get(PROFILES_ENV, "").strip().lower() == "off":
+        return ()
     folder = importlib.resources.files("corpus").joinpath("profiles")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
     return tuple(parse_profile(f.read_text(encoding="utf-8"), f"profiles/{f.name}") for f in files)

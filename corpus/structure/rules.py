@@ -18,7 +18,8 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "read_more",
         re.compile(
-            r"^(?:Baca|Lihat)\s+[Jj]uga\s*(?::.*)?$|^(?:BACA|LIHAT) JUGA\b.*$"
+            # "Baca juga, <headline>" (Republika), a lower-case "baca juga:" line
+            r"^(?:[Bb]aca|[Ll]ihat)\s+[Jj]uga\s*(?:[:,].*)?$|^(?:BACA|LIHAT) JUGA\b.*$"
             # "Baca: <headline>" (Tribunnews, Malaysian papers), "Baca:" whose link was dropped,
             # "Baca juga artikel terkait <topic>"
             r"|^(?:Baca|BACA|Lihat|LIHAT)\s*:(?:\s*[\"“'‘A-Z0-9].{0,200})?$"
@@ -43,6 +44,8 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
     ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    # a widget's placeholder left where a script would have loaded: "Loading...", "Memuat…"
+    ("page_widget", re.compile(r"^(?:Loading|LOADING|Memuat)\s*(?:\.{2,}|…)$")),
     # share buttons' labels: "Click to share on Twitter (Opens in new window)", "You can share
     # this post!"
     (
@@ -119,7 +122,7 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "channel_prompt",
         re.compile(
             r"^(?:Ikuti|Follow|Gabung|Bergabung(?:lah)?|Simak|Dapatkan|Klik|Yuk|Daftar(?:kan)?"
-            r"|Berlangganan|Langganan|Subscribe|Sign up)\b.{0,250}"
+            r"|Berlangganan|Langganan|Subscribe|Sign up|Cek)\b.{0,250}"
             r"\b(?:WhatsApp|Google News|Telegram|newsletter|buletin|inbox|kotak masuk)\b.{0,150}$",
             re.IGNORECASE,
         ),
@@ -176,6 +179,13 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
     # "(Baca juga: <headline>)"
     ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # "(Baca: <Headline>)", "(Baca lagi: http...)": a capitalized "Baca" and a headline or a
+    # link (the idiom "(baca: polisi)", "that is", is lower case and stays)
+    (
+        "inline_read_more",
+        "(Baca",
+        re.compile(r"\s*\(Baca(?:\s+lagi)?\s*:\s*(?:[A-Z0-9\"“‘']|https?:)[^()]*\)"),
+    ),
     # "(lihat klasemen)": a link's prompt in brackets
     ("inline_read_more", "(lihat ", re.compile(r"\s*\(lihat\s+[^()]{1,40}\)")),
     # a bracket whose link text the scraper removed, closing a paragraph: "(,: ,)"
