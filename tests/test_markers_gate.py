@@ -3,7 +3,7 @@ they are met: every target on the dev files, titles and dates on the test files 
 share and one HTML site's URLs are below target and not gated; evals/structure/README.md).
 
 It ingests every shared news file (27,144 rows) once with ``CORPUS_PROFILES=off``: about
-4-5 minutes on a quiet 2-core machine, longer under load; skipped without ``../shared``."""
+~2-3 minutes with two workers on a quiet 2-core machine, longer under load; skipped without ``../shared``."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.shared
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, markers.FileScore]:
     corpora = shared_path()
-    return markers.measure(corpora, tmp_path_factory.mktemp("markers"))
+    return markers.measure(corpora, tmp_path_factory.mktemp("markers"), workers=2)
 
 
 def test_dev_files_meet_every_target(scores: dict[str, markers.FileScore]) -> None:
