@@ -18,8 +18,14 @@ def normalize_url(url: str | None) -> str | None:
     host = (parts.hostname or "").lower().removeprefix("www.")
     if parts.port:
         host = f"{host}:{parts.port}"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    query = (
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING.match(k)
+        )
+        if parts.query  # most news URLs have none: no parse
+        else []
     )
     path = parts.path.rstrip("/") or ""
     return host + path + (f"?{urlencode(query)}" if query else "")

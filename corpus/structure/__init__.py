@@ -154,9 +154,11 @@ def _outcomes(
     for record in records:
         path = record.provenance.path
         outcome = structure_record(record, profiles, rules, orders.get(path), suffixes.get(path))
-        stats.count(STAGE, "articles")
+        # straight into the counter (one method call per note cost ~2 % of the stage)
+        counts = stats.counts
+        counts[(STAGE, "articles")] += 1
         for name, n in sorted(outcome.notes.items()):
-            stats.count(STAGE, name, n)
+            counts[(STAGE, name)] += n
         yield record, outcome
 
 

@@ -138,7 +138,11 @@ def _segments(paragraphs: Sequence[str]) -> list[tuple[str, str | None]]:
             )
         if k < len(paragraphs):
             rule = repeated.get(k)
-            out.extend((piece, rule) for piece in split_credits(paragraphs[k]))
+            pieces = split_credits(paragraphs[k])
+            if len(pieces) == 1:  # most paragraphs: no generator for one item
+                out.append((pieces[0], rule))
+            else:
+                out.extend((piece, rule) for piece in pieces)
     return out
 
 
@@ -456,7 +460,8 @@ def structure_record(
         published_at_source=dates.source,
         editors=credited_people.editors,
     )
-    return Outcome(article, +notes)
+    # the positive notes (``+notes``), copied by dict.update in C instead of a Python loop
+    return Outcome(article, Counter({name: n for name, n in notes.items() if n > 0}))
 
 
 def _name_lines(out: _Body, authors: Sequence[str]) -> None:

@@ -28,6 +28,10 @@ _COMMA_PROMPT = re.compile(
 )
 
 
+_JUNK_START = (",", "¬")  # with whitespace: what ``LEADING_JUNK`` can remove opens so
+_PROMPT_START = ("Baca", "Lihat", "Simak")  # what ``_COMMA_PROMPT`` can match opens so
+
+
 def _rstrip_junk(text: str) -> str:
     # a loop, not a regex anchored at $: that would be retried from every space in the text
     while True:
@@ -55,8 +59,11 @@ def split_paragraphs(text: str) -> tuple[list[str], bool, bool]:
     paragraphs = []
     for k in range(0, len(pieces), 2):
         piece = pieces[k] + (pieces[k + 1] if k + 1 < len(pieces) else "")
-        piece = LEADING_JUNK.sub("", piece) if k else piece  # the first keeps its lead-in
-        while (match := _COMMA_PROMPT.match(piece)) is not None:
+        # the first keeps its lead-in; both patterns open on known characters: a plain check
+        # first saves a regex call on most pieces
+        if k and (piece[:1] in _JUNK_START or piece[:1].isspace()):
+            piece = LEADING_JUNK.sub("", piece)
+        while piece.startswith(_PROMPT_START) and (match := _COMMA_PROMPT.match(piece)) is not None:
             paragraphs.append(match.group(1))
             piece = piece[match.end() :]
         if piece.strip():
