@@ -181,7 +181,7 @@ def test_written_whole_while_a_reader_keeps_the_old_file(
     assert analyses(reader, later) == analyses(cold(monkeypatch), later)
 
 
-def test_rewritten_only_when_the_text_in_hand_keeps_more(
+def test_rewritten_when_the_text_in_hand_brings_many_new_tokens(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, later = texts()
@@ -189,8 +189,14 @@ def test_rewritten_only_when_the_text_in_hand_keeps_more(
     count, checksum = tokens.stored()
     written(monkeypatch, first)  # the same text again: the cache serves it, no write
     assert tokens.stored() == (count, checksum)
-    written(monkeypatch, [t.upper() for t in later])  # other text: the cache of little use
-    assert tokens.stored()[1] != checksum
+    written(monkeypatch, first + first[:3] + [later[0]])  # a few new tokens: not worth a write
+    assert tokens.stored() == (count, checksum)
+    other = [" ".join(f"{w}nya" for w in t.split()) for t in later]
+    written(monkeypatch, other)  # other text: its tokens taken in
+    stored = tokens.load()
+    assert stored is not None and stored.checksum != checksum and len(stored.words) > count
+    old = detector.Model(0)
+    assert all(w in old._closed or w in old._open for w in other[0].split() + first[0].split())
 
 
 def test_bounded_to_the_most_read_tokens(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
