@@ -81,6 +81,10 @@ def test_a_model_from_the_cache_answers_as_a_cold_one(
     assert warm._stored is not None and len(warm._stored.words) > 1000
     assert isinstance(warm._stored.weights.base, np.memmap)  # memory-mapped, read-only
     assert not warm._stored.weights.flags.writeable
+    stored = warm._stored
+    padded = [f" {w} " for w in stored.words[: stored.closed]]
+    padded += [f" {w}" for w in stored.words[stored.closed :]]
+    assert stored.keys == detector._shared_keys(padded, warm._normal)  # new tokens share them
     before = warm._sightings.next_slot
     batch = later + first
     assert analyses(warm, batch) == analyses(cold(monkeypatch), batch)

@@ -309,10 +309,10 @@ class Model:
         )
         self._sightings.next_slot = self._learned = end
         self._pool.add(np.arange(1, end), stored.rows, stored.sizes)
-        padded = [f" {w} " for w in stored.words[: stored.closed]]
-        padded += [f" {w}" for w in stored.words[stored.closed :]]
-        for key, slot in zip(_shared_keys(padded, self._normal), range(1, end), strict=True):
-            self._by_key.setdefault(key, slot)
+        # the first slot of each key (the caches are empty: built backwards, the first wins)
+        self._by_key.update(zip(reversed(stored.keys), range(count, 0, -1), strict=True))
+        owners = map(self._by_key.__getitem__, stored.keys)
+        self._pool.source[1:end] = np.fromiter(owners, dtype=np.int64, count=count)
         if end > len(self._facts):  # room for as many new tokens again before growing
             self._facts = np.zeros((2 * end, 3), dtype=np.int64)
             self._token_weights = np.zeros((2 * end, len(self.languages)), dtype=np.float32)
@@ -354,8 +354,10 @@ class Model:
             kept = np.sort(kept[np.argsort(-hits[kept], kind="stable")[:_KEEP_MAX]])
         slots = slots[kept]
         rows, sizes = self._pool.rows_of(slots)
+        key_of = dict(zip(self._by_key.values(), self._by_key, strict=True))
         snapshot = tokens.Tokens(
             words=[words[i] for i in kept.tolist()],
+            keys=list(map(key_of.__getitem__, self._pool.source[slots].tolist())),
             closed=int(np.count_nonzero(kept < len(self._closed))),
             rows=rows,
             sizes=sizes,

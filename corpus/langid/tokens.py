@@ -46,7 +46,7 @@ STALE_DAYS = 7  # other digests' cache entries unused this long are removed when
 _MAGIC = b"CORPUS-LANGID-TOKENS-1\n"
 _HEAD = struct.Struct("<Q")  # the JSON header's length, after the magic
 _ALIGN = 64
-_ARRAYS = ("text", "rows", "sizes", "facts", "weights", "regional")
+_ARRAYS = ("text", "keys", "rows", "sizes", "facts", "weights", "regional")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,7 @@ class Tokens:
     those followed by whitespace; then open ones, a text's last token)."""
 
     words: list[str]
+    keys: list[str]  # each token's n-grams' key (``detector._shared_keys``): shared by others
     closed: int  # how many of ``words`` (the first ones) are closed tokens
     rows: npt.NDArray[np.int32]  # each token's n-gram profile rows, one token after another
     sizes: npt.NDArray[np.int64]  # how many rows each token has
@@ -177,8 +178,10 @@ def _write(tokens: Tokens, scratch: Path) -> None:
     """``tokens`` into ``scratch``: the magic, a JSON header (counts, each array's place,
     dtype and shape, the payload's checksum), then the arrays, each 64-byte aligned."""
     text = "\n".join(tokens.words).encode("utf-8", "surrogatepass")
+    keys = "\n".join(tokens.keys).encode("utf-8", "surrogatepass")
     arrays = {
         "text": np.frombuffer(text, dtype=np.uint8),
+        "keys": np.frombuffer(keys, dtype=np.uint8),
         "rows": tokens.rows,
         "sizes": tokens.sizes,
         "facts": tokens.facts,
@@ -238,16 +241,24 @@ def _read(where: Path) -> Tokens:
         size = int(np.prod(shape)) * np.dtype(dtype).itemsize
         arrays[name] = payload[at : at + size].view(np.dtype(dtype)).reshape(shape)
     count = int(header["count"])
-    words = bytes(arrays["text"]).decode("utf-8", "surrogatepass").split("\n") if count else []
+    words, keys = (
+        bytes(arrays[name]).decode("utf-8", "surrogatepass").split("\n") if count else []
+        for name in ("text", "keys")
+    )
     sizes = arrays["sizes"]
     closed = int(header["closed"])
-    agree = len(words) == count and 0 <= closed <= count and int(sizes.sum()) == len(arrays["rows"])
+    agree = (
+        len(words) == len(keys) == count
+        and 0 <= closed <= count
+        and int(sizes.sum()) == len(arrays["rows"])
+    )
     if not agree or any(
         len(arrays[name]) != count for name in ("sizes", "facts", "weights", "regional")
     ):
         raise ValueError("its arrays do not agree with its token count: damaged")
     return Tokens(
         words=words,
+        keys=keys,
         closed=closed,
         rows=arrays["rows"].view(np.ndarray),
         sizes=arrays["sizes"].view(np.ndarray),
