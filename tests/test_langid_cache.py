@@ -211,6 +211,9 @@ def test_bounded_to_the_most_read_tokens(cache_dir: Path, monkeypatch: pytest.Mo
     assert stored is not None and len(stored.words) == 300
     counts = {w: sum(t.split().count(w) for t in first) for w in stored.words}
     assert min(counts.values()) >= 2  # the fixture's most read tokens, not its first ones
+    full = tokens.stored()
+    written(monkeypatch, [" ".join(f"{w}nya" for w in t.split()) for t in later])
+    assert tokens.stored() == full  # a full cache is not rewritten for other text
     # a full token cache is emptied and the stored tokens installed again: same answers
     monkeypatch.setattr(detector, "_TOKEN_CACHE_MAX", 2000)
     model = detector.Model(0)

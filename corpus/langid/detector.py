@@ -332,9 +332,9 @@ class Model:
     def _offer(self) -> None:
         """Save the tokens of the machine's token cache and those this process read, the most
         read first (at most ``_KEEP_MAX``: the cache's tokens unread here go first), when the
-        ones read here that the cache lacks are ``_OFFER_NEW`` of it or more. Checked after
-        2**11, 2**12, ... texts: a run writes a few times at most, and a cache of other text
-        takes in the text in hand."""
+        cache is not full and the ones read here that it lacks are ``_OFFER_NEW`` of it or
+        more. Checked after 2**11, 2**12, ... texts: a run writes a few times at most, and a
+        cache of other text takes in the text in hand until it is full."""
         while self._offer_at <= self._texts:
             self._offer_at *= 2
         if not tokens.enabled():
@@ -347,7 +347,10 @@ class Model:
         hits = self._hits[slots]
         stored = len(self._stored.words) if self._stored is not None else 0
         fresh = int(np.count_nonzero(hits[slots > stored]))
-        if fresh == 0 or fresh < _OFFER_NEW * tokens.stored()[0]:
+        on_disk = tokens.stored()[0]
+        # A full cache stays: text with more distinct tokens than it holds would rewrite it at
+        # every offer (measured: ~0.3 s a write, most of what a cache of other text saves).
+        if fresh == 0 or on_disk >= _KEEP_MAX or fresh < _OFFER_NEW * on_disk:
             return
         kept = np.flatnonzero((hits > 0) | (slots <= stored))
         if len(kept) > _KEEP_MAX:  # the most read, in their order
