@@ -153,7 +153,9 @@ def main() -> None:
     del os.environ[tokens.ENV]
     profiles.tables()
     caches = {"other articles": machine_cache(others), "these articles": machine_cache(items)}
-    caches = {name: written for name, written in caches.items() if written}
+    for name in [name for name, written in caches.items() if not written]:
+        print(f"no machine token cache left by a run over {name} (too few: see Model._offer)")
+        del caches[name]
     for name, written in caches.items():
         tokens.path().write_bytes(written)
         print(
