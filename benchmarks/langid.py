@@ -15,6 +15,13 @@ Rows, all in this one process (one core), each from a cold start of its caches:
 
 Every row reads what the stage reads: the title, a line break, the body (``langid.text_of``).
 
+The machine's token cache (``corpus.langid.tokens``, what a process learned of its tokens, read
+by every later process on the machine) is off in the cold rows (``CORPUS_LANGID_CACHE=off``):
+they are a worker on a machine that never ran langid, the issue's per-core target row. Two rows
+start from one, in a private cache directory: one a run over the *other* articles of RAW_DIR
+left (those past ``--limit``: a previous ingest of similar news), one a run over these same
+articles left (a re-run); each timed run starts from that file as it was written.
+
 Times are CPU seconds of this process (``time.process_time``), i.e. per core. Other load on a
 shared machine still slows it (caches, memory bandwidth), so the fast rows run ``--repeat`` times
 and the best and the median are shown. Agreement is with the baseline's language on the full
@@ -29,8 +36,10 @@ worker) is timed apart.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -40,7 +49,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from corpus import langid, sources, structure, validate
 from corpus.config import Config
-from corpus.langid import profiles
+from corpus.langid import profiles, tokens
 from corpus.records import Article, RawRecord
 from corpus.stats import Stats
 
@@ -49,7 +58,8 @@ TARGET_AGREEMENT = 0.995  # language_langdetect = plain langdetect on the same t
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-id-2019"
 
 
-def articles(raw: Path, limit: int | None) -> list[Article]:
+def articles(raw: Path, limit: int | None) -> tuple[list[Article], list[Article]]:
+    """The articles with a body of the first ``limit`` valid records, and of the others."""
     cfg = Config()
     files, _ = sources.discover([raw])
     stats = Stats()
@@ -58,8 +68,12 @@ def articles(raw: Path, limit: int | None) -> list[Article]:
         for r in validate.run(sources.run(files, cfg, stats), cfg, stats)
         if isinstance(r, RawRecord)
     ]
-    found = [a for a in structure.run(records[:limit], stats, cfg) if a.text.strip()]
-    return found
+    cut = len(records) if limit is None else limit
+    first, rest = (
+        [a for a in structure.run(part, stats, cfg) if a.text.strip()]
+        for part in (records[:cut], records[cut:])
+    )
+    return first, rest
 
 
 def baseline(texts: list[str]) -> tuple[list[tuple[str | None, float | None]], float, float]:
@@ -85,6 +99,29 @@ def baseline(texts: list[str]) -> tuple[list[tuple[str | None, float | None]], f
     return answers, time.process_time() - start, load
 
 
+def machine_cache(source: list[Article]) -> bytes:
+    """The token cache file a run of the stage over ``source`` leaves (empty if it left none)."""
+    tokens.clear()
+    langid.model.cache_clear()
+    langid.regional.model.cache_clear()
+    list(langid.run(source, Config(), Stats()))
+    return tokens.path().read_bytes() if tokens.path().exists() else b""
+
+
+def from_machine_cache(written: bytes, items: list[Article]) -> tuple[float, float, list[Article]]:
+    """The stage over ``items`` in a new model started from the cache file ``written``: CPU
+    seconds to build the model, to run the stage (any rewrite of the cache included), answers."""
+    tokens.path().write_bytes(written)
+    langid.model.cache_clear()
+    langid.regional.model.cache_clear()
+    start = time.process_time()
+    langid.model(0)
+    load = time.process_time() - start
+    start = time.process_time()
+    found = list(langid.run(items, Config(), Stats()))
+    return load, time.process_time() - start, found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw", nargs="?", type=Path, default=DEFAULT)
@@ -93,7 +130,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.raw.exists():
         sys.exit(f"{args.raw} not found: pass a raw folder (the shared corpora live in ../shared)")
-    items = articles(args.raw, args.limit)
+    items, others = articles(args.raw, args.limit)
     texts = [langid.text_of(a.title, a.text) for a in items]
     n = len(texts)
     chars = sum(map(len, texts))
@@ -101,6 +138,7 @@ def main() -> None:
 
     plain, plain_s, plain_load = baseline(texts)
 
+    os.environ[tokens.ENV] = "off"  # the cold rows: no machine token cache read or written
     start = time.process_time()
     langid.model(0)  # the profile arrays memory-mapped from the user's cache (built if absent)
     langid.regional.model()
@@ -109,9 +147,28 @@ def main() -> None:
     profiles.build()  # what a machine's first worker pays once (without the cache)
     first_build = time.process_time() - start
 
+    # The machine cache rows' files, in a private cache directory (untimed).
+    scratch = tempfile.TemporaryDirectory(prefix="langid-bench-")
+    os.environ["XDG_CACHE_HOME"] = scratch.name
+    del os.environ[tokens.ENV]
+    profiles.tables()
+    caches = {"other articles": machine_cache(others), "these articles": machine_cache(items)}
+    for name in [name for name, written in caches.items() if not written]:
+        print(f"no machine token cache left by a run over {name} (too few: see Model._offer)")
+        del caches[name]
+    for name, written in caches.items():
+        tokens.path().write_bytes(written)
+        print(
+            f"machine token cache from {name}: {tokens.stored()[0]:,} tokens, "
+            f"{len(written) / 1e6:.1f} MB"
+        )
+    os.environ[tokens.ENV] = "off"
+
     fast_s: list[float] = []
     stage_s: list[float] = []
     warm_s: list[float] = []
+    machine_s: dict[str, list[float]] = {name: [] for name in caches}
+    machine_load: dict[str, list[float]] = {name: [] for name in caches}
     for _ in range(args.repeat):  # each run from a cold token cache, as a new worker starts
         langid.model.cache_clear()
         langid.model(0)
@@ -130,6 +187,15 @@ def main() -> None:
         warm_s.append(time.process_time() - start)
         if again != staged:
             sys.exit("the stage answered differently with a warm token cache: not deterministic")
+        del os.environ[tokens.ENV]
+        for name, written in caches.items():
+            load, spent, found = from_machine_cache(written, items)
+            machine_load[name].append(load)
+            machine_s[name].append(spent)
+            if found != staged:
+                sys.exit(f"the stage answered differently from a machine cache of {name}")
+        os.environ[tokens.ENV] = "off"
+    scratch.cleanup()
 
     same = sum(p[0] == f[0] for p, f in zip(plain, fast, strict=True))
     exact = sum(p == f for p, f in zip(plain, fast, strict=True))
@@ -153,7 +219,16 @@ def main() -> None:
     print(f"| langdetect, seeded, title + body | {plain_s:.2f} | {n / plain_s:,.0f} | 1.0x | | |")
     for name, seconds, agree, agree_exact in (
         ("corpus.langid.detect", fast_s, same, exact),
-        ("corpus.langid.run (full stage)", stage_s, stage_same, stage_exact),
+        ("corpus.langid.run (full stage), cold", stage_s, stage_same, stage_exact),
+        *(
+            (
+                f"corpus.langid.run, cold, machine cache of {name}",
+                machine_s[name],
+                stage_same,
+                stage_exact,
+            )
+            for name in caches
+        ),
         ("corpus.langid.run, token cache warm", warm_s, stage_same, stage_exact),
     ):
         best, median = min(seconds), statistics.median(seconds)
@@ -173,7 +248,11 @@ def main() -> None:
     )
     print(
         f"profile loading, once per worker: langdetect {plain_load:.2f} s, corpus {fast_load:.2f} s "
-        f"(both models; the profile arrays built without the cache: {first_build:.2f} s)"
+        f"(both models; the profile arrays built without the cache: {first_build:.2f} s); "
+        + "".join(
+            f"a model from the machine cache of {name}: {statistics.median(machine_load[name]):.2f} s; "
+            for name in caches
+        )
     )
     flips = Counter(
         (p[0], a.language) for p, a in zip(plain, staged, strict=True) if p[0] != a.language

@@ -274,3 +274,31 @@ def test_regional_rows_found_at_once_are_those_of_each_word_s_features(words: li
     ]
     assert counts.tolist() == list(map(len, expected))
     assert flat.tolist() == [row for rows in expected for row in rows]
+
+
+def test_tokens_with_one_normalized_key_share_rows_and_weights_not_facts() -> None:
+    # "Jakarta," and "(Jakarta" have langdetect's n-grams of "Jakarta" closed: one set of rows
+    words = ["Jakarta", "kata", "ÉCOLE", "中文", "ke"]
+    tokens = [
+        v
+        for w in words
+        for v in (w, f"{w},", f"({w})", f"{w}2019", f"{w}.", f"--{w}!!", f"{w}-2", f"{w}?”")
+    ]
+    model = detector.Model(0)
+    model._bound_cache()
+    slots = [model._closed[t] for t in tokens]
+    model._see()
+    model._learn_new_tokens()
+    sources = model._pool.source[slots]
+    assert (sources != slots).sum() >= len(tokens) - 2 * len(words)  # most share another's
+    for token, slot in zip(tokens, slots, strict=True):
+        rows = reference_rows(token, True)
+        assert model._pool.rows_of(np.array([slot]))[0].tolist() == rows, token
+        expected = detector.summed_rows(
+            model._log_probs, np.array(rows, dtype=np.intp), np.array([len(rows)])
+        )[0]
+        assert model._token_weights[slot].tobytes() == expected.tobytes(), token
+        letters, ends, counted = model._facts[slot].tolist()
+        assert letters == sum(map(str.isalpha, token)), token  # its own letters, digits not
+        assert ends == detector._ends_sentence(token), token
+        assert counted == model._regional_model.token(token)[1], token

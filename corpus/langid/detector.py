@@ -31,14 +31,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
+from itertools import accumulate, chain
+from operator import sub
 
 import numpy as np
 import numpy.typing as npt
 from langdetect.detector import Detector
 from langdetect.utils.ngram import NGram
 
-from corpus.langid import profiles, regional
+from corpus.langid import profiles, regional, tokens
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,19 @@ _SENTENCE_END_CHARS = frozenset(".!?\"'”’)")  # what a token ending a senten
 _SENTENCE_END_CODES = np.array(sorted(map(ord, _SENTENCE_END_CHARS)))
 #: What str.split() splits on and _SEPARATORS does not.
 _NOT_SEPARATORS = ("\x85", "\u1680", "\u3000")
+_SPACES = re.compile("  +")
 _SEPARATORS_KEPT = re.compile(f"({_SEPARATORS.pattern})")
 _TOKEN_CACHE_MAX = 300_000  # tokens; a news corpus reuses most of its words
 _ALPHABET = 128  # characters of ``_Dense``'s table: 128**3 rows, 8 MB
 _LEARN_CHUNK = 16_000  # new tokens weighed at once (see Model._learn_new_tokens)
 _MARGIN = 1.5  # nats a letter for a sentence to count as another language (_sentence_languages)
+#: The machine's token cache (``tokens``): offered after 2**11, 2**12, ... texts (see
+#: ``Model._offer``), it keeps the most read tokens, at most ``_KEEP_MAX`` (~360 bytes each on
+#: disk, ~1 us each to load, against ~20 us to see one for the first time: worth keeping even
+#: a token read once, ~1 in 5 of which the next 3,000 news articles read again).
+_OFFER_FIRST = 2048
+_KEEP_MAX = 120_000
+_OFFER_NEW = 0.25  # written when the tokens read that it lacks are this share of it, or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +137,8 @@ class Model:
         self._closed = _Cache(self._sightings, closed=True)  # tokens followed by whitespace
         self._open = _Cache(self._sightings, closed=False)  # a text's last token, nothing after
         self._pool = _Pool()  # profile rows of each token's n-grams, in order, end to end
+        # The slot first seen with each shared key (``_shared_keys``): whose rows others share.
+        self._by_key: dict[str, int] = {}
         self._normal = _Normalized()  # NGram.normalize, as a str.translate table
         # Tokens whose facts and weights are to do (``_learn_new_tokens``), in slot order from
         # slot ``_learned``.
@@ -141,28 +152,54 @@ class Model:
         # Row i holds the regional model's weights of the token in slot i (grown on demand).
         self._regional_model = regional.model()
         self._regional = np.zeros((4096, len(self._regional_model.classes)), dtype=np.float32)
+        # Times each slot's token was read (``_count``), and texts read: for ``_offer``.
+        self._hits = np.zeros(4096, dtype=np.int64)
+        self._texts = 0
+        self._offer_at = _OFFER_FIRST
+        # The machine's token cache, if any: its tokens take the first slots, learned.
+        self._stored = tokens.load()
+        if self._stored is not None:
+            self._install(self._stored)
 
     # ------------------------------------------------------------------ n-grams
 
     def _see(self) -> None:
         """Add to the pool the rows of the tokens first seen since the last call, all at once.
 
-        langdetect's ``NGram.add_char`` + ``Detector._extract_ngrams`` over each token, preceded
-        by a space (and followed by one when closed), as array operations over all of them: at
-        each character c after p (and p2 before it), the 1-gram c (unless a space), the 2-gram
-        p+c and, unless p is a space, the 3-gram p2+p+c; nothing at a space after a space, nor
-        inside a CAPITAL WORD (c and p both upper case). Each n-gram's row is read from
-        ``_Dense``'s table, or, holding a rarer character, its packed key (``_pack``) is looked
-        up in the profile's sorted keys: the same rows, in the same order, as adding the
-        characters one by one."""
+        A token's rows depend only on its padded form as ``NGram.normalize`` maps it, runs of
+        spaces taken as one (``_shared_keys``): a new token with the key of a token seen before
+        (``Jakarta,`` after ``Jakarta.``; ~40 % of new tokens in news) shares that token's rows
+        (``_Pool.alias``), and only the others' are worked out (``_rows_of``)."""
         sightings = self._sightings
-        tokens, new = sightings.padded, sightings.tokens
-        if not tokens:
+        padded, new = sightings.padded, sightings.tokens
+        if not padded:
             return
         sightings.padded, sightings.tokens = [], []
-        # NGram.normalize maps a character to one character, so offsets survive translate.
-        codes = _codes("".join(tokens).translate(self._normal))
-        lengths = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
+        first = sightings.next_slot - len(padded)  # the new tokens' slots follow one another
+        keys = _shared_keys(padded, self._normal)
+        slots = np.arange(first, sightings.next_slot)
+        claim = self._by_key.setdefault
+        sources = np.fromiter(map(claim, keys, slots.tolist()), dtype=np.int64, count=len(keys))
+        own = np.flatnonzero(sources == slots)
+        if len(own):
+            rows, counts = self._rows_of([keys[i] for i in own.tolist()])
+            self._pool.add(slots[own], rows, counts)
+        self._pool.alias(slots, sources)
+        self._new += new
+
+    def _rows_of(self, keys: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+        """The profile rows of the n-grams of each of ``keys`` (normalized, each opening with a
+        space), one key's after another, and how many each has.
+
+        langdetect's ``NGram.add_char`` + ``Detector._extract_ngrams`` over each key, as array
+        operations over all of them: at each character c after p (and p2 before it), the 1-gram
+        c (unless a space), the 2-gram p+c and, unless p is a space, the 3-gram p2+p+c; nothing
+        at a space after a space, nor inside a CAPITAL WORD (c and p both upper case). Each
+        n-gram's row is read from ``_Dense``'s table, or, holding a rarer character, its packed
+        key (``_pack``) is looked up in the profile's sorted keys: the same rows, in the same
+        order, as adding the characters one by one."""
+        codes = _codes("".join(keys))
+        lengths = np.fromiter(map(len, keys), dtype=np.intp, count=len(keys))
         starts = np.cumsum(lengths) - lengths
         c = codes
         p = np.concatenate(([_SPACE], codes[:-1]))
@@ -174,16 +211,13 @@ class Model:
         rows, outside = self._dense.rows(codes, wanted)
         if outside.any():  # n-grams of rarer characters: the sorted keys
             p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))
-            keys = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
-            keys = keys[outside]
-            at = np.searchsorted(self._keys, keys).clip(max=len(self._keys) - 1)
-            rows[outside] = np.where(self._keys[at] == keys, self._key_rows[at], 0)
+            packed = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
+            packed = packed[outside]
+            at = np.searchsorted(self._keys, packed).clip(max=len(self._keys) - 1)
+            rows[outside] = np.where(self._keys[at] == packed, self._key_rows[at], 0)
         known = rows > 0
-        counts = np.add.reduceat(known.sum(axis=1), starts)  # each token's known n-grams
-        rows = rows[known]
-        first = sightings.next_slot - len(tokens)  # the new tokens' slots follow one another
-        self._pool.add(np.arange(first, sightings.next_slot), rows, counts)
-        self._new += new
+        counts: npt.NDArray[np.intp] = np.add.reduceat(known.sum(axis=1), starts)
+        return rows[known], counts
 
     def _letters(self, tokens: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
         """Letters (``str.isalpha``) in each of ``tokens`` (none is empty), and whether each ends
@@ -231,25 +265,110 @@ class Model:
         letters, ending = self._letters(tokens)
         self._facts[slots] = np.column_stack([letters * known, ending, words])
         self._token_weights[slots] = 0.0  # slots are reused after the cache is cleared
-        full = slots[known]
+        source = self._pool.source[slots]
+        own = source == slots
+        full = slots[known & own]
         # A chunk at a time: after a long run of ``probabilities`` alone, up to the whole cache
         # may be new, and its n-grams' rows would not fit in memory at once.
         for at in range(0, len(full), _LEARN_CHUNK):
             chunk = full[at : at + _LEARN_CHUNK]
             rows, lengths = self._pool.rows_of(chunk)
             self._token_weights[chunk] = summed_rows(self._log_probs, rows, lengths)
+        # the same rows, the same sum: copied from the token whose rows they share
+        self._token_weights[slots[~own]] = self._token_weights[source[~own]]
 
     def _bound_cache(self) -> None:
-        """Empty the token caches when they are full: bounded memory. Called before a batch of
-        texts, never inside one, so the slots a batch holds stay valid."""
+        """Empty the token caches when they are full: bounded memory (the machine's token
+        cache, if any, is installed again). Called before a batch of texts, never inside one,
+        so the slots a batch holds stay valid."""
         if self._sightings.next_slot >= _TOKEN_CACHE_MAX:
             self._closed.clear()
             self._open.clear()
             self._sightings = _Sightings()
             self._closed.sightings = self._open.sightings = self._sightings
             self._pool.clear()
+            self._by_key.clear()
             self._new = []
             self._learned = 1
+            self._hits[:] = 0
+            if self._stored is not None:
+                self._install(self._stored)
+
+    # ------------------------------------------------------------------ the machine's cache
+
+    def _install(self, stored: tokens.Tokens) -> None:
+        """Take the machine's cached tokens into the first slots (the caches are empty), with
+        their rows, facts and weights: the numbers first sight would compute for them."""
+        count = len(stored.words)
+        end = count + 1
+        self._closed.update(
+            zip(stored.words[: stored.closed], range(1, stored.closed + 1), strict=True)
+        )
+        self._open.update(
+            zip(stored.words[stored.closed :], range(stored.closed + 1, end), strict=True)
+        )
+        self._sightings.next_slot = self._learned = end
+        self._pool.add(np.arange(1, end), stored.rows, stored.sizes)
+        # the first slot of each key (the caches are empty: built backwards, the first wins)
+        self._by_key.update(zip(reversed(stored.keys), range(count, 0, -1), strict=True))
+        owners = map(self._by_key.__getitem__, stored.keys)
+        self._pool.source[1:end] = np.fromiter(owners, dtype=np.int64, count=count)
+        if end > len(self._facts):  # room for as many new tokens again before growing
+            self._facts = np.zeros((2 * end, 3), dtype=np.int64)
+            self._token_weights = np.zeros((2 * end, len(self.languages)), dtype=np.float32)
+            self._regional = np.zeros((2 * end, self._regional.shape[1]), dtype=np.float32)
+            self._hits = np.zeros(2 * end, dtype=np.int64)
+        self._facts[1:end] = stored.facts
+        self._token_weights[1:end] = stored.weights
+        self._regional[1:end] = stored.regional
+
+    def _count(self, slots: npt.NDArray[np.intp]) -> None:
+        """Count a batch's token slots as read (``_offer`` keeps the tokens read often)."""
+        top = self._sightings.next_slot
+        if top > len(self._hits):
+            self._hits = np.concatenate([self._hits, np.zeros(top, dtype=np.int64)])
+        self._hits[:top] += np.bincount(slots, minlength=top)
+
+    def _offer(self) -> None:
+        """Save the tokens of the machine's token cache and those this process read, the most
+        read first (at most ``_KEEP_MAX``: the cache's tokens unread here go first), when the
+        cache is not full and the ones read here that it lacks are ``_OFFER_NEW`` of it or
+        more. Checked after 2**11, 2**12, ... texts: a run writes a few times at most, and a
+        cache of other text takes in the text in hand until it is full."""
+        while self._offer_at <= self._texts:
+            self._offer_at *= 2
+        if not tokens.enabled():
+            return
+        self._learn_new_tokens()
+        words = [*self._closed, *self._open]
+        slots = np.fromiter(
+            chain(self._closed.values(), self._open.values()), dtype=np.intp, count=len(words)
+        )
+        hits = self._hits[slots]
+        stored = len(self._stored.words) if self._stored is not None else 0
+        fresh = int(np.count_nonzero(hits[slots > stored]))
+        on_disk = tokens.stored()[0]
+        # A full cache stays: text with more distinct tokens than it holds would rewrite it at
+        # every offer (measured: ~0.3 s a write, most of what a cache of other text saves).
+        if fresh == 0 or on_disk >= _KEEP_MAX or fresh < _OFFER_NEW * on_disk:
+            return
+        kept = np.flatnonzero((hits > 0) | (slots <= stored))
+        if len(kept) > _KEEP_MAX:  # the most read, in their order
+            kept = np.sort(kept[np.argsort(-hits[kept], kind="stable")[:_KEEP_MAX]])
+        slots = slots[kept]
+        rows, sizes = self._pool.rows_of(slots)
+        key_of = dict(zip(self._by_key.values(), self._by_key, strict=True))
+        snapshot = tokens.Tokens(
+            words=[words[i] for i in kept.tolist()],
+            keys=list(map(key_of.__getitem__, self._pool.source[slots].tolist())),
+            closed=int(np.count_nonzero(kept < len(self._closed))),
+            rows=rows,
+            sizes=sizes,
+            facts=self._facts[slots],
+            weights=self._token_weights[slots],
+            regional=self._regional[slots],
+        )
+        tokens.save(snapshot)
 
     def _tokens_of(self, text: str) -> tuple[list[int], list[int]]:
         """Slots of the tokens of a prepared text (the last one open unless whitespace ends the
@@ -314,8 +433,13 @@ class Model:
         slots = np.fromiter(
             chain.from_iterable(tokens for tokens, _ in parsed), dtype=np.intp, count=sum(counts)
         )
+        self._count(slots)
         ranked = self._probabilities_many(slots, counts)
-        return self._analyses(parsed, slots, counts, ranked)
+        found = self._analyses(parsed, slots, counts, ranked)
+        self._texts += len(texts)
+        if self._texts >= self._offer_at:
+            self._offer()
+        return found
 
     def _analyses(
         self,
@@ -372,9 +496,10 @@ class Model:
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """langdetect's ``get_probabilities`` for ``text`` (see ``analyse``)."""
         self._bound_cache()
-        tokens = self._tokens_of(_prepare(text))[0]
+        slots = np.array(self._tokens_of(_prepare(text))[0], dtype=np.intp)
         self._see()
-        return self._probabilities_many(np.array(tokens, dtype=np.intp), [len(tokens)])[0]
+        self._count(slots)
+        return self._probabilities_many(slots, [len(slots)])[0]
 
     def _probabilities_many(
         self, slots: npt.NDArray[np.intp], counts: list[int]
@@ -691,6 +816,7 @@ class _Pool:
         self.used = 0
         self.at = np.zeros(4096, dtype=np.int64)  # per slot: its first row in ``rows``
         self.sizes = np.zeros(4096, dtype=np.int64)  # per slot: how many rows (0: none known)
+        self.source = np.zeros(4096, dtype=np.int64)  # per slot: the slot whose rows it has
 
     def add(
         self,
@@ -705,13 +831,27 @@ class _Pool:
                 [self.rows[: self.used], np.zeros(max(end, 2 * len(self.rows)), dtype=np.int32)]
             )
         self.rows[self.used : end] = rows
-        top = int(slots.max()) + 1
-        if top > len(self.at):
-            self.at = np.concatenate([self.at, np.zeros(top, dtype=np.int64)])
-            self.sizes = np.concatenate([self.sizes, np.zeros(top, dtype=np.int64)])
+        self._room(slots)
         self.at[slots] = self.used + np.cumsum(counts) - counts
         self.sizes[slots] = counts
+        self.source[slots] = slots
         self.used = end
+
+    def alias(self, slots: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> None:
+        """Give ``slots`` the rows of ``sources`` (slots already added; a slot its own source
+        is left as it is)."""
+        self._room(slots)
+        self.at[slots] = self.at[sources]
+        self.sizes[slots] = self.sizes[sources]
+        self.source[slots] = sources
+
+    def _room(self, slots: npt.NDArray[np.int64]) -> None:
+        top = int(slots.max()) + 1
+        if top > len(self.at):
+            grow = np.zeros(top, dtype=np.int64)
+            self.at = np.concatenate([self.at, grow])
+            self.sizes = np.concatenate([self.sizes, grow])
+            self.source = np.concatenate([self.source, grow])
 
     def rows_of(
         self, slots: npt.NDArray[np.intp]
@@ -737,6 +877,17 @@ class _Texts:
 
 
 _SPACE = 0x20
+
+
+def _shared_keys(padded: list[str], normal: dict[int, str]) -> list[str]:
+    """Each padded token (`` token `` or `` token``) as ``NGram.normalize`` maps it (``normal``,
+    a translate table), runs of spaces as one: two tokens with one key have the same n-grams
+    (a space after a space adds none, and a space is the only character such a run changes)."""
+    lengths = list(map(len, padded))
+    joined = "".join(padded).translate(normal)  # one character for one: offsets survive
+    ends = list(accumulate(lengths))
+    keys = list(map(joined.__getitem__, map(slice, map(sub, ends, lengths), ends)))
+    return [_SPACES.sub(" ", key) if "  " in key else key for key in keys]
 
 
 def _codes(text: str) -> npt.NDArray[np.int64]:

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass, fields
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,12 @@ def tables() -> Tables:
     except OSError as error:
         log.info("langid: cannot cache the profiles in %s (%s): built in memory", home, error)
     return built
+
+
+@cache
+def digest() -> str:
+    """The key of the tables of langdetect's shipped profiles (see ``_digest``)."""
+    return _digest(_profile_files())
 
 
 def cache_home() -> Path:
