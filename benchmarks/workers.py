@@ -9,6 +9,11 @@ workers write identical shards (sha256 of every data/duplicates/rejects file) in
 and reports the 2-vs-1 speed-up (issue's target >= 1.7x) and each row against the I/O floor
 (``benchmarks/ingest.py``: read every record and write the raw fields as zstd Parquet, in
 this process; the issue's bound: <= 10x).
+
+langid keeps a token cache per machine (``corpus/langid/tokens.py``): by default the rows run
+with the cache as the machine has it (after the first run on a machine, present: what a
+curator's later runs see); ``--cold-machine`` removes it before every row, so each row is a
+first run on a fresh machine (no cache to read, and the run writes one).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ingest import DEFAULT, io_floor
 
 from corpus import sources
 from corpus.config import Config
+from corpus.langid import tokens
 
 MODES = {"embedded": [], "distributed": ["--distributed"]}
 
@@ -41,6 +47,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("raw", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--cold-machine", action="store_true", help="remove langid's token cache before each row"
+    )
     args = parser.parse_args()
     files, _ = sources.discover([args.raw])
     started = time.perf_counter()
@@ -51,13 +60,17 @@ def main() -> None:
     for _ in range(args.rounds):
         for mode, flags in MODES.items():
             for workers in (1, 2):
+                if args.cold_machine:
+                    tokens.clear()
                 with tempfile.TemporaryDirectory(prefix="corpus-workers-") as out:
                     argv = [str(args.raw), "--out", out, "--workers", str(workers), *flags]
                     seconds, _, _ = measured_ingest(argv)
                     digests[(mode, workers)] = shard_digests(Path(out))
                 key = (mode, workers)
                 best[key] = min(seconds, best.get(key, seconds))
-    print(f"{args.raw}: I/O floor {floor:.1f} s; best of {args.rounds} rounds\n")
+    cache = "removed before each row" if args.cold_machine else "as the machine has it"
+    print(f"{args.raw}: I/O floor {floor:.1f} s; best of {args.rounds} rounds")
+    print(f"langid token cache: {cache}\n")
     print("| mode | 1 worker s | 2 workers s | 2 vs 1 | 2 workers vs I/O floor | 1 vs 2 shards |")
     print("|---|---:|---:|---:|---:|---|")
     for mode in MODES:
