@@ -22,7 +22,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,9 @@ class Remote:
 
 #: A Parquet file to read: on the local disk, or on a file system behind a URL.
 Source = Path | Remote
+#: Where a version's file is read: the path itself (``Path``), or the file a staged path stands
+#: for on a URL (``Mirror.remote``).
+Where = Callable[[Path], Source]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from corpus import storage
 from corpus.manifest import Manifest
-
-#: Where a version's file is read: the path itself, or the file it stands for on a URL.
-Where = Callable[[Path], storage.Source]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +39,7 @@ class VersionDiff:
         }
 
 
-def data_ids(version_dir: Path, where: Where = Path) -> dict[str, str | None]:
+def data_ids(version_dir: Path, where: storage.Where = Path) -> dict[str, str | None]:
     """``{id: url}`` of every accepted article of a version (reads two columns only; ``where``
     says where a shard is read, e.g. on the URL a staged version stands for)."""
     ids: dict[str, str | None] = {}
@@ -55,7 +51,7 @@ def data_ids(version_dir: Path, where: Where = Path) -> dict[str, str | None]:
     return ids
 
 
-def diff(old_dir: Path, new_dir: Path, where: Where = Path) -> VersionDiff:
+def diff(old_dir: Path, new_dir: Path, where: storage.Where = Path) -> VersionDiff:
     """Added, removed and changed articles from ``old_dir`` to ``new_dir`` (their shards read
     where ``where`` says: see ``data_ids``)."""
     old, new = data_ids(old_dir, where), data_ids(new_dir, where)

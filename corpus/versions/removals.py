@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,7 +101,7 @@ def remove(
         config=previous.config,
         mixed=previous.mixed,
     )
-    where: Callable[[Path], storage.Source] = Path
+    where: storage.Where = Path
     if mirror is not None:
         mirror.fetch_artifacts(previous_dir)  # the index and statistics the version shares
         where = mirror.remote
@@ -141,7 +141,7 @@ def _copy_without(
     previous: Manifest,
     wanted: tuple[set[str], set[str]],
     reason: str,
-    where: Callable[[Path], storage.Source],
+    where: storage.Where,
 ) -> list[Removal]:
     """Carry the previous version's shards into ``writer``, rewriting those that hold an
     article to remove (by id or URL, and in duplicates/ every copy of a removed article)."""
