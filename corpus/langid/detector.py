@@ -581,16 +581,20 @@ class Model:
             # whole contiguous (texts, languages) slabs.
             steps = self._probs[text.rows[(text.offsets[going][:, None] + chosen).T]]
             steps += weights[going][:, None]
-            np.log(steps, out=steps)
             n = going.size
+            # A block's 5 factors multiplied, as langdetect does, then one log: the product
+            # stays far from underflow (each factor > 2e-5), and a log costs ~10 products.
             if first:
                 checks = np.empty((1 + blocks, n, width))
-                np.add(steps[0], self._uniform, out=checks[0])
-                np.add.reduce(
+                np.log(steps[0], out=checks[0])
+                checks[0] += self._uniform
+                np.multiply.reduce(
                     steps[1:].reshape(blocks, _CHECK_EVERY, n, width), axis=1, out=checks[1:]
                 )
+                np.log(checks[1:], out=checks[1:])
             else:
-                checks = np.add.reduce(steps.reshape(-1, _CHECK_EVERY, n, width), axis=1)
+                checks = np.multiply.reduce(steps.reshape(-1, _CHECK_EVERY, n, width), axis=1)
+                np.log(checks, out=checks)
                 checks[0] += log_prob
             for i in range(1, len(checks)):  # the log-probabilities at each check
                 np.add(checks[i - 1], checks[i], out=checks[i])
