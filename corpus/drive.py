@@ -66,6 +66,7 @@ class Drive:
         self.per_file: Counter[str] = Counter()
         self.workers = cfg.workers or executor.default_workers()
         self.n_read = self.n_processed = self.n_articles = self.n_units = 0
+        self.expected = 0  # records the survey read: the units are laid out for them
         self.read_seconds = 0.0
         self.all_read = False
         self.run_log = runs.RunLog(Path())  # replaced by open_log
@@ -86,7 +87,8 @@ class Drive:
             workers=self.workers,
             address=self.cfg.address,
         )
-        parts = survey.by_file(found)
+        parts = list(survey.by_file(found))
+        self.expected = sum(p.items for p in parts)
         self.context, self.line_stats = survey.combine(parts, self.files, rules, parent_dir)
         self.times.lap("survey")
 
@@ -151,7 +153,9 @@ class Drive:
         self.tell("read", self.n_read, self.n_read)
 
     def _jobs(self) -> Iterator[units.Job | executor.Done[units.UnitResult]]:
-        for index, batch in enumerate(executor.batched(self.records(), self.cfg.batch_size)):
+        size = self.cfg.batch_size
+        sizes = units.layout(self.expected, size)
+        for index, batch in enumerate(executor.batched(self.records(), size, first=sizes)):
             if index in self.finished:  # done by an interrupted run of this command
                 job = (index, batch)
                 reuse = functools.partial(units.reused, self.run_log, self.cfg, self.context, job)

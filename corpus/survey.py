@@ -52,6 +52,7 @@ class FileSurvey:
     lines: learned.FileLines
     date_orders: Mapping[str, str]  # input path -> dmy | mdy, where this file's dates settle it
     title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]  # input path -> host -> suffixes
+    items: int = 0  # what the reader gave, rejects included (``SliceSurvey.items``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class SliceSurvey:
     date_votes: Mapping[str, ColumnOrder]  # input path -> what its date values say so far
     titles: structure.TitleSuffixes
     paths: frozenset[str]
+    items: int = 0  # what the reader gave, rejects included: what the units will batch
 
 
 def survey_slice(piece: sources.Slice, cfg: Config) -> SliceSurvey:
@@ -79,8 +81,17 @@ def survey_slice(piece: sources.Slice, cfg: Config) -> SliceSurvey:
 
     options = sources.ReadOptions.of(cfg)
     read = sources.read_slice(piece, sources.ColumnMapper(options.column_map), options)
-    lines = learned.file_lines(map(see, (r for r in read if isinstance(r, RawRecord))))
-    return SliceSurvey(piece.file.relpath, lines, votes.finish(), titles, frozenset(paths))
+    items = 0
+
+    def records() -> Iterator[RawRecord]:
+        nonlocal items
+        for item in read:
+            items += 1
+            if isinstance(item, RawRecord):
+                yield see(item)
+
+    lines = learned.file_lines(records())
+    return SliceSurvey(piece.file.relpath, lines, votes.finish(), titles, frozenset(paths), items)
 
 
 def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
@@ -88,7 +99,7 @@ def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
     whole."""
     lines = functools.reduce(learned.FileLines.then, (p.lines for p in parts))
     orders, suffixes = file_context(parts)
-    return FileSurvey(parts[0].relpath, lines, orders, suffixes)
+    return FileSurvey(parts[0].relpath, lines, orders, suffixes, sum(p.items for p in parts))
 
 
 def file_context(

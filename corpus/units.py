@@ -13,6 +13,7 @@ Once dedup has planned, the same workers read the units back: the texts of candi
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import pickle
 import time
 from collections import Counter
@@ -35,6 +36,26 @@ Job = tuple[int, list[RawRecord | Rejected]]
 #: A finished unit: number, input records, the packed pickled ``BatchResult`` (runs.pack), and
 #: whether it was reused from an interrupted run's log.
 UnitResult = tuple[int, int, bytes, bool]
+#: Records of the smallest unit ``layout`` cuts (a unit costs ~10 ms besides its records).
+_SMALLEST = 50
+
+
+def layout(expected: int, batch: int) -> list[int]:
+    """The sizes of the units for ``expected`` records (the survey's count): ``batch`` each but
+    the first (the remainder) and the last two batches' worth, cut in pairs of halves,
+    quarters, eighths and sixteenths (none under ``_SMALLEST``). The units end when the last
+    one started does: equal units left one worker idle for up to a unit (~1 s of a core at
+    the default size), shrinking ones let the workers finish together. A function of the
+    input alone (not of the workers), so an interrupted run resumes onto the same units."""
+    tail = [n for part in (16, 8, 4, 2) if (n := batch // part) >= _SMALLEST for _ in range(2)]
+    sizes: list[int] = []
+    left = expected
+    for n in itertools.chain(tail, itertools.repeat(batch)):
+        if left <= 0:
+            break
+        sizes.append(min(n, left))
+        left -= sizes[-1]
+    return sizes[::-1]
 
 
 @dataclass(frozen=True, slots=True)

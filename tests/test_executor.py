@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from corpus import units
 from corpus.errors import ConfigError
 from corpus.executor import Done, batched, default_workers, map_ordered, prestart
 from corpus.records import Provenance, RawRecord
@@ -19,6 +20,19 @@ def _square_all(offset: int, batch: list[int]) -> list[int]:
 def test_batched() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
+    # the first sizes given, then the size; fewer items than planned end early
+    assert list(batched(range(7), 3, first=[1, 2])) == [[0], [1, 2], [3, 4, 5], [6]]
+    assert list(batched(range(2), 3, first=[1, 2, 2])) == [[0], [1]]
+
+
+def test_units_shrink_towards_the_end_so_workers_finish_together() -> None:
+    sizes = units.layout(17_015, 1000)
+    assert sum(sizes) == 17_015
+    assert sizes[0] == 141  # the remainder first
+    assert sizes[-8:] == [500, 500, 250, 250, 125, 125, 62, 62]
+    assert set(sizes[1:-8]) == {1000}
+    assert units.layout(0, 1000) == [] and units.layout(1, 1000) == [1]
+    assert units.layout(100, 40) == [20, 40, 40]  # no unit under 50 cut from a small batch
 
 
 def test_results_keep_input_order_with_any_worker_count() -> None:

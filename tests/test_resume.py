@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from corpus import langid, pipeline, runs
+from corpus import langid, pipeline, runs, units
 from corpus.config import Config
 from corpus.errors import VersionError
 from tests import outputs
 from tests.test_crash import _write_corpus
 
-UNITS = 30
+RECORDS = 3000
 BATCH = 100
+UNITS = len(units.layout(RECORDS, BATCH))  # 31: the last batch's worth cut in two halves
 WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
 
@@ -72,7 +73,7 @@ def _kill_after(command: list[str], cwd: Path, units: int) -> int:
 def test_kill_9_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    _write_corpus(raw / "big.jsonl", UNITS * BATCH)
+    _write_corpus(raw / "big.jsonl", RECORDS)
     raw = raw.resolve()
     command = _command(raw)
     reference, resumed = tmp_path / "reference", tmp_path / "resumed"
