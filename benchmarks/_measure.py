@@ -17,18 +17,24 @@ import corpus
 # map: ru_maxrss survives fork and exec on Linux, so a child of a big benchmark process (one
 # that has read a version's rows) would report the parent's peak (seen: 906 MB for both runs).
 _MEASURED = """
-import json, resource, sys
+import json, os, resource, sys, traceback
 from corpus.cli import app
+code = 0
 try:
     app(["ingest", *sys.argv[1:]], standalone_mode=False)
-finally:
-    usage = {k: resource.getrusage(getattr(resource, "RUSAGE_" + k.upper())).ru_maxrss for k in ("self", "children")}
-    try:
-        status = open("/proc/self/status").read().split("VmHWM:")[1]
-        usage["self"] = int(status.split()[0])
-    except (OSError, IndexError, ValueError):
-        pass
-    sys.stderr.write(json.dumps(usage) + "\\n")
+except BaseException:
+    traceback.print_exc()
+    code = 1
+usage = {k: resource.getrusage(getattr(resource, "RUSAGE_" + k.upper())).ru_maxrss for k in ("self", "children")}
+try:
+    status = open("/proc/self/status").read().split("VmHWM:")[1]
+    usage["self"] = int(status.split()[0])
+except (OSError, IndexError, ValueError):
+    pass
+sys.stderr.write(json.dumps(usage) + "\\n")
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)  # as the ``corpus`` command leaves (cli.run): no heap freed object by object
 """
 
 

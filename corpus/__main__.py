@@ -1,5 +1,5 @@
 """``python -m corpus`` runs the command line."""
 
-from corpus.cli import app
+from corpus.cli import run
 
-app(prog_name="corpus")
+run()

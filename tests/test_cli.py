@@ -63,6 +63,26 @@ def test_help_loads_no_heavy_module() -> None:
     assert not loaded & {"pyarrow", "datasets", "rich", "numpy", "huggingface_hub"}, loaded
 
 
+def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
+    mini: Path, tmp_path: Path
+) -> None:
+    # ``cli.run`` leaves by os._exit: nothing printed may be lost, and the code is the command's
+    done = subprocess.run(
+        [sys.executable, "-m", "corpus", "ingest", str(mini), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("time: ")  # the summary's last line
+    assert (tmp_path / "news" / "v1.0.0" / "manifest.json").is_file()
+    missing = subprocess.run(
+        [sys.executable, "-m", "corpus", "versions", "--out", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and missing.stderr.startswith("Error: no dataset 'news'")
+
+
 def test_ingest_prints_summary_with_conservation(mini: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["ingest", str(mini), "--out", str(tmp_path / "out"), "--dataset", "mini"]
