@@ -9,7 +9,9 @@ to the folder holding the dataset, on the Hub the repo id and the version's tag.
 
 from __future__ import annotations
 
+import importlib
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -292,6 +294,19 @@ def _plural(n: int, word: str) -> str:
 
 
 # --------------------------------------------------------------------------- render
+
+
+def import_in_background() -> None:
+    """Start importing what ``render`` needs (huggingface_hub's card, Jinja: ~0.5 s) in a
+    thread, while the caller waits on its workers: the card is the ingest's last step, and
+    the import would otherwise be on its critical path. ``render`` imports as usual; an
+    import still running there is waited for (Python's per-module import locks)."""
+    threading.Thread(target=_import_renderer, name="corpus-card-import", daemon=True).start()
+
+
+def _import_renderer() -> None:
+    for name in ("jinja2", "huggingface_hub.repocard"):
+        importlib.import_module(name)
 
 
 def render(

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus import (
+    card,
     dedup,
     executor,
     learned,
@@ -305,6 +306,7 @@ def embedded(
         fates = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
         index.add(fingerprints, fates.kept())
         drive.planned()
+        card.import_in_background()  # the route's waits hide it
         drive.route(writer, fates)
         counts = writer.written(read=drive.stats.get("read", "records"))
         times.lap("write")

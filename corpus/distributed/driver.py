@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from corpus import (
+    card,
     executor,
     learned,
     report,
@@ -312,6 +313,7 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
         produced = driver.produce(work, writer, pieces)
         driver.plan(work, produced)
+        card.import_in_background()  # the route's waits hide it
         first = len(index_files(plan.published / "dedup")) + 1 if plan.published else 1
         index_entries, kept = driver.route(work, writer, len(produced), first)
         index = Artifacts(
