@@ -42,16 +42,19 @@ def lsh_params(threshold: float, num_perm: int, max_bands: int) -> tuple[int, in
     """Bands and rows whose S-curve ``1 - (1 - s**r)**b`` best separates pairs at ``threshold``.
 
     Minimizes the area of false positives below the threshold plus false negatives above it
-    (the rule datasketch uses), over ``b * r <= num_perm`` and ``b <= max_bands``; the first
-    best in (bands, rows) order. Every pair's curve at once (run at import, in every process).
+    (the rule datasketch uses), over ``b * r <= num_perm`` and ``b <= max_bands``.
     """
     grid = np.linspace(0.0, 1.0, 1001)
-    pairs = np.array([(b, r) for b in range(1, max_bands + 1) for r in range(1, num_perm // b + 1)])
-    p = 1.0 - (1.0 - grid ** pairs[:, 1:]) ** pairs[:, :1]
-    fp = np.trapezoid(np.where(grid < threshold, p, 0.0), grid, axis=1)
-    fn = np.trapezoid(np.where(grid >= threshold, 1.0 - p, 0.0), grid, axis=1)
-    bands, rows = pairs[int(np.argmin(fp + fn))].tolist()
-    return bands, rows
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, max_bands + 1):
+        for rows in range(1, num_perm // bands + 1):
+            p = 1.0 - (1.0 - grid**rows) ** bands
+            fp = float(np.trapezoid(np.where(grid < threshold, p, 0.0), grid))
+            fn = float(np.trapezoid(np.where(grid >= threshold, 1.0 - p, 0.0), grid))
+            if best is None or fp + fn < best[0]:
+                best = (fp + fn, bands, rows)
+    assert best is not None
+    return best[1], best[2]
 
 
 BANDS, ROWS = lsh_params(CANDIDATE_THRESHOLD, NUM_PERM, MAX_BANDS)
