@@ -46,6 +46,8 @@ _EVERY = 256
 #: Bytes of a big JSONL file per survey job at least (as the distributed ingest's read tasks):
 #: one big file is surveyed by every worker at once, not by one while the others wait.
 SURVEY_SLICE = 32 << 20
+#: Routed units in flight per worker (each a unit's tables, ~2 MB at the default size).
+ROUTE_AHEAD = 8
 
 
 class Drive:
@@ -231,6 +233,8 @@ class Drive:
             executor=self.cfg.executor,
             workers=self.workers,
             address=self.cfg.address,
+            # a unit's route takes the workers ~0.1 s, its writing here longer: run ahead
+            ahead=ROUTE_AHEAD,
         )
         done = 0
         for unit in routed:

@@ -116,13 +116,15 @@ def map_ordered(
     workers: int = 1,
     address: str | None = None,
     warm_up: Callable[[], object] | None = None,
+    ahead: int = 2,
 ) -> Iterator[R]:
     """``fn`` over ``jobs``, results in input order; a ``Done`` job yields its result as is.
 
     ``local`` with one worker runs everything in this process; with more, in worker
     processes. ``ray`` submits Ray tasks to the cluster at ``address`` (``None``: a local
-    cluster of ``workers`` CPUs started for this call). At most ``2 * workers`` jobs are in
-    flight, so memory stays bounded by the job size, not by the input. ``fn`` (and ``warm_up``,
+    cluster of ``workers`` CPUs started for this call). At most ``ahead * workers`` jobs are
+    in flight, so memory stays bounded by the job size, not by the input (jobs that are
+    quick beside what the caller does with each result run further ahead). ``fn`` (and ``warm_up``,
     run once per local worker process at its start) must be picklable (a module-level function
     or a ``functools.partial`` of one).
     """
@@ -145,7 +147,7 @@ def map_ordered(
             lambda job: shared.submit(fn, job),
             lambda future: future.result(),
             itertools.chain(head, iterator),
-            2 * workers,
+            ahead * workers,
         )
         return
     with _pool(workers, warm_up) as pool:
@@ -153,7 +155,7 @@ def map_ordered(
             lambda job: pool.submit(fn, job),
             lambda future: future.result(),
             itertools.chain(head, iterator),
-            2 * workers,
+            ahead * workers,
         )
 
 
