@@ -17,15 +17,26 @@ import itertools
 import pickle
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from corpus import dedup, langid, learned, report, runs, structure, validate, versions
 from corpus.config import Config
 from corpus.manifest import Summary
-from corpus.records import Article, Duplicate, Issue, RawRecord, Rejected, to_table
+from corpus.records import (
+    Article,
+    Duplicate,
+    Issue,
+    RawRecord,
+    Rejected,
+    article_from_row,
+    to_table,
+)
 from corpus.shards import string_sizes
 from corpus.stats import Stats
 from corpus.survey import Survey
@@ -75,10 +86,11 @@ def process_unit(cfg: Config, survey: Survey, job: Job) -> UnitResult:
     """A work unit in a worker: ``process_batch`` over its batch, the result pickled and packed."""
     index, batch = job
     result = process_batch(cfg, survey, batch)
-    # the articles pickled apart: the driver reads a unit's counts, rejects and fingerprints
-    # without unpickling its articles (``unpacked(articles=False)``; ~9 ms per 1,000 articles)
-    articles = pickle.dumps(result.articles, protocol=pickle.HIGHEST_PROTOCOL)
-    stored = (dataclasses.replace(result, articles=()), articles)
+    # the articles kept apart, as the data table's rows (what ``route_unit`` writes of most of
+    # them as they are): the driver reads a unit's counts, rejects and fingerprints without
+    # them (``unpacked(articles=False)``); made here, in parallel, not in the route
+    rows = to_table(result.articles, SCHEMAS["data"])
+    stored = (dataclasses.replace(result, articles=()), rows)
     packed = runs.pack(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     return index, len(batch), packed, False
 
@@ -100,12 +112,19 @@ def reused(run_log: runs.RunLog, cfg: Config, survey: Survey, job: Job) -> UnitR
 
 
 def unpacked(blob: bytes, *, articles: bool = True) -> BatchResult:
-    """A unit's result from its stored bytes; ``articles=False`` leaves its articles pickled
+    """A unit's result from its stored bytes; ``articles=False`` leaves its articles out
     (``articles`` empty; ``fingerprints`` has one row per article): what the driver reads
     when no takedown needs checking."""
-    stored: tuple[BatchResult, bytes] = pickle.loads(runs.unpack(blob))
-    result, pickled = stored
-    return dataclasses.replace(result, articles=pickle.loads(pickled)) if articles else result
+    result, rows = _stored(blob)
+    if not articles:
+        return result
+    return dataclasses.replace(result, articles=tuple(map(article_from_row, rows.to_pylist())))
+
+
+def _stored(blob: bytes) -> tuple[BatchResult, pa.Table]:
+    """A unit's result (without its articles) and its articles' rows (``process_unit``)."""
+    stored: tuple[BatchResult, pa.Table] = pickle.loads(runs.unpack(blob))
+    return stored
 
 
 class _Clock:
@@ -213,11 +232,11 @@ def other_language(article: Article, record: RawRecord, cfg: Config) -> Rejected
     )
 
 
-def _saved(run_log: runs.RunLog, index: int) -> BatchResult:
+def _saved(run_log: runs.RunLog, index: int) -> tuple[BatchResult, pa.Table]:
     from corpus.errors import VersionError
 
     try:
-        return unpacked(run_log.load(index))
+        return _stored(run_log.load(index))
     except runs.DamagedUnit as exc:  # saved intact by this run a moment ago: a disk fault
         raise VersionError(f"a unit of this run was damaged on disk: {exc}") from None
 
@@ -226,8 +245,10 @@ def texts_of(run_log: runs.RunLog, job: tuple[int, frozenset[bytes]]) -> list[tu
     """``(record key, text)`` of a unit's articles whose keys are asked for (by dedup's judge,
     for the exact measure of candidate pairs), read back from the run's log in a worker."""
     index, keys = job
-    found = ((dedup.record_key(a), a.text) for a in _saved(run_log, index).articles)
-    return [(key, text) for key, text in found if key in keys]
+    result, rows = _saved(run_log, index)
+    found = [(n, key) for n, key in enumerate(result.fingerprints.keys.tolist()) if key in keys]
+    texts = rows.column("text").take([n for n, _ in found]).to_pylist()
+    return [(key, text) for (_, key), text in zip(found, texts, strict=True)]
 
 
 # --------------------------------------------------------------------------- phase two
@@ -249,25 +270,84 @@ class Routed:
 
 def route_unit(run_log: runs.RunLog, takedowns: versions.Takedowns, job: RouteJob) -> Routed:
     """Dedup's phase two for one unit, in a worker: its articles (read back from the run's
-    log) to data or duplicates by their fates, made into table rows there, so the driver only
-    writes the tables (in unit order: the shards are the same with any number of workers)."""
+    log) to data or duplicates by their fates, as table rows, so the driver only writes the
+    tables (in unit order: the shards are the same with any number of workers)."""
     index, keys, fates = job
-    articles = [a for a in _saved(run_log, index).articles if not takedowns.covers(a)]
+    result, rows = _saved(run_log, index)
+    planned = result.fingerprints.keys
+    if takedowns.ids:  # taken-down articles were left out of the plan (``Drive.run_units``)
+        keep = [not takedowns.covers(a) for a in map(article_from_row, rows.to_pylist())]
+        rows, planned = rows.filter(keep), planned[np.array(keep, dtype=bool)]
+    if planned.tolist() != list(keys):
+        raise dedup.DedupError(
+            f"unit {index} holds {len(planned)} articles where the plan has {len(keys)}, or "
+            "others: route every article that was fingerprinted, once, in its unit"
+        )
+    # a survivor with no copy is written as it is; the others are made articles and routed
+    fated = {
+        n: fate
+        for n, fate in enumerate(fates)
+        if not isinstance(fate, dedup.Keep) or fate.duplicate_count
+    }
     stats, summary = Stats(), versions.SummaryBuilder()
-    items: dict[str, list[Any]] = {"data": [], "duplicates": [], "rejects": []}
-    for item in dedup.route_share(articles, keys, fates, stats):
-        if isinstance(item, Duplicate) and takedowns.covers_duplicate(item):
-            # a copy of a taken-down article must not ship its text in duplicates/ either
-            stats.count("removed", "copy_of_taken_down")
-            items["rejects"].append(takedowns.reject(item.article))
-        elif isinstance(item, Duplicate):
-            items["duplicates"].append(item)
+    tables, _ = routed_rows(rows, fated, takedowns, (stats, summary))
+    found = {name: (table, tuple(string_sizes(table))) for name, table in tables.items()}
+    return Routed(found, stats.counts, summary.build())
+
+
+def routed_rows(
+    table: pa.Table,
+    fates: Mapping[int, dedup.Fate],
+    takedowns: versions.Takedowns,
+    counted: tuple[Stats, versions.SummaryBuilder],
+) -> tuple[dict[str, pa.Table], npt.NDArray[np.bool_]]:
+    """Each article row of ``table`` to its table by its fate, and which rows survive. Rows
+    without a fate (most: unique) stay in data as they are; only the rows with a fate are
+    made articles again and routed (``dedup.routed``). Data is in row order, in one chunk."""
+    stats, summary = counted
+    survives = np.ones(table.num_rows, dtype=bool)
+    fated = sorted(fates)
+    survivors: list[Article] = []
+    items: dict[str, list[Any]] = {"duplicates": [], "rejects": []}
+    rows = table.take(np.array(fated, dtype=np.int64)).to_pylist()
+    for n, row in zip(fated, rows, strict=True):
+        item = dedup.routed(article_from_row(row), fates[n], stats)
+        if isinstance(item, Duplicate):
+            survives[n] = False
+            if takedowns.covers_duplicate(item):
+                # a copy of a taken-down article must not ship its text in duplicates/ either
+                stats.count("removed", "copy_of_taken_down")
+                items["rejects"].append(takedowns.reject(item.article))
+            else:
+                items["duplicates"].append(item)
         else:
             summary.add(item.language, item.publisher, item.published_at)
-            items["data"].append(item)
-    tables = {}
-    for table, found in items.items():
-        if found:
-            rows = to_table(found, SCHEMAS[table])
-            tables[table] = (rows, tuple(string_sizes(rows)))
-    return Routed(tables, stats.counts, summary.build())
+            survivors.append(item)
+    unique = np.ones(table.num_rows, dtype=bool)
+    unique[fated] = False
+    if unique.any():
+        stats.count("dedup", "unique", int(unique.sum()))
+        kept = table.filter(unique).select(["language", "publisher", "published_at"])
+        for language, publisher, published in zip(*kept.to_pydict().values(), strict=True):
+            summary.add(language, publisher, published)
+    data = _in_order(table, fated, survives, to_table(survivors, table.schema))
+    tables = {"data": data} if data.num_rows else {}
+    tables |= {k: to_table(v, SCHEMAS[k]) for k, v in items.items() if v}
+    return tables, survives
+
+
+def _in_order(
+    table: pa.Table, fated: list[int], survives: npt.NDArray[np.bool_], routed: pa.Table
+) -> pa.Table:
+    """The data table: the unique rows as they are, each routed survivor (``routed``, in row
+    order) in its row's place."""
+    pieces, start, k = [], 0, 0
+    for n in fated:
+        pieces.append(table.slice(start, n - start))
+        if survives[n]:
+            pieces.append(routed.slice(k, 1))
+            k += 1
+        start = n + 1
+    pieces.append(table.slice(start))
+    # one chunk: the Parquet pages of a chunked column would be cut at its chunks
+    return pa.concat_tables(pieces).combine_chunks()

@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 
 from corpus import dedup, executor, report, sources, units, versions
@@ -33,12 +31,9 @@ from corpus.manifest import FileEntry, Summary
 from corpus.records import (
     REJECTED_SCHEMA,
     Article,
-    Duplicate,
     RawRecord,
     Rejected,
-    article_from_row,
     to_row,
-    to_table,
 )
 from corpus.shards import ShardInfo, ShardSettings, ShardWriter, string_sizes
 from corpus.stats import Stats
@@ -248,7 +243,7 @@ def route(work: Work, job: RouteJob) -> Routed:
     rel = _task_dir(job.task, "route")
     table = parts.articles_path(work.units, job.task).read_table()
     fates = parts.read_fates(work.units, job.task)
-    tables, survives = _routed(work, table, fates, (stats, summary))
+    tables, survives = units.routed_rows(table, fates, work.takedowns, (stats, summary))
     with (work.build / rel).written() as folder:
         shards = {}
         for name, schema in SCHEMAS.items():
@@ -271,59 +266,3 @@ def route(work: Work, job: RouteJob) -> Routed:
         summary.build(),
         report.peak_rss(),
     )
-
-
-def _routed(
-    work: Work,
-    table: pa.Table,
-    fates: dict[int, dedup.Fate],
-    counted: tuple[Stats, SummaryBuilder],
-) -> tuple[dict[str, pa.Table], npt.NDArray[np.bool_]]:
-    """Each row to its table by its fate, and which rows survive (their fingerprints index).
-    Rows without a fate (most: they share no key with anything) are unique and stay in data
-    as they were written; only the rows with a fate are made articles again and routed."""
-    stats, summary = counted
-    survives = np.ones(table.num_rows, dtype=bool)
-    fated = sorted(fates)
-    survivors: list[Article] = []
-    items: dict[str, list[Any]] = {"duplicates": [], "rejects": []}
-    rows = table.take(np.array(fated, dtype=np.int64)).to_pylist()
-    for n, row in zip(fated, rows, strict=True):
-        item = dedup.routed(article_from_row(row), fates[n], stats)
-        if isinstance(item, Duplicate):
-            survives[n] = False
-            if work.takedowns.covers_duplicate(item):
-                stats.count("removed", "copy_of_taken_down")
-                items["rejects"].append(work.takedowns.reject(item.article))
-            else:
-                items["duplicates"].append(item)
-        else:
-            summary.add(item.language, item.publisher, item.published_at)
-            survivors.append(item)
-    unique = np.ones(table.num_rows, dtype=bool)
-    unique[fated] = False
-    if unique.any():
-        stats.count("dedup", "unique", int(unique.sum()))
-        kept = table.filter(unique).select(["language", "publisher", "published_at"])
-        for language, publisher, published in zip(*kept.to_pydict().values(), strict=True):
-            summary.add(language, publisher, published)
-    tables = {"data": _in_order(table, fated, survives, to_table(survivors, table.schema))}
-    tables |= {k: to_table(v, SCHEMAS[k]) for k, v in items.items() if v}
-    return tables, survives
-
-
-def _in_order(
-    table: pa.Table, fated: list[int], survives: npt.NDArray[np.bool_], routed: pa.Table
-) -> pa.Table:
-    """The data table: the unique rows as they are, each routed survivor (``routed``, in row
-    order) in its row's place."""
-    pieces, start, k = [], 0, 0
-    for n in fated:
-        pieces.append(table.slice(start, n - start))
-        if survives[n]:
-            pieces.append(routed.slice(k, 1))
-            k += 1
-        start = n + 1
-    pieces.append(table.slice(start))
-    # one chunk: the Parquet pages of a chunked column would be cut at its chunks
-    return pa.concat_tables(pieces).combine_chunks()
