@@ -298,9 +298,10 @@ def _plural(n: int, word: str) -> str:
 
 def import_in_background() -> None:
     """Start importing what ``render`` needs (huggingface_hub's card, Jinja: ~0.5 s) in a
-    thread, while the caller waits on its workers: the card is the ingest's last step, and
-    the import would otherwise be on its critical path. ``render`` imports as usual; an
-    import still running there is waited for (Python's per-module import locks)."""
+    thread, while the caller mostly waits on its workers: the card is the ingest's last step,
+    where the import would be on the critical path (in the driver's busy route it only moved
+    there). ``render`` imports as usual; an import still running there is waited for
+    (Python's per-module import locks)."""
     threading.Thread(target=_import_renderer, name="corpus-card-import", daemon=True).start()
 
 

@@ -303,6 +303,7 @@ def embedded(
             index = dedup_index(previous)
         # Dedup's two phases: plan every fate from the workers' fingerprints (reading only the
         # texts of candidate pairs), then route the articles to their tables by record key.
+        card.import_in_background()  # while the driver mostly waits on the units
         drive.run_units(writer, store)
         fingerprints = store.finish()
         published = dedup.published_texts(plan.published_shards()).published
@@ -310,7 +311,6 @@ def embedded(
         fates = dedup.plan(fingerprints, index, dedup.DedupSettings.of(cfg), texts)
         index.add(fingerprints, fates.kept())
         drive.planned()
-        card.import_in_background()  # the route's waits hide it
         drive.route(writer, fates)
         counts = writer.written(read=drive.stats.get("read", "records"))
         times.lap("write")

@@ -311,9 +311,9 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             writer.carry_all(previous.version_dir, previous.manifest)
             writer.summary.absorb(previous.manifest.summary)
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
+        card.import_in_background()  # while the driver mostly waits on the tasks
         produced = driver.produce(work, writer, pieces)
         driver.plan(work, produced)
-        card.import_in_background()  # the route's waits hide it
         first = len(index_files(plan.published / "dedup")) + 1 if plan.published else 1
         index_entries, kept = driver.route(work, writer, len(produced), first)
         index = Artifacts(
