@@ -9,7 +9,9 @@ writing to the workers.)"""
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -50,6 +52,33 @@ SURVEY_SLICE = 32 << 20
 ROUTE_AHEAD = 8
 
 
+class _ReadAhead:
+    """The first ``n`` input records, read in a thread while the survey runs on the workers
+    (the driver only waits there): the first units go out as soon as the survey ends, not
+    after the driver has read them (~0.3 s of idle workers at the default sizes)."""
+
+    def __init__(self, items: Iterator[RawRecord | Rejected], n: int) -> None:
+        self._items = items
+        self._read: list[RawRecord | Rejected] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(n,), name="corpus-read-ahead")
+        self._thread.start()
+
+    def _run(self, n: int) -> None:
+        try:
+            self._read.extend(itertools.islice(self._items, n))
+        except BaseException as error:  # raised where the records are taken (``rest``)
+            self._error = error
+
+    def rest(self) -> Iterator[RawRecord | Rejected]:
+        """Every record: those read ahead, then the others."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        yield from self._read
+        yield from self._items
+
+
 class Drive:
     """The driver's side of one ingest: reads the inputs, hands batches to the executor as work
     units, saves finished units for resuming, and counts what flows by (progress, report)."""
@@ -76,6 +105,7 @@ class Drive:
         self.finished: frozenset[int] = frozenset()
         self.kept: list[int] = []  # per unit, its articles not taken down (planned, in order)
         self.context = survey.Survey()
+        self._ahead: _ReadAhead | None = None  # records read while the survey ran
         self.line_stats = learned.LineStats()
 
     def survey(self, parent_dir: Path | None) -> None:
@@ -83,6 +113,8 @@ class Drive:
         file on the executor (in parallel; big JSONL files cut in slices), put together here in
         input order."""
         rules = structure.rules_for(self.cfg)
+        if self.workers > 1:
+            self._ahead = _ReadAhead(self.records(), 2 * self.workers * self.cfg.batch_size)
         found = executor.map_ordered(
             functools.partial(survey.survey_slice, cfg=self.cfg),
             self._survey_pieces(),
@@ -158,7 +190,8 @@ class Drive:
     def _jobs(self) -> Iterator[units.Job | executor.Done[units.UnitResult]]:
         size = self.cfg.batch_size
         sizes = units.layout(self.expected, size)
-        for index, batch in enumerate(executor.batched(self.records(), size, first=sizes)):
+        records = self._ahead.rest() if self._ahead else self.records()
+        for index, batch in enumerate(executor.batched(records, size, first=sizes)):
             if index in self.finished:  # done by an interrupted run of this command
                 job = (index, batch)
                 reuse = functools.partial(units.reused, self.run_log, self.cfg, self.context, job)
