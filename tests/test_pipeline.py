@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 import yaml
 from datasets import load_dataset
 
-from corpus import langid, pipeline, runs
+from corpus import drive, langid, pipeline, runs, sources
 from corpus.audit import check_version
 from corpus.config import Config
 from corpus.errors import InputError, VersionError
@@ -578,6 +579,26 @@ def test_worker_count_does_not_change_a_byte(
         version = pipeline.ingest([mini], cfg, created_at=WHEN).version_dir
         digests.append(outputs.digests(run / version))
     assert digests[0] == digests[1]
+
+
+def test_an_error_reading_ahead_during_the_survey_stops_the_run(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with workers, the driver reads the first units' records in a thread while they survey
+    # (drive._ReadAhead): what goes wrong there is raised in the run, which makes no version
+    read = sources.run
+
+    def failing(*args: object, **kwargs: object) -> Iterator[object]:
+        for n, item in enumerate(read(*args, **kwargs)):  # type: ignore[arg-type]
+            if n == 2:
+                raise InputError("disk gone after two records")
+            yield item
+
+    monkeypatch.setattr(drive.sources, "run", failing)
+    cfg = Config(dataset="mini", out=tmp_path / "out", workers=2, batch_size=2)
+    with pytest.raises(InputError, match="disk gone"):
+        pipeline.ingest([mini], cfg, created_at=WHEN)
+    assert not list((tmp_path / "out" / "mini").glob("v*"))
 
 
 def test_a_takedown_stays_out_of_later_versions(mini: Path, tmp_path: Path) -> None:
