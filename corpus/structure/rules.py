@@ -13,6 +13,12 @@ _SHORT_RESIDUE = 120  # characters: a share bar or a media credit is shorter
 
 # --------------------------------------------------------------------------- generic rules
 
+# a by-line's role after the name: ", wartawan Republika.co.id", ", koresponden di Kairo"
+_ROLE_TAIL = (
+    r",\s*(?i:wartawan|reporter|koresponden|kontributor|jurnalis|penulis|staff writer"
+    r"|correspondent)\b[^,;!?]{0,50}"
+)
+
 # Whole lines that are page furniture on any site, by name (the name says why it is not body).
 GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -84,6 +90,25 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r".{0,80}\b(?:tidak bertanggung\s?jawab|not responsible)\b.{0,400}$"
         ),
     ),
+    # "Feature Image Credit: ...", "Sumber gambar: allesandrobenetton": a picture's credit
+    (
+        "media_credit",
+        re.compile(
+            r"^(?:(?:Featured?|Header|Cover|Top)\s+)?(?:[Ii]mage|[Pp]hoto|[Pp]icture)\s+[Cc]redits?\b"
+            r".{0,150}$|^(?:Sumber|Kredit|SUMBER)\s+(?:[Gg]ambar|[Ff]oto|[Ii]lustrasi)\s*:.{1,100}$"
+        ),
+    ),
+    # the comment box under a story ("Komentar Anda", "Tulis Komentar", "Leave a Reply"), a
+    # reaction poll ("Apa Reaksi Anda ? 100% Suka 0% Lucu ..."), a view counter after the date
+    # ("Rabu, 11 Jul 2018 | 17:00 WIB Dibaca: 208 Pengunjung")
+    (
+        "page_widget",
+        re.compile(
+            r"^(?:Komentar Anda|Tulis [Kk]omentar|Berikan [Kk]omentar|Leave a ([Cc]omment|[Rr]eply))"
+            r"\s*:?$|^(?:Apa |Pilih )?Reaksi (?:Anda|Kamu)\b.{0,120}$"
+            r"|^.{0,60}\b(?:Dibaca|Dilihat)\s*:?\s*[\d.,]+\s*(?:kali|[Pp]engunjung|orang)?$"
+        ),
+    ),
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
     ("scroll_prompt", re.compile(r"^SCROLL TO CONTINUE WITH CONTENT$", re.IGNORECASE)),
     ("embed_placeholder", re.compile(r"^\[Gambas:[^\]]*\]$")),
@@ -131,7 +156,7 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credit_line",
         re.compile(
-            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)"
+            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red|Publisher)"
             r"(?:\s*[/&]\s*Editor)?\s*:\s*\S.{0,60}$",
             re.IGNORECASE,
         ),
@@ -142,8 +167,13 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "credit_line",
         re.compile(
             r"^(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
-            r"{0,5}(?:\s*\([^()]{1,40}\))?$"
+            rf"{{0,5}}(?:\s*\([^()]{{1,40}}\)|{_ROLE_TAIL})?$"
         ),
+    ),
+    # "Mohammad Akbar, wartawan Republika.co.id": the writer's name and role on their own line
+    (
+        "credit_line",
+        re.compile(rf"^[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt)){{1,4}}{_ROLE_TAIL}$"),
     ),
     # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
     (
@@ -177,8 +207,36 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         re.compile(r"[ \xa0]*(?:ADVERTISEMENT[ \xa0]+)?SCROLL TO CONTINUE WITH CONTENT[ \xa0]*"),
     ),
     ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
-    # "(Baca juga: <headline>)"
-    ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # "(Baca juga: <headline>)", "(baca juga : <headline>)", "(Baca pula: <headline>)"
+    (
+        "inline_read_more",
+        "uga",
+        re.compile(r"\s*\((?:[Bb]aca|[Ll]ihat)\s+[Jj]uga\s*:[^()]*\)"),
+    ),
+    ("inline_read_more", "pula", re.compile(r"\s*\((?:[Bb]aca|[Ll]ihat)\s+pula\s*:[^()]*\)")),
+    # "... dari Inggris. Penulis: rzn/yf (dari berbagai sumber)": a credit glued after the
+    # paragraph's last sentence (desk codes or a name, maybe its sources in brackets)
+    *(
+        (
+            "credit_line",
+            label,
+            re.compile(
+                rf"(?<=[.!?\"”’])\s*{label}\s*:\s*(?:[a-z]{{2,5}}\d{{0,3}}(?:\s*/\s*[a-z]{{2,5}}\d{{0,3}})*"
+                r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})(?:\s*\([^()]{0,60}\))?$"
+            ),
+        )
+        for label in ("Penulis", "Reporter", "Pewarta", "Editor")
+    ),
+    # "...(Nur Ika Anisa), Artikel ini telah tayang di surya.co.id dengan judul ...": the
+    # syndication note a comma join glued after a credit or a sentence
+    (
+        "syndication",
+        "tayang",
+        re.compile(
+            r"(?<=[.!?\"”’)\]])[\s,]*(?:Artikel|Berita) ini (?:telah |sudah )?tayang (?:di|pada)\b"
+            r".{0,300}$"
+        ),
+    ),
     # "(Baca: <Headline>)", "(Baca lagi: http...)": a capitalized "Baca" and a headline or a
     # link (the idiom "(baca: polisi)", "that is", is lower case and stays)
     (
@@ -370,6 +428,8 @@ NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"\s+\S+@\S+?\.?$"
         ),
     ),
+    # "Questions? Contact Ryan Denham, UMC’s online communications coordinator.": who to ask
+    ("contact_line", "Contact", re.compile(r"^Questions\?\s+Contact\b.{0,150}$")),
     # "Fifa World Cup Wartawan: Mia Fahrani": a section's label, then the writer's credit on
     # one line (the name goes to authors); a label and a name in title case, nothing else
     *(
@@ -490,7 +550,7 @@ def _may_hold(needle: str, paragraph: str) -> bool:
     ")"): "(Baca juga: ...)" needs its opening, an empty link closes the paragraph. Checked on
     the paragraph as the rules before have left it, like the search it saves."""
     if needle == "uga":
-        return "(Baca" in paragraph or "(Lihat" in paragraph
+        return "(Baca" in paragraph or "(Lihat" in paragraph or "(baca" in paragraph
     if needle == ")":
         return paragraph.rstrip().endswith(")")
     return True
