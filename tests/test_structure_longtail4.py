@@ -80,6 +80,7 @@ def test_fixture(case: dict[str, Any]) -> None:
         (2566, "Sumber gambar: allesandrobenetton", "sepakbola Brasil"),  # Pandit Football
         (1195, "Komentar Anda", "bahasa Inggris."),  # Radar Bogor's comment box
         (131, "Apa Reaksi Anda ?", "kenyamanan mereka"),  # Uzone's reaction poll
+        (449, "Oleh: Mohammad Akbar, wartawan", "Adagium klasik"),  # Republika's by-line
         (4832, "Questions? Contact Ryan Denham", "social innovation"),  # Illinois State
     ],
 )
@@ -126,6 +127,12 @@ def test_real_syndication_glued_after_a_credit() -> None:
     article = no_profile(shared_rows("news-id-2019", "tribunnews.csv")[190])
     assert article.syndicated_from == "sripoku.com"
     assert "Artikel ini telah tayang" not in article.text
+
+
+def test_real_role_by_line_names_the_writer() -> None:
+    """Republika in news-ms (row 449): "REPUBLIKA.CO.ID, Oleh: Mohammad Akbar, wartawan
+    Republika.co.id" -> the writer Mohammad Akbar, the line removed."""
+    assert no_profile(shared_rows(*MS)[449]).authors == ("Mohammad Akbar",)
 
 
 def test_real_place_outside_ascii() -> None:

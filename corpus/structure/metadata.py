@@ -670,6 +670,7 @@ def label_credit(label: str, name: str) -> str | None:
     return role if is_person(name) else None
 
 
+_SITE_PREFIX = re.compile(r"^[A-Z][A-Z0-9-]*\.(?:CO\.ID|COM|ID|MY|NET)\s*,\s*(?=Oleh|OLEH|By|BY)")
 # the role after a by-line's name: "Mohammad Akbar, wartawan Republika.co.id"
 _BYLINE_ROLE = re.compile(
     r",\s*(?:wartawan|reporter|koresponden|kontributor|jurnalis|penulis|staff writer"
@@ -679,6 +680,7 @@ _BYLINE_ROLE = re.compile(
 
 
 def byline_author(line: str) -> str | None:
+    line = _SITE_PREFIX.sub("", line)  # "REPUBLIKA.CO.ID, Oleh: Name": the lead-in is no name
     match = _BYLINE_AUTHOR.match(line)
     role = _BYLINE_ROLE.search(line) if match is None else None
     if match is None and role is None:

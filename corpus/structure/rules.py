@@ -13,6 +13,8 @@ _SHORT_RESIDUE = 120  # characters: a share bar or a media credit is shorter
 
 # --------------------------------------------------------------------------- generic rules
 
+#: an upper-case site name and a comma before a by-line ("REPUBLIKA.CO.ID, Oleh: ...")
+SITE_PREFIX = r"(?:[A-Z][A-Z0-9-]*\.(?:CO\.ID|COM|ID|MY|NET)\s*,\s*)"
 # a by-line's role after the name: ", wartawan Republika.co.id", ", koresponden di Kairo"
 _ROLE_TAIL = (
     r",\s*(?i:wartawan|reporter|koresponden|kontributor|jurnalis|penulis|staff writer"
@@ -45,11 +47,32 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
             r"\s*:?$|^Related\s+(?:[Ss]tor(?:y|ies)|[Aa]rticles?|[Nn]ews)\s*:?$"
+            # "Tajuk Berita Terkini", "Latest News": a list of the site's other headlines
+            r"|^(?:Tajuk\s+)?Berita\s+(?:Terkini|Terbaru|Popular|Populer)\s*:?$"
+            r"|^(?:Latest|Most Popular|Trending)\s+(?:News|Stories|Articles)\s*:?$"
             r"|^(?:You [Mm](?:ay|ight) [Aa]lso [Ll]ike|YOU M(?:AY|IGHT) ALSO LIKE)\s*:?$"
         ),
     ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
-    ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    (
+        "page_widget",
+        re.compile(
+            r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$"
+            r"|^(?:Bagikan|Share)(?:\s+(?:melalui|ke|via|on|this))?\s*:?$"
+        ),
+    ),
+    # an e-mail form's labels ("To: Cc: Subject: <headline>"), a video carousel's item ("...
+    # More Videos"), a time stamp relative to the crawl ("26minit lalu", "3 hours ago"), a
+    # reaction poll's items ("Ngakak! 7%", "Marah 30% Share This Article")
+    (
+        "page_widget",
+        re.compile(
+            r"^To:\s*Cc:\s*Subject:.{0,200}$|^.{0,300}\s(?:More Videos|Video Lainnya)$"
+            r"|^\d{1,3}\s*(?:minit|menit|jam|hari|saat|detik|mins?|minutes?|hours?|days?)"
+            r"\s+(?:yang\s+)?(?:lalu|ago)$"
+            r"|^[A-Z][a-z]+(?:!\s*\d{1,3}%|\s+\d{1,3}%\s+Share This (?:Article|Post))$"
+        ),
+    ),
     # a widget's placeholder left where a script would have loaded: "Loading...", "Memuat…"
     ("page_widget", re.compile(r"^(?:Loading|LOADING|Memuat)\s*(?:\.{2,}|…)$")),
     # share buttons' labels: "Click to share on Twitter (Opens in new window)", "You can share
@@ -166,7 +189,9 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credit_line",
         re.compile(
-            r"^(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
+            # (maybe behind the site's lead-in: "REPUBLIKA.CO.ID, Oleh: Name, wartawan ...")
+            rf"^{SITE_PREFIX}?(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*"
+            r"(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
             rf"{{0,5}}(?:\s*\([^()]{{1,40}}\)|{_ROLE_TAIL})?$"
         ),
     ),
