@@ -61,13 +61,13 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|^(?:Bagikan|Share)(?:\s+(?:melalui|ke|via|on|this))?\s*:?$"
         ),
     ),
-    # an e-mail form's labels ("To: Cc: Subject: <headline>"), a video carousel's item ("...
-    # More Videos"), a time stamp relative to the crawl ("26minit lalu", "3 hours ago"), a
-    # reaction poll's items ("Ngakak! 7%", "Marah 30% Share This Article")
+    # an e-mail form's labels ("To: Cc: Subject: <headline>"), a time stamp relative to the
+    # crawl ("26minit lalu", "3 hours ago"), a reaction poll's items ("Ngakak! 7%", "Marah 30%
+    # Share This Article"); a video carousel's item is a ``NEEDLED`` rule
     (
         "page_widget",
         re.compile(
-            r"^To:\s*Cc:\s*Subject:.{0,200}$|^.{0,300}\s(?:More Videos|Video Lainnya)$"
+            r"^To:\s*Cc:\s*Subject:.{0,200}$"
             r"|^\d{1,3}\s*(?:minit|menit|jam|hari|saat|detik|mins?|minutes?|hours?|days?)"
             r"\s+(?:yang\s+)?(?:lalu|ago)$"
             r"|^[A-Z][a-z]+(?:!\s*\d{1,3}%|\s+\d{1,3}%\s+Share This (?:Article|Post))$"
@@ -122,14 +122,12 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # the comment box under a story ("Komentar Anda", "Tulis Komentar", "Leave a Reply"), a
-    # reaction poll ("Apa Reaksi Anda ? 100% Suka 0% Lucu ..."), a view counter after the date
-    # ("Rabu, 11 Jul 2018 | 17:00 WIB Dibaca: 208 Pengunjung")
+    # reaction poll ("Apa Reaksi Anda ? 100% Suka 0% Lucu ..."); a view counter is ``NEEDLED``
     (
         "page_widget",
         re.compile(
             r"^(?:Komentar Anda|Tulis [Kk]omentar|Berikan [Kk]omentar|Leave a ([Cc]omment|[Rr]eply))"
             r"\s*:?$|^(?:Apa |Pilih )?Reaksi (?:Anda|Kamu)\b.{0,120}$"
-            r"|^.{0,60}\b(?:Dibaca|Dilihat)\s*:?\s*[\d.,]+\s*(?:kali|[Pp]engunjung|orang)?$"
         ),
     ),
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
@@ -452,6 +450,18 @@ NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}\s+(?:can|may)\s+be\s+reached\s+at"
             r"\s+\S+@\S+?\.?$"
         ),
+    ),
+    # a video carousel's item: "<headline> <standfirst> More Videos"
+    ("page_widget", "More Videos", re.compile(r"^.{0,300}\sMore Videos$")),
+    ("page_widget", "Video Lainnya", re.compile(r"^.{0,300}\sVideo Lainnya$")),
+    # a view counter after the date: "Rabu, 11 Jul 2018 | 17:00 WIB Dibaca: 208 Pengunjung"
+    *(
+        (
+            "page_widget",
+            word,
+            re.compile(rf"^.{{0,60}}\b{word}\s*:?\s*[\d.,]+\s*(?:kali|[Pp]engunjung|orang)?$"),
+        )
+        for word in ("Dibaca", "Dilihat")
     ),
     # "Questions? Contact Ryan Denham, UMC’s online communications coordinator.": who to ask
     ("contact_line", "Contact", re.compile(r"^Questions\?\s+Contact\b.{0,150}$")),
