@@ -41,8 +41,8 @@ _CAPS_DATELINE = re.compile(
 _CAPS_COLON_DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}})(?:{_REGION})?:{SP}+(?=[A-Z\"“‘])"
 )
-# letters of any script after the capital: "Köthen", "Bogotá"
-_PLACE = r"[A-Z](?:[^\W\d_]|['’.])*(?: [A-Z](?:[^\W\d_]|['’.])*){0,2}"
+# Latin letters with accents after the capital: "Köthen", "Bogotá" (one class: fast)
+_PLACE = r"[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’.]*(?: [A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’.]*){0,2}"
 _DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
 # a space, or a direction mark a page left after the comma ("REPUBLIKA.CO.ID,\u200e Jakarta --")
 _SP_MARKS = rf"(?:{SP}|[\u200e\u200f])"

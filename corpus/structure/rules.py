@@ -236,7 +236,7 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "uga",
         re.compile(r"\s*\((?:[Bb]aca|[Ll]ihat)\s+[Jj]uga\s*:[^()]*\)"),
     ),
-    ("inline_read_more", "pula", re.compile(r"\s*\((?:[Bb]aca|[Ll]ihat)\s+pula\s*:[^()]*\)")),
+    ("inline_read_more", "aca pula", re.compile(r"\s*\([Bb]aca\s+pula\s*:[^()]*\)")),
     # "... dari Inggris. Penulis: rzn/yf (dari berbagai sumber)": a credit glued after the
     # paragraph's last sentence (desk codes or a name, maybe its sources in brackets)
     *(
