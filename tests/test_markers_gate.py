@@ -1,6 +1,7 @@
 """The held-out-by-file gate (evals/structure/markers.py) at the issue's absolute targets, where
-they are met: every target on the dev files, titles and dates on the test files (their marker
-share and one HTML site's URLs are below target and not gated; evals/structure/README.md).
+they are met: every target on the dev files; titles, dates and markers (<= 2 % of bodies
+overall, <= 5 % in any file) on the test files since the seventh pass (one HTML site's URLs
+are below target and not gated; evals/structure/README.md).
 
 It ingests every shared news file (27,144 rows) once with ``CORPUS_PROFILES=off``: about
 ~2-3 minutes with two workers on a quiet 2-core machine, longer under load; skipped without ``../shared``."""
@@ -37,3 +38,11 @@ def test_test_files_titles_and_dates(scores: dict[str, markers.FileScore]) -> No
     assert test["titles"] >= markers.TARGETS["titles"]
     assert test["wrong_dates"] == markers.TARGETS["wrong_dates"]
     assert test["dates_checked"] > 0.95 * test["accepted"]
+
+
+def test_test_files_markers(scores: dict[str, markers.FileScore]) -> None:
+    """Met on the test files once, at the seventh pass's single score (0.64 % overall, worst
+    file 4.55 %): gated at the issue's targets, not at that value."""
+    test = markers.summary([s for s in scores.values() if s.split == "test"])
+    assert test["markers_overall"] <= markers.TARGETS["markers_overall"]
+    assert test["markers_any_file"] <= markers.TARGETS["markers_any_file"], test["worst_file"]

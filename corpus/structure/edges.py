@@ -41,7 +41,8 @@ _CAPS_DATELINE = re.compile(
 _CAPS_COLON_DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Z'’.]{{2,}}(?: [A-Z][A-Z'’.]+){{0,2}})(?:{_REGION})?:{SP}+(?=[A-Z\"“‘])"
 )
-_PLACE = r"[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}"
+# Latin letters with accents after the capital: "Köthen", "Bogotá" (one class: fast)
+_PLACE = r"[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’.]*(?: [A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’.]*){0,2}"
 _DOMAIN = r"[A-Za-z][\w-]*\.(?i:com|co\.id|co|id|net|my)\b"
 # a space, or a direction mark a page left after the comma ("REPUBLIKA.CO.ID,\u200e Jakarta --")
 _SP_MARKS = rf"(?:{SP}|[\u200e\u200f])"
@@ -61,6 +62,16 @@ _OUTLET_LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "outlet_lead_in",
         re.compile(
             rf"^(?P<place>)[A-Z][A-Z0-9-]*\.(?:COM|CO\.ID|ID|NET|MY){SP}*,{_SP_MARKS}*(?=[A-Z\"“])"
+        ),
+    ),
+    # "Liputan6.com, JakartaKita ...": a flattening scraper dropped the dash and the space, so
+    # the place is glued to the first word; the seam is the case change inside the word (a
+    # capital after lower-case letters), and the story opens with a word, an acronym or a quote
+    (
+        "outlet_lead_in",
+        re.compile(
+            rf"^{_DOMAIN}{SP}*,{SP}*(?P<place>[A-Z][a-z]{{3,}}(?: [A-Z][a-z]{{2,}}){{0,2}})"
+            r"(?=[A-Z][a-z]{2}|[A-Z]{2,}\b|[\"“‘])"
         ),
     ),
     # "Bintang.com, Jakarta Hilda Vitria ...": the dash lost, a one-word place before the body
@@ -94,7 +105,11 @@ _LOST_LEAD_IN = re.compile(
     rf"|^(?:{SP}|,)*:{SP}+(?=[A-Z\"“‘])"
 )
 _CREDIT = (
-    r"\(\s*(?P<credit>[a-z]{2,5}\d{0,3}(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
+    # lower-case codes, maybe behind an end mark ("(*/c11/ttg)"); an upper-case desk code of
+    # two to four characters after the last sentence's end ("(ABE)", "(REN)", "(T2)")
+    r"\(\s*(?P<credit>(?:\*{1,3}\s*/\s*)?(?:[a-z]{2,5}\d{0,3}|[a-z]\d{1,3})"
+    r"(?:\s*/\s*[A-Za-z0-9][\w.\-]*){0,3}"
+    r"|(?=[A-Z0-9]{2,4}\s*\))[A-Z]+\d{0,2}"
     r"|[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+){1,3}"
     r"|[A-Z][\w-]*\.(?:com|co\.id|id)\s*/\s*[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,3})\s*\)"
 )
@@ -107,7 +122,7 @@ _NOT_CREDIT_WORDS = frozenset(
     {"foto", "ilustrasi", "video", "bersambung", "tamat", "selesai", "dok", "sumber", "gambar"}
 )
 _NAME_WITH_INITIAL = re.compile(r"^[A-Z][a-z]+(?: [A-Z]\.?)+$|^(?:[A-Z]\. ?)+[A-Z][a-z]+")
-_INITIALS = re.compile(r"^[a-z]{2,5}\d{0,3}$")
+_INITIALS = re.compile(r"^(?:[a-z]{2,5}\d{0,3}|[a-z]\d{1,3})$")
 _AFTER_SENTENCE = r"(?:^|(?<=[.!?\"”’)\]]))\s*"
 # Furniture that closes a body, by name; peeled off the end one after another.
 _END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -119,9 +134,25 @@ _END_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sign_off",
         re.compile(
-            r"(?<=[.!?\"”’])\s*(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}"
+            r"(?<=[.!?\"”’:])\s*(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}"
             r"|[A-Z][a-z]+)(?:\s+\d{1,2}/\d{1,2}/\d{2,4})?$"
         ),
+    ),
+    # "... di www.facebook.com/bkkmhq - UTUSAN ONLINE", "... e-mel di x@y.my - BERNAMA": the
+    # sign-off after a link or an address that closes the last sentence (no full stop after
+    # it); only the ``cut`` group goes, the link stays with its sentence
+    (
+        "sign_off",
+        re.compile(
+            r"(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email\s*protected\])"
+            r"(?P<cut>\s+(?:-{1,2}|–|—)\s*(?P<outlet>[A-Z][A-Z!]+(?: [A-Z][A-Z!]+){0,2}))$"
+        ),
+    ),
+    # "habis." / "-TAMAT-": the story's end mark on its own closing line (an agency's
+    # sign-off may stand above it: "... itu. - AFP" then "habis.")
+    (
+        "end_marker",
+        re.compile(r"^[\s(\[*–—-]*(?:[Hh]abis|HABIS|[Tt]amat|TAMAT)[\s)\]*–—-]*\.?$"),
     ),
     # "... 3 Zulkaedah 1439 – HARAKAHDAILY 4/5/2018": a sign-off in capitals with its date
     (
@@ -153,9 +184,13 @@ _DASHES = ("-", "–", "—")
 # a rule added there needs its entry here (building _END_CHECKS fails on import without it).
 _END_NEEDS: dict[str, list[tuple[str | None, tuple[str, ...]]]] = {
     "advertorial": [(")", ("dv",))],
-    "end_marker": [(")]", ("*",))],
+    "end_marker": [(")]", ("*",)), (None, ("abis", "ABIS", "amat", "AMAT"))],
     # the outlet in capitals ("!" in "HARAKAHDAILY!"), a capitalized word, or the date after it
-    "sign_off": [(_LETTERS + "!0123456789", _DASHES), ("0123456789", ("/",))],
+    "sign_off": [
+        (_LETTERS + "!0123456789", _DASHES),
+        (_LETTERS + "!", ("www.", "http", "@", "protected]")),
+        ("0123456789", ("/",)),
+    ],
     # the date, or the writer's name after "OLEH"
     "dated_sign_off": [(_LETTERS + "0123456789.'’ ", ("/",))],
     "view_counter": [(")", ("today)",))],
@@ -386,7 +421,14 @@ def _named_lead_in(paragraph: str, site: frozenset[str]) -> tuple[str, str | Non
         return None
     # a domain names the site; without one, a part spelling the site's name does (a host's
     # regional label, "surabaya" of surabaya.tribunnews.com, stays a place beside a domain)
-    sites = [p for p in parts if re.search(_DOMAIN, p)] or [p for p in parts if _is_site(p, site)]
+    # (a part with a lower-case word is a sentence that names a link: "Maklumat lanjut di
+    # www.facebook.com/x - UTUSAN ONLINE" closes a story, it opens none)
+    sites = [
+        p
+        for p in parts
+        if re.search(_DOMAIN, p)
+        and not any(w[:1].islower() and not re.search(_DOMAIN, w) for w in p.split())
+    ] or [p for p in parts if _is_site(p, site)]
     places = []
     dated = False
     for part in parts:
@@ -590,7 +632,7 @@ def _credit(
         return None
     if "/" not in credit:
         return (credit,), ()
-    parts = [p.strip() for p in credit.split("/") if p.strip()]
+    parts = [p.strip() for p in credit.split("/") if alnum(p)]  # "*/c11/ttg": no end mark
     if any(p.casefold() in own for p in parts[1:]):
         return tuple(p for p in parts if p.casefold() not in own), ()
     initials = tuple(p for p in parts if _INITIALS.match(p))
@@ -692,8 +734,11 @@ def trailer(
             outlets.extend(more)
         elif rule == "sign_off":
             outlets.append(match.group("outlet"))
-        removed.insert(0, (match.group(0).strip(), rule))
-        body[-1] = last[: match.start()].strip()
+        # a pattern with a ``cut`` group removes that part only (the link before a sign-off
+        # stays with its sentence)
+        cut = "cut" if "cut" in match.re.groupindex else 0
+        removed.insert(0, (match.group(cut).strip(), rule))
+        body[-1] = last[: match.start(cut)].strip()
         if not body[-1]:
             body.pop()
     return initials, tuple(outlets), removed

@@ -670,11 +670,23 @@ def label_credit(label: str, name: str) -> str | None:
     return role if is_person(name) else None
 
 
+_SITE_PREFIX = re.compile(r"^[A-Z][A-Z0-9-]*\.(?:CO\.ID|COM|ID|MY|NET)\s*,\s*(?=Oleh|OLEH|By|BY)")
+# the role after a by-line's name: "Mohammad Akbar, wartawan Republika.co.id"
+_BYLINE_ROLE = re.compile(
+    r",\s*(?:wartawan|reporter|koresponden|kontributor|jurnalis|penulis|staff writer"
+    r"|correspondent)\b.*$",
+    re.IGNORECASE,
+)
+
+
 def byline_author(line: str) -> str | None:
+    line = _SITE_PREFIX.sub("", line)  # "REPUBLIKA.CO.ID, Oleh: Name": the lead-in is no name
     match = _BYLINE_AUTHOR.match(line)
-    if match is None:
+    role = _BYLINE_ROLE.search(line) if match is None else None
+    if match is None and role is None:
         return None
-    name = _BRACKETED_TAIL.sub("", match.group("name")).strip(" .,")
+    name = match.group("name") if match is not None else line[: role.start()] if role else ""
+    name = _BYLINE_ROLE.sub("", _BRACKETED_TAIL.sub("", name)).strip(" .,")
     return name if _NAME_LIKE.match(name) else None
 
 

@@ -13,6 +13,14 @@ _SHORT_RESIDUE = 120  # characters: a share bar or a media credit is shorter
 
 # --------------------------------------------------------------------------- generic rules
 
+#: an upper-case site name and a comma before a by-line ("REPUBLIKA.CO.ID, Oleh: ...")
+SITE_PREFIX = r"(?:[A-Z][A-Z0-9-]*\.(?:CO\.ID|COM|ID|MY|NET)\s*,\s*)"
+# a by-line's role after the name: ", wartawan Republika.co.id", ", koresponden di Kairo"
+_ROLE_TAIL = (
+    r",\s*(?i:wartawan|reporter|koresponden|kontributor|jurnalis|penulis|staff writer"
+    r"|correspondent)\b[^,;!?]{0,50}"
+)
+
 # Whole lines that are page furniture on any site, by name (the name says why it is not body).
 GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -39,11 +47,32 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:Berita|Artikel|Bacaan|Video)\s+(?:[Bb]erkaitan|[Tt]erkait|[Ll]ainnya|[Pp]ilihan)"
             r"\s*:?$|^Related\s+(?:[Ss]tor(?:y|ies)|[Aa]rticles?|[Nn]ews)\s*:?$"
+            # "Tajuk Berita Terkini", "Latest News": a list of the site's other headlines
+            r"|^(?:Tajuk\s+)?Berita\s+(?:Terkini|Terbaru|Popular|Populer)\s*:?$"
+            r"|^(?:Latest|Most Popular|Trending)\s+(?:News|Stories|Articles)\s*:?$"
             r"|^(?:You [Mm](?:ay|ight) [Aa]lso [Ll]ike|YOU M(?:AY|IGHT) ALSO LIKE)\s*:?$"
         ),
     ),
     # a font-size widget: "A- A+ (Ubah saiz teks)", "A+ A-"; a share widget label: "Bagikan :"
-    ("page_widget", re.compile(r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$|^(?:Bagikan|Share)\s*:?$")),
+    (
+        "page_widget",
+        re.compile(
+            r"^(?:A[-+−]\s*){2}(?:\([^()]{0,40}\))?$"
+            r"|^(?:Bagikan|Share)(?:\s+(?:melalui|ke|via|on|this))?\s*:?$"
+        ),
+    ),
+    # an e-mail form's labels ("To: Cc: Subject: <headline>"), a time stamp relative to the
+    # crawl ("26minit lalu", "3 hours ago"), a reaction poll's items ("Ngakak! 7%", "Marah 30%
+    # Share This Article"); a video carousel's item is a ``NEEDLED`` rule
+    (
+        "page_widget",
+        re.compile(
+            r"^To:\s*Cc:\s*Subject:.{0,200}$"
+            r"|^\d{1,3}\s*(?:minit|menit|jam|hari|saat|detik|mins?|minutes?|hours?|days?)"
+            r"\s+(?:yang\s+)?(?:lalu|ago)$"
+            r"|^[A-Z][a-z]+(?:!\s*\d{1,3}%|\s+\d{1,3}%\s+Share This (?:Article|Post))$"
+        ),
+    ),
     # a widget's placeholder left where a script would have loaded: "Loading...", "Memuat…"
     ("page_widget", re.compile(r"^(?:Loading|LOADING|Memuat)\s*(?:\.{2,}|…)$")),
     # share buttons' labels: "Click to share on Twitter (Opens in new window)", "You can share
@@ -82,6 +111,23 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:PERINGATAN|Peringatan|Perhatian|PERHATIAN|Disclaimer|DISCLAIMER|Penafian)\s*:"
             r".{0,80}\b(?:tidak bertanggung\s?jawab|not responsible)\b.{0,400}$"
+        ),
+    ),
+    # "Feature Image Credit: ...", "Sumber gambar: allesandrobenetton": a picture's credit
+    (
+        "media_credit",
+        re.compile(
+            r"^(?:(?:Featured?|Header|Cover|Top)\s+)?(?:[Ii]mage|[Pp]hoto|[Pp]icture)\s+[Cc]redits?\b"
+            r".{0,150}$|^(?:Sumber|Kredit|SUMBER)\s+(?:[Gg]ambar|[Ff]oto|[Ii]lustrasi)\s*:.{1,100}$"
+        ),
+    ),
+    # the comment box under a story ("Komentar Anda", "Tulis Komentar", "Leave a Reply"), a
+    # reaction poll ("Apa Reaksi Anda ? 100% Suka 0% Lucu ..."); a view counter is ``NEEDLED``
+    (
+        "page_widget",
+        re.compile(
+            r"^(?:Komentar Anda|Tulis [Kk]omentar|Berikan [Kk]omentar|Leave a ([Cc]omment|[Rr]eply))"
+            r"\s*:?$|^(?:Apa |Pilih )?Reaksi (?:Anda|Kamu)\b.{0,120}$"
         ),
     ),
     ("advertisement", re.compile(r"^(?:Advertisement|ADVERTISEMENT)$")),
@@ -131,7 +177,7 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credit_line",
         re.compile(
-            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red)"
+            r"^(?:Editor|Penulis|Reporter|Pewarta|Redaktur|Penyunting|Wartawan|Rep|Red|Publisher)"
             r"(?:\s*[/&]\s*Editor)?\s*:\s*\S.{0,60}$",
             re.IGNORECASE,
         ),
@@ -141,9 +187,16 @@ GENERIC_BOILERPLATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "credit_line",
         re.compile(
-            r"^(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
-            r"{0,5}(?:\s*\([^()]{1,40}\))?$"
+            # (maybe behind the site's lead-in: "REPUBLIKA.CO.ID, Oleh: Name, wartawan ...")
+            rf"^{SITE_PREFIX}?(?:Oleh|OLEH|By|BY)\s*:?\s+[A-Z][\w.'’-]*"
+            r"(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt))"
+            rf"{{0,5}}(?:\s*\([^()]{{1,40}}\)|{_ROLE_TAIL})?$"
         ),
+    ),
+    # "Mohammad Akbar, wartawan Republika.co.id": the writer's name and role on their own line
+    (
+        "credit_line",
+        re.compile(rf"^[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|bt)){{1,4}}{_ROLE_TAIL}$"),
     ),
     # "Laporan Wartawan Tribunnews.com, Danang Triatmojo": the byline (its name goes to authors)
     (
@@ -177,8 +230,36 @@ GENERIC_INLINE_BOILERPLATE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         re.compile(r"[ \xa0]*(?:ADVERTISEMENT[ \xa0]+)?SCROLL TO CONTINUE WITH CONTENT[ \xa0]*"),
     ),
     ("inline_embed", "[Gambas", re.compile(r"[ \xa0]*\[Gambas:[^\]]{0,80}\][ \xa0]*")),
-    # "(Baca juga: <headline>)"
-    ("inline_read_more", "uga", re.compile(r"\s*\((?:Baca|Lihat)\s+[Jj]uga\s*:[^()]*\)")),
+    # "(Baca juga: <headline>)", "(baca juga : <headline>)", "(Baca pula: <headline>)"
+    (
+        "inline_read_more",
+        "uga",
+        re.compile(r"\s*\((?:[Bb]aca|[Ll]ihat)\s+[Jj]uga\s*:[^()]*\)"),
+    ),
+    ("inline_read_more", "aca pula", re.compile(r"\s*\([Bb]aca\s+pula\s*:[^()]*\)")),
+    # "... dari Inggris. Penulis: rzn/yf (dari berbagai sumber)": a credit glued after the
+    # paragraph's last sentence (desk codes or a name, maybe its sources in brackets)
+    *(
+        (
+            "credit_line",
+            label,
+            re.compile(
+                rf"(?<=[.!?\"”’])\s*{label}\s*:\s*(?:[a-z]{{2,5}}\d{{0,3}}(?:\s*/\s*[a-z]{{2,5}}\d{{0,3}})*"
+                r"|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})(?:\s*\([^()]{0,60}\))?$"
+            ),
+        )
+        for label in ("Penulis", "Reporter", "Pewarta", "Editor")
+    ),
+    # "...(Nur Ika Anisa), Artikel ini telah tayang di surya.co.id dengan judul ...": the
+    # syndication note a comma join glued after a credit or a sentence
+    (
+        "syndication",
+        "tayang",
+        re.compile(
+            r"(?<=[.!?\"”’)\]])[\s,]*(?:Artikel|Berita) ini (?:telah |sudah )?tayang (?:di|pada)\b"
+            r".{0,300}$"
+        ),
+    ),
     # "(Baca: <Headline>)", "(Baca lagi: http...)": a capitalized "Baca" and a headline or a
     # link (the idiom "(baca: polisi)", "that is", is lower case and stays)
     (
@@ -370,6 +451,20 @@ NEEDLED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"\s+\S+@\S+?\.?$"
         ),
     ),
+    # a video carousel's item: "<headline> <standfirst> More Videos"
+    ("page_widget", "More Videos", re.compile(r"^.{0,300}\sMore Videos$")),
+    ("page_widget", "Video Lainnya", re.compile(r"^.{0,300}\sVideo Lainnya$")),
+    # a view counter after the date: "Rabu, 11 Jul 2018 | 17:00 WIB Dibaca: 208 Pengunjung"
+    *(
+        (
+            "page_widget",
+            word,
+            re.compile(rf"^.{{0,60}}\b{word}\s*:?\s*[\d.,]+\s*(?:kali|[Pp]engunjung|orang)?$"),
+        )
+        for word in ("Dibaca", "Dilihat")
+    ),
+    # "Questions? Contact Ryan Denham, UMC’s online communications coordinator.": who to ask
+    ("contact_line", "Contact", re.compile(r"^Questions\?\s+Contact\b.{0,150}$")),
     # "Fifa World Cup Wartawan: Mia Fahrani": a section's label, then the writer's credit on
     # one line (the name goes to authors); a label and a name in title case, nothing else
     *(
@@ -490,7 +585,7 @@ def _may_hold(needle: str, paragraph: str) -> bool:
     ")"): "(Baca juga: ...)" needs its opening, an empty link closes the paragraph. Checked on
     the paragraph as the rules before have left it, like the search it saves."""
     if needle == "uga":
-        return "(Baca" in paragraph or "(Lihat" in paragraph
+        return "(Baca" in paragraph or "(Lihat" in paragraph or "(baca" in paragraph
     if needle == ")":
         return paragraph.rstrip().endswith(")")
     return True
