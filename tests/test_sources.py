@@ -565,6 +565,52 @@ def test_html_lead_paragraph_on_the_real_page() -> None:
     assert "Menanggapi kondisi itu, Ketua Umum Gaikindo" in record.fields["text"]
 
 
+_BODY = "".join(
+    f"<p>Paragraf {n} berita tentang banjir yang melanda kota pada pekan ini, kata warga.</p>"
+    for n in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        (  # schema.org microdata: the url of the page's article
+            '<div itemscope itemtype="http://schema.org/NewsArticle">'
+            '<a itemprop="url" href="https://example.id/berita/1/banjir"></a>{body}</div>',
+            "https://example.id/berita/1/banjir",
+        ),
+        (  # a Facebook comments box names the page it is about
+            '<div>{body}</div><fb:comments href="https://example.id/berita/2/banjir">'
+            "</fb:comments>",
+            "https://example.id/berita/2/banjir",
+        ),
+        (  # a person's url is not the page's
+            '<div itemscope itemtype="http://schema.org/Person">'
+            '<a itemprop="url" href="https://example.id/penulis/ani"></a></div><div>{body}</div>',
+            None,
+        ),
+    ],
+)
+def test_html_page_address_without_a_canonical_link(
+    tmp_path: Path, marker: str, expected: str | None
+) -> None:
+    page = tmp_path / "page.html"
+    body = marker.format(body=_BODY)
+    page.write_text(f"<html><head><title>Banjir</title></head><body>{body}</body></html>")
+    (record,) = read(page)
+    assert isinstance(record, RawRecord)
+    assert record.fields.get("url") == expected
+
+
+def test_html_page_address_on_real_pages_that_name_it_only_in_microdata() -> None:
+    expected = json.loads(shared_path("news-id-html", "expected_from_tests.json").read_text())
+    for n in ("", "2", "3", "4", "5"):
+        rel = f"antara/antara-singlepage{n}.html"
+        (record,) = read(shared_path("news-id-html", *rel.split("/")))
+        assert isinstance(record, RawRecord)
+        assert record.fields.get("url") == expected[rel]["url"], rel
+
+
 def test_a_crawlers_language_label_is_kept_in_extra_not_rejected(tmp_path: Path) -> None:
     """news-ms style: a ``language`` column holding "INDONESIA" is the crawler's guess, not a
     code; by its name alone it must not reject the record (a --map to it still would)."""

@@ -75,6 +75,18 @@ _META_DATE_REVERSED = re.compile(
 )
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 
+# Where a page names its own address when it has no canonical link or og:url (trafilatura reads
+# those): the ``url`` property of its article in schema.org microdata, the page a Facebook
+# comments or like box is about. Standards a page follows, not a site's layout.
+_MICRODATA_URL = (
+    "//*[@itemscope][contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]"
+    "//*[@itemprop='url']"
+)
+_PLUGIN_URL = (
+    "//*[name()='fb:comments' or name()='fb:like']/@href"
+    " | //*[contains(@class, 'fb-comments') or contains(@class, 'fb-like')]/@data-href"
+)
+
 
 def _meta_published(data: bytes) -> str | None:
     """The first meta-tag date that carries a time of day, as written in the page."""
@@ -230,7 +242,26 @@ def _extract(document: bytes | str) -> dict[str, Any]:
             page = values
         if len((page.get("text") or "").split()) >= 40:
             break
+    if not page.get("url") and tree is not None:
+        page["url"] = _own_url(tree)
     return page
+
+
+def _own_url(tree: Any) -> str | None:
+    """The page's address from its article's microdata, else from a comments or like box
+    (``_MICRODATA_URL``, ``_PLUGIN_URL``); an absolute http(s) address only."""
+    found = []
+    for item in tree.xpath(_MICRODATA_URL):
+        scope = item.xpath("ancestor::*[@itemscope][1]")
+        kind = scope[0].get("itemtype") or "" if scope else ""
+        if "Article" in kind or "BlogPosting" in kind:  # not a person's or a site's url
+            found.append(item.get("href") or item.get("content") or item.text_content())
+    found += [str(value) for value in tree.xpath(_PLUGIN_URL)]
+    for value in found:
+        url = (value or "").strip()
+        if url.startswith(("http://", "https://")):
+            return url
+    return None
 
 
 def read(f: InputFile, stream: IO[bytes], decoder: Decoder) -> Iterator[Parsed | Rejected]:
