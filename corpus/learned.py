@@ -91,24 +91,29 @@ _ASCII_BYTES = bytes(range(128))
 
 def normalize(text: str) -> str:
     """The form lines are counted in: NFKC, case-folded, digit runs as 0, whitespace collapsed."""
+    return _normal(text).decode("utf-8", "surrogatepass")
+
+
+def _normal(text: str) -> bytes:
+    """The UTF-8 of ``normalize(text)`` (what is hashed)."""
     # what " ".join(_DIGITS.sub("0", NFKC(text).casefold()).split()) gives, by byte tables and
     # bytes.replace: the regex and the split cost 2-3x as much, and this runs over the two
     # longest lines of every record (whole bodies in flattened scrapes)
     if not text.isascii():  # NFKC of ASCII is itself, and casefold is in the table
         text = unicodedata.normalize("NFKC", text).casefold()
         if not text.isascii():
-            return _normalize_wide(text)
-    return _formed(text.encode()).decode()
+            return _normal_wide(text)
+    return _formed(text.encode())
 
 
-def _normalize_wide(folded: str) -> str:
-    """``normalize`` of an NFKC, case-folded text that is not ASCII."""
+def _normal_wide(folded: str) -> bytes:
+    """``_normal`` of an NFKC, case-folded text that is not ASCII."""
     data = folded.encode("utf-8", "surrogatepass")
     # the table holds for ASCII only: a wider digit or space takes the regex
     wide = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
     if any(c.isdecimal() or c.isspace() for c in set(wide)):
-        return " ".join(_DIGITS.sub("0", folded).split())
-    return _formed(data).decode("utf-8", "surrogatepass")
+        return " ".join(_DIGITS.sub("0", folded).split()).encode("utf-8", "surrogatepass")
+    return _formed(data)
 
 
 def _formed(data: bytes) -> bytes:
@@ -311,7 +316,8 @@ def _story(text: str, t: Thresholds) -> tuple[list[str], int, frozenset[int]]:
     # copy; two, so that a long furniture line in short records does not make them one;
     # normalized, so a template filled with other numbers ("nomor 7", "nomor 8") is one
     # story, not a hundred, and its text never looks like a publisher's furniture
-    sig = _hash("\n".join(normalize(line) for line in heapq.nlargest(2, raw_lines, key=len)))
+    longest = heapq.nlargest(2, raw_lines, key=len)
+    sig = xxhash.xxh3_64_intdigest(b"\n".join(_normal(line) for line in longest))
     short = [line for line in raw_lines if len(line) <= t.max_line_chars]
     lines = frozenset(_hashes(_normalize_many(short))) if short else frozenset()
     return raw_lines, sig, lines
