@@ -7,16 +7,21 @@ Records are read and validated first (not timed); then ``structure.run`` is time
 them, best of three runs, alone and followed by the learned-boilerplate layer (with the
 survey's statistics of the whole input timed apart). The issue's floor is 2,000 articles/s per
 core with the learned statistics. Each rate is also given per second of this process's CPU
-time, which a machine busy with other work changes less than the wall clock.
+time, which a machine busy with other work changes less than the wall clock. Then the two other
+per-file and per-article costs next to structure in an ingest: the survey as an ingest runs it
+(``survey.survey``: reading each file, line statistics, date orders, title suffixes) and dedup's
+fingerprints of the structured articles (``Fingerprints.of``, units of 1,000), CPU seconds, best
+of three.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from corpus import learned, sources, structure, validate
+from corpus import dedup, learned, sources, structure, survey, validate
 from corpus.config import DEFAULT_BOILERPLATE_RULES, Config
 from corpus.records import RawRecord
 from corpus.stats import Stats
@@ -72,6 +77,27 @@ def main() -> None:
         f"({n / cpu:,.0f}/s of CPU time) "
         f"(+ the survey's statistics: {survey_seconds:.2f} s = {n / survey_seconds:,.0f} records/s)"
     )
+    rules_set = structure.rules_for(cfg)
+    cpu = min(_cpu(lambda: survey.survey(files, cfg, rules_set, None)) for _ in range(3))
+    print(f"{raw.name}: survey {cpu:.2f} CPU s = {len(records) / cpu:,.0f} records/s of CPU time")
+    articles = list(structure.run(records, Stats(), cfg))
+
+    def fingerprints() -> None:
+        for lo in range(0, len(articles), 1000):
+            dedup.Fingerprints.of(articles[lo : lo + 1000], cfg.dedup_ngram)
+
+    cpu = min(_cpu(fingerprints) for _ in range(3))
+    print(
+        f"{raw.name}: fingerprints {cpu:.2f} CPU s = {len(articles) / cpu:,.0f} articles/s of "
+        "CPU time"
+    )
+
+
+def _cpu(work: Callable[[], object]) -> float:
+    """CPU seconds of this process that ``work`` takes."""
+    start = time.process_time()
+    work()
+    return time.process_time() - start
 
 
 if __name__ == "__main__":

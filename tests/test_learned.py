@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pickle
+import re
+import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from corpus import sources
+from corpus import learned, sources
 from corpus.boilerplate import LearnedRule, RuleSet, normalize_line
 from corpus.config import Config
 from corpus.errors import ConfigError, VersionError
@@ -360,3 +365,49 @@ def test_nothing_is_learned_from_the_2019_corpus_bodies() -> None:
         scope = scope_of(r.fields.get("url"), r.provenance.path)
         cut += len(learned.strip(r.fields["text"], scope)[1])
     assert cut <= len(records[::7]) * 0.01
+
+
+# ------------------------------------------------------------------ normalize by byte tables
+
+_LINE = st.lists(
+    st.one_of(
+        st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\ud800.,0123456789aZ")),
+        st.sampled_from(["١٢", "²", "①", "ﬁ", "ß", "İ", "Ǆ", "¬†", "‚Äì", "０", "\u0345"]),
+        st.characters(),
+    ),
+    max_size=60,
+).map("".join)
+
+
+def _plain_normalize(text: str) -> str:
+    """``normalize`` as it was written first: NFKC, casefold, a regex over digit runs, split."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"\d+", "0", folded).split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LINE)
+def test_normalize_by_byte_tables_is_the_plain_form(text: str) -> None:
+    assert normalize(text) == _plain_normalize(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=8))
+def test_lines_normalized_together_are_each_normalized(lines: list[str]) -> None:
+    lines = [line.replace("\n", " ") for line in lines]  # lines of a text hold no break
+    assert learned._normalize_many(lines) == [_plain_normalize(line) for line in lines]
+
+
+def test_long_runs_of_digits_and_spaces_become_one() -> None:
+    text = "Nomor " + "7" * 1000 + " \t " * 500 + "dan 1 2  3" + " " * 1025
+    assert normalize(text) == _plain_normalize(text) == "nomor 0 dan 0 0 0"
+
+
+def test_the_digits_and_spaces_of_the_tables_are_the_regex_s_and_split_s() -> None:
+    """What the byte tables assume, for every code point: ``\\d`` is ``str.isdecimal``, and
+    ``str.split()`` splits on what ``str.isspace`` says."""
+    digit = re.compile(r"\d")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert char.isdecimal() == bool(digit.fullmatch(char)), hex(code)
+        assert char.isspace() == (len(f"a{char}b".split()) == 2), hex(code)

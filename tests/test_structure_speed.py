@@ -10,11 +10,13 @@ from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus.dedup.urls import _TRACKING, normalize_url
 from corpus.stats import Stats
 from corpus.structure import paragraphs, run
-from corpus.structure.text import LEADING_JUNK
+from corpus.structure.text import LEADING_JUNK, url_hostname
 from tests.test_structure import record
 
 
@@ -95,3 +97,62 @@ def test_notes_counted_as_the_positive_counts_of_each_record() -> None:
     assert all(n > 0 for n in counted.values())
     assert counted["boilerplate_read_more"] == 1
     assert articles[0].dateline == "JAKARTA"
+
+
+def _plain_hostname(url: str) -> str | type[ValueError] | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return ValueError
+
+
+def _hostname(url: str) -> str | type[ValueError] | None:
+    try:
+        return url_hostname(url)
+    except ValueError:
+        return ValueError
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.Kompas.com/read/2019/09/10/1/judul",
+        "http://news.detik.com?x=1",
+        "https://sindonews.com#top",
+        "https://kompas.com.",
+        "https://a_b-c.id/x",
+        "https://kompas.com:8080/x",
+        "https://user@kompas.com/x",
+        "https://[::1]/x",
+        "https://[::1/x",  # urlsplit raises
+        "https://ko\tmpas.com/x",  # urlsplit drops the tab first
+        "https://kompas.com\n/x",
+        " https://kompas.com/x",
+        "HTTPS://kompas.com/x",
+        "https:///x",
+        "https://",
+        "ftp://kompas.com/x",
+        "kompas.com/read/1",
+        "//kompas.com/read/1",
+        "https://bücher.de/x",
+        "https://kompas.com%25Zone/",  # a zone keeps its case
+    ],
+)
+def test_url_host_by_str_methods_is_urlsplit_s(url: str) -> None:
+    assert _hostname(url) == _plain_hostname(url)
+
+
+_URL_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(["https://", "http://", "www.", "Kompas", ".com", ":80", "@", "/", "?"]),
+        st.sampled_from(["#", "[", "]", "%", "_", "-", ".", " ", "\t", "\n", "ü", "ｘ", "\x00"]),
+        st.characters(),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_URL_PIECES)
+def test_any_url_s_host_by_str_methods_is_urlsplit_s(url: str) -> None:
+    assert _hostname(url) == _plain_hostname(url)

@@ -10,10 +10,9 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from corpus.errors import ConfigError
-from corpus.structure.text import DASH, SP, text_value
+from corpus.structure.text import DASH, SP, text_value, url_hostname
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +173,7 @@ def find_publisher(
 ) -> tuple[Profile | None, str | None, str]:
     """(profile, publisher name, how it was found)."""
     url = text_value(fields.get("url"))
-    host = (urlsplit(url).hostname or "") if url else ""
+    host = (url_hostname(url) or "") if url else ""
     if host:
         if profiles is load_profiles():
             profile = _shipped_profile_for_host(host)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from typing import Any
+from urllib.parse import urlsplit
 
 # Dash and space classes for lead-ins. Scrapes carry mojibake ("‚Äì" is an en dash read as Mac
 # Roman, "¬†" a no-break space); the rules recognise those forms without repairing them.
@@ -18,6 +20,24 @@ def text_value(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
+
+
+# the characters of a plain host name: urlsplit's hostname of "http(s)://<these>/..." is them
+# lower-cased (none of them is a delimiter, an IPv6 bracket, a port, user or zone separator,
+# or a tab or line break, which urlsplit removes first)
+_HOST_CHARS = string.ascii_letters + string.digits + ".-_"
+
+
+def url_hostname(url: str) -> str | None:
+    """``urlsplit(url).hostname`` (which raises ValueError on some malformed URLs)."""
+    # by str methods for the usual "http(s)://host/...": urlsplit costs ~20x as much, and the
+    # survey and the structure stage ask for the host of every record
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("https", "http"):
+        host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        if host and not host.strip(_HOST_CHARS):
+            return host.lower()
+    return urlsplit(url).hostname
 
 
 def words(text: str) -> int:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit
+
+from corpus.structure.text import url_hostname
 
 _SUFFIX = re.compile(r"\s(?:-|\||–|—)\s+(?P<suffix>[^-|–—]{2,40})$")
 _MIN_TITLES = 5  # a site needs this many titles in the file before its template is judged
@@ -30,7 +31,7 @@ def host_of(url: str | None) -> str:
     if not url:
         return ""
     try:
-        host = urlsplit(url).hostname or ""
+        host = url_hostname(url) or ""
     except ValueError:
         return ""
     return host.removeprefix("www.")
