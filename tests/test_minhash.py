@@ -77,6 +77,14 @@ def test_a_batch_gives_each_body_what_it_gives_alone(texts: list[str], ngram: in
     ]
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_TEXT, max_size=20), st.integers(1, 5))
+def test_shingle_sets_of_a_batch_are_each_texts_own(texts: list[str], ngram: int) -> None:
+    # what dedup's verification reads (verify.collect, the distributed judge), many at once
+    found = minhash.shingle_sets(texts, ngram)
+    assert [s.tolist() for s in found] == [minhash.shingle_set(t, ngram).tolist() for t in texts]
+
+
 def test_batches_longer_than_a_chunk_keep_bodies_apart() -> None:
     texts = [f"kata{k} sama sama {'x' * (k % 40)} akhir" for k in range(2 * minhash._CHUNK + 7)]
     texts[minhash._CHUNK - 1] = "..."  # a body without words at a chunk's end

@@ -9,6 +9,7 @@ candidates; duplicates are decided on the exact shingle sets (``verify``).
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from typing import TypeVar
@@ -237,6 +238,14 @@ def shingles(text: str, ngram: int) -> U32:
 def shingle_set(text: str, ngram: int) -> U32:
     """The sorted distinct shingle hashes of a body: what duplicates are decided on."""
     return distinct(shingles(text, ngram))
+
+
+def shingle_sets(texts: Sequence[str], ngram: int) -> list[U32]:
+    """``shingle_set`` of each text, all worked out at once (numpy's cost per call shared:
+    ~0.4 ms a text one by one, a few times less in a batch)."""
+    flat, starts = _shingle_sets([_forms(_fold(t)) for t in texts], ngram)
+    bounds = [*starts.tolist(), len(flat)]
+    return [flat[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def distinct(values: npt.NDArray[_D]) -> npt.NDArray[_D]:

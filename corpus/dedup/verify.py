@@ -18,10 +18,13 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from corpus.dedup.minhash import F64, I64, U32, shingle_set
+from corpus.dedup.minhash import F64, I64, U32, shingle_sets
 from corpus.errors import CorpusError
 
 log = logging.getLogger(__name__)
+
+#: Texts whose shingle sets are worked out at once (``collect``).
+_BATCH = 256
 
 #: Containment is noise on tiny bodies (a 5-word line is "inside" many articles).
 MIN_CONTAINED_SHINGLES = 20
@@ -116,12 +119,25 @@ def collect(
     ngram: int,
 ) -> None:
     """Add to ``sets`` the shingle set of each text whose key is in ``wanted`` (key -> code);
-    each set's size must be the one its fingerprint counted (``sizes``: code -> size)."""
+    each set's size must be the one its fingerprint counted (``sizes``: code -> size). The
+    sets are worked out ``_BATCH`` texts at a time (``shingle_sets``)."""
+    batch: dict[int, tuple[Any, str]] = {}
     for key, text in texts:
         code = wanted.get(key)
-        if code is None or code in sets:
+        if code is None or code in sets or code in batch:
             continue
-        values = shingle_set(text, ngram)
+        batch[code] = (key, text)
+        if len(batch) >= _BATCH:
+            _add_sets(sets, batch, sizes, ngram)
+            batch = {}
+    _add_sets(sets, batch, sizes, ngram)
+
+
+def _add_sets(
+    sets: ShingleSets, batch: Mapping[int, tuple[Any, str]], sizes: dict[int, int], ngram: int
+) -> None:
+    found = shingle_sets([text for _, text in batch.values()], ngram) if batch else []
+    for (code, (key, _)), values in zip(batch.items(), found, strict=True):
         if len(values) != sizes[code]:
             raise DedupError(
                 f"the text of article {key!r} has {len(values)} shingles, its fingerprint "

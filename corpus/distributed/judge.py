@@ -17,7 +17,7 @@ import numpy.typing as npt
 from corpus import dedup
 from corpus.dedup.index import index_places, signature_rows
 from corpus.dedup.judge import containment_of_estimate
-from corpus.dedup.minhash import F64, I64, jaccard, shingle_set
+from corpus.dedup.minhash import F64, I64, jaccard, shingle_sets
 from corpus.dedup.verify import DedupError, measure
 from corpus.distributed import parts
 from corpus.distributed.tasks import Work
@@ -94,8 +94,7 @@ def _sets(work: Work, where: Where, ngram: int) -> dict[int, npt.NDArray[np.uint
         for article_id, text in dedup.published_texts(shards).published(list(by_id)):
             texts[by_id[article_id]] = text
     sets = {}
-    for c, text in texts.items():
-        values = shingle_set(text, ngram)
+    for c, values in zip(texts, shingle_sets(list(texts.values()), ngram), strict=True):
         if len(values) != where.sizes[c]:
             raise DedupError(
                 f"a text has {len(values)} shingles, its fingerprint {where.sizes[c]}: "
