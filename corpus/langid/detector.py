@@ -470,8 +470,10 @@ class Model:
         sentences = np.flatnonzero(begins[:-1])
         owner = np.repeat(np.arange(len(parsed)), counts)[sentences]  # each sentence's text
         homes = np.array([self.languages.index(r[0][0]) if r else 0 for r in ranked])
-        labels, letters = self._sentence_languages(slots, sentences, facts[:, 0], homes[owner])
-        counted = letters >= MIN_LETTERS
+        labels, letters = self._sentence_languages(
+            slots, sentences, facts[:, 0], homes[owner], least=MIN_LETTERS
+        )
+        counted = letters >= MIN_LETTERS  # only these count: the others are not scored
         per_text = np.bincount(
             owner[counted] * len(self.languages) + labels[counted],
             weights=letters[counted],
@@ -629,21 +631,31 @@ class Model:
         starts: npt.NDArray[np.intp],
         letters: npt.NDArray[np.int64],
         home: npt.NDArray[np.intp] | int,
+        least: int = 0,
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
         """Per sentence (tokens ``slots`` cut at ``starts``): its language (an index into
-        ``languages``) and its letters.
+        ``languages``) and its letters; sentences of fewer than ``least`` letters are not
+        scored (their language is given as ``home``: a caller that counts only longer ones).
 
         Naive Bayes over the same profiles, but a sentence leaves its text's language ``home``
         (one for all, or one per sentence) only on clear evidence, ``_MARGIN`` nats a letter:
         real English in Indonesian text scores 2.4-3.3, while names, scores and fixture lists
         score 0-1.2 for whichever Latin-script language fits them best."""
-        # reduceat's sums (summed_rows), faster than reduceat itself over a whole batch
-        scores = summed_rows(self._token_weights, slots, np.diff(starts, append=len(slots)))
         per_sentence: npt.NDArray[np.int64] = np.add.reduceat(letters, starts)
+        homes = np.broadcast_to(home, per_sentence.shape)
+        labels: npt.NDArray[np.intp] = homes.astype(np.intp)
+        which = np.flatnonzero(per_sentence >= least)
+        if not len(which):
+            return labels, per_sentence
+        lengths = np.diff(starts, append=len(slots))[which]
+        # reduceat's sums (summed_rows), faster than reduceat itself over a whole batch
+        scores = summed_rows(self._token_weights, slots, lengths, starts[which])
         every = np.arange(len(scores))
         best = scores.argmax(axis=1)
-        margin = (scores[every, best] - scores[every, home]) / np.maximum(per_sentence, 1)
-        labels: npt.NDArray[np.intp] = np.where(margin >= _MARGIN, best, home)
+        margin = (scores[every, best] - scores[every, homes[which]]) / np.maximum(
+            per_sentence[which], 1
+        )
+        labels[which] = np.where(margin >= _MARGIN, best, homes[which])
         return labels, per_sentence
 
     def sentences_in(self, text: str, language: str, base: str) -> str:
@@ -904,20 +916,67 @@ def summed_rows(
     table: npt.NDArray[np.float32],
     rows: npt.NDArray[np.int32] | npt.NDArray[np.intp],
     lengths: npt.NDArray[np.intp],
+    starts: npt.NDArray[np.intp] | None = None,
 ) -> npt.NDArray[np.float32]:
     """``np.add.reduceat(table[rows], starts, axis=0)`` for consecutive runs of ``lengths``
-    (each >= 1) rows, bit for bit, several times faster: numpy adds a run's first row to the
-    pairwise sum (``_pairwise``) of the others, column by column through strided memory; here
-    runs of one length are summed together, each step over whole contiguous slabs, each slab
-    read from ``table`` when it is added (never all of a run's rows at once: they would not stay
-    in the processor's cache)."""
+    (each >= 1) rows, bit for bit, several times faster (or for runs at ``starts`` in ``rows``,
+    each summed as that run alone would be): numpy adds a run's first row to the pairwise sum
+    (``_pairwise``) of the others, column by column through strided memory; here runs whose
+    sums take the same steps are summed together (``_summed_alike``), each step over whole
+    contiguous slabs, each slab read from ``table`` when it is added (never all of a run's rows
+    at once: they would not stay in the processor's cache)."""
     found = np.empty((len(lengths), table.shape[1]), dtype=table.dtype)
-    starts = np.cumsum(lengths) - lengths
-    for n in np.unique(lengths).tolist():
+    if starts is None:
+        starts = np.cumsum(lengths) - lengths
+    # Up to 128 terms after the first, numpy's steps depend only on how many blocks of 8 they
+    # fill; what is left over is added one by one, so adding -0.0 for the terms a shorter run
+    # lacks changes no bit (x + -0.0 is x, for every x).
+    blocks = np.where(lengths > 8, (lengths - 1) // 8, 0)
+    for b in np.unique(blocks[lengths <= 129]).tolist():
+        which = np.flatnonzero((blocks == b) & (lengths <= 129))
+        found[which] = _summed_alike(table, rows, starts[which], lengths[which], b)
+    for n in np.unique(lengths[lengths > 129]).tolist():
         which = np.flatnonzero(lengths == n)
         runs = _Runs(table, rows, starts[which])
-        found[which] = runs.slab(0) + _pairwise(runs, 1, n) if n > 1 else runs.slab(0)
+        found[which] = runs.slab(0) + _pairwise(runs, 1, n)
     return found
+
+
+def _summed_alike(
+    table: npt.NDArray[np.float32],
+    rows: npt.NDArray[np.int32] | npt.NDArray[np.intp],
+    starts: npt.NDArray[np.intp],
+    lengths: npt.NDArray[np.intp],
+    blocks: int,
+) -> npt.NDArray[np.float32]:
+    """Runs of 1 to 129 rows whose terms after the first fill ``blocks`` blocks of 8 (0: fewer
+    than 8 terms), summed in ``_pairwise``'s order: eight running sums over the blocks combined
+    as a tree, then the terms left over (fewer than 8) one by one, a run without one adding
+    -0.0; then the first row."""
+    total: npt.NDArray[np.float32] | None = None
+    if blocks:
+        sums: npt.NDArray[np.float32] = table[rows[starts + np.arange(1, 9)[:, None]]]
+        for b in range(1, blocks):
+            sums += table[rows[starts + np.arange(1 + 8 * b, 9 + 8 * b)[:, None]]]
+        total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
+            (sums[4] + sums[5]) + (sums[6] + sums[7])
+        )
+    done = 1 + 8 * blocks
+    left = lengths - done  # terms left over, per run (0 to 7)
+    for j in range(int(left.max())):
+        has = left > j
+        every = bool(has.all())
+        slab: npt.NDArray[np.float32] = table[
+            rows[starts + done + j if every else np.where(has, starts + done + j, starts)]
+        ]
+        if not every:
+            slab[~has] = -0.0
+        if total is None:
+            total = slab
+        else:
+            total += slab
+    first: npt.NDArray[np.float32] = table[rows[starts]]
+    return first if total is None else first + total
 
 
 @dataclass(frozen=True, slots=True)
