@@ -54,6 +54,7 @@ _ALPHA_WIDTH = 0.05
 _BASE_FREQ = 10_000
 _ITERATION_LIMIT = 1000
 _CONV_THRESHOLD = 0.99999
+_FAR = -11.0  # log probability ratio below which a language cannot stop a trial (``_converged``)
 _PROB_THRESHOLD = 0.1
 _CHECK_EVERY = 5
 #: Blocks of 5 draws in a trial's first stage, then in each next one (see ``Model._trial``): on
@@ -601,9 +602,7 @@ class Model:
             for i in range(1, len(checks)):  # the log-probabilities at each check
                 np.add(checks[i - 1], checks[i], out=checks[i])
             shifted = checks - np.maximum.reduce(checks, axis=2, keepdims=True)
-            np.exp(shifted, out=shifted)
-            sums = np.add.reduce(shifted, axis=2)
-            converged = 1.0 / sums > _CONV_THRESHOLD
+            converged = _converged(shifted)
             done += count
             stop = converged.any(axis=0)
             check = converged.argmax(axis=0)  # each text's first converged check
@@ -612,7 +611,7 @@ class Model:
                 stop[:] = True
             j = np.flatnonzero(stop)
             k = check[j]
-            found[going[j]] = shifted[k, j] / sums[k, j, None]
+            found[going[j]] = _normalized(shifted[k, j])
             used = _CHECK_EVERY * k + (1 if first else _CHECK_EVERY)  # draws up to the check
             at[going[j]] = where[j, used - 1] + 1
             rest = np.flatnonzero(~stop)
@@ -910,6 +909,29 @@ def _codes(text: str) -> npt.NDArray[np.int64]:
     """The code points of ``text`` (lone surrogates included, as Python holds them)."""
     raw = text.encode("utf-32-le", "surrogatepass")
     return np.frombuffer(raw, dtype="<u4").astype(np.int64)
+
+
+def _converged(shifted: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Where langdetect's check passes (the best language's probability > 0.99999), for log
+    probabilities ``shifted`` by their maximum (checks, texts, languages).
+
+    It passes only when every other language is below e**-11.5 of the best (else the
+    probabilities' sum is at least 1 + 1e-5): where another is above e**-11 (a wide margin),
+    it fails, and only the other checks are worked out, exactly as langdetect does."""
+    near = np.count_nonzero(shifted > _FAR, axis=2) == 1  # the best alone is near itself
+    converged = np.zeros(near.shape, dtype=bool)
+    check, text = np.nonzero(near)
+    if len(check):
+        sums = np.add.reduce(np.exp(shifted[check, text]), axis=1)
+        converged[check, text] = 1.0 / sums > _CONV_THRESHOLD
+    return converged
+
+
+def _normalized(shifted: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Probabilities from log probabilities ``shifted`` by their maximum, one row a text."""
+    found = np.exp(shifted)
+    found /= np.add.reduce(found, axis=1)[:, None]
+    return found
 
 
 def summed_rows(
