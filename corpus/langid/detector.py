@@ -604,7 +604,7 @@ class Model:
             shifted = checks - np.maximum.reduce(checks, axis=2, keepdims=True)
             converged = _converged(shifted)
             done += count
-            stop: npt.NDArray[np.bool_] = converged.any(axis=0)
+            stop = np.asarray(converged.any(axis=0))
             check = converged.argmax(axis=0)  # each text's first converged check
             if done > _ITERATION_LIMIT:  # every text stops, at its last check if none passed
                 check[~stop] = len(checks) - 1
