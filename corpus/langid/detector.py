@@ -410,7 +410,7 @@ class Model:
         .!? or a line break), and the tokens' facts (see ``Model.__init__``)."""
         self._learn_new_tokens()
         slots = np.array(tokens, dtype=np.intp)
-        facts = self._facts[slots]
+        facts = np.take(self._facts, slots, axis=0)
         ends = facts[:-1, 1].astype(bool)  # after the last token, no sentence starts
         ends[[i - 1 for i in breaks if 0 < i < len(tokens)]] = True
         starts = np.concatenate(([0], np.flatnonzero(ends) + 1))
@@ -455,7 +455,7 @@ class Model:
         self._learn_new_tokens()
         ends = np.cumsum(counts)
         starts = ends - counts  # each text's first token
-        facts = self._facts[slots]
+        facts = np.take(self._facts, slots, axis=0)
         # A sentence begins at a text's first token, after a token ending one, after a break.
         begins = np.zeros(len(slots) + 1, dtype=bool)
         begins[1:] = facts[:, 1]
@@ -481,7 +481,7 @@ class Model:
             minlength=len(parsed) * len(self.languages),
         ).reshape(len(parsed), len(self.languages))
         words = np.concatenate(([0], np.cumsum(facts[:, 2])))
-        regional_rows = self._regional[slots]
+        regional_rows = np.take(self._regional, slots, axis=0)
         found: list[Analysis] = []
         for i, (at, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
             if at == end:
@@ -582,7 +582,10 @@ class Model:
             )
             # Laid out draw-major, (draws, texts, languages), so each step below works on
             # whole contiguous (texts, languages) slabs.
-            steps = self._probs[text.rows[(text.offsets[going][:, None] + chosen).T]]
+            # np.take: the same rows as indexing, ~1.6x faster
+            steps = np.take(
+                self._probs, text.rows[(text.offsets[going][:, None] + chosen).T], axis=0
+            )
             steps += weights[going][:, None]
             n = going.size
             # A block's 5 factors multiplied, as langdetect does, then one log: the product
@@ -918,7 +921,7 @@ def _converged(shifted: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     It passes only when every other language is below e**-11.5 of the best (else the
     probabilities' sum is at least 1 + 1e-5): where another is above e**-11 (a wide margin),
     it fails, and only the other checks are worked out, exactly as langdetect does."""
-    near = np.count_nonzero(shifted > _FAR, axis=2) == 1  # the best alone is near itself
+    near = np.add.reduce(shifted > _FAR, axis=2, dtype=np.uint8) == 1  # the best: itself
     converged = np.zeros(near.shape, dtype=bool)
     check, text = np.nonzero(near)
     if len(check):
@@ -977,9 +980,11 @@ def _summed_alike(
     -0.0; then the first row."""
     total: npt.NDArray[np.float32] | None = None
     if blocks:
-        sums: npt.NDArray[np.float32] = table[rows[starts + np.arange(1, 9)[:, None]]]
+        sums: npt.NDArray[np.float32] = np.take(
+            table, rows[starts + np.arange(1, 9)[:, None]], axis=0
+        )
         for b in range(1, blocks):
-            sums += table[rows[starts + np.arange(1 + 8 * b, 9 + 8 * b)[:, None]]]
+            sums += np.take(table, rows[starts + np.arange(1 + 8 * b, 9 + 8 * b)[:, None]], axis=0)
         total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
             (sums[4] + sums[5]) + (sums[6] + sums[7])
         )
@@ -988,16 +993,15 @@ def _summed_alike(
     for j in range(int(left.max())):
         has = left > j
         every = bool(has.all())
-        slab: npt.NDArray[np.float32] = table[
-            rows[starts + done + j if every else np.where(has, starts + done + j, starts)]
-        ]
+        at = starts + done + j if every else np.where(has, starts + done + j, starts)
+        slab: npt.NDArray[np.float32] = np.take(table, rows[at], axis=0)
         if not every:
             slab[~has] = -0.0
         if total is None:
             total = slab
         else:
             total += slab
-    first: npt.NDArray[np.float32] = table[rows[starts]]
+    first: npt.NDArray[np.float32] = np.take(table, rows[starts], axis=0)
     return first if total is None else first + total
 
 
@@ -1011,14 +1015,14 @@ class _Runs:
 
     def slab(self, i: int) -> npt.NDArray[np.float32]:
         """Every run's ``i``-th row: (runs, columns)."""
-        found: npt.NDArray[np.float32] = self.table[self.rows[self.starts + i]]
+        found: npt.NDArray[np.float32] = np.take(self.table, self.rows[self.starts + i], axis=0)
         return found
 
     def slabs(self, i: int, n: int) -> npt.NDArray[np.float32]:
         """Every run's rows ``i`` to ``i + n``: (n, runs, columns)."""
-        found: npt.NDArray[np.float32] = self.table[
-            self.rows[self.starts + np.arange(i, i + n)[:, None]]
-        ]
+        found: npt.NDArray[np.float32] = np.take(
+            self.table, self.rows[self.starts + np.arange(i, i + n)[:, None]], axis=0
+        )
         return found
 
 

@@ -154,7 +154,7 @@ class Regional:
             # ``word`` adds a word's rows one after another (numpy's sum down a column of a
             # C-ordered array); words with as many rows are added side by side.
             which = np.flatnonzero(counts == n)
-            slabs = self._weights[flat[starts[which] + np.arange(n)[:, None]]]
+            slabs = np.take(self._weights, flat[starts[which] + np.arange(n)[:, None]], axis=0)
             total = slabs[0].copy()
             for i in range(1, n):
                 total += slabs[i]
