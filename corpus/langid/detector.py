@@ -72,9 +72,9 @@ _TWO_PI = 2.0 * math.pi
 _SEPARATORS = re.compile(r"[\t\n\v\f\r\x1c-\x1f \xa0\u2000-\u200a\u2028\u2029\u202f\u205f]+")
 _VI_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # what normalize_vi rewrites
 _LATIN = re.compile(r"[A-z]+")  # cleaning_text's ``'A' <= ch <= 'z'``, brackets included
-_NON_LATIN = re.compile(
-    r"[\u0300-\u1dff\u1f00-\U0010ffff]+"
-)  # >= U+0300, not Latin Ext. Additional
+#: Code points counted as written in another script than Latin: >= U+0300, but not Latin
+#: Extended Additional (U+1E00-U+1EFF).
+_NON_LATIN_LOW, _NON_LATIN_HIGH, _NON_LATIN_FROM = 0x300, 0x1DFF, 0x1F00
 #: Sentence ends (and line breaks): the units whose language is told apart in a mixed body.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _SENTENCE_END_CHARS = frozenset(".!?\"'”’)")  # what a token ending a sentence ends with
@@ -276,7 +276,7 @@ class Model:
             rows, lengths = self._pool.rows_of(chunk)
             self._token_weights[chunk] = summed_rows(self._log_probs, rows, lengths)
         # the same rows, the same sum: copied from the token whose rows they share
-        self._token_weights[slots[~own]] = self._token_weights[source[~own]]
+        self._token_weights[slots[~own]] = np.take(self._token_weights, source[~own], axis=0)
 
     def _bound_cache(self) -> None:
         """Empty the token caches when they are full: bounded memory (the machine's token
@@ -1089,7 +1089,11 @@ def _prepare(text: str) -> str:
         text = NGram.normalize_vi(text)
     text = text[:_MAX_TEXT]
     if not text.isascii():
-        non_latin = sum(map(len, _NON_LATIN.findall(text)))
+        codes = _codes(text)  # ~3x faster than a regex's findall
+        other = (codes >= _NON_LATIN_FROM) | (
+            (codes >= _NON_LATIN_LOW) & (codes <= _NON_LATIN_HIGH)
+        )
+        non_latin = int(np.count_nonzero(other))
         if non_latin:
             latin = 0
             for run in _LATIN.finditer(text):

@@ -122,13 +122,13 @@ class Regional:
         counts = np.zeros(len(tokens), dtype=np.intp)
         counts[single] = 1
         counts[other] = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-        rows = np.zeros(len(tokens), dtype=np.intp)
+        rows = np.zeros(len(tokens), dtype=np.intp)  # row 0: zeros (a token of no word)
         rows[single] = np.fromiter(map(seen.__getitem__, words), dtype=np.intp, count=len(words))
-        weights = self._sums[rows]
+        one = [i for i, parts in enumerate(found) if len(parts) == 1]
+        rows[other[one]] = [seen[found[i][0]] for i in one]
+        weights = np.take(self._sums, rows, axis=0)
         for i, parts in zip(other.tolist(), found, strict=True):
-            if len(parts) == 1:
-                weights[i] = self._sums[seen[parts[0]]]
-            elif parts:
+            if len(parts) > 1:
                 weights[i] = np.sum([self._sums[seen[w]] for w in parts], axis=0, dtype=np.float32)
         return weights, counts.tolist()
 
