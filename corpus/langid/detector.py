@@ -921,6 +921,11 @@ def _converged(shifted: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     It passes only when every other language is below e**-11.5 of the best (else the
     probabilities' sum is at least 1 + 1e-5): where another is above e**-11 (a wide margin),
     it fails, and only the other checks are worked out, exactly as langdetect does."""
+    if shifted.shape[1] <= _FEW:  # a few texts: numpy's cost per call outweighs what is saved
+        everywhere: npt.NDArray[np.bool_] = (
+            1.0 / np.add.reduce(np.exp(shifted), axis=2) > _CONV_THRESHOLD
+        )
+        return everywhere
     near = np.add.reduce(shifted > _FAR, axis=2, dtype=np.uint8) == 1  # the best: itself
     converged = np.zeros(near.shape, dtype=bool)
     check, text = np.nonzero(near)
