@@ -122,13 +122,13 @@ class Regional:
         counts = np.zeros(len(tokens), dtype=np.intp)
         counts[single] = 1
         counts[other] = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-        rows = np.zeros(len(tokens), dtype=np.intp)
+        rows = np.zeros(len(tokens), dtype=np.intp)  # row 0: zeros (a token of no word)
         rows[single] = np.fromiter(map(seen.__getitem__, words), dtype=np.intp, count=len(words))
-        weights = self._sums[rows]
+        one = [i for i, parts in enumerate(found) if len(parts) == 1]
+        rows[other[one]] = [seen[found[i][0]] for i in one]
+        weights = np.take(self._sums, rows, axis=0)
         for i, parts in zip(other.tolist(), found, strict=True):
-            if len(parts) == 1:
-                weights[i] = self._sums[seen[parts[0]]]
-            elif parts:
+            if len(parts) > 1:
                 weights[i] = np.sum([self._sums[seen[w]] for w in parts], axis=0, dtype=np.float32)
         return weights, counts.tolist()
 
@@ -154,7 +154,7 @@ class Regional:
             # ``word`` adds a word's rows one after another (numpy's sum down a column of a
             # C-ordered array); words with as many rows are added side by side.
             which = np.flatnonzero(counts == n)
-            slabs = self._weights[flat[starts[which] + np.arange(n)[:, None]]]
+            slabs = np.take(self._weights, flat[starts[which] + np.arange(n)[:, None]], axis=0)
             total = slabs[0].copy()
             for i in range(1, n):
                 total += slabs[i]
@@ -190,20 +190,29 @@ class Regional:
     def decide(self, scores: npt.NDArray[np.float32], words: int) -> Decision | None:
         """The decision for a text whose tokens' weights sum to ``scores`` over ``words``
         words, or ``None`` when fewer than ``min_words`` words counted (too little to tell)."""
-        if words < self.min_words:
-            return None
+        return self.decide_many(scores[None, :], [words])[0]
+
+    def decide_many(
+        self, scores: npt.NDArray[np.float32], words: Sequence[int]
+    ) -> list[Decision | None]:
+        """``decide`` for each row of ``scores`` (a text's) and its ``words``, all at once: each
+        row's numbers are those of the row alone (element by element, a row's five
+        probabilities summed in order)."""
         logits = (scores.astype(np.float64) + self.prior) / self.temperature
-        logits -= logits.max()
+        logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
-        probabilities /= probabilities.sum()
-        best = int(probabilities.argmax())
-        ranked = sorted(range(len(self.classes)), key=lambda i: (-probabilities[i], i))
-        alternatives = tuple(
-            self.classes[i]
-            for i in ranked
-            if i != best and probabilities[i] >= self.alternative_min
-        )
-        return Decision(self.classes[best], round(float(probabilities[best]), 4), alternatives)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        best = probabilities.argmax(axis=1).tolist()
+        found: list[Decision | None] = []
+        least, classes = self.alternative_min, self.classes
+        for row, top, counted in zip(probabilities.tolist(), best, words, strict=True):
+            if counted < self.min_words:
+                found.append(None)
+                continue
+            close = sorted((-p, i) for i, p in enumerate(row) if i != top and p >= least)
+            alternatives = tuple(classes[i] for _, i in close)
+            found.append(Decision(classes[top], round(row[top], 4), alternatives))
+        return found
 
 
 def load_spec(text: str) -> dict[str, Any]:
