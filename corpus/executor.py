@@ -16,6 +16,9 @@ import logging
 import multiprocessing
 import multiprocessing.context
 import os
+import select
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -61,12 +64,10 @@ def batched(items: Iterable[T], size: int, first: Iterable[int] = ()) -> Iterato
 
 
 def _die_with_parent() -> None:
-    """In a worker: ask Linux to kill this process when its parent dies (a kill -9 of the
-    ingest must not leave workers behind: the forkserver, the workers' parent, exits when the
-    ingest does). Elsewhere, a no-op."""
+    """In a worker: ask Linux to kill this process when its parent dies (with the spawn start
+    method, the ingest; with the forkserver, the forkserver). Elsewhere, a no-op."""
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         pr_set_pdeathsig = 1
@@ -75,10 +76,30 @@ def _die_with_parent() -> None:
         pass
 
 
-def _start_worker(environ: dict[str, str]) -> None:
-    """A worker's first step: die with its parent, and take the ingest's environment as it is
-    now (a forked worker inherits the forkserver's, which started earlier)."""
+def _die_with(ingest: int) -> None:
+    """In a worker: kill this process when the ingest's process (``ingest``, a pid) ends, as
+    a kill -9 of it would leave a forked worker behind: the forkserver, its parent, stays
+    alive while its children hold the end of the pipe it watches, and an idle worker waits on
+    its job queue for ever. A thread blocked on a pidfd (Linux >= 5.3); elsewhere, a no-op."""
+    try:
+        handle = os.pidfd_open(ingest)
+    except (AttributeError, OSError):  # pragma: no cover - no pidfd, or the ingest is gone
+        return
+
+    def wait() -> None:
+        select.select([handle], [], [])
+        os.kill(os.getpid(), signal.SIGKILL)  # as PR_SET_PDEATHSIG does
+
+    threading.Thread(target=wait, name="corpus-die-with-ingest", daemon=True).start()
+
+
+def _start_worker(environ: dict[str, str], ingest: int) -> None:
+    """A worker's first step: die with its parent and with the ingest, and take the ingest's
+    environment as it is now (a forked worker inherits the forkserver's, which started
+    earlier)."""
     _die_with_parent()
+    if os.getppid() != ingest:
+        _die_with(ingest)
     if os.environ != environ:
         os.environ.clear()
         os.environ.update(environ)
@@ -170,7 +191,7 @@ def _pool(workers: int, warm_up: Callable[[], object] | None) -> Iterator[Proces
         max_workers=workers,
         mp_context=_context(),
         initializer=_start_worker,
-        initargs=(dict(os.environ),),
+        initargs=(dict(os.environ), os.getpid()),
     ) as pool:
         if warm_up is not None:
             # Workers start and load their models now, while this process works through

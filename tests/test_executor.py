@@ -3,7 +3,10 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +102,45 @@ def test_workers_start_loaded_and_see_the_environment_of_now(
     got = list(map_ordered(_environ_value, ["CORPUS_TEST_AFTER_PRESTART"] * 3, workers=2))
     assert got == ["seen"] * 3
     assert list(map_ordered(_models_loaded, [0, 1, 2], workers=2)) == [1, 1, 1]
+
+
+def _gone(pid: int) -> bool:
+    """Whether a process has ended (a zombie waiting for its parent counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "\tZ" in next(line for line in status if line.startswith("State:"))
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+_HOLDS_WORKERS = """
+import sys
+from corpus import executor
+from pidjob import pid
+executor.prestart()
+with executor.session("local", workers=2, address=None):
+    print(*sorted(set(executor.map_ordered(pid, range(20), workers=2))), flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="pidfd: Linux >= 5.3")
+def test_a_killed_ingest_leaves_no_worker_behind(tmp_path: Path) -> None:
+    # the workers are the forkserver's children: a kill -9 of the ingest must end them too
+    (tmp_path / "pidjob.py").write_text("import os\n\n\ndef pid(_):\n    return os.getpid()\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDS_WORKERS],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
+        assert proc.stdout is not None
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert workers and proc.pid not in workers
+        proc.kill()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(map(_gone, workers)):
+        time.sleep(0.1)
+    assert all(map(_gone, workers)), [p for p in workers if not _gone(p)]
