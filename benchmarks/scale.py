@@ -28,12 +28,15 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---|---|---|")
     for raw in map(Path, sys.argv[1:]):
         with tempfile.TemporaryDirectory(prefix="corpus-scale-") as out:
-            seconds, main_mb, worker_mb = measured_ingest([str(raw), "--out", out])
+            seconds, main_mb, _ = measured_ingest([str(raw), "--out", out])
             version = next(Path(out).glob("*/v1.0.0"))
             manifest = json.loads((version / "manifest.json").read_text())
             report = json.loads((version / "report.json").read_text())
         c, d = manifest["counts"], report["driver_seconds"]
         cpu = {k: v["cpu_seconds"] for k, v in report["per_record_stages"].items()}
+        # the workers' own peak (they are the forkserver's children, not the ingest's: its
+        # RUSAGE_CHILDREN never sees them)
+        worker_mb = report["peak_rss_bytes"]["worker"] / 2**20
         print(
             f"| {raw} | {c['read']:,} | {c['accepted']:,} | {c['duplicates']:,} | {c['rejected']:,} "
             f"| {seconds:,.1f} | {c['read'] / seconds:,.0f} "
