@@ -60,6 +60,12 @@ def worker_peak_mb(version: Path) -> float:
     )
 
 
+def driver_steps(version: Path) -> dict[str, float]:
+    """The driver's peak RSS at the end of each step (MB): where its memory grew."""
+    report = json.loads((version / "report.json").read_text())
+    return {s: b / 2**20 for s, b in report["peak_rss_bytes"]["driver_by_step"].items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("sizes", type=int, nargs="+")
@@ -83,6 +89,7 @@ def main() -> None:
     )
     print("|---:|---:|---:|---|---|")
     driver: list[tuple[int, float]] = []
+    by_step: list[tuple[int, dict[str, float]]] = []
     try:
         for n in args.sizes:
             with tempfile.TemporaryDirectory(prefix="corpus-dist-") as tmp:
@@ -94,10 +101,12 @@ def main() -> None:
                     [str(raw), "--out", f"{tmp}/ray", "--executor", "ray",
                      "--address", cluster.address]
                 )  # fmt: skip
+                steps = driver_steps(next(Path(tmp, "ray").glob("*/v1.0.0")))
                 same = args.distributed_only or outputs.content(
                     next(Path(tmp, "local").glob("*/v1.0.0"))
                 ) == outputs.content(next(Path(tmp, "ray").glob("*/v1.0.0")))
             driver.append((n, ray_mb))
+            by_step.append((n, steps))
             print(f"| {n:,} | {local_s:,.1f} | {ray_s:,.1f} | {local_mb:,.0f} MB / {ray_mb:,.0f} MB "
                   f"| {'-' if args.distributed_only else 'yes' if same else 'NO'} |", flush=True)  # fmt: skip
     finally:
@@ -106,6 +115,9 @@ def main() -> None:
         per = (m2 - m1) * 1024 * 1024 / (n2 - n1)
         print(f"\ndriver peak RSS growth {n1:,} -> {n2:,} articles: {per:,.0f} bytes/article "
               f"(bound: <= 100)")  # fmt: skip
+    print("\ndistributed driver's peak RSS at the end of each step, MB:")
+    for n, steps in by_step:
+        print(f"  {n:,}: " + ", ".join(f"{s} {mb:,.1f}" for s, mb in steps.items()))
 
 
 if __name__ == "__main__":

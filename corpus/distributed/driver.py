@@ -97,13 +97,11 @@ class Driver:
                 self.mirror.adopt(writer.folder / entry.path, entry.path)
         return tuple(files)
 
-    def run(
-        self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
-    ) -> list[Any]:
-        """``fn(work, job)`` for every job, on the executor, results in order."""
+    def each(self, fn: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
+        """``fn(job)`` for every job, on the executor, results in order."""
         return list(
             executor.map_ordered(
-                functools.partial(fn, work),
+                fn,
                 jobs,
                 executor=self.cfg.executor,
                 workers=self.workers,
@@ -111,6 +109,12 @@ class Driver:
                 warm_up=functools.partial(units.warm_up, self.cfg),
             )
         )
+
+    def run(
+        self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
+    ) -> list[Any]:
+        """``fn(work, job)`` for every job, on the executor, results in order."""
+        return self.each(functools.partial(fn, work), jobs)
 
     def slices(self, work: SurveyWork) -> list[sources.Slice]:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
@@ -355,6 +359,8 @@ def _finish(
         dedup_index=index,
         learned=learned_files,
         removals=parent.removals if parent else (),
+        # the card's counts read the data shards in tasks, where they are (not here)
+        each=driver.each,
     )
     shutil.rmtree(writer.folder / ".tasks", ignore_errors=True)  # emptied by finish
     times.lap("finish")

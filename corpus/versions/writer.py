@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,10 +185,12 @@ class VersionWriter:
         dedup_index: Artifacts,
         removals: Iterable[Removal],
         learned: Artifacts | None = None,
+        each: Callable[[Callable[[Any], Any], list[Any]], Iterable[Any]] = map,
     ) -> Manifest:
         """Close the shards, write the manifest and the card; the manifest is checked first.
 
-        ``summary`` None: summarize the data shards the version ends with (after a takedown)."""
+        ``summary`` None: summarize the data shards the version ends with (after a takedown).
+        ``each`` maps the card's count over the data shards (``card.statistics``)."""
         share = self.mirror.copy_later if self.mirror else link_or_copy
         move = self.mirror.move_later if self.mirror else os.replace
         shards = {
@@ -224,7 +226,7 @@ class VersionWriter:
         ).check()
         from corpus import card  # the card's template and YAML are needed only here
 
-        stats = card.statistics(data)
+        stats = card.statistics(data, each)
         card_path = self.folder / "README.md"
         card_path.write_text(card.render(manifest.to_dict(), stats=stats), encoding="utf-8")
         manifest = manifest.evolve(card=self.listed([card_path])[0])
