@@ -1,11 +1,13 @@
 """Whole `corpus ingest` runs at growing sizes: wall time, throughput, peak RSS.
 
-    uv run python benchmarks/scale.py DIR [DIR ...]
+    uv run python benchmarks/scale.py DIR [DIR ...] [-- INGEST_FLAGS ...]
+    # e.g. -- --distributed   (the distributed ingest on local worker processes)
 
 Each DIR holds the raw files of one corpus, e.g. the ones `benchmarks/dedup/generate.py` writes
 (10k/100k/1M articles built from the shared real articles, with injected near-duplicates).
 Each run goes to a fresh temporary output folder with the default settings (one worker per
-core). Prints a Markdown table.
+core) and the flags after ``--``. Prints a Markdown table, then the driver's peak RSS at the
+end of each step of each run (where its memory grew).
 """
 
 from __future__ import annotations
@@ -19,16 +21,20 @@ from _measure import measured_ingest  # benchmarks/ is on sys.path when run as a
 
 
 def main() -> None:
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    flags = args[args.index("--") + 1 :] if "--" in args else []
+    dirs = args[: args.index("--")] if "--" in args else args
+    if not dirs:
         sys.exit(__doc__)
+    steps: list[str] = []
     print(
         "| corpus | records | accepted | duplicates | rejected | seconds | records/s "
         "| peak RSS main / worker | units / dedup / write+finish s | worker CPU s: structure / langid / fingerprints |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---|---|---|")
-    for raw in map(Path, sys.argv[1:]):
+    for raw in map(Path, dirs):
         with tempfile.TemporaryDirectory(prefix="corpus-scale-") as out:
-            seconds, main_mb, _ = measured_ingest([str(raw), "--out", out])
+            seconds, main_mb, _ = measured_ingest([str(raw), "--out", out, *flags])
             version = next(Path(out).glob("*/v1.0.0"))
             manifest = json.loads((version / "manifest.json").read_text())
             report = json.loads((version / "report.json").read_text())
@@ -37,6 +43,8 @@ def main() -> None:
         # the workers' own peak (they are the forkserver's children, not the ingest's: its
         # RUSAGE_CHILDREN never sees them)
         worker_mb = report["peak_rss_bytes"]["worker"] / 2**20
+        by_step = report["peak_rss_bytes"]["driver_by_step"].items()
+        steps.append(f"{raw}: " + ", ".join(f"{s} {b / 2**20:,.0f}" for s, b in by_step))
         print(
             f"| {raw} | {c['read']:,} | {c['accepted']:,} | {c['duplicates']:,} | {c['rejected']:,} "
             f"| {seconds:,.1f} | {c['read'] / seconds:,.0f} "
@@ -45,6 +53,7 @@ def main() -> None:
             f"| {cpu['structure']:,.0f} / {cpu['langid']:,.0f} / {cpu['fingerprints']:,.0f} |",
             flush=True,
         )
+    print("\ndriver peak RSS (MB) at the end of each step:", *steps, sep="\n")
 
 
 if __name__ == "__main__":
