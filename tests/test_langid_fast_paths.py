@@ -284,3 +284,13 @@ def test_tokens_of_several_words_are_summed_as_np_sum_summed_each(parts: list[li
     for token, words, row, count in zip(tokens, parts, weights, counts, strict=True):
         alone = np.sum([model.word(w) for w in words], axis=0, dtype=np.float32)
         assert (row.tobytes(), count) == (alone.tobytes(), len(words)), token
+
+
+def test_a_batch_whose_only_new_token_is_punctuation_is_read() -> None:
+    # its key is one space: the batch's characters were once too few for the 3-gram window
+    model = detector.Model(0)
+    text = "Pemerintah kota mengumumkan jadwal baru untuk warga."
+    model.analyse_many([text])
+    (found,) = model.analyse_many([f"{text[:-1]} \u2014"])
+    assert found.ranked == detector.Model(0).analyse(f"{text[:-1]} \u2014").ranked
+    assert found.ranked[0][0] == "id"

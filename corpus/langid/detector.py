@@ -212,7 +212,7 @@ class Model:
         wanted = np.stack([emit & (c != _SPACE), emit, emit & (p != _SPACE)], axis=1)
         rows, outside = self._dense.rows(codes, wanted)
         if outside.any():  # n-grams of rarer characters: the sorted keys
-            p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))
+            p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))[: len(codes)]
             packed = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
             packed = packed[outside]
             at = np.searchsorted(self._keys, packed).clip(max=len(self._keys) - 1)
@@ -841,7 +841,9 @@ class _Dense:
         n-gram holds a character outside the alphabet (its row then still to find)."""
         c = self._place[np.minimum(codes, 0xFFFF)]  # U+FFFF and beyond: outside
         p = np.concatenate((self._place[[_SPACE]], c[:-1]))
-        p2 = np.concatenate((self._place[[_SPACE, _SPACE]], c[:-2]))
+        # cut to the characters' count: a batch's keys can be one space in all (a new token
+        # of punctuation alone, every other token of the batch cached)
+        p2 = np.concatenate((self._place[[_SPACE, _SPACE]], c[:-2]))[: len(c)]
         pc = p * _ALPHABET + c
         flat = np.stack([c, pc, p2 * (_ALPHABET * _ALPHABET) + pc], axis=1)
         ok = c > 0
