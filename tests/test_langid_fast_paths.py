@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 import numpy as np
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ from langdetect.utils.ngram import NGram
 from corpus import langid
 from corpus.langid import Guess, detector, regional
 from tests.test_dedup import art
-from tests.test_langid_first_sight import fixture_texts
+from tests.test_langid_first_sight import _regional_spec, fixture_texts
 
 _CONV_THRESHOLD = 0.99999
 
@@ -194,3 +195,102 @@ def test_latin_is_dropped_from_text_mostly_in_another_script_as_before() -> None
     assert detector._prepare(mostly) == prepared_as_before(mostly) == mostly[:-2]
     half = "\u4e2d\u6587\u4e2d\u6587 ab"  # 2 Latin letters are half of 4: kept
     assert detector._prepare(half) == prepared_as_before(half) == half
+
+
+# --------------------------------------------------------------------------- lid9's fast paths
+
+
+def words_and_breaks_as_before(text: str) -> tuple[list[str], list[int]]:
+    """``Model._tokens_of``'s words and breaks as the line loop found them (text whose only
+    whitespace is what str.split() and langdetect agree on)."""
+    breaks: list[int] = []
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text.split(), breaks
+    words: list[str] = []
+    for line in lines:
+        if found := line.split():
+            words += found
+            breaks.append(len(words))
+    return words, breaks
+
+
+_PIECES = st.sampled_from(["kata", "Jakarta,", "di", " ", "  ", "\n", "\n\n", "\t", " \n ", "."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=12), min_size=1, max_size=6))
+def test_tokens_and_sentence_starts_after_breaks_are_as_the_line_loop_found(
+    texts: list[list[str]],
+) -> None:
+    model = _private_model()  # reused: cached tokens and new ones alike
+    parsed = [model._tokens_of("".join(pieces)) for pieces in texts]
+    word_of = {slot: word for word, slot in [*model._closed.items(), *model._open.items()]}
+    expected = [words_and_breaks_as_before("".join(pieces)) for pieces in texts]
+    for (slots, _), (words, _) in zip(parsed, expected, strict=True):
+        assert [word_of[slot] for slot in slots] == words
+    counts = [len(slots) for slots, _ in parsed]
+    starts = np.cumsum(counts) - counts
+    before = {
+        at + i
+        for at, (tokens, breaks) in zip(starts.tolist(), expected, strict=True)
+        for i in breaks
+        if 0 < i < len(tokens)
+    }
+    assert set(detector._after_breaks(parsed, starts).tolist()) == before
+
+
+@cache
+def _private_model() -> detector.Model:
+    return detector.Model(0)
+
+
+@cache
+def _private_regional() -> regional.Regional:
+    return regional.Regional(regional.load_spec(_regional_spec()))
+
+
+def ranked_as_before(total: np.ndarray, names: tuple[str, ...]) -> list[list[tuple[str, float]]]:
+    """``Model._probabilities_many``'s ranking as it was: a sort of each row's languages."""
+    found = []
+    for row in total:
+        ranked = sorted(
+            ((p, lang) for lang, p in enumerate(row.tolist()) if p > 0.1), key=lambda pi: -pi[0]
+        )
+        found.append([(names[lang], p) for p, lang in ranked])
+    return found
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_a_batch_s_languages_are_ranked_as_each_row_was(seed: int, n: int) -> None:
+    names = detector.model(0).languages
+    rng = np.random.default_rng(seed)
+    total = rng.dirichlet(np.full(len(names), 0.05), size=n)
+    total[::3, 5] = total[::3, 2] = 0.3  # ties above the threshold keep language order
+    total[::4, 7] = 0.1  # at the threshold: left out
+    total[1::5] = 0.0  # nothing above it
+    assert detector._ranked(total, names) == ranked_as_before(total, names)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["kata", "dan", "ng", "x", "ini"]), min_size=2), max_size=30)
+)
+def test_tokens_of_several_words_are_summed_as_np_sum_summed_each(parts: list[list[str]]) -> None:
+    model = _private_regional()
+    tokens = ["-".join(words) for words in parts]
+    weights, counts = model.tokens(tokens)
+    for token, words, row, count in zip(tokens, parts, weights, counts, strict=True):
+        alone = np.sum([model.word(w) for w in words], axis=0, dtype=np.float32)
+        assert (row.tobytes(), count) == (alone.tobytes(), len(words)), token
+
+
+def test_a_batch_whose_only_new_token_is_punctuation_is_read() -> None:
+    # its key is one space: the batch's characters were once too few for the 3-gram window
+    model = detector.Model(0)
+    text = "Pemerintah kota mengumumkan jadwal baru untuk warga."
+    model.analyse_many([text])
+    (found,) = model.analyse_many([f"{text[:-1]} \u2014"])
+    assert found.ranked == detector.Model(0).analyse(f"{text[:-1]} \u2014").ranked
+    assert found.ranked[0][0] == "id"

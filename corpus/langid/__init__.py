@@ -50,7 +50,9 @@ __all__ = [
 
 #: langdetect answers the regional model decides (it has no profile for ms, jv or su).
 REGIONAL_FROM = ("id", "tl")
-_BATCH = 256  # articles ``run`` identifies together (see ``identify_batch``)
+#: Articles ``run`` identifies together (see ``identify_batch``); 512 ran ~6 % faster than 256
+#: (numpy's cost per call shared by more texts).
+_BATCH = 512
 
 
 @dataclass(frozen=True, slots=True)

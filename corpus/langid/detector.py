@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, chain
 from operator import sub
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -211,7 +212,7 @@ class Model:
         wanted = np.stack([emit & (c != _SPACE), emit, emit & (p != _SPACE)], axis=1)
         rows, outside = self._dense.rows(codes, wanted)
         if outside.any():  # n-grams of rarer characters: the sorted keys
-            p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))
+            p2 = np.concatenate(([_SPACE, _SPACE], codes[:-2]))[: len(codes)]
             packed = np.stack([_pack(-1, -1, c), _pack(-1, p, c), _pack(p2, p, c)], axis=1)
             packed = packed[outside]
             at = np.searchsorted(self._keys, packed).clip(max=len(self._keys) - 1)
@@ -373,7 +374,8 @@ class Model:
 
     def _tokens_of(self, text: str) -> tuple[list[int], list[int]]:
         """Slots of the tokens of a prepared text (the last one open unless whitespace ends the
-        text), and the index of each token that follows a line break."""
+        text), and the index of each token that follows a line break (in order, repeats and
+        0 or the token count too: every caller reads only those in between)."""
         breaks: list[int] = []
         if not any(ch in text for ch in _NOT_SEPARATORS):
             # str.split() then splits where _SEPARATORS does, and is much faster.
@@ -381,11 +383,10 @@ class Model:
             if len(lines) == 1:
                 words = text.split()
             else:
-                words = []
-                for line in lines:
-                    if found := line.split():
-                        words += found
-                        breaks.append(len(words))
+                # Each line's words, in C (a Python loop over lines cost ~10 us an article).
+                found = list(map(str.split, lines))
+                words = list(chain.from_iterable(found))
+                breaks = list(accumulate(map(len, found)))
             closed = text[-1:].isspace()
         else:
             parts = _SEPARATORS_KEPT.split(text)  # token, separator, token, ..., token
@@ -460,14 +461,7 @@ class Model:
         begins = np.zeros(len(slots) + 1, dtype=bool)
         begins[1:] = facts[:, 1]
         begins[starts] = True
-        begins[
-            [
-                at + i
-                for at, (tokens, breaks) in zip(starts.tolist(), parsed, strict=True)
-                for i in breaks
-                if 0 < i < len(tokens)
-            ]
-        ] = True
+        begins[_after_breaks(parsed, starts)] = True
         sentences = np.flatnonzero(begins[:-1])
         owner = np.repeat(np.arange(len(parsed)), counts)[sentences]  # each sentence's text
         homes = np.array([self.languages.index(r[0][0]) if r else 0 for r in ranked])
@@ -544,12 +538,8 @@ class Model:
                 gauss = spare
             weights = np.array([(_ALPHA + z * _ALPHA_WIDTH) / _BASE_FREQ for z in gauss])
             total += self._trial(text, at, weights) / _TRIALS
-        for j, i in enumerate(live):
-            ranked = sorted(
-                ((p, lang) for lang, p in enumerate(total[j].tolist()) if p > _PROB_THRESHOLD),
-                key=lambda pi: -pi[0],
-            )
-            found[i] = [(self.languages[lang], p) for p, lang in ranked]
+        for i, ranked in zip(live, _ranked(total, self.languages), strict=True):
+            found[i] = ranked
         return found
 
     def _trial(
@@ -679,6 +669,42 @@ class Model:
             for i, label in enumerate(labels)
             if label == wanted
         )
+
+
+def _ranked(
+    total: npt.NDArray[np.float64], names: tuple[str, ...]
+) -> list[list[tuple[str, float]]]:
+    """Per row of probabilities ``total``: its languages (``names``) above langdetect's
+    threshold, best first (ties in language order, as langdetect's stable sort leaves them)."""
+    found: list[list[tuple[str, float]]] = [[] for _ in range(len(total))]
+    # np.nonzero goes row by row, each row's languages in order: one pass for the whole batch
+    texts, languages = np.nonzero(total > _PROB_THRESHOLD)
+    for i, lang, p in zip(
+        texts.tolist(), languages.tolist(), total[texts, languages].tolist(), strict=True
+    ):
+        found[i].append((names[lang], p))
+    for ranked in found:
+        if len(ranked) > 1:
+            ranked.sort(key=_minus_probability)
+    return found
+
+
+def _minus_probability(ranked: tuple[str, float]) -> float:
+    """The sort key of a (language, probability): best first."""
+    return -ranked[1]
+
+
+def _after_breaks(
+    parsed: list[tuple[list[int], list[int]]], starts: npt.NDArray[Any]
+) -> npt.NDArray[np.intp]:
+    """Where, in a batch's tokens end to end (each text's from ``starts``), a token follows a
+    line break inside its text (``Model._tokens_of``'s breaks, but 0 and the token count)."""
+    breaks = np.fromiter(chain.from_iterable(found for _, found in parsed), dtype=np.intp)
+    owner = np.repeat(np.arange(len(parsed)), [len(found) for _, found in parsed])
+    sizes = np.array([len(tokens) for tokens, _ in parsed], dtype=np.intp)
+    inside = (breaks > 0) & (breaks < sizes[owner])
+    found: npt.NDArray[np.intp] = (starts[owner] + breaks)[inside]
+    return found
 
 
 class _Normalized(dict[int, str]):
@@ -815,7 +841,9 @@ class _Dense:
         n-gram holds a character outside the alphabet (its row then still to find)."""
         c = self._place[np.minimum(codes, 0xFFFF)]  # U+FFFF and beyond: outside
         p = np.concatenate((self._place[[_SPACE]], c[:-1]))
-        p2 = np.concatenate((self._place[[_SPACE, _SPACE]], c[:-2]))
+        # cut to the characters' count: a batch's keys can be one space in all (a new token
+        # of punctuation alone, every other token of the batch cached)
+        p2 = np.concatenate((self._place[[_SPACE, _SPACE]], c[:-2]))[: len(c)]
         pc = p * _ALPHABET + c
         flat = np.stack([c, pc, p2 * (_ALPHABET * _ALPHABET) + pc], axis=1)
         ok = c > 0
@@ -995,17 +1023,17 @@ def _summed_alike(
         )
     done = 1 + 8 * blocks
     left = lengths - done  # terms left over, per run (0 to 7)
-    for j in range(int(left.max())):
-        has = left > j
-        every = bool(has.all())
-        at = starts + done + j if every else np.where(has, starts + done + j, starts)
-        slab: npt.NDArray[np.float32] = np.take(table, rows[at], axis=0)
-        if not every:
-            slab[~has] = -0.0
-        if total is None:
-            total = slab
-        else:
-            total += slab
+    most = int(left.max())
+    if most:  # every leftover term read at once, then added one by one
+        has = left > np.arange(most)[:, None]
+        at = np.where(has, starts + np.arange(done, done + most)[:, None], starts)
+        slabs: npt.NDArray[np.float32] = np.take(table, rows[at], axis=0)
+        slabs[~has] = -0.0
+        for j in range(most):
+            if total is None:
+                total = slabs[j]
+            else:
+                total += slabs[j]
     first: npt.NDArray[np.float32] = np.take(table, rows[starts], axis=0)
     return first if total is None else first + total
 

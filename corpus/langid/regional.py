@@ -127,10 +127,19 @@ class Regional:
         one = [i for i, parts in enumerate(found) if len(parts) == 1]
         rows[other[one]] = [seen[found[i][0]] for i in one]
         weights = np.take(self._sums, rows, axis=0)
-        for i, parts in zip(other.tolist(), found, strict=True):
-            if len(parts) > 1:
-                weights[i] = np.sum([self._sums[seen[w]] for w in parts], axis=0, dtype=np.float32)
+        several = np.flatnonzero(counts[other] > 1)
+        if len(several):
+            parts = [found[i] for i in several.tolist()]
+            weights[other[several]] = self._summed_words(parts)
         return weights, counts.tolist()
+
+    def _summed_words(self, tokens: list[list[str]]) -> npt.NDArray[np.float32]:
+        """The summed weights of each token's (cached) words, as ``np.sum(..., axis=0)`` sums
+        them."""
+        sizes = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
+        words = chain.from_iterable(tokens)
+        rows = np.fromiter(map(self._seen.__getitem__, words), dtype=np.intp, count=sum(sizes))
+        return _summed_in_order(self._sums, rows, sizes)
 
     def _learn(self, words: list[str]) -> None:
         """Cache the summed weights of those of ``words`` not cached yet: ``word``'s sums, bit
@@ -147,19 +156,7 @@ class Regional:
         self._seen.update((word, 0) for word, n in zip(new, has, strict=True) if not n)
         if not counted:
             return
-        counts = counts[counts > 0]
-        sums = np.empty((len(counted), len(self.classes)), dtype=np.float32)
-        starts = np.cumsum(counts) - counts
-        for n in np.unique(counts).tolist():
-            # ``word`` adds a word's rows one after another (numpy's sum down a column of a
-            # C-ordered array); words with as many rows are added side by side.
-            which = np.flatnonzero(counts == n)
-            slabs = np.take(self._weights, flat[starts[which] + np.arange(n)[:, None]], axis=0)
-            total = slabs[0].copy()
-            for i in range(1, n):
-                total += slabs[i]
-            sums[which] = total
-        self._store(counted, sums)
+        self._store(counted, _summed_in_order(self._weights, flat, counts[counts > 0]))
 
     def _store(self, words: list[str], sums: npt.NDArray[np.float32]) -> None:
         """Keep the summed weights of new ``words`` in the next rows of ``_sums``."""
@@ -213,6 +210,24 @@ class Regional:
             alternatives = tuple(classes[i] for _, i in close)
             found.append(Decision(classes[top], round(row[top], 4), alternatives))
         return found
+
+
+def _summed_in_order(
+    table: npt.NDArray[np.float32], rows: npt.NDArray[np.intp], counts: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float32]:
+    """Rows of ``table`` summed in runs of ``counts`` (each >= 1), one run after another in
+    ``rows``, each run's rows added one after another, as numpy sums down the columns of a
+    C-ordered array (``np.sum(..., axis=0)``); runs of as many rows are added side by side."""
+    sums = np.empty((len(counts), table.shape[1]), dtype=np.float32)
+    starts = np.cumsum(counts) - counts
+    for n in np.unique(counts).tolist():
+        which = np.flatnonzero(counts == n)
+        slabs = np.take(table, rows[starts[which] + np.arange(n)[:, None]], axis=0)
+        total = slabs[0].copy()
+        for i in range(1, n):
+            total += slabs[i]
+        sums[which] = total
+    return sums
 
 
 def load_spec(text: str) -> dict[str, Any]:
