@@ -2,8 +2,9 @@
 
 ``patterns.first_char`` lets a line skip the generic rules that cannot open on its first
 character (``rules._generic_rule``, against one combined pattern of every rule as before);
-``patterns.needle`` and ``patterns.line_anchored`` let a text skip a publisher marker or try it
-at line starts only (``profiles._marks``, against ``marker.search``).
+``patterns.needle`` and ``patterns.line_anchored`` let a text skip a publisher marker (by a plain
+``in``, or a case-blind search of the literal when the marker ignores case) or try it at line
+starts only (``profiles._marks``, against ``marker.search``).
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ _PIECES = [
     "SINDOnews.com",
     "kumparanNEWS",
     "KUMPARANbisnis",
+    "\u212aUMPARANnewſ",  # a Kelvin sign and a long s: the engine folds both
+    "BERITA OKEZONE Dı GOOGLE NEWS",
     "berita Okezone di Google News",
     "Bisnis.com, ",
     "TEMPO.CO, ",
@@ -156,7 +159,8 @@ def test_markers_found_as_a_search_finds_them(pieces: list[str]) -> None:
 
 def test_needle_and_anchor_of_marker_shapes() -> None:
     assert patterns.needle(re.compile(r"(?m)^Bisnis\.com\s*,")) == "Bisnis.com"
-    assert patterns.needle(re.compile(r"(?i)\bkumparan")) == ""  # case ignored: no literal
+    assert patterns.needle(re.compile(r"(?i)\bkumparan(?:NEWS)?")) == "kumparan"
+    assert patterns.ignores_case(re.compile(r"(?i)\bkumparan"))
     assert patterns.needle(re.compile(r"xab(?:c|d)ef")) == "xab"
     assert patterns.line_anchored(re.compile(r"(?m)^A|^B"))
     assert not patterns.line_anchored(re.compile(r"(?m)^A|B"))  # B may match anywhere

@@ -102,12 +102,10 @@ def first_char(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 def needle(pattern: re.Pattern[str]) -> str:
     """The longest literal that every match of ``pattern`` holds (a run of plain characters in
-    its top-level sequence), or "" when there is none (or the pattern ignores case)."""
-    parsed = _parse(pattern)
-    if parsed.state.flags & re.I:
-        return ""
+    its top-level sequence; in any case when the pattern ignores case), or "" when there is
+    none."""
     best, run = "", []
-    for op, av in [*parsed, (None, None)]:
+    for op, av in [*_parse(pattern), (None, None)]:
         if op is _c.LITERAL:
             run.append(chr(av))
             continue
@@ -115,6 +113,11 @@ def needle(pattern: re.Pattern[str]) -> str:
             best = "".join(run)
         run = []
     return best
+
+
+def ignores_case(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` ignores case as a whole (``(?i)`` or ``re.IGNORECASE``)."""
+    return bool(_parse(pattern).state.flags & re.I)
 
 
 def line_anchored(pattern: re.Pattern[str]) -> bool:
@@ -126,4 +129,4 @@ def line_anchored(pattern: re.Pattern[str]) -> bool:
     )
 
 
-__all__ = ["first_char", "line_anchored", "needle"]
+__all__ = ["first_char", "ignores_case", "line_anchored", "needle"]
