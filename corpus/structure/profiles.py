@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corpus.errors import ConfigError
+from corpus.structure.patterns import ignores_case, line_anchored, needle
 from corpus.structure.text import DASH, SP, text_value, url_hostname
 
 
@@ -186,8 +187,43 @@ def find_publisher(
         for profile in profiles:
             if profile.matches_source(source):
                 return profile, profile.name, "source"
-    hits = [p for p in profiles if any(m.search(text) for m in p.markers)]
+    starts = _line_starts(text) if any(p.markers for p in profiles) else []
+    hits = [p for p in profiles if any(_marks(m, text, starts) for m in p.markers)]
     if len(hits) == 1:  # several sites' markers: say nothing rather than guess
         return hits[0], hits[0].name, "marker"
     fallback = source or (host.removeprefix("www.") if host else None)
     return None, fallback, "unknown"
+
+
+@functools.lru_cache(maxsize=1024)
+def _marker_plan(marker: re.Pattern[str]) -> tuple[str, re.Pattern[str] | None, bool]:
+    """(a literal every match holds, the same as a case-blind pattern when the marker ignores
+    case, whether matches start only at line starts)."""
+    literal = needle(marker)
+    if literal and ignores_case(marker):
+        # the marker's own flags: the literal's letters match as they do inside the marker
+        return "", re.compile(re.escape(literal), marker.flags), line_anchored(marker)
+    return literal, None, line_anchored(marker)
+
+
+def _marks(marker: re.Pattern[str], text: str, starts: list[int]) -> bool:
+    """``marker.search(text) is not None``, cheaper: a text without the marker's literal is
+    passed over (a plain ``in``, or a case-blind search of the literal alone: the engine skips
+    to its first letter, which a leading ``\\b`` stops it doing), and a ``(?m)^`` marker is
+    tried at the line starts only (a search tries it at every character: ~30 us on a 3 KB text
+    that names no known site)."""
+    literal, folded, anchored = _marker_plan(marker)
+    if literal not in text or (folded is not None and folded.search(text) is None):
+        return False
+    if anchored:
+        return any(marker.match(text, at) for at in starts)
+    return marker.search(text) is not None
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts

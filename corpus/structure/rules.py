@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
+from corpus.structure.patterns import first_char
 from corpus.structure.profiles import Profile
 from corpus.structure.residue import MEDIA_CREDIT, is_embed_residue, is_share_bar
 from corpus.structure.text import words
@@ -355,18 +357,31 @@ def _combined(rules: Sequence[tuple[str, re.Pattern[str]]]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-_ALL = _combined(GENERIC_BOILERPLATE)
 _BOUNDLESS = tuple((n, p) for n, p in GENERIC_BOILERPLATE if n in _UNBOUNDED)
-_ALL_LONG = _combined(_BOUNDLESS)
+# the characters each rule's match can open on (None: any), from its parse tree
+_OPENINGS = {id(p): first_char(p) for _, p in GENERIC_BOILERPLATE}
+
+
+@functools.lru_cache(maxsize=4096)
+def _rules_opening(char: str, long: bool) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """The generic rules that can match a line opening on ``char`` (longer than ``_LONG`` or
+    not), in order, as names and one combined pattern (None when no rule can): a line's first
+    character rules out most of them, where the full combined pattern tried every one."""
+    rules = tuple(
+        (name, p)
+        for name, p in (_BOUNDLESS if long else GENERIC_BOILERPLATE)
+        if (opens := _OPENINGS[id(p)]) is None or opens.fullmatch(char)
+    )
+    return tuple(name for name, _ in rules), (_combined(rules) if rules else None)
 
 
 def _generic_rule(line: str) -> str | None:
-    rules = _BOUNDLESS if len(line) > _LONG else GENERIC_BOILERPLATE
-    match = (_ALL_LONG if len(line) > _LONG else _ALL).match(line)
+    names, combined = _rules_opening(line[:1], len(line) > _LONG)
+    match = combined.match(line) if combined is not None else None
     if match is None:
         return None
     # the rule's own group closes last, after any group inside it: it is ``lastgroup``
-    return rules[int(str(match.lastgroup)[1:])][0]
+    return names[int(str(match.lastgroup)[1:])]
 
 
 # A photo's caption with its credit glued on: "Ilustrasi militer AS. (Foto: Pixabay)",
