@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from corpus import pipeline, runs, sources
+from corpus import pipeline, runs, sources, storage
 from corpus.config import Config
 from corpus.distributed import finished, tasks
 from tests import outputs
@@ -246,7 +246,7 @@ def test_a_run_to_s3_resumes_from_another_machine(
     ran.clear()
     # the records are on the URL beside the task files: a driver on another machine (another
     # staging folder) finds them
-    monkeypatch.setenv("CORPUS_STAGING", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv(storage.STAGING_ENV, str(tmp_path / "elsewhere"))
     made = pipeline.ingest([raw], cfg, created_at=WHEN, out=OUT)
     assert ran == [4, 5]
     assert made.url is not None

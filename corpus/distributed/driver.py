@@ -17,6 +17,9 @@ are its counts; ``dedup.plan`` decides within a component), and rows keep the in
 Tasks name every file by its ``storage.Place``: on an fsspec output (``--out s3://...``; a
 cluster has no shared disk) the run's and the build folder's files are on the URL beside the
 dataset, copied into the version on the server at upload, the manifest last.
+
+A rerun of a run whose driver died reuses every read task that finished (its record in the
+run's folder, ``finished``); the survey and the steps after the read tasks run again.
 """
 
 from __future__ import annotations
