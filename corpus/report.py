@@ -134,7 +134,8 @@ def build(
             "ones a distributed run plans); dedup_pairs: candidate pairs measured; "
             "dedup_components: connected components of the key graph; dedup_plan_jobs: the "
             "distributed plan's tasks (whole components each); dedup_plan_job_articles: "
-            "articles and published rows in the biggest",
+            "articles and published rows in the biggest; produce_tasks: a distributed run's "
+            "read tasks, produce_tasks_reused: of which an interrupted run had finished",
             "per_record_stages": "CPU seconds summed over workers (units reused from an "
             "interrupted run count the time they took then)",
         },

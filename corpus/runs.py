@@ -14,7 +14,8 @@ dies, however it dies) by the process running that key. A
 unit carries its length and checksum: one that a crash (or a power loss before the data
 reached the disk) left short or damaged is found on load and computed again. The folder is
 removed when the version is in place. These are this tool's own files, written and read on
-this machine only; they are never published.
+this machine only; they are never published. A distributed run keeps its tasks' files in the
+same folder, and its own records of finished tasks (corpus/distributed/finished.py).
 """
 
 from __future__ import annotations

@@ -157,6 +157,30 @@ class Place:
             return []
         return [Place(self.fs, str(p)) for p in sorted(found) if str(p).endswith(suffix)]
 
+    def sizes(self) -> dict[str, int]:
+        """Every file below (at any depth), by its path relative to this folder, with its
+        size in bytes: one listing (on an object store, a page per 1,000 files)."""
+        self.fs.invalidate_cache(self.path)
+        try:
+            found = self.fs.find(self.path, detail=True)
+        except (FileNotFoundError, NotADirectoryError):
+            return {}
+        start = len(self.path) + 1
+        return {str(p)[start:]: int(info["size"]) for p, info in found.items()}
+
+    def read_each(self, names: Sequence[str]) -> dict[str, bytes | None]:
+        """The files ``names`` below (relative paths), whole; None for one that cannot be
+        read. Fetched concurrently on an object store (fsspec's ``cat`` of many paths)."""
+        if not names:
+            return {}
+        paths = [f"{self.path}/{n}" for n in names]
+        try:
+            found = self.fs.cat(paths, on_error="return")
+        except OSError:  # e.g. the folder went meanwhile
+            return dict.fromkeys(names)
+        got = [found.get(self.fs._strip_protocol(p)) for p in paths]
+        return {n: g if isinstance(g, bytes) else None for n, g in zip(names, got, strict=True)}
+
     def remove(self) -> None:
         """Remove the file or folder (and what is below it); nothing there is fine."""
         try:
@@ -423,15 +447,21 @@ class Mirror:
         found = self.elsewhere.get(path)
         return path if found is None else Remote(self.fs, found)
 
-    def sweep_scratch(self) -> None:
+    def sweep_scratch(self, keep: Path | None = None) -> None:
         """Remove what distributed runs left on the URL (their task files, ``.runs/`` and
-        ``.building-*``): one writer per dataset at a time, so none is in use."""
-        for pattern in (".runs", ".building-*"):
+        ``.building-*``) but the place of ``keep`` (a staged run folder, ``.runs/<key>``: the
+        run about to resume reuses its finished tasks): one writer per dataset at a time, so
+        none is in use."""
+        kept = self.place(keep).path if keep is not None else None
+        for pattern in (".runs/*" if kept else ".runs", ".building-*"):
+            self.fs.invalidate_cache(self.root)
             try:
                 found = self.fs.glob(f"{self.root}/{pattern}")
             except FileNotFoundError:
                 continue
             for folder in found:
+                if str(folder).rstrip("/") == kept:
+                    continue
                 log.info("removing %s: task files of a distributed run", folder)
                 Place(self.fs, str(folder)).remove()
 

@@ -17,6 +17,9 @@ are its counts; ``dedup.plan`` decides within a component), and rows keep the in
 Tasks name every file by its ``storage.Place``: on an fsspec output (``--out s3://...``; a
 cluster has no shared disk) the run's and the build folder's files are on the URL beside the
 dataset, copied into the version on the server at upload, the manifest last.
+
+A rerun of a run whose driver died reuses every read task that finished (its record in the
+run's folder, ``finished``); the survey and the steps after the read tasks run again.
 """
 
 from __future__ import annotations
@@ -47,12 +50,12 @@ from corpus import (
 from corpus.config import Config
 from corpus.dedup.index import index_files
 from corpus.dedup.keys import PARTITIONS as KEY_PARTITIONS
-from corpus.distributed import parts, planning, surveying, tasks
+from corpus.distributed import finished, parts, planning, surveying, tasks
 from corpus.distributed.planning import CutJob, PlanJob
 from corpus.distributed.surveying import SurveyWork
 from corpus.distributed.tasks import LinkJob, Produced, Routed, RouteJob, Work
 from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, Skipped
-from corpus.shards import ShardInfo
+from corpus.shards import ShardInfo, link_or_copy
 from corpus.stats import Stats
 
 #: Bytes per read task of a big JSONL file. Fixed, not derived from the number of workers, so
@@ -172,17 +175,30 @@ class Driver:
         return context, Artifacts(total, entries)
 
     def produce(
-        self, work: Work, writer: versions.VersionWriter, pieces: Sequence[sources.Slice]
+        self,
+        work: Work,
+        writer: versions.VersionWriter,
+        pieces: Sequence[sources.Slice],
+        folder: Path,
     ) -> list[Produced]:
-        """Every input file (slice of a big one) through the per-record stages; rejects
-        adopted as they are."""
-        produced: list[Produced] = self.run(work, tasks.produce, list(enumerate(pieces)))
+        """Every input file (slice of a big one) through the per-record stages, but the read
+        tasks an interrupted attempt at this run finished (their records in the run's folder
+        ``folder``: ``finished``); rejects adopted as they are."""
+        done = {
+            t: p
+            for t, p in finished.load(work.units, pieces, work.context).items()
+            if isinstance(p, Produced)
+        }
+        todo = [(t, piece) for t, piece in enumerate(pieces) if t not in done]
+        fresh = iter(self.run(work, tasks.produce, todo))
+        produced = [done[t] if t in done else next(fresh) for t in range(len(pieces))]
         for p in produced:
             self.stats.merge(p.counts)
             for seconds, records, rss in p.batches:
-                self.times.add_unit(seconds, records, rss, False)
+                self.times.add_unit(seconds, records, rss, p.task in done)
             for shard in p.rejects:
-                self.adopt(writer, "rejects", shard)
+                self.adopt_kept(writer, "rejects", folder, shard)
+        self.times.facts.update(produce_tasks=len(pieces), produce_tasks_reused=len(done))
         self.times.lap("units")
         return produced
 
@@ -236,6 +252,20 @@ class Driver:
     def adopt(self, writer: versions.VersionWriter, table: str, shard: ShardInfo) -> None:
         """A shard a task wrote (in the build folder, or at its place on the output)."""
         path = writer.folder / shard.path
+        writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
+
+    def adopt_kept(
+        self, writer: versions.VersionWriter, table: str, folder: Path, shard: ShardInfo
+    ) -> None:
+        """A shard a task left in the run's folder ``folder``, where it stays until the version
+        is written (a rerun may reuse it): hard-linked into the build folder, whose link the
+        version takes; on an fsspec output, copied on the server at upload."""
+        path = folder / shard.path
+        if self.mirror is None:
+            linked = writer.folder / ".tasks" / shard.path
+            linked.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(path, linked)
+            path = linked
         writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
 
 
@@ -293,8 +323,8 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
     run_log = runs.RunLog.open(plan.dataset_dir, key)
     times.lap("setup")
     driver = Driver(cfg, plan.files, times, plan.mirror)
-    if plan.mirror:  # what an interrupted run's tasks left on the URL
-        plan.mirror.sweep_scratch()
+    if plan.mirror:  # what interrupted runs' tasks left on the URL, but this run's folder
+        plan.mirror.sweep_scratch(keep=run_log.folder)
     takedowns = versions.Takedowns.of(parent.removals if parent else ())
     with (
         executor.session(cfg.executor, workers=driver.workers, address=cfg.address),
@@ -309,14 +339,15 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
         surveying_work = SurveyWork(cfg, scratch / "survey", build, published)
         pieces = driver.slices(surveying_work)
         context, learned_files = driver.survey(surveying_work, writer, previous, pieces)
-        work = Work(cfg, context, takedowns, scratch / "units", build, published)
+        digest = finished.digest((context, takedowns))
+        work = Work(cfg, context, takedowns, scratch / "units", build, published, digest)
         shared: list[FileEntry] = []
         if previous is not None:
             writer.carry_all(previous.version_dir, previous.manifest)
             writer.summary.absorb(previous.manifest.summary)
             shared = list(writer.share(previous.version_dir, previous.manifest.dedup_index.files))
         card.import_in_background()  # while the driver mostly waits on the tasks
-        produced = driver.produce(work, writer, pieces)
+        produced = driver.produce(work, writer, pieces, run_log.folder / "units")
         driver.plan(work, produced)
         first = len(index_files(plan.published / "dedup")) + 1 if plan.published else 1
         index_entries, kept = driver.route(work, writer, len(produced), first)

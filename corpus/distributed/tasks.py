@@ -3,7 +3,9 @@ job, run on whichever worker the executor picks. Each reads its inputs from, and
 outputs to, storage every worker reaches, and returns only counts and file entries, so the
 driver never holds articles.
 
-    produce   one input file -> its articles, fingerprints and rejects (validate ... fingerprints)
+    produce   one input file -> its articles, fingerprints and rejects (validate ... fingerprints),
+              kept in the run's folder with a record of the task's result written last
+              (``finished``: a rerun after the driver died reuses them)
     linked    one hash partition of URL hashes and band keys -> the articles that share a key,
               with their components there
     gather    one task's linked rows -> their fingerprints (no signatures)
@@ -25,7 +27,7 @@ from corpus.config import Config
 from corpus.dedup.index import band_matrix, check_params, index_places, write_part
 from corpus.dedup.keys import keys_path, partition_keys, read_keys
 from corpus.dedup.minhash import I64
-from corpus.distributed import components, parts
+from corpus.distributed import components, finished, parts
 from corpus.distributed.surveying import entries
 from corpus.manifest import FileEntry, Summary
 from corpus.records import (
@@ -53,11 +55,13 @@ class Work:
     units: Place  # the run's folder of task files
     build: Place  # the version's private build folder (on an fsspec output, its place there)
     published: Place | None  # the version this ingest extends (its dedup index and data)
+    context: str = ""  # digest of the survey and takedowns (``finished.digest``)
 
 
 @dataclass(frozen=True, slots=True)
 class Produced:
-    """What a read task reports: counts, per-batch timings and its reject shards."""
+    """What a read task reports: counts, per-batch timings and its reject shards (paths
+    relative to the run's folder, where they stay for a rerun)."""
 
     task: int
     relpath: str
@@ -102,16 +106,17 @@ def _records(piece: sources.Slice, cfg: Config, stats: Stats) -> Iterator[RawRec
 
 def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
     """Read one slice of the input (a file, or a byte range of a big one) and run the
-    per-record stages over it, batch by batch; its articles and fingerprints go to the run's
-    folder, its rejects to shards of its own."""
+    per-record stages over it, batch by batch; its articles, fingerprints and rejects (shards
+    of its own) go to the run's folder, then the record that it finished (``finished``)."""
     task, piece = job
     cfg, stats = work.cfg, Stats()
-    rel = _task_dir(task, "produce")
+    rel = f"produce-{task:06d}"
     kept: list[Article] = []
     fingerprints: list[dedup.Fingerprints] = []
     batches = []
     records = 0
-    with (work.build / rel).written() as folder:
+    (work.units / rel).remove()  # what an attempt that died half-way left
+    with (work.units / rel).written() as folder:
         rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg))
         for batch in executor.batched(_records(piece, cfg, stats), cfg.batch_size):
             records += len(batch)
@@ -129,11 +134,19 @@ def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
                     rejects.write(to_row(work.takedowns.reject(article)))
             fingerprints.append(result.fingerprints.select(keep))
         shards = _shards(rel, rejects)
-    parts.write_articles(parts.articles_path(work.units, task), kept)
-    parts.write_fingerprints(parts.fingerprints_path(work.units, task), dedup.concat(fingerprints))
-    return Produced(
+    articles, prints = (
+        parts.articles_path(work.units, task),
+        parts.fingerprints_path(work.units, task),
+    )
+    parts.write_articles(articles, kept)
+    parts.write_fingerprints(prints, dedup.concat(fingerprints))
+    produced = Produced(
         task, piece.file.relpath, records, len(kept), stats.counts, tuple(batches), shards
     )
+    files = tuple((s.path, s.bytes) for s in shards)
+    record = finished.Record(task, finished.identity(piece), work.context, files, produced)
+    finished.save(work.units, record, (articles, prints))
+    return produced
 
 
 @dataclass(frozen=True, slots=True)
