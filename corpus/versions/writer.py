@@ -241,7 +241,8 @@ class VersionWriter:
             return self.mirror.remote(self.dataset_dir / shard.shared_from)
         if self.mirror:  # a task of a distributed run may have written it on the URL
             return self.mirror.source(self.folder / shard.path)
-        return self.folder / shard.path
+        # absolute: a distributed run's tasks count it (``each``) in processes of their own cwd
+        return (self.folder / shard.path).absolute()
 
 
 def _entry(info: Any) -> ShardEntry:
