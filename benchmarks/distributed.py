@@ -53,13 +53,6 @@ def generate(n: int, folder: Path, files: int) -> Path:
     return raw
 
 
-def worker_peak_mb(version: Path) -> float:
-    report = json.loads((version / "report.json").read_text())
-    return float(
-        report.get("worker_peak_rss_mb") or report.get("workers", {}).get("peak_rss_mb", 0)
-    )
-
-
 def driver_steps(version: Path) -> dict[str, float]:
     """The driver's peak RSS at the end of each step (MB): where its memory grew."""
     report = json.loads((version / "report.json").read_text())

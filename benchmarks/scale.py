@@ -45,6 +45,9 @@ def main() -> None:
         worker_mb = report["peak_rss_bytes"]["worker"] / 2**20
         by_step = report["peak_rss_bytes"]["driver_by_step"].items()
         steps.append(f"{raw}: " + ", ".join(f"{s} {b / 2**20:,.0f}" for s, b in by_step))
+        tasks = report["peak_rss_bytes"].get("worker_by_task", {}).items()
+        if tasks:  # a distributed run: each kind of task's biggest peak
+            steps.append(f"{raw} tasks: " + ", ".join(f"{k} {b / 2**20:,.0f}" for k, b in tasks))
         print(
             f"| {raw} | {c['read']:,} | {c['accepted']:,} | {c['duplicates']:,} | {c['rejected']:,} "
             f"| {seconds:,.1f} | {c['read'] / seconds:,.0f} "
@@ -53,7 +56,7 @@ def main() -> None:
             f"| {cpu['structure']:,.0f} / {cpu['langid']:,.0f} / {cpu['fingerprints']:,.0f} |",
             flush=True,
         )
-    print("\ndriver peak RSS (MB) at the end of each step:", *steps, sep="\n")
+    print("\npeak RSS (MB): the driver at the end of each step; tasks", *steps, sep="\n")
 
 
 if __name__ == "__main__":

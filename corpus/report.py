@@ -38,6 +38,17 @@ def peak_rss() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)  # Linux reports KiB
 
 
+def reset_peak() -> None:
+    """Start this process's peak RSS again from its present size (Linux: ``clear_refs`` 5),
+    so that a long-lived worker reports each task's own peak, not its biggest task's; where
+    that is not possible the peak stays the process's so far."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
 @dataclass(slots=True)
 class RunTimes:
     """Gathered while an ingest runs (mutable: the driver adds to it as it goes)."""
@@ -50,6 +61,7 @@ class RunTimes:
     worker_seconds: Counter[str] = field(default_factory=Counter)  # stage -> CPU seconds
     worker_records: Counter[str] = field(default_factory=Counter)  # stage -> records in
     worker_peak_rss: int = 0
+    task_peak: dict[str, int] = field(default_factory=dict)  # kind of task -> its biggest peak
     units: int = 0
     units_reused: int = 0
     _mark: float = field(default_factory=time.perf_counter)
@@ -63,6 +75,11 @@ class RunTimes:
         cpu = time.process_time()  # every thread of this process (Arrow's included)
         self.driver_cpu[step] = self.driver_cpu.get(step, 0.0) + (cpu - self._cpu_mark)
         self._mark, self._cpu_mark = now, cpu
+
+    def add_task(self, kind: str, rss: int) -> None:
+        """Account the peak RSS of one task of ``kind`` (a distributed step's function)."""
+        self.task_peak[kind] = max(self.task_peak.get(kind, 0), rss)
+        self.worker_peak_rss = max(self.worker_peak_rss, rss)
 
     def add_unit(
         self, seconds: dict[str, float], records: dict[str, int], rss: int, reused: bool
@@ -119,6 +136,8 @@ def build(
             "driver_by_step": {
                 s: times.driver_peak[s] for s in DRIVER_STEPS if s in times.driver_peak
             },
+            # a distributed run's tasks, each kind's biggest: which step needs the memory
+            "worker_by_task": dict(sorted(times.task_peak.items())),
         },
         "counts": counts,
         "reasons": stages,

@@ -140,6 +140,11 @@ def test_big_files_are_read_in_slices_with_the_same_result(
     assert report["units"]["total"] > 9  # more read tasks than files x batches
     files = len(sources.discover([first])[0])
     assert files < surveyed[0] < report["units"]["total"]  # survey slices: fewer, bigger
+    # each kind of task's own peak, in worker processes that ran other tasks before
+    peaks = report["peak_rss_bytes"]["worker_by_task"]
+    assert {"survey_slice", "produce", "plan", "route"} <= set(peaks)
+    assert max(peaks.values()) == report["peak_rss_bytes"]["worker"]
+    assert all(10 * 2**20 < b < 2**31 for b in peaks.values())
 
 
 def test_takedowns_hold_in_a_distributed_ingest(

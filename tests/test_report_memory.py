@@ -23,3 +23,14 @@ def test_a_child_of_a_big_process_reports_its_own_peak() -> None:
     del ballast
     # ru_maxrss would say >= 400 MB here: it survives fork and exec
     assert 5 * MB < int(child.stdout) < 200 * MB
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="clear_refs is Linux's")
+def test_a_reset_peak_starts_again_from_the_present_size() -> None:
+    report.reset_peak()
+    before = report.peak_rss()  # this process's size now (the whole suite's imports)
+    ballast = b"\x01" * (300 * MB)
+    assert report.peak_rss() >= before + 290 * MB
+    del ballast
+    report.reset_peak()  # a worker's next task is not credited with this one's memory
+    assert report.peak_rss() < before + 50 * MB

@@ -116,8 +116,12 @@ class Driver:
     def run(
         self, work: Work | SurveyWork, fn: Callable[..., Any], jobs: Sequence[Any]
     ) -> list[Any]:
-        """``fn(work, job)`` for every job, on the executor, results in order."""
-        return self.each(functools.partial(fn, work), jobs)
+        """``fn(work, job)`` for every job, on the executor, results in order; each task's
+        peak RSS is counted under ``fn``'s name."""
+        done = self.each(functools.partial(_measured, fn, work), jobs)
+        for peak, _ in done:
+            self.times.add_task(fn.__name__, peak)
+        return [result for _, result in done]
 
     def slices(self, work: SurveyWork) -> list[sources.Slice]:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
@@ -243,7 +247,6 @@ class Driver:
         index: list[FileEntry] = []
         for r in routed:
             self.stats.merge(r.counts)
-            self.times.worker_peak_rss = max(self.times.worker_peak_rss, r.peak_rss)
             writer.summary.absorb(r.summary)
             index.extend(r.index_files)
         self.times.lap("write")
@@ -267,6 +270,14 @@ class Driver:
             link_or_copy(path, linked)
             path = linked
         writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
+
+
+def _measured(fn: Callable[..., Any], work: Work | SurveyWork, job: Any) -> tuple[int, Any]:
+    """``fn(work, job)`` and the peak RSS of the worker while it ran (a worker runs many tasks:
+    its peak since it started would credit one task with another's memory)."""
+    report.reset_peak()
+    result = fn(work, job)
+    return report.peak_rss(), result
 
 
 def _survey_jobs(pieces: Sequence[sources.Slice], target: int) -> list[surveying.SurveyJob]:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from corpus import dedup, executor, report, sources, units, versions
+from corpus import dedup, executor, sources, units, versions
 from corpus.config import Config
 from corpus.dedup.index import band_matrix, check_params, index_places, write_part
 from corpus.dedup.keys import keys_path, partition_keys, read_keys
@@ -82,7 +82,6 @@ class Routed:
     kept: int
     counts: Counter[tuple[str, str]]
     summary: Summary
-    peak_rss: int = field(default=0)
 
 
 def _task_dir(task: int, step: str) -> str:
@@ -277,5 +276,4 @@ def route(work: Work, job: RouteJob) -> Routed:
         int(survives.sum()),
         stats.counts,
         summary.build(),
-        report.peak_rss(),
     )
