@@ -137,6 +137,30 @@ def test_lsh_bands_and_rows_come_from_the_candidate_threshold() -> None:
     assert dedup.BANDS * dedup.ROWS <= dedup.NUM_PERM
 
 
+def _lsh_params_by_definition(threshold: float, num_perm: int, max_bands: int) -> tuple[int, int]:
+    grid = np.linspace(0.0, 1.0, 1001)
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, max_bands + 1):
+        for rows in range(1, num_perm // bands + 1):
+            p = 1.0 - (1.0 - grid**rows) ** bands
+            fp = float(np.trapezoid(np.where(grid < threshold, p, 0.0), grid))
+            fn = float(np.trapezoid(np.where(grid >= threshold, 1.0 - p, 0.0), grid))
+            if best is None or fp + fn < best[0]:
+                best = (fp + fn, bands, rows)
+    assert best is not None
+    return best[1], best[2]
+
+
+@pytest.mark.parametrize("threshold", [0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 0.95])
+@pytest.mark.parametrize(("num_perm", "max_bands"), [(64, 16), (128, 32), (256, 32)])
+def test_lsh_params_pick_what_the_loop_over_every_shape_picks(
+    threshold: float, num_perm: int, max_bands: int
+) -> None:
+    assert dedup.lsh_params(threshold, num_perm, max_bands) == _lsh_params_by_definition(
+        threshold, num_perm, max_bands
+    )
+
+
 def test_signature_estimates_jaccard() -> None:
     a = story(1)
     b = edited(a, 10)

@@ -41,16 +41,23 @@ def lsh_params(threshold: float, num_perm: int, max_bands: int) -> tuple[int, in
     (the rule datasketch uses), over ``b * r <= num_perm`` and ``b <= max_bands``.
     """
     grid = np.linspace(0.0, 1.0, 1001)
-    best: tuple[float, int, int] | None = None
-    for bands in range(1, max_bands + 1):
-        for rows in range(1, num_perm // bands + 1):
-            p = 1.0 - (1.0 - grid**rows) ** bands
-            fp = float(np.trapezoid(np.where(grid < threshold, p, 0.0), grid))
-            fn = float(np.trapezoid(np.where(grid >= threshold, 1.0 - p, 0.0), grid))
-            if best is None or fp + fn < best[0]:
-                best = (fp + fn, bands, rows)
-    assert best is not None
-    return best[1], best[2]
+    # every (bands, rows) at once, in the order a loop over bands then rows tries them (the
+    # first of equal areas wins); powers by running products, not ``**``: ~100 ms at every
+    # import (the driver's and the workers') was spent in ``pow``
+    powers = np.cumprod(np.broadcast_to(grid, (num_perm, len(grid))), axis=0)  # s**r
+    shapes = [(b, r) for b in range(1, max_bands + 1) for r in range(1, num_perm // b + 1)]
+    misses = {  # rows -> (1 - s**rows)**bands for every bands it is tried with
+        r: np.cumprod(
+            np.broadcast_to(1.0 - powers[r - 1], (min(max_bands, num_perm // r), len(grid))),
+            axis=0,
+        )
+        for r in range(1, num_perm + 1)
+    }
+    p = 1.0 - np.stack([misses[r][b - 1] for b, r in shapes])
+    fp = np.trapezoid(np.where(grid < threshold, p, 0.0), grid, axis=1)
+    fn = np.trapezoid(np.where(grid >= threshold, 1.0 - p, 0.0), grid, axis=1)
+    best = int(np.argmin(fp + fn))
+    return shapes[best]
 
 
 BANDS, ROWS = lsh_params(CANDIDATE_THRESHOLD, NUM_PERM, MAX_BANDS)
