@@ -47,7 +47,13 @@ def main() -> None:
         steps.append(f"{raw}: " + ", ".join(f"{s} {b / 2**20:,.0f}" for s, b in by_step))
         tasks = report["peak_rss_bytes"].get("worker_by_task", {}).items()
         if tasks:  # a distributed run: each kind of task's biggest peak
-            steps.append(f"{raw} tasks: " + ", ".join(f"{k} {b / 2**20:,.0f}" for k, b in tasks))
+            growth = report["peak_rss_bytes"]["task_growth_by_task"]
+            steps.append(
+                f"{raw} tasks, peak (own growth): "
+                + ", ".join(
+                    f"{k} {b / 2**20:,.0f} ({growth.get(k, 0) / 2**20:,.0f})" for k, b in tasks
+                )
+            )
         print(
             f"| {raw} | {c['read']:,} | {c['accepted']:,} | {c['duplicates']:,} | {c['rejected']:,} "
             f"| {seconds:,.1f} | {c['read'] / seconds:,.0f} "

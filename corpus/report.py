@@ -8,6 +8,7 @@ from an interrupted run reports the time it took when it was computed.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -38,15 +39,18 @@ def peak_rss() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)  # Linux reports KiB
 
 
-def reset_peak() -> None:
+def reset_peak() -> int:
     """Start this process's peak RSS again from its present size (Linux: ``clear_refs`` 5),
     so that a long-lived worker reports each task's own peak, not its biggest task's; where
-    that is not possible the peak stays the process's so far."""
+    that is not possible the peak stays the process's so far. Returns the present size
+    (bytes; 0 where it is not known)."""
     try:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")
-    except OSError:
-        pass
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 @dataclass(slots=True)
@@ -62,6 +66,7 @@ class RunTimes:
     worker_records: Counter[str] = field(default_factory=Counter)  # stage -> records in
     worker_peak_rss: int = 0
     task_peak: dict[str, int] = field(default_factory=dict)  # kind of task -> its biggest peak
+    task_growth: dict[str, int] = field(default_factory=dict)  # ... -> its biggest own growth
     units: int = 0
     units_reused: int = 0
     _mark: float = field(default_factory=time.perf_counter)
@@ -76,10 +81,13 @@ class RunTimes:
         self.driver_cpu[step] = self.driver_cpu.get(step, 0.0) + (cpu - self._cpu_mark)
         self._mark, self._cpu_mark = now, cpu
 
-    def add_task(self, kind: str, rss: int) -> None:
-        """Account the peak RSS of one task of ``kind`` (a distributed step's function)."""
-        self.task_peak[kind] = max(self.task_peak.get(kind, 0), rss)
-        self.worker_peak_rss = max(self.worker_peak_rss, rss)
+    def add_task(self, kind: str, start: int, peak: int) -> None:
+        """Account one task of ``kind`` (a distributed step's function): its worker's RSS
+        when it started and its peak while it ran."""
+        self.task_peak[kind] = max(self.task_peak.get(kind, 0), peak)
+        if start:
+            self.task_growth[kind] = max(self.task_growth.get(kind, 0), peak - start)
+        self.worker_peak_rss = max(self.worker_peak_rss, peak)
 
     def add_unit(
         self, seconds: dict[str, float], records: dict[str, int], rss: int, reused: bool
@@ -136,8 +144,10 @@ def build(
             "driver_by_step": {
                 s: times.driver_peak[s] for s in DRIVER_STEPS if s in times.driver_peak
             },
-            # a distributed run's tasks, each kind's biggest: which step needs the memory
+            # a distributed run's tasks, each kind's biggest peak, and its biggest growth over
+            # what the worker held when the task started (what the task itself needs)
             "worker_by_task": dict(sorted(times.task_peak.items())),
+            "task_growth_by_task": dict(sorted(times.task_growth.items())),
         },
         "counts": counts,
         "reasons": stages,

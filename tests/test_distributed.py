@@ -145,6 +145,9 @@ def test_big_files_are_read_in_slices_with_the_same_result(
     assert {"survey_slice", "produce", "plan", "route"} <= set(peaks)
     assert max(peaks.values()) == report["peak_rss_bytes"]["worker"]
     assert all(10 * 2**20 < b < 2**31 for b in peaks.values())
+    growth = report["peak_rss_bytes"]["task_growth_by_task"]
+    assert set(growth) == set(peaks)
+    assert all(0 <= growth[kind] < peaks[kind] for kind in peaks)
 
 
 def test_takedowns_hold_in_a_distributed_ingest(

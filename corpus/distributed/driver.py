@@ -119,9 +119,9 @@ class Driver:
         """``fn(work, job)`` for every job, on the executor, results in order; each task's
         peak RSS is counted under ``fn``'s name."""
         done = self.each(functools.partial(_measured, fn, work), jobs)
-        for peak, _ in done:
-            self.times.add_task(fn.__name__, peak)
-        return [result for _, result in done]
+        for start, peak, _ in done:
+            self.times.add_task(fn.__name__, start, peak)
+        return [result for _, _, result in done]
 
     def slices(self, work: SurveyWork) -> list[sources.Slice]:
         """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
@@ -272,12 +272,13 @@ class Driver:
         writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
 
 
-def _measured(fn: Callable[..., Any], work: Work | SurveyWork, job: Any) -> tuple[int, Any]:
-    """``fn(work, job)`` and the peak RSS of the worker while it ran (a worker runs many tasks:
-    its peak since it started would credit one task with another's memory)."""
-    report.reset_peak()
+def _measured(fn: Callable[..., Any], work: Work | SurveyWork, job: Any) -> tuple[int, int, Any]:
+    """The worker's RSS before ``fn(work, job)``, its peak while it ran (a worker runs many
+    tasks: its peak since it started would credit one task with another's memory), and the
+    result."""
+    start = report.reset_peak()
     result = fn(work, job)
-    return report.peak_rss(), result
+    return start, report.peak_rss(), result
 
 
 def _survey_jobs(pieces: Sequence[sources.Slice], target: int) -> list[surveying.SurveyJob]:
