@@ -24,6 +24,8 @@ from corpus.distributed.tasks import Work
 
 #: Pairs per judge task.
 CHUNK = 20_000
+#: Texts shingled at once (``_sets``): numpy's cost per call shared, its arrays kept small.
+SETS_BATCH = 256
 #: ``run(fn, jobs)``: ``fn(work, job)`` for every job on the executor, results in order.
 Runner = Callable[[Callable[..., Any], Sequence[Any]], list[Any]]
 
@@ -94,13 +96,18 @@ def _sets(work: Work, where: Where, ngram: int) -> dict[int, npt.NDArray[np.uint
         for article_id, text in dedup.published_texts(shards).published(list(by_id)):
             texts[by_id[article_id]] = text
     sets = {}
-    for c, values in zip(texts, shingle_sets(list(texts.values()), ngram), strict=True):
-        if len(values) != where.sizes[c]:
-            raise DedupError(
-                f"a text has {len(values)} shingles, its fingerprint {where.sizes[c]}: "
-                "fingerprints and texts come from different runs or settings"
-            )
-        sets[c] = values
+    codes = list(texts)
+    # a few hundred texts at a time: shingling a chunk's ~20k texts at once held ~25 KB of
+    # numpy intermediates per text (+512 MB at a plan job's peak, 100k generated articles)
+    for lo in range(0, len(codes), SETS_BATCH):
+        batch = codes[lo : lo + SETS_BATCH]
+        for c, values in zip(batch, shingle_sets([texts[c] for c in batch], ngram), strict=True):
+            if len(values) != where.sizes[c]:
+                raise DedupError(
+                    f"a text has {len(values)} shingles, its fingerprint {where.sizes[c]}: "
+                    "fingerprints and texts come from different runs or settings"
+                )
+            sets[c] = values
     return sets
 
 
