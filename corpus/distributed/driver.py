@@ -120,7 +120,7 @@ class Driver:
         peak RSS is counted under ``fn``'s name."""
         done = self.each(functools.partial(_measured, fn, work), jobs)
         for start, peak, _ in done:
-            self.times.add_task(fn.__name__, start, peak)
+            self.times.add_task(getattr(fn, "__name__", "task"), start, peak)
         return [result for _, _, result in done]
 
     def slices(self, work: SurveyWork) -> list[sources.Slice]:
