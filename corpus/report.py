@@ -23,8 +23,19 @@ DRIVER_STEPS = ("setup", "survey", "units", "dedup", "write", "finish")
 REPORT = "report.json"
 
 
+#: (process id, its peak before its last ``reset_peak``): a task run in the driver's own
+#: process (one worker) must not take the driver's peak with it; a forked child's is its own.
+_EARLIER = (0, 0)
+
+
 def peak_rss() -> int:
-    """Peak resident memory of this process so far, in bytes."""
+    """Peak resident memory of this process so far, in bytes (across ``reset_peak``)."""
+    pid, earlier = _EARLIER
+    return max(earlier, task_peak_rss()) if pid == os.getpid() else task_peak_rss()
+
+
+def task_peak_rss() -> int:
+    """Peak resident memory of this process since its last ``reset_peak`` (or its start)."""
     # Linux: VmHWM, this memory map's own high-water mark. ru_maxrss survives fork and exec,
     # so an ingest started from a big process (a notebook's subprocess, a forked worker)
     # would report its parent's peak; VmHWM starts again with each exec and each fork.
@@ -40,10 +51,12 @@ def peak_rss() -> int:
 
 
 def reset_peak() -> int:
-    """Start this process's peak RSS again from its present size (Linux: ``clear_refs`` 5),
-    so that a long-lived worker reports each task's own peak, not its biggest task's; where
-    that is not possible the peak stays the process's so far. Returns the present size
-    (bytes; 0 where it is not known)."""
+    """Start ``task_peak_rss`` again from this process's present size (Linux: ``clear_refs``
+    5), so that a long-lived worker reports each task's own peak, not its biggest task's
+    (``peak_rss`` keeps the process's); where that is not possible it stays the process's.
+    Returns the present size (bytes; 0 where it is not known)."""
+    global _EARLIER
+    _EARLIER = (os.getpid(), peak_rss())
     try:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")

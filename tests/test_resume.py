@@ -3,6 +3,7 @@ uninterrupted run writes."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from corpus import langid, pipeline, runs, units
+from corpus import report as report_module
 from corpus.config import Config
 from corpus.errors import VersionError
 from tests import outputs
@@ -227,3 +229,19 @@ def test_nothing_new_sweeps_what_a_killed_run_left(mini: Path, tmp_path: Path) -
     _left_by_a_killed_process(tmp_path / "mini", "killed-while-closing")
     assert not pipeline.ingest([mini], cfg, created_at=WHEN).created
     assert not (tmp_path / "mini" / runs.RUNS).exists()
+
+
+def test_tasks_run_in_the_drivers_process_keep_its_peak(mini: Path, tmp_path: Path) -> None:
+    """A distributed run with one worker runs its tasks here: each task starts its own peak
+    again (``report.reset_peak``), and the driver's peak so far must survive that."""
+    ballast = b"\x01" * (200 * 2**20)  # this process's peak: >= 200 MB more than it holds later
+    peak = report_module.peak_rss()
+    del ballast
+    cfg = Config(dataset="mini", out=tmp_path, workers=1, distributed=True)
+    result = pipeline.ingest([mini], cfg)
+    memory = json.loads((result.version_dir / "report.json").read_text())["peak_rss_bytes"]
+    slack = 2**20  # the kernel counts RSS in per-thread batches: its figures move by pages
+    by_step = [memory["driver_by_step"][step] for step in report_module.DRIVER_STEPS]
+    assert all(b >= a - slack for a, b in itertools.pairwise(by_step))  # never goes down
+    assert by_step[0] >= peak - slack  # the ballast's peak, from before any task reset it
+    assert set(memory["worker_by_task"]) >= {"produce", "route"}

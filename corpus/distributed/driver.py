@@ -278,7 +278,7 @@ def _measured(fn: Callable[..., Any], work: Work | SurveyWork, job: Any) -> tupl
     result."""
     start = report.reset_peak()
     result = fn(work, job)
-    return start, report.peak_rss(), result
+    return start, report.task_peak_rss(), result
 
 
 def _survey_jobs(pieces: Sequence[sources.Slice], target: int) -> list[surveying.SurveyJob]:
