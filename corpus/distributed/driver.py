@@ -101,7 +101,10 @@ class Driver:
         return tuple(files)
 
     def each(self, fn: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
-        """``fn(job)`` for every job, on the executor, results in order."""
+        """``fn(job)`` for every job, on the executor, results in order; not once this driver
+        has lost its output's lease."""
+        if self.mirror:
+            self.mirror.check()
         return list(
             executor.map_ordered(
                 fn,
