@@ -117,6 +117,9 @@ class Config:
     # workers read, process and write their own files and the driver holds no articles
     # (corpus/distributed); always so with executor "ray"
     distributed: bool = field(default=False, metadata=_role(Role.HOW))
+    # seconds after its last renewal that a dataset's lease on a URL is stale, taken over by
+    # another driver (corpus/lease.py): the longest a dead driver's run waits to be resumed
+    lease_timeout: float = field(default=300.0, metadata=_role(Role.HOW))
     # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
     # rules/boilerplate.toml when that file exists. Its content, not its path, makes the rows.
     boilerplate_rules: Path | None = field(default=None, metadata=_role(Role.LABEL))
@@ -163,6 +166,8 @@ class Config:
             )
         if self.bump not in ("major", "minor", "patch"):
             raise ConfigError(f"bump must be major, minor or patch, got {self.bump!r}")
+        if not self.lease_timeout > 0:
+            raise ConfigError(f"lease_timeout must be > 0 seconds, got {self.lease_timeout}")
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (one per core) or more, got {self.workers}")
         if self.executor not in EXECUTORS:

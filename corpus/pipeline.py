@@ -11,6 +11,7 @@ dedup). One set of workers serves every step. The one version writer makes the v
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -62,17 +63,23 @@ def ingest(
     mirror = None
     if out is not None and storage.is_url(out):
         # a distributed run's tasks write their files on the URL too (corpus/distributed)
-        mirror = storage.Mirror.open(out, cfg.dataset, storage_options)
+        # one writer per dataset on the URL: its lease, taken before anything is written
+        mirror = storage.Mirror.open(
+            out, cfg.dataset, storage_options, lease_timeout=cfg.lease_timeout
+        )
         cfg = dataclasses.replace(cfg, out=mirror.local.parent)
     elif out is not None:
         cfg = dataclasses.replace(cfg, out=Path(out))
     # one set of workers (a process pool, or the Ray connection) for every step of the run:
     # the survey, the units (or a distributed run's tasks)
-    with executor.session(
-        cfg.executor,
-        workers=cfg.workers or executor.default_workers(),
-        address=cfg.address,
-        warm_up=functools.partial(units.warm_up, cfg),
+    with (
+        mirror.lease if mirror and mirror.lease else contextlib.nullcontext(),
+        executor.session(
+            cfg.executor,
+            workers=cfg.workers or executor.default_workers(),
+            address=cfg.address,
+            warm_up=functools.partial(units.warm_up, cfg),
+        ),
     ):
         return _ingest(paths, cfg, times, created_at, progress, mirror)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from corpus.errors import UsageError, VersionError
+from corpus.lease import Lease
 from corpus.manifest import MANIFEST, TABLES, Manifest
 
 if TYPE_CHECKING:
@@ -341,10 +342,21 @@ class Mirror:
     copies: list[tuple[str, str]] = field(default_factory=list)
     # files of a version being built that are on the URL, not staged: staged path -> path on fs
     elsewhere: dict[Path, str] = field(default_factory=dict)
+    # the dataset's lease on the URL, held by a mirror that writes (corpus/lease.py)
+    lease: Lease | None = None
 
     @classmethod
-    def open(cls, out: str, dataset: str, options: Mapping[str, Any] | None = None) -> Mirror:
-        """The mirror of ``<out>/<dataset>``; its versions' manifests are fetched now."""
+    def open(
+        cls,
+        out: str,
+        dataset: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        lease_timeout: float | None = None,
+    ) -> Mirror:
+        """The mirror of ``<out>/<dataset>``; its versions' manifests are fetched now. With
+        ``lease_timeout`` (a mirror to write through), the dataset's lease is taken first
+        (``LeaseError`` if another driver holds it): hold it with ``with mirror.lease``."""
         import fsspec
 
         try:
@@ -354,8 +366,21 @@ class Mirror:
         root = posixpath.join(root.rstrip("/"), dataset)
         local = staging_root(out) / dataset
         mirror = cls(fs, root, local, f"{out.rstrip('/')}/{dataset}")
-        mirror.refresh()
+        if lease_timeout is not None:
+            mirror.lease = Lease(fs, root, mirror.url, lease_timeout)
+            mirror.lease.take()
+        try:
+            mirror.refresh()
+        except BaseException:
+            if mirror.lease is not None:
+                mirror.lease.release()
+            raise
         return mirror
+
+    def check(self) -> None:
+        """``LeaseError`` if this mirror writes and another driver took its lease over."""
+        if self.lease is not None:
+            self.lease.check()
 
     def remote(self, path: Path) -> Remote:
         """The file on the URL that a path in the staging folder stands for."""
@@ -452,6 +477,7 @@ class Mirror:
         ``.building-*``) but the place of ``keep`` (a staged run folder, ``.runs/<key>``: the
         run about to resume reuses its finished tasks): one writer per dataset at a time, so
         none is in use."""
+        self.check()
         kept = self.place(keep).path if keep is not None else None
         for pattern in (".runs/*" if kept else ".runs", ".building-*"):
             self.fs.invalidate_cache(self.root)
@@ -480,6 +506,7 @@ class Mirror:
     def upload(self, version_dir: Path) -> str:
         """Upload a finished version: its files, the planned server-side copies, and its
         ``manifest.json`` last (the commit). Its staged shards are removed afterwards."""
+        self.check()
         dest = f"{self.root}/{version_dir.name}"
         if self.fs.exists(f"{dest}/{MANIFEST}"):
             raise VersionError(f"{self.url}/{version_dir.name} exists already; never overwritten")

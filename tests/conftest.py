@@ -1,10 +1,12 @@
-"""Shared fixtures: fixture corpora copied to tmp_path, the shared real corpora (optional)."""
+"""Shared fixtures: fixture corpora copied to tmp_path, the shared real corpora (optional);
+a cache folder of the session's own."""
 
 from __future__ import annotations
 
 import functools
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,14 +19,34 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+
 # Timing-based failures are noise on a shared 2-core CI machine; correctness is what is tested.
 settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")
 
+_CACHE = pytest.StashKey[str]()
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never write the user's cache (~/.cache/corpus: langid's profiles and token cache,
+    staged mirrors): the session gets a cache folder of its own, set before any test module is
+    imported, so every process a test starts (the forkserver and its workers, Ray's, `corpus`
+    subprocesses) inherits it. One per session, not per test: the profiles are built once
+    (~0.5 s), the token cache warms. A hook, not module code: a subprocess importing this
+    module for its constants keeps the environment it was given."""
+    cache = tempfile.mkdtemp(prefix="corpus-test-cache-")
+    config.stash[_CACHE] = cache
+    os.environ["XDG_CACHE_HOME"] = cache
+    os.environ.pop("CORPUS_STAGING", None)  # storage.STAGING_ENV: a user's stays theirs
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's cache folder goes with it."""
+    shutil.rmtree(config.stash.get(_CACHE, ""), ignore_errors=True)
 
 
 def shared_path(*parts: str) -> Path:

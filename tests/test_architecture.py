@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "imports"}),
     frozenset({"records", "stats", "dates", "report", "executor", "schema_check"}),
-    frozenset({"manifest", "config", "runs"}),
+    frozenset({"manifest", "config", "runs", "lease"}),
     frozenset({"shards", "sources"}),
     frozenset({"storage"}),
     frozenset({"validate", "boilerplate", "langid", "dedup"}),

@@ -118,6 +118,7 @@ def test_roles_say_what_is_hashed_and_what_is_recorded() -> None:
         "executor",
         "address",
         "distributed",
+        "lease_timeout",
     }
     recorded = Config().recorded()
     assert not how & set(recorded) and "rules_sha256" not in recorded

@@ -242,3 +242,29 @@ def test_stale_caches_of_other_digests_are_pruned(
     assert left == sorted(
         [f"langid-{profiles.digest()}", tokens.path().name, recent.name, other.name]
     )
+
+
+def test_the_test_session_leaves_the_users_cache_alone(tmp_path: Path, mini: Path) -> None:
+    """conftest gives the session a cache folder of its own: a `corpus ingest` with workers,
+    started as the tests start one, writes nothing under its home (the home is a stand-in here,
+    so the check cannot pass by luck, whatever the real one holds)."""
+    from corpus import storage
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    env.pop(tokens.ENV, None)
+    command = [sys.executable, "-m", "corpus", "ingest", str(mini), "--workers", "2"]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(home.iterdir()) == []
+    session = profiles.cache_home().parent
+    assert session == Path(os.environ["XDG_CACHE_HOME"]) and not session.is_relative_to(Path.home())
+    assert (session / "corpus" / f"langid-{profiles.digest()}").is_dir()
+    assert storage.staging_root("s3://bucket/processed").is_relative_to(session)

@@ -101,7 +101,10 @@ class Driver:
         return tuple(files)
 
     def each(self, fn: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
-        """``fn(job)`` for every job, on the executor, results in order."""
+        """``fn(job)`` for every job, on the executor, results in order; not once this driver
+        has lost its output's lease."""
+        if self.mirror:
+            self.mirror.check()
         return list(
             executor.map_ordered(
                 fn,
@@ -201,7 +204,7 @@ class Driver:
             for seconds, records, rss in p.batches:
                 self.times.add_unit(seconds, records, rss, p.task in done)
             for shard in p.rejects:
-                self.adopt_kept(writer, "rejects", folder, shard)
+                self.adopt(writer, "rejects", folder, shard)
         self.times.facts.update(produce_tasks=len(pieces), produce_tasks_reused=len(done))
         self.times.lap("units")
         return produced
@@ -243,7 +246,7 @@ class Driver:
         for table in ("data", "duplicates", "rejects"):
             for r in routed:
                 for shard in r.shards[table]:
-                    self.adopt(writer, table, shard)
+                    self.adopt(writer, table, writer.folder, shard)
         index: list[FileEntry] = []
         for r in routed:
             self.stats.merge(r.counts)
@@ -252,19 +255,15 @@ class Driver:
         self.times.lap("write")
         return list(self.adopted(writer, index)), sum(r.kept for r in routed)
 
-    def adopt(self, writer: versions.VersionWriter, table: str, shard: ShardInfo) -> None:
-        """A shard a task wrote (in the build folder, or at its place on the output)."""
-        path = writer.folder / shard.path
-        writer.adopt(table, path, shard.rows, shard.sha256, shard.bytes)
-
-    def adopt_kept(
+    def adopt(
         self, writer: versions.VersionWriter, table: str, folder: Path, shard: ShardInfo
     ) -> None:
-        """A shard a task left in the run's folder ``folder``, where it stays until the version
-        is written (a rerun may reuse it): hard-linked into the build folder, whose link the
-        version takes; on an fsspec output, copied on the server at upload."""
+        """A shard a task wrote in ``folder``: the version's build folder, or the run's folder,
+        where it stays until the version is written (a rerun may reuse it) and a hard link in
+        the build folder is what the version takes. On an fsspec output it is at its place on
+        the URL either way, copied into the version on the server at upload."""
         path = folder / shard.path
-        if self.mirror is None:
+        if self.mirror is None and folder != writer.folder:
             linked = writer.folder / ".tasks" / shard.path
             linked.parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(path, linked)

@@ -1,0 +1,163 @@
+"""One writer per dataset on a URL (``corpus.lease``), on the loopback moto S3 server: a second
+driver is refused while the first holds a live lease, before it writes anything; a stale lease
+(a dead driver's) is taken over and its run resumed; the lease goes when a run ends."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpus import lease, pipeline, storage
+from corpus.config import Config
+from corpus.distributed import tasks
+from corpus.lease import Holder, Lease, LeaseError
+from tests import outputs
+from tests.test_distributed_fsspec import OUT
+from tests.test_distributed_resume import _cfg, _interrupted, ran, raw  # noqa: F401 (fixtures)
+from tests.test_out_fsspec import _download, _keys, out  # noqa: F401  (out: the fixture)
+from tests.test_sources_fsspec import BUCKET, S3, WHEN, s3  # noqa: F401  (s3: the fixture)
+
+KEY = f"processed/news/{lease.NAME}"
+CFG = Config(dataset="news", batch_size=25, distributed=True, workers=1)
+
+
+def _put(server: S3, owner: str, ago: float) -> None:
+    """A lease object of another driver, last renewed ``ago`` seconds ago."""
+    body = Holder(owner, time.time() - ago).encode()
+    server.client.put_object(Bucket=BUCKET, Key=KEY, Body=body)
+
+
+def _holder(server: S3) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(
+        server.client.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
+    )
+    return found
+
+
+def test_a_second_driver_is_refused_while_the_first_runs(
+    out: S3,  # noqa: F811
+    raw: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    local = pipeline.ingest([raw], _cfg(tmp_path / "local"), created_at=WHEN)
+    real, refused = tasks.produce, []
+
+    def second_driver(work: tasks.Work, job: Any) -> tasks.Produced:
+        if not refused:  # the first driver is in its read tasks: it has written on the URL
+            before = _keys(out, "processed/")
+            assert KEY in before and any("/.runs/" in k for k in before)
+            with pytest.raises(LeaseError) as refusal:
+                pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
+            refused.append(str(refusal.value))
+            assert _keys(out, "processed/") == before  # it wrote nothing
+        return real(work, job)
+
+    monkeypatch.setattr(tasks, "produce", second_driver)
+    made = pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
+    [message] = refused
+    assert "another driver is writing this dataset" in message
+    assert f"held by {lease.owner_id().rsplit(':', 1)[0]}:" in message  # this host and pid
+    assert "last renewed 20" in message  # a UTC date
+    assert made.url is not None
+    assert outputs.digests(_download(made.url, tmp_path / "got")) == outputs.digests(
+        local.version_dir
+    )
+    assert KEY not in _keys(out, "processed/")  # released after the run
+
+
+def test_a_live_lease_of_another_machine_stops_a_run_before_it_writes(
+    out: S3,  # noqa: F811
+    raw: Path,  # noqa: F811
+) -> None:
+    _put(out, "other-host:4242:beef", ago=30)
+    with pytest.raises(LeaseError, match=r"held by other-host:4242:beef, last renewed 20\S+ \("):
+        pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
+    assert _keys(out, "processed/") == [KEY]
+    assert _holder(out)["owner"] == "other-host:4242:beef"  # left as it was
+
+
+def test_a_dead_drivers_stale_lease_is_taken_over_and_its_run_resumed(
+    out: S3,  # noqa: F811
+    raw: Path,  # noqa: F811
+    tmp_path: Path,
+    ran: list[int],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    local = pipeline.ingest([raw], _cfg(tmp_path / "local"), created_at=WHEN)
+    _interrupted(raw, CFG, after=4, out=OUT)
+    assert KEY not in _keys(out, "processed/")  # an interrupted driver releases it too
+    _put(out, "other-host:4242:beef", ago=10)  # as a kill -9 of a driver elsewhere leaves it
+    monkeypatch.setenv(storage.STAGING_ENV, str(tmp_path / "elsewhere"))
+    with pytest.raises(LeaseError, match="other-host:4242:beef"):
+        pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
+    assert sum("/produced-" in k for k in _keys(out, "processed/")) == 4  # its tasks are kept
+    ran.clear()
+    _put(out, "other-host:4242:beef", ago=CFG.lease_timeout + 1)  # not renewed: stale
+    made = pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
+    assert ran == [4, 5]  # the dead driver's finished tasks reused
+    assert made.url is not None
+    assert outputs.digests(_download(made.url, tmp_path / "got")) == outputs.digests(
+        local.version_dir
+    )
+    assert KEY not in _keys(out, "processed/")
+
+
+def test_taken_exclusively_renewed_and_lost_to_a_taker_over(out: S3) -> None:  # noqa: F811
+    fs, root = storage.Mirror.open(OUT, "news").fs, f"{BUCKET}/processed/news"
+    first = Lease(fs, root, OUT, timeout=2.0)
+    with first:
+        renewed = _holder(out)["renewed"]
+        deadline = time.monotonic() + 30
+        while _holder(out)["renewed"] == renewed:  # renewed every timeout / 4
+            assert time.monotonic() < deadline, "not renewed"
+            time.sleep(0.05)
+        assert _holder(out)["owner"] == first.owner
+        with pytest.raises(LeaseError, match=first.owner):
+            Lease(fs, root, OUT, timeout=2.0).take()
+    assert KEY not in _keys(out, "processed/")  # released
+    first = Lease(fs, root, OUT, timeout=0.6)
+    first.take()  # held, not renewed: stale after its timeout
+    time.sleep(0.7)
+    second = Lease(fs, root, OUT, timeout=0.6)
+    second.take()
+    assert _holder(out)["owner"] == second.owner
+    first.check()  # it has not noticed yet
+    first.renew()  # it does now, and writes nothing
+    assert _holder(out)["owner"] == second.owner
+    with pytest.raises(LeaseError, match=f"lost the lease .*{second.owner}"):
+        first.check()
+    first.release()  # not its own any more: left alone
+    assert _holder(out)["owner"] == second.owner
+
+
+def test_s3_writes_it_conditionally(out: S3) -> None:  # noqa: F811
+    """What ``take`` relies on: S3 (here moto, through s3fs) refuses a create over an existing
+    object and a write conditional on an ETag that changed, so of two racers one wins."""
+    fs, root = storage.Mirror.open(OUT, "news").fs, f"{BUCKET}/processed/news"
+    _put(out, "other-host:4242:beef", ago=1000)
+    racer = Lease(fs, root, OUT, timeout=60)
+    assert racer.conditional
+    stale, tag = racer.read()
+    assert stale is not None and stale.stale(60, time.time()) and tag
+    with pytest.raises(FileExistsError):
+        fs.pipe_file(racer.path, b"{}", mode="create")
+    Lease(fs, root, OUT, timeout=60).take()  # the other racer wins
+    with pytest.raises(OSError):
+        fs.pipe_file(racer.path, b"{}", IfMatch=tag)
+    with pytest.raises(LeaseError):
+        racer.take()
+
+
+def test_same_host_dead_process_is_stale_at_once() -> None:
+    owner = lease.owner_id()
+    host = owner.split(":")[0]
+    assert not Holder(owner, time.time()).stale(60, time.time())  # this process: live
+    assert Holder(f"{host}:999999999:ab", time.time()).stale(60, time.time())  # no such pid
+    assert not Holder("elsewhere:999999999:ab", time.time()).stale(60, time.time())
+    assert Holder("elsewhere:1:ab", time.time() - 61).stale(60, time.time())
+    assert Holder.decode(b"not json").stale(60, time.time())
