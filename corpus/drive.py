@@ -128,26 +128,25 @@ class Drive:
         self.times.lap("survey")
 
     def _survey_pieces(self) -> list[sources.Slice]:
-        """The survey's jobs: the input files, big JSONL files cut in slices when there are
-        workers to share them, about two per worker in all (a slice costs extra counting: it
-        samples a publisher's first records again, ~35 % more with 10 slices of a file)."""
+        """The survey's jobs: the input files, big JSONL and CSV files cut in slices when there
+        are workers to share them, about two per worker in all (a slice costs extra counting:
+        it samples a publisher's first records again, ~35 % more with 10 slices of a file)."""
         if self.workers < 2:
             return [sources.Slice(f) for f in self.files]
         target = max(SURVEY_SLICE, sum(f.size for f in self.files) // (2 * self.workers))
         options = sources.ReadOptions.of(self.cfg)
-        # cut by seeking, counted by the workers: the driver does not read the big files
-        cut = [sources.split(f, target, options, counted=False) for f in self.files]
-        counted = executor.map_ordered(
-            sources.count_slice,
-            [s for c in cut if len(c) > 1 for s in c],
-            executor=self.cfg.executor,
-            workers=self.workers,
-            address=self.cfg.address,
-        )
-        pieces: list[sources.Slice] = []
-        for c in cut:
-            pieces += sources.number_slices([next(counted) for _ in c]) if len(c) > 1 else c
-        return pieces
+
+        def each(pieces: list[sources.Slice]) -> Iterator[list[sources.Slice]]:
+            return executor.map_ordered(
+                functools.partial(sources.count, target_bytes=target, options=options),
+                pieces,
+                executor=self.cfg.executor,
+                workers=self.workers,
+                address=self.cfg.address,
+            )
+
+        # the driver does not read the big files: their slices are counted by the workers
+        return sources.cut_where_read(self.files, target, options, each)
 
     def open_log(
         self,

@@ -150,6 +150,38 @@ def test_big_files_are_read_in_slices_with_the_same_result(
     assert all(0 <= growth[kind] < peaks[kind] for kind in peaks)
 
 
+def test_big_csv_files_are_read_in_slices_with_the_same_result(
+    corpus_dirs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scraper's CSV export, records spanning lines (quoted paragraph breaks), one stray
+    quote: cut at the reader's record boundaries, read by several tasks, the same result."""
+    import csv
+
+    first, _ = corpus_dirs
+    raw = tmp_path / "csv"
+    raw.mkdir()
+    for path in sorted(first.iterdir()):
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+        with (raw / f"{path.stem}.csv").open("w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            for n, row in enumerate(rows):
+                words = row["text"].split()
+                row["text"] = " ".join(words[:40]) + ".\n\n" + " ".join(words[40:])
+                writer.writerow(row)
+                if n == 33:  # a line whose quote never closes: the reader reads on twice
+                    out.write('Judul,"kutipan tak ditutup,https://x.example/1,2024-03-01\n')
+    local = _ingest(raw, tmp_path / "local", workers=1)
+    from corpus.distributed import driver
+
+    monkeypatch.setattr(driver, "SLICE_BYTES", 20_000)  # ~70 KB files: 3-4 read tasks each
+    spread = _ingest(raw, tmp_path / "spread", workers=2, distributed=True)
+    assert outputs.content(spread) == outputs.content(local)
+    report = json.loads((spread / "report.json").read_text())
+    assert report["units"]["total"] > 9  # more read tasks than files x batches
+    assert outputs.content(local)["counts"]["rejected"] == 3  # the stray quotes, one per file
+
+
 def test_takedowns_hold_in_a_distributed_ingest(
     corpus_dirs: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -50,6 +50,12 @@ def _check(f: sources.InputFile, target: int) -> list[Slice]:
     parts = split(f, target)
     whole = _whole(f)
     assert _sliced(parts) == whole
+    _tile(f, parts, whole)
+    return parts
+
+
+def _tile(f: sources.InputFile, parts: list[Slice], whole: list[RawRecord | Rejected]) -> None:
+    """Slices cover the file end to end, each numbered after the records before it."""
     if len(parts) > 1:
         assert parts[0].start == 0 and parts[-1].end == f.size
         assert all(a.end == b.start for a, b in itertools.pairwise(parts))
@@ -57,7 +63,6 @@ def _check(f: sources.InputFile, target: int) -> list[Slice]:
             a.rows_before + (a.rows or 0) == b.rows_before for a, b in itertools.pairwise(parts)
         )
         assert sum(p.rows or 0 for p in parts) == len(whole)
-    return parts
 
 
 def _mixed_lines(n: int) -> list[str]:
@@ -158,11 +163,10 @@ def test_a_line_over_the_record_limit_is_one_record_wherever_it_falls(tmp_path: 
 def test_files_that_are_not_split_are_one_whole_slice(tmp_path: Path) -> None:
     rows = "\n".join(json.dumps({"text": f"isi {i}"}) for i in range(50)) + "\n"
     (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
-    (tmp_path / "table.csv").write_text("text\n" + "\n".join(f'"isi\n{i}"' for i in range(50)))
     (tmp_path / "empty.jsonl").write_bytes(b"")
     (tmp_path / "binary.jsonl").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "blank.jsonl").write_text("\n" * 500)
-    for name in ("packed.jsonl.gz", "table.csv", "empty.jsonl", "binary.jsonl"):
+    for name in ("packed.jsonl.gz", "empty.jsonl", "binary.jsonl"):
         f = _file(tmp_path / name)
         assert split(f, 16) == [Slice(f)]
         assert _sliced(split(f, 16)) == _whole(f)

@@ -58,7 +58,7 @@ from corpus.manifest import Artifacts, Counts, FileEntry, InputEntry, Manifest, 
 from corpus.shards import ShardInfo, link_or_copy
 from corpus.stats import Stats
 
-#: Bytes per read task of a big JSONL file. Fixed, not derived from the number of workers, so
+#: Bytes per read task of a big JSONL or CSV file. Fixed, not derived from the number of workers, so
 #: that any number of workers cuts the same shards.
 SLICE_BYTES = 32 << 20
 #: Articles per hash partition of the linking step (its task holds ~100 bytes of each).
@@ -122,21 +122,21 @@ class Driver:
         """``fn(work, job)`` for every job, on the executor, results in order; each task's
         peak RSS is counted under ``fn``'s name."""
         done = self.each(functools.partial(_measured, fn, work), jobs)
+        name = getattr(getattr(fn, "func", fn), "__name__", "task")  # a partial's function's
         for start, peak, _ in done:
-            self.times.add_task(getattr(fn, "__name__", "task"), start, peak)
+            self.times.add_task(name, start, peak)
         return [result for _, _, result in done]
 
     def slices(self, work: SurveyWork) -> list[sources.Slice]:
-        """The input as read tasks: whole files, big JSONL files cut at line ends (the cuts
-        found by seeking; each slice's records counted by a task)."""
+        """The input as read tasks: whole files, big JSONL and CSV files cut at record
+        boundaries (a JSONL file's found by seeking, each slice counted by a task; a CSV
+        file's by a task that parses it)."""
         files = [sources.absolute(f) for f in self.files]
-        target, options = SLICE_BYTES, sources.ReadOptions.of(self.cfg)
-        cut = [sources.split(f, target, options, counted=False) for f in files]
-        counted = iter(self.run(work, surveying.count, [s for c in cut if len(c) > 1 for s in c]))
-        out: list[sources.Slice] = []
-        for c in cut:
-            out.extend(sources.number_slices([next(counted) for _ in c]) if len(c) > 1 else c)
-        return out
+        count = functools.partial(surveying.count, target=SLICE_BYTES)
+        options = sources.ReadOptions.of(self.cfg)
+        return sources.cut_where_read(
+            files, SLICE_BYTES, options, lambda pieces: self.run(work, count, pieces)
+        )
 
     def survey(
         self,

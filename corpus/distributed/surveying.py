@@ -88,9 +88,9 @@ def entries(folder: Path, rel: str, paths: Iterable[Path]) -> tuple[FileEntry, .
     )
 
 
-def count(work: SurveyWork, piece: sources.Slice) -> sources.Slice:
-    """A slice of a big file with its records counted (read where the slice is read)."""
-    return sources.count_slice(piece)
+def count(work: SurveyWork, piece: sources.Slice, target: int) -> list[sources.Slice]:
+    """A slice of a big file counted where it is read (a CSV file: cut, ``sources.count``)."""
+    return sources.count(piece, target, sources.ReadOptions.of(work.cfg))
 
 
 def survey_slice(work: SurveyWork, job: SurveyJob) -> Surveyed:

@@ -10,7 +10,7 @@ skip with its reason (``limits`` documents the caps).
 - ``read``: opening, sniffing and the per-file loop; ``formats/``: one reader per format
 - ``html``: pages through trafilatura; ``columns``: mapping and inference
 - ``encoding``: codecs and detection; ``limits``: caps on size, expansion and depth
-- ``slices``: big JSONL files as byte ranges at record boundaries, read one by one
+- ``slices``: big JSONL and CSV files as byte ranges at record boundaries, read one by one
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ from __future__ import annotations
 from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
 from corpus.sources.discover import FORMATS, InputFile, Skipped, absolute, discover, file_format
 from corpus.sources.read import ReadOptions, mappings, read_file, run
-from corpus.sources.slices import Slice, count_slice, joined, number_slices, read_slice, split
+from corpus.sources.slices import (
+    Slice,
+    count,
+    count_slice,
+    cut_where_read,
+    joined,
+    number_slices,
+    read_slice,
+    split,
+)
 
 __all__ = [
     "FORMATS",
@@ -30,7 +39,9 @@ __all__ = [
     "Skipped",
     "Slice",
     "absolute",
+    "count",
     "count_slice",
+    "cut_where_read",
     "discover",
     "file_format",
     "joined",

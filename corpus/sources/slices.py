@@ -1,24 +1,30 @@
-"""Big JSONL files split into byte ranges at record boundaries, each read on its own.
+"""Big JSONL and CSV files split into byte ranges at record boundaries, each read on its own.
 
-``split`` cuts a file at the first line start after every ``target_bytes``. Each ``Slice``
-knows how many records and lines precede it, so reading every slice of a file
-(``read_slice``) gives exactly the records ``read_file`` gives, with the same row and line
-numbers in their provenance (and so the same ids). The counts come from one scan of the file
-(newlines found with numpy over large chunks; only lines that start with whitespace are looked
-at one by one), or, for a driver that must not read the file, from ``count_slice`` run where
-each slice is read, then ``number_slices``.
+``split`` cuts a file about every ``target_bytes``. Each ``Slice`` knows how many records and
+lines precede it, so reading every slice of a file (``read_slice``) gives exactly the records
+``read_file`` gives, with the same row and line numbers in their provenance (and so the same
+ids).
 
-Only uncompressed JSONL files are split. A gzip file cannot be entered mid-stream; a CSV record
-may span lines inside quotes, and the reader's recovery from a stray quote re-reads lines, so a
-cut that is a record boundary cannot be found without parsing the file: CSV, JSON, TXT and HTML
-files are one slice each (``end`` None), read by ``read_file`` itself.
+- **JSONL**: cut at the first line start after every ``target_bytes``. The counts come from one
+  scan of the file (newlines found with numpy over large chunks; only lines that start with
+  whitespace are looked at one by one), or, for a driver that must not read the file, from
+  ``count`` run where each slice is read, then ``number_slices``.
+- **CSV**: a record may span lines inside quotes, and the reader's recovery from a stray quote
+  reads lines again, so a record boundary cannot be found by seeking: the file is parsed once
+  (``formats.csv.boundaries``; for a driver that must not read it, by ``count`` where it is
+  read), and cut at the first boundary after every ``target_bytes`` characters where the
+  reader holds nothing read ahead. Only text encodings that write ``\n``, ``\r`` and ``"`` as
+  those ASCII bytes are cut (UTF-8, the single-byte code pages; not UTF-16).
+
+Compressed files (a gzip stream cannot be entered mid-way), JSON, TXT and HTML files are one
+slice each (``end`` None), read by ``read_file`` itself.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -26,7 +32,7 @@ from corpus.records import RawRecord, Rejected
 from corpus.sources.columns import ColumnMapper
 from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
-from corpus.sources.formats import jsonl
+from corpus.sources.formats import csv, jsonl
 from corpus.sources.limits import MAX_RECORD_BYTES
 from corpus.sources.read import (
     ReadOptions,
@@ -34,9 +40,11 @@ from corpus.sources.read import (
     first_bytes,
     guarded,
     head_problem,
+    open_stream,
     read_file,
     to_record,
 )
+from corpus.sources.rejects import file_reject
 
 #: Bytes read at a time while scanning (below ``MAX_RECORD_BYTES``: a line that fits in no
 #: chunk is one the reader rejects as too long, whatever it holds).
@@ -44,6 +52,9 @@ CHUNK = 4 << 20
 _WHITESPACE = b" \t\r\x0b\x0c"  # what bytes.strip() removes, but the newline
 _NEWLINE = ord("\n")
 _BLANK_STARTS = list(b"\n" + _WHITESPACE)
+#: What a CSV reader's line ends and quoting are made of: an encoding that writes these as the
+#: same bytes lets a slice start at a byte offset the reader named.
+_CSV_SYNTAX = '\n\r",'
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,21 +136,26 @@ def split(
 ) -> list[Slice]:
     """``f`` as slices of about ``target_bytes`` each, in file order.
 
-    Slice k starts at the first line start at or after ``k * target_bytes`` (the same cuts
-    however they are found). ``counted=True`` scans the file once and numbers the slices;
-    ``counted=False`` only seeks to each cut (a few small reads, for a driver that must not
-    read the file): ``count_slice`` each where it is read, then ``number_slices`` them.
-    One whole-file slice for a file that is not split (not JSONL, compressed, no larger than
-    ``target_bytes``, holding no record, or one whose reading stops at its start: empty,
-    binary, unreadable).
+    JSONL: slice k starts at the first line start at or after ``k * target_bytes`` (the same
+    cuts however they are found). ``counted=True`` scans (JSONL) or parses (CSV) the file once
+    and numbers the slices; ``counted=False`` reads as little as it can here (for a driver that
+    must not read the file): a JSONL file's cuts found by seeking, a CSV file as one slice to
+    cut, then ``count`` each where it is read and ``number_slices`` them (``cut_where_read``).
+    One whole-file slice for a file that is not split (not JSONL or CSV, compressed, no larger
+    than ``target_bytes``, holding no record, one whose reading stops at its start: empty,
+    binary, unreadable; a CSV file in an encoding that is not cut).
     """
     if target_bytes < 1:
         raise ValueError(f"target_bytes must be positive, got {target_bytes}")
     whole = [Slice(f)]
-    if f.format != "jsonl" or f.compressed or f.size <= target_bytes:
+    if f.format not in ("jsonl", "csv") or f.compressed or f.size <= target_bytes:
         return whole
-    if head_problem(f, options or ReadOptions()):
+    options = options or ReadOptions()
+    if head_problem(f, options):
         return whole
+    if f.format == "csv":
+        to_cut = [Slice(f, 0, f.size, None, None)]
+        return number_slices(_csv_slices(f, target_bytes, options)) if counted else to_cut
     try:
         with f.open() as stream:
             found = _scan(f, stream, target_bytes) if counted else _seek(f, stream, target_bytes)
@@ -148,8 +164,61 @@ def split(
     return number_slices(found) if counted else found
 
 
+def count(s: Slice, target_bytes: int, options: ReadOptions | None = None) -> list[Slice]:
+    """A slice ``split(..., counted=False)`` gave, counted where it is read: a JSONL slice,
+    itself with its records and lines; a CSV file, its slices (cut at record boundaries)."""
+    if s.file.format == "csv":
+        return _csv_slices(s.file, target_bytes, options or ReadOptions())
+    return [count_slice(s)]
+
+
+def cut_where_read(
+    files: Sequence[InputFile],
+    target_bytes: int,
+    options: ReadOptions,
+    each: Callable[[list[Slice]], Iterable[list[Slice]]],
+) -> list[Slice]:
+    """Every file's slices, numbered, in input order, for a driver that does not read the
+    files: cut here as far as seeking finds the cuts, counted by ``each`` (``count`` over
+    its slices, in order, where they are read: on the caller's workers)."""
+    cut = [split(f, target_bytes, options, counted=False) for f in files]
+    counted = iter(each([s for c in cut for s in c if s.end is not None]))
+    found: list[Slice] = []
+    for c in cut:
+        if c[0].end is None:  # whole: not cut, nothing to count
+            found += c
+        else:
+            found += number_slices([piece for s in c for piece in next(counted)])
+    return found
+
+
+def _csv_slices(f: InputFile, target: int, options: ReadOptions) -> list[Slice]:
+    """A CSV file's slices, counted (not numbered), cut at the reader's boundaries; the whole
+    file when it is not cut."""
+    whole = [Slice(f)]
+    try:
+        decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
+        if _CSV_SYNTAX.encode(decoder.codec, "strict") != _CSV_SYNTAX.encode("ascii"):
+            return whole
+        with open_stream(f) as stream:
+            found = csv.boundaries(stream, decoder, target)
+    except (OSError, LookupError, UnicodeError):
+        return whole  # read_file names the problem when the file is read
+    if found is None:
+        return whole
+    starts = [(0, 0, 0), *((at, rows, lines) for at, rows, lines in found.at if 0 < at < f.size)]
+    ends = [*starts[1:], (f.size, found.rows, found.lines)]
+    return [
+        Slice(f, a, b, None, None, rows_b - rows_a, lines_b - lines_a)
+        for (a, rows_a, lines_a), (b, rows_b, lines_b) in zip(starts, ends, strict=True)
+    ]
+
+
 def count_slice(s: Slice) -> Slice:
-    """``s`` with its records and lines counted (reads the slice's bytes, not the file's)."""
+    """``s``, a slice of a JSONL file, with its records and lines counted (reads the slice's
+    bytes, not the file's)."""
+    if s.file.format != "jsonl":
+        raise ValueError(f"{s.file.relpath}: only a JSONL slice is counted alone (see count)")
     counter = _Counter()
     with open_slice(s) as stream:
         while chunk := stream.read(CHUNK):
@@ -298,10 +367,31 @@ def _slice_records(
     f = s.file
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     mapper = file_mapper(f, decoder, mapper)  # from the file's first records, as read_file does
+    before = (s.rows_before or 0, s.lines_before or 0)
+    header = None
+    if f.format == "csv" and s.start > 0:
+        with open_stream(f) as stream:
+            header = csv.header_row(stream, decoder)
+        if header is None:  # it could be when the file was cut: it changed since
+            yield file_reject(f, "csv_header", "the header row can no longer be read", b"")
+            return
     with open_slice(s) as stream:
-        before = (s.rows_before or 0, s.lines_before or 0)
-        for item in jsonl.read(f, stream, decoder, before=before):
+        if f.format == "csv":
+            items = csv.read(f, stream, decoder, header=header, before=before)
+        else:
+            items = jsonl.read(f, stream, decoder, before=before)
+        for item in items:
             yield item if isinstance(item, Rejected) else to_record(item, mapper)
 
 
-__all__ = ["CHUNK", "Slice", "count_slice", "number_slices", "open_slice", "read_slice", "split"]
+__all__ = [
+    "CHUNK",
+    "Slice",
+    "count",
+    "count_slice",
+    "cut_where_read",
+    "number_slices",
+    "open_slice",
+    "read_slice",
+    "split",
+]

@@ -5,6 +5,11 @@ bytes, NUL bytes, a wrong number of fields and broken quoting reject the row the
 quote that opens a field never closed would swallow every later line: when a row fails to parse
 and its first line holds an odd number of quotes, only that line is rejected and the lines after
 it are read again as rows. Duplicate header names are kept apart (``title``, ``title.1``).
+
+A big file is read in slices (``corpus/sources/slices.py``): ``boundaries`` parses it once and
+names record boundaries where the reader has read nothing ahead (no line put back), so that
+``read`` started there with the file's header yields exactly what reading the whole file does.
+A quote may open a field that spans lines, so such a boundary cannot be found by seeking.
 """
 
 from __future__ import annotations
@@ -36,11 +41,12 @@ class _LineTooLong(Exception):
 class _Lines:
     """Physical lines for ``csv.reader``, remembering those each row took; lines can be put back."""
 
-    def __init__(self, text: IO[str]) -> None:
+    def __init__(self, text: IO[str], before: int = 0) -> None:
         self._text = text
         self._back: list[str] = []
         self.taken: list[str] = []
-        self.next_line = 1  # number of the next physical line handed out
+        self.next_line = before + 1  # number of the next physical line handed out
+        self.chars = 0  # characters read from ``text`` (lines put back included)
 
     def __iter__(self) -> _Lines:
         return self
@@ -52,6 +58,7 @@ class _Lines:
             line = self._text.readline(MAX_RECORD_BYTES + 1)
             if not line:
                 raise StopIteration
+            self.chars += len(line)
             if len(line) > MAX_RECORD_BYTES and not line.endswith("\n"):
                 while (rest := self._text.readline(1 << 20)) and not rest.endswith("\n"):
                     pass
@@ -67,6 +74,11 @@ class _Lines:
         self._back.extend(reversed(lines))
         self.next_line -= len(lines)
 
+    @property
+    def ahead(self) -> bool:
+        """Whether lines read from the text wait to be handed out again."""
+        return bool(self._back)
+
 
 @dataclass(slots=True)
 class _Row:
@@ -79,17 +91,91 @@ class _Row:
     overlong: bool = False
 
 
-def read(f: InputFile, stream: IO[bytes], decoder: Decoder) -> Iterator[Parsed | Rejected]:
-    """The rows of the file as ``{column: cell}`` records."""
-    # surrogateescape keeps undecodable bytes so a bad row is rejected alone, not the whole file
-    text = io.TextIOWrapper(
-        stream, encoding=decoder.text_codec(True), errors="surrogateescape", newline=""
-    )
-    lines = _Lines(text)
+def read(
+    f: InputFile,
+    stream: IO[bytes],
+    decoder: Decoder,
+    *,
+    header: list[str] | None = None,
+    before: tuple[int, int] = (0, 0),
+) -> Iterator[Parsed | Rejected]:
+    """The rows of the file as ``{column: cell}`` records.
+
+    ``header`` and ``before``: ``stream`` is a slice of the file that starts at a boundary
+    (``boundaries``), after the file's header row and ``before`` records and physical lines.
+    """
+    text = _text(stream, decoder, first=header is None)
+    lines = _Lines(text, before[1])
     try:
-        yield from _records(f, csv.reader(lines, strict=True), lines, decoder)
+        reader = csv.reader(lines, strict=True)
+        yield from _records(f, reader, lines, decoder, header, before[0])
     finally:
         text.detach()  # the caller closes the binary stream; don't close it twice
+
+
+@dataclass(frozen=True, slots=True)
+class Boundaries:
+    """Where slices of a CSV file may start (``boundaries``): ``at`` holds ``(byte offset,
+    records before, physical lines before)`` of each; ``rows`` / ``lines``: the file's."""
+
+    header: list[str]
+    at: list[tuple[int, int, int]]
+    rows: int
+    lines: int
+
+
+def boundaries(stream: IO[bytes], decoder: Decoder, every: int) -> Boundaries | None:
+    """Record boundaries of the file in ``stream`` (seekable, read from its start), the first
+    after every ``every`` characters, at which the reader holds no line read ahead: ``read``
+    from one of them, given the header, yields the records the whole file's read yields from
+    there. None when the header row cannot be read (the file is then read whole)."""
+    text = _text(stream, decoder, first=True)
+    lines = _Lines(text)
+    try:
+        reader = csv.reader(lines, strict=True)
+        first = _parse(reader, lines)
+        header = None if first is None else _header(first)
+        if header is None:
+            return None
+        at: list[tuple[int, int, int]] = []
+        goal, row = every, 0
+        for row, _ in _rows(reader, lines, header, 0):
+            if lines.chars >= goal and not lines.ahead:
+                offset = _offset(text)
+                if offset is not None:
+                    at.append((offset, row, lines.next_line - 1))
+                    goal = lines.chars + every
+        return Boundaries(header, at, row, lines.next_line - 1)
+    finally:
+        text.detach()
+
+
+def header_row(stream: IO[bytes], decoder: Decoder) -> list[str] | None:
+    """The file's column names, None when its header row cannot be read."""
+    text = _text(stream, decoder, first=True)
+    lines = _Lines(text)
+    try:
+        first = _parse(csv.reader(lines, strict=True), lines)
+        return None if first is None else _header(first)
+    finally:
+        text.detach()
+
+
+def _text(stream: IO[bytes], decoder: Decoder, *, first: bool) -> io.TextIOWrapper:
+    # surrogateescape keeps undecodable bytes so a bad row is rejected alone, not the whole file
+    return io.TextIOWrapper(
+        stream, encoding=decoder.text_codec(first), errors="surrogateescape", newline=""
+    )
+
+
+def _offset(text: io.TextIOWrapper) -> int | None:
+    """The byte offset ``text`` stands at, when its decoder holds no state there (its
+    position cookie is then the offset); None otherwise."""
+    try:
+        cookie = text.tell()
+    except (OSError, ValueError):  # a stream that cannot tell
+        return None
+    return cookie if cookie < 1 << 63 else None
 
 
 def _parse(reader: Iterator[list[str]], lines: _Lines) -> _Row | None:
@@ -112,19 +198,31 @@ def _parse(reader: Iterator[list[str]], lines: _Lines) -> _Row | None:
 
 
 def _records(
-    f: InputFile, reader: Iterator[list[str]], lines: _Lines, decoder: Decoder
+    f: InputFile,
+    reader: Iterator[list[str]],
+    lines: _Lines,
+    decoder: Decoder,
+    header: list[str] | None,
+    before: int,
 ) -> Iterator[Parsed | Rejected]:
-    header: list[str] | None = None
-    row = 0
-    while (parsed := _parse(reader, lines)) is not None:
+    if header is None:
+        first = _parse(reader, lines)
+        if first is None:
+            return
+        header = _header(first)
         if header is None:
-            header = _header(parsed)
-            if header is None:
-                raw = "".join(parsed.lines).encode("utf-8", "surrogateescape")[:PREVIEW_BYTES]
-                message = f"the header row cannot be read: {parsed.error}"
-                yield file_reject(f, "csv_header", message, raw)
-                return
-            continue
+            raw = "".join(first.lines).encode("utf-8", "surrogateescape")[:PREVIEW_BYTES]
+            yield file_reject(f, "csv_header", f"the header row cannot be read: {first.error}", raw)
+            return
+    for row, parsed in _rows(reader, lines, header, before):
+        yield _record(f, row, parsed, header, decoder)
+
+
+def _rows(
+    reader: Iterator[list[str]], lines: _Lines, header: list[str], row: int
+) -> Iterator[tuple[int, _Row]]:
+    """The rows after the header, numbered on from ``row``; blank lines skipped."""
+    while (parsed := _parse(reader, lines)) is not None:
         if len(parsed.lines) > 1 and _stray_quote(parsed, header):
             lines.put_back(parsed.lines[1:])
             message = (
@@ -135,7 +233,7 @@ def _records(
         if parsed.cells is not None and not any(parsed.cells):
             continue  # a blank line is not a record
         row += 1
-        yield _record(f, row, parsed, header, decoder)
+        yield row, parsed
 
 
 def _header(parsed: _Row) -> list[str] | None:
@@ -190,4 +288,4 @@ def _record(
     return Parsed(dict(zip(header, parsed.cells, strict=True)), prov, raw)
 
 
-__all__ = ["read"]
+__all__ = ["Boundaries", "boundaries", "header_row", "read"]
