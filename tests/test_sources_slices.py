@@ -208,3 +208,17 @@ def test_slices_counted_where_they_are_read_equal_slices_counted_by_one_scan(
     if any(s.rows_before is None for s in cuts):
         with pytest.raises(ValueError, match="not numbered"):
             read_slice(cuts[-1], ColumnMapper({}))
+
+
+def test_a_file_whose_seek_finds_no_cut_is_still_numbered(tmp_path: Path) -> None:
+    """Bigger than the target, but no line starts after the first cut point: one slice, which
+    a driver that does not read the file must still get counted (it was left unnumbered)."""
+    path = tmp_path / "long_last.jsonl"
+    path.write_text('{"text": "a"}\n' + json.dumps({"text": "b" * 500}) + "\n")
+    f = _file(path)
+    options = sources.ReadOptions()
+    found = sources.cut_where_read(
+        [f], 100, options, lambda pieces: [sources.count(p, 100, options) for p in pieces]
+    )
+    assert len(found) == 1 and found[0].rows == 2
+    assert _sliced(found) == _whole(f)
