@@ -6,8 +6,9 @@
 Each DIR holds the raw files of one corpus, e.g. the ones `benchmarks/dedup/generate.py` writes
 (10k/100k/1M articles built from the shared real articles, with injected near-duplicates).
 Each run goes to a fresh temporary output folder with the default settings (one worker per
-core) and the flags after ``--``. Prints a Markdown table, then the driver's peak RSS at the
-end of each step of each run (where its memory grew).
+core) and the flags after ``--``. Prints a Markdown table (the spool: what the run kept on disk
+between its steps, its report's ``spool_bytes``), then the driver's peak RSS at the end of each
+step of each run (where its memory grew).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ def main() -> None:
     steps: list[str] = []
     print(
         "| corpus | records | accepted | duplicates | rejected | seconds | records/s "
-        "| peak RSS main / worker | units / dedup / write+finish s | worker CPU s: structure / langid / fingerprints |"
+        "| peak RSS main / worker | spool MB | units / dedup / write+finish s "
+        "| worker CPU s: structure / langid / fingerprints |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|")
     for raw in map(Path, dirs):
         with tempfile.TemporaryDirectory(prefix="corpus-scale-") as out:
             seconds, main_mb, _ = measured_ingest([str(raw), "--out", out, *flags])
@@ -58,6 +60,7 @@ def main() -> None:
             f"| {raw} | {c['read']:,} | {c['accepted']:,} | {c['duplicates']:,} | {c['rejected']:,} "
             f"| {seconds:,.1f} | {c['read'] / seconds:,.0f} "
             f"| {main_mb:,.0f} MB / {worker_mb:,.0f} MB "
+            f"| {report['facts'].get('spool_bytes', 0) / 2**20:,.0f} "
             f"| {d['units']:,.1f} / {d['dedup']:,.1f} / {d['write'] + d['finish']:,.1f} "
             f"| {cpu['structure']:,.0f} / {cpu['langid']:,.0f} / {cpu['fingerprints']:,.0f} |",
             flush=True,

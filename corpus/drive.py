@@ -27,6 +27,7 @@ from corpus import (
     report,
     runs,
     sources,
+    storage,
     structure,
     survey,
     units,
@@ -362,6 +363,9 @@ def embedded(
             removals=parent.removals if parent else (),
         )
         times.lap("finish")
+        # what the run spilled to disk: its units, and dedup's signatures between its passes
+        units_bytes = storage.Place.local(drive.run_log.folder).size()
+        times.facts["spool_bytes"] = units_bytes + store.nbytes
         drive.write_report(writer.folder, manifest)
     drive.close()
     return manifest, counts, dict(writer.summary.languages.most_common())

@@ -177,7 +177,10 @@ def build(
             "dedup_components: connected components of the key graph; dedup_plan_jobs: the "
             "distributed plan's tasks (whole components each); dedup_plan_job_articles: "
             "articles and published rows in the biggest; produce_tasks: a distributed run's "
-            "read tasks, produce_tasks_reused: of which an interrupted run had finished",
+            "read tasks, produce_tasks_reused: of which an interrupted run had finished; "
+            "spool_bytes: what the run kept on disk between its steps (its folder under "
+            ".runs/ at the end, removed once the version is in place: the units, or a "
+            "distributed run's task files) instead of holding it in memory",
             "per_record_stages": "CPU seconds summed over workers (units reused from an "
             "interrupted run count the time they took then)",
         },

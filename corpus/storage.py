@@ -140,6 +140,14 @@ class Place:
         """Whether a folder is there (on an object store: any file below this prefix)."""
         return bool(self.fs.isdir(self.path))
 
+    def size(self) -> int:
+        """Bytes of the files below this folder (0 when there is none)."""
+        self.fs.invalidate_cache(self.path)  # tasks elsewhere wrote them
+        try:
+            return int(self.fs.du(self.path, total=True))
+        except FileNotFoundError:
+            return 0
+
     def glob(self, pattern: str) -> list[Place]:
         """The files below matching ``pattern`` (one level: ``fates-1-*.pickle``), sorted."""
         self.fs.invalidate_cache(self.path)  # another process may have written since

@@ -138,6 +138,11 @@ def test_big_files_are_read_in_slices_with_the_same_result(
     assert outputs.content(spread) == outputs.content(local)
     report = json.loads((spread / "report.json").read_text())
     assert report["units"]["total"] > 9  # more read tasks than files x batches
+    # what each run spilled to disk between its steps, on the order of its input
+    raw_bytes = sum(p.stat().st_size for p in first.iterdir())
+    for made in (local, spread):
+        spool = json.loads((made / "report.json").read_text())["facts"]["spool_bytes"]
+        assert raw_bytes / 4 < spool < 4 * raw_bytes, (made, spool, raw_bytes)
     files = len(sources.discover([first])[0])
     assert files < surveyed[0] < report["units"]["total"]  # survey slices: fewer, bigger
     # each kind of task's own peak, in worker processes that ran other tasks before

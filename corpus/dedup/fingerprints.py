@@ -151,6 +151,11 @@ class FingerprintStore:
         self._rows += len(part)
         self._parts.append(replace(part, sigs=np.zeros((0, NUM_PERM), np.uint16)))
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes of signatures spilled to the temporary file so far."""
+        return self._rows * NUM_PERM * np.dtype(np.uint16).itemsize
+
     def finish(self) -> Fingerprints:
         """Every batch added, joined; signatures memory-mapped from the file (call once)."""
         self._file.flush()

@@ -366,6 +366,7 @@ def ingest(plan: versions.IngestPlan) -> tuple[Manifest, Counts, dict[str, int]]
             (previous.manifest.dedup_index.rows if previous else 0) + kept,
             (*shared, *index_entries),
         )
+        times.facts["spool_bytes"] = scratch.size()  # the tasks' files, before they go
         manifest, counts = _finish(plan, driver, writer, produced, index, learned_files)
     if plan.mirror:  # uploaded: the tasks' files on the URL are of no use any more
         plan.mirror.sweep_scratch()
