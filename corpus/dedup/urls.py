@@ -12,6 +12,16 @@ _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|y
 
 def normalize_url(url: str | None) -> str | None:
     """A URL without scheme, ``www.``, fragment, tracking parameters or trailing slash."""
+    return _normalize(url)
+
+
+def _normalize(url: str | None) -> str | None:
+    """``_normalize_slow(url)``, its key or its error (a faster way to it comes here)."""
+    return _normalize_slow(url)
+
+
+def _normalize_slow(url: str | None) -> str | None:
+    """The reference form of the key, by ``urlsplit`` and ``parse_qsl``."""
     if not url or not url.strip():
         return None
     parts = urlsplit(url.strip() if "//" in url else "//" + url.strip())
