@@ -211,6 +211,13 @@ KEYS = {
     "https://www.kompas.com./": "kompas.com.",
     "https://kompas.com/read/1;jsessionid=ABC": "kompas.com/read/1;jsessionid=ABC",
     "   ": None,
+    # unparseable: no key (the reference raises on each)
+    "http://[::1": None,
+    "http://host:abc/": None,
+    "http://host:99999/": None,
+    "https://ex\u2100ample.com/x": None,
+    "https://kompas.com/read/1?q=\ud800": None,
+    "javascript:void(0)": None,
 }
 
 Outcome = str | None | tuple[type[BaseException], str]
@@ -249,9 +256,10 @@ def test_key(url: str, key: str | None) -> None:
     assert urls.normalize_url(url) == key
 
 
-def test_none_and_blank_have_no_key() -> None:
+def test_none_blank_and_unparseable_have_no_key() -> None:
     assert urls.normalize_url(None) is None
     assert urls.url_hash(None) == urls.url_hash("") == urls.url_hash(" \t") == 0
+    assert urls.url_hash("http://[::1") == urls.url_hash("http://host:abc/") == 0
 
 
 # pieces of URLs, combined at random below: every branch of a fast path meets its neighbours

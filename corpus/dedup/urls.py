@@ -11,8 +11,12 @@ _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|y
 
 
 def normalize_url(url: str | None) -> str | None:
-    """A URL without scheme, ``www.``, fragment, tracking parameters or trailing slash."""
-    return _normalize(url)
+    """A URL without scheme, ``www.``, fragment, tracking parameters or trailing slash; None
+    when there is none or it cannot be parsed ("http://[::1", a port not in 0-65535)."""
+    try:
+        return _normalize(url)
+    except ValueError:  # urlsplit's, or urlencode's UnicodeEncodeError on a lone surrogate
+        return None
 
 
 def _normalize(url: str | None) -> str | None:
@@ -42,7 +46,7 @@ def _normalize_slow(url: str | None) -> str | None:
 
 
 def url_hash(url: str | None) -> int:
-    """64-bit hash of the normalized URL; 0 when there is none."""
+    """64-bit hash of the normalized URL; 0 when there is none or it cannot be parsed."""
     norm = normalize_url(url)
     if norm is None:
         return 0
