@@ -24,6 +24,7 @@ from corpus.config import Config
 from corpus.records import RawRecord, Rejected
 from corpus.sources import discover, limits
 from corpus.stats import Stats
+from tests.test_dedup import story
 
 SECRET = "SECRET-OUTSIDE-THE-INPUT-FOLDER"
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -106,6 +107,34 @@ def test_a_hostile_folder_is_ingested(tmp_path: Path, monkeypatch: pytest.Monkey
     } <= reasons
     for row in tables["data"]:
         json.loads(row["extra"], parse_constant=pytest.fail)  # strict JSON: no NaN/Infinity
+
+
+def parquet_rows(folder: Path) -> list[dict[str, object]]:
+    """The rows of every Parquet file in ``folder``."""
+    return [row for f in sorted(folder.glob("*.parquet")) for row in pq.read_table(f).to_pylist()]
+
+
+def test_an_unparseable_url_keeps_its_article_without_a_url_key(tmp_path: Path) -> None:
+    # urlsplit raises ValueError on each of these; the schema's URL pattern lets them through
+    bad = ["http://[::1", "http://host:abc/", "http://host:99999/", "https://ex\u2100ample.com/x"]
+    same = ["https://www.kompas.com/read/1/", "http://kompas.com/read/1"]  # one URL key
+    urls = [*bad, bad[1], *same]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = [
+        json.dumps({"url": u, "title": f"Judul {i}", "text": story(i)}) for i, u in enumerate(urls)
+    ]
+    (raw / "urls.jsonl").write_text("\n".join(lines) + "\n")
+    cfg = Config(dataset="urls", out=tmp_path / "out", workers=1)
+    result = pipeline.ingest([raw], cfg, created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert result.counts["read"] == len(urls)
+    data, dups = (parquet_rows(result.version_dir / name) for name in ("data", "duplicates"))
+    # every article with a bad URL kept, its URL as given; the two with the same bad URL are
+    # not one page revised (no URL key), the two spellings of one good URL are
+    kept = [r["url"] for r in data]
+    assert sorted(u for u in kept if u not in same) == sorted([*bad, bad[1]])
+    assert len(dups) == 1 and {dups[0]["url"], *kept} >= set(same)
+    assert len(kept) == len(urls) - 1
 
 
 def test_an_unreadable_file_is_listed_not_fatal(

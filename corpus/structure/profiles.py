@@ -174,7 +174,10 @@ def find_publisher(
 ) -> tuple[Profile | None, str | None, str]:
     """(profile, publisher name, how it was found)."""
     url = text_value(fields.get("url"))
-    host = (url_hostname(url) or "") if url else ""
+    try:
+        host = (url_hostname(url) or "") if url else ""
+    except ValueError:  # an unparseable URL ("http://[::1") names no publisher
+        host = ""
     if host:
         if profiles is load_profiles():
             profile = _shipped_profile_for_host(host)
