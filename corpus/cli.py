@@ -835,18 +835,24 @@ def _dataset_dir(dataset: str | None, out_dir: Path | None) -> Path:
     return dataset_dir
 
 
-def _dataset_at(dataset: str | None, out: str | None) -> tuple[Path, Mirror | None]:
+def _dataset_at(
+    dataset: str | None, out: str | None, *, writes: bool = False
+) -> tuple[Path, Mirror | None]:
     """The dataset's folder; for an fsspec URL, its local staging folder (every version's
-    manifest fetched) and the mirror that reads the rest on the URL."""
+    manifest fetched) and the mirror that reads the rest on the URL. A command that ``writes``
+    a version there takes the dataset's lease (hold it with ``mirror.held()``)."""
     from corpus import storage
 
     if out is None or not storage.is_url(out):
         return _dataset_dir(dataset, Path(out) if out is not None else None), None
-    name = _load_config(None, dataset=dataset).dataset
-    mirror = storage.Mirror.open(out, name)
+    cfg = _load_config(None, dataset=dataset)
+    timeout = cfg.lease_timeout if writes else None
+    mirror = storage.Mirror.open(out, cfg.dataset, lease_timeout=timeout)
     if not mirror.versions():
+        if mirror.lease is not None:
+            mirror.lease.release()
         raise UsageError(
-            f"no dataset {name!r} at {out} (no version folder with a manifest.json under "
+            f"no dataset {cfg.dataset!r} at {out} (no version folder with a manifest.json under "
             f"{mirror.url}; choose one with --dataset)"
         )
     return mirror.local, mirror
@@ -1047,17 +1053,18 @@ def remove_command(
             item = line.strip()
             if item and not item.startswith("#"):
                 (url_list if "://" in item else id_list).append(item)
-    dataset_dir, mirror = _dataset_at(dataset, out_dir)
-    cfg = _load_config(None, dataset=dataset, out=dataset_dir.parent, version=as_version)
-    version_dir, removed = versions.remove(
-        dataset_dir,
-        ids=id_list,
-        urls=url_list,
-        reason=reason,
-        cfg=cfg,
-        created_at=_created_at(),
-        mirror=mirror,
-    )
+    dataset_dir, mirror = _dataset_at(dataset, out_dir, writes=True)
+    with mirror.held() if mirror is not None else nullcontext():  # one writer on the URL
+        cfg = _load_config(None, dataset=dataset, out=dataset_dir.parent, version=as_version)
+        version_dir, removed = versions.remove(
+            dataset_dir,
+            ids=id_list,
+            urls=url_list,
+            reason=reason,
+            cfg=cfg,
+            created_at=_created_at(),
+            mirror=mirror,
+        )
     where = mirror.url_of(version_dir) if mirror is not None else version_dir
     say(f"Created {where}: removed {plural(len(removed), 'article')}", style="bold green")
     for r in removed:
