@@ -218,3 +218,32 @@ def test_remove_and_publish_on_a_url_hold_the_lease_too(
     assert "processed/news/v1.1.0/manifest.json" in keys  # the takedown's version
     assert "releases/news/v1.0.0/manifest.json" in keys  # the copy
     assert KEY not in keys and taken not in keys  # released
+
+
+def test_the_commands_that_take_it_have_a_lease_timeout_option(
+    out: S3,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--lease-timeout SECONDS`` on ingest, remove and publish: the lease they take has that
+    timeout (a refusal names it); a value not above 0 is a usage error naming the option."""
+    monkeypatch.chdir(tmp_path)  # no corpus.toml
+    local = pipeline.ingest([DATA / "mini"], Config(dataset="news", out=tmp_path), created_at=WHEN)
+    for key in (KEY, "releases/news/.lease"):  # stale after the default 300 s, not after 3600.5
+        _put(out, "other-host:4242:beef", ago=400, key=key)
+    runner = CliRunner()
+    for command in (
+        ["ingest", str(DATA / "mini"), "--out", OUT, "--dataset", "news"],
+        ["remove", "--id", "x", "--reason", "test", "--out", OUT, "--dataset", "news"],
+        ["publish", str(local.version_dir), "--to", f"s3://{BUCKET}/releases"],
+    ):
+        refused = runner.invoke(app, [*command, "--lease-timeout", "3600.5"])
+        assert refused.exit_code == 1, refused.output
+        said = " ".join(refused.output.split())
+        assert "another driver is writing this dataset" in said
+        assert "(stale 3600.5 s after that" in said
+        for bad in ("0", "-3", "nan", "inf"):
+            wrong = runner.invoke(app, [*command, "--lease-timeout", bad])
+            assert wrong.exit_code == 2, wrong.output
+            said = " ".join(wrong.output.split())
+            assert "Invalid value for '--lease-timeout'" in said and "above 0" in said
