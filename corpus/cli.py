@@ -269,6 +269,25 @@ IngestOutOption = Annotated[
         "(its manifest written last, after every other file; default: processed).",
     ),
 ]
+
+
+def _seconds(value: float | None) -> float | None:
+    """A duration option's value: a number of seconds above 0 (not infinite)."""
+    if value is not None and not 0 < value < float("inf"):
+        raise typer.BadParameter(f"must be a number of seconds above 0, got {value:g}")
+    return value
+
+
+LeaseTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--lease-timeout",
+        metavar="SECONDS",
+        callback=_seconds,
+        help="On a URL: seconds after its last renewal that the dataset's lease is stale, "
+        "taken over by another run (default: 300).",
+    ),
+]
 AsVersionOption = Annotated[
     str | None,
     typer.Option(
@@ -428,6 +447,7 @@ def ingest_command(
         ),
     ] = None,
     encoding: EncodingOption = None,
+    lease_timeout: LeaseTimeoutOption = None,
 ) -> None:
     """Read raw articles and write the next version of the dataset.
 
@@ -460,6 +480,7 @@ def ingest_command(
         distributed=distributed or None,
         batch_size=batch_size,
         encoding=encoding,
+        lease_timeout=lease_timeout,
     )
     local = cfg.executor == "local"  # (Ray's own modules may want pandas)
     with _stage_bars() as progress, imports.without_pandas() if local else nullcontext():
@@ -752,6 +773,7 @@ def publish_command(
         bool,
         typer.Option("--dry-run", help="Print the plan, offline; upload nothing."),
     ] = False,
+    lease_timeout: LeaseTimeoutOption = None,
 ) -> None:
     """Publish a version to the Hub or to a folder.
 
@@ -763,8 +785,16 @@ def publish_command(
 
     if (repo_id is None) == (to is None):
         raise UsageError("give exactly one of --repo-id ORG/NAME (the Hub) or --to DIR_OR_URL")
+    if to is not None and storage.is_url(to):  # a copy there holds the dataset's lease
+        lease_timeout = _load_config(None, lease_timeout=lease_timeout).lease_timeout
     publish_it = functools.partial(
-        _publish, repo_id=repo_id, to=to, token=token, private=private, endpoint=endpoint
+        _publish,
+        repo_id=repo_id,
+        to=to,
+        token=token,
+        private=private,
+        endpoint=endpoint,
+        lease_timeout=lease_timeout,
     )
     if not storage.is_url(version):
         if not Path(version).is_dir():
@@ -787,6 +817,7 @@ def _publish(
     private: bool,
     endpoint: str | None,
     dry_run: bool,
+    lease_timeout: float | None,
 ) -> None:
     """``publish`` of a local version folder (``shown`` as the user named it)."""
     from corpus import publish
@@ -800,7 +831,10 @@ def _publish(
         )
     else:
         assert to is not None
-        result = publish.publish_fs(version_dir, to, dry_run=dry_run)
+        from corpus.lease import TIMEOUT
+
+        timeout = lease_timeout or TIMEOUT  # (publish_command sets it for a URL)
+        result = publish.publish_fs(version_dir, to, dry_run=dry_run, lease_timeout=timeout)
     if dry_run:
         say("dry run: nothing uploaded", style="bold")
         for line in publish.iter_plan(result.plan):
@@ -835,18 +869,28 @@ def _dataset_dir(dataset: str | None, out_dir: Path | None) -> Path:
     return dataset_dir
 
 
-def _dataset_at(dataset: str | None, out: str | None) -> tuple[Path, Mirror | None]:
+def _dataset_at(
+    dataset: str | None,
+    out: str | None,
+    *,
+    writes: bool = False,
+    lease_timeout: float | None = None,
+) -> tuple[Path, Mirror | None]:
     """The dataset's folder; for an fsspec URL, its local staging folder (every version's
-    manifest fetched) and the mirror that reads the rest on the URL."""
+    manifest fetched) and the mirror that reads the rest on the URL. A command that ``writes``
+    a version there takes the dataset's lease (hold it with ``mirror.held()``)."""
     from corpus import storage
 
     if out is None or not storage.is_url(out):
         return _dataset_dir(dataset, Path(out) if out is not None else None), None
-    name = _load_config(None, dataset=dataset).dataset
-    mirror = storage.Mirror.open(out, name)
+    cfg = _load_config(None, dataset=dataset, lease_timeout=lease_timeout)
+    timeout = cfg.lease_timeout if writes else None
+    mirror = storage.Mirror.open(out, cfg.dataset, lease_timeout=timeout)
     if not mirror.versions():
+        if mirror.lease is not None:
+            mirror.lease.release()
         raise UsageError(
-            f"no dataset {name!r} at {out} (no version folder with a manifest.json under "
+            f"no dataset {cfg.dataset!r} at {out} (no version folder with a manifest.json under "
             f"{mirror.url}; choose one with --dataset)"
         )
     return mirror.local, mirror
@@ -1034,6 +1078,7 @@ def remove_command(
     dataset: DatasetOption = None,
     out_dir: ReadOutOption = None,
     as_version: AsVersionOption = None,
+    lease_timeout: LeaseTimeoutOption = None,
 ) -> None:
     """Create a version without some articles (a takedown).
 
@@ -1047,17 +1092,18 @@ def remove_command(
             item = line.strip()
             if item and not item.startswith("#"):
                 (url_list if "://" in item else id_list).append(item)
-    dataset_dir, mirror = _dataset_at(dataset, out_dir)
-    cfg = _load_config(None, dataset=dataset, out=dataset_dir.parent, version=as_version)
-    version_dir, removed = versions.remove(
-        dataset_dir,
-        ids=id_list,
-        urls=url_list,
-        reason=reason,
-        cfg=cfg,
-        created_at=_created_at(),
-        mirror=mirror,
-    )
+    dataset_dir, mirror = _dataset_at(dataset, out_dir, writes=True, lease_timeout=lease_timeout)
+    with mirror.held() if mirror is not None else nullcontext():  # one writer on the URL
+        cfg = _load_config(None, dataset=dataset, out=dataset_dir.parent, version=as_version)
+        version_dir, removed = versions.remove(
+            dataset_dir,
+            ids=id_list,
+            urls=url_list,
+            reason=reason,
+            cfg=cfg,
+            created_at=_created_at(),
+            mirror=mirror,
+        )
     where = mirror.url_of(version_dir) if mirror is not None else version_dir
     say(f"Created {where}: removed {plural(len(removed), 'article')}", style="bold green")
     for r in removed:

@@ -25,6 +25,7 @@ from typing import Any
 
 from corpus.errors import ConfigError
 from corpus.executor import EXECUTORS
+from corpus.lease import TIMEOUT as LEASE_TIMEOUT
 from corpus.records import canonical_json
 
 #: Column names recognised without configuration, per raw-schema field. Matching ignores case,
@@ -119,7 +120,7 @@ class Config:
     distributed: bool = field(default=False, metadata=_role(Role.HOW))
     # seconds after its last renewal that a dataset's lease on a URL is stale, taken over by
     # another driver (corpus/lease.py): the longest a dead driver's run waits to be resumed
-    lease_timeout: float = field(default=300.0, metadata=_role(Role.HOW))
+    lease_timeout: float = field(default=LEASE_TIMEOUT, metadata=_role(Role.HOW))
     # reviewed learned-boilerplate rules (corpus/boilerplate.py); load_config defaults it to
     # rules/boilerplate.toml when that file exists. Its content, not its path, makes the rows.
     boilerplate_rules: Path | None = field(default=None, metadata=_role(Role.LABEL))

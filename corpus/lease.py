@@ -36,6 +36,8 @@ from corpus.errors import VersionError
 log = logging.getLogger(__name__)
 
 NAME = ".lease"
+#: Seconds after its last renewal that a lease is stale (``Config.lease_timeout``'s default).
+TIMEOUT = 300.0
 #: Seconds a lease written where there is no conditional write is left before it is read back.
 SETTLE = 2.0
 

@@ -73,7 +73,7 @@ def ingest(
     # one set of workers (a process pool, or the Ray connection) for every step of the run:
     # the survey, the units (or a distributed run's tasks)
     with (
-        mirror.lease if mirror and mirror.lease else contextlib.nullcontext(),
+        mirror.held() if mirror else contextlib.nullcontext(),
         executor.session(
             cfg.executor,
             workers=cfg.workers or executor.default_workers(),

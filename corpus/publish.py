@@ -13,12 +13,15 @@ import posixpath
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from corpus.errors import CorpusError
+from corpus.lease import TIMEOUT, Lease
 from corpus.manifest import FileEntry, Manifest, json_bytes
+from corpus.storage import is_url
 from corpus.versions import MANIFEST, Version, read_manifest
 
 log = logging.getLogger(__name__)
@@ -338,12 +341,16 @@ def _scrub(text: str, token: str | None) -> str:
 # --------------------------------------------------------------------------- fsspec
 
 
-def publish_fs(version_dir: Path, target: str, *, dry_run: bool = False) -> PublishResult:
+def publish_fs(
+    version_dir: Path, target: str, *, dry_run: bool = False, lease_timeout: float = TIMEOUT
+) -> PublishResult:
     """Copy a version to ``<target>/<dataset>/vX.Y.Z`` on any fsspec file system.
 
     The card is rendered for the copy; the manifest is written last, so a reader that finds
     ``manifest.json`` finds a complete version. An existing version at the target is refused,
     never overwritten, and nothing is written outside the target. A dry run does not touch it.
+    On a URL the dataset's lease is held while copying (``LeaseError`` if another driver holds
+    it): an ingest there would sweep a copy without its manifest yet, as an upload cut short.
     """
     manifest = checked_manifest(version_dir)
     files = version_files(version_dir)
@@ -362,16 +369,21 @@ def publish_fs(version_dir: Path, target: str, *, dry_run: bool = False) -> Publ
     if not all(p.startswith(root.rstrip("/") + "/") for p in [dest, *inside]):
         raise PublishError(f"{name} would be written outside {target}; refusing")
     plan = PublishPlan(shown, None, files, checks=(validated, "target: no copy of this version"))
-    if fs.exists(f"{dest}/{MANIFEST}"):
-        raise PublishError(f"{shown} already exists: a published version is never changed")
-    rendered = rendered_for(version_dir, manifest)
-    for rel in [f for f in files if f != MANIFEST] + [MANIFEST]:
-        fs.makedirs(f"{dest}/{rel}".rsplit("/", 1)[0], exist_ok=True)
-        if rel in rendered:
-            with fs.open(f"{dest}/{rel}", "wb") as out:
-                out.write(rendered[rel])
-        else:
-            fs.put_file(str(version_dir / rel), f"{dest}/{rel}")
+    dataset = posixpath.dirname(dest)
+    lease = Lease(fs, dataset, shown.rsplit("/", 1)[0], lease_timeout) if is_url(target) else None
+    with lease or nullcontext():
+        if fs.exists(f"{dest}/{MANIFEST}"):
+            raise PublishError(f"{shown} already exists: a published version is never changed")
+        rendered = rendered_for(version_dir, manifest)
+        for rel in [f for f in files if f != MANIFEST] + [MANIFEST]:
+            if rel == MANIFEST and lease is not None:
+                lease.check()  # another driver took the dataset over: no commit
+            fs.makedirs(f"{dest}/{rel}".rsplit("/", 1)[0], exist_ok=True)
+            if rel in rendered:
+                with fs.open(f"{dest}/{rel}", "wb") as out:
+                    out.write(rendered[rel])
+            else:
+                fs.put_file(str(version_dir / rel), f"{dest}/{rel}")
     return PublishResult(plan, url=shown)
 
 

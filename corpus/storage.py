@@ -23,7 +23,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -384,6 +384,10 @@ class Mirror:
                 mirror.lease.release()
             raise
         return mirror
+
+    def held(self) -> AbstractContextManager[object]:
+        """A block that holds (renews, then releases) this mirror's lease, if it took one."""
+        return self.lease if self.lease is not None else nullcontext()
 
     def check(self) -> None:
         """``LeaseError`` if this mirror writes and another driver took its lease over."""

@@ -17,8 +17,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus"
 #: lower layers only; inside one package, its submodules may import each other (acyclically).
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "imports"}),
-    frozenset({"records", "stats", "dates", "report", "executor", "schema_check"}),
-    frozenset({"manifest", "config", "runs", "lease"}),
+    frozenset({"records", "stats", "dates", "report", "executor", "schema_check", "lease"}),
+    frozenset({"manifest", "config", "runs"}),
     frozenset({"shards", "sources"}),
     frozenset({"storage"}),
     frozenset({"validate", "boilerplate", "langid", "dedup"}),

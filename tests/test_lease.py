@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from corpus import lease, pipeline, storage
+from corpus import lease, pipeline, publish, storage
+from corpus.cli import app
 from corpus.config import Config
 from corpus.distributed import tasks
 from corpus.lease import Holder, Lease, LeaseError
 from tests import outputs
+from tests.conftest import DATA
 from tests.test_distributed_fsspec import OUT
 from tests.test_distributed_resume import _cfg, _interrupted, ran, raw  # noqa: F401 (fixtures)
 from tests.test_out_fsspec import _download, _keys, out  # noqa: F401  (out: the fixture)
@@ -25,15 +28,15 @@ KEY = f"processed/news/{lease.NAME}"
 CFG = Config(dataset="news", batch_size=25, distributed=True, workers=1)
 
 
-def _put(server: S3, owner: str, ago: float) -> None:
+def _put(server: S3, owner: str, ago: float, key: str = KEY) -> None:
     """A lease object of another driver, last renewed ``ago`` seconds ago."""
     body = Holder(owner, time.time() - ago).encode()
-    server.client.put_object(Bucket=BUCKET, Key=KEY, Body=body)
+    server.client.put_object(Bucket=BUCKET, Key=key, Body=body)
 
 
-def _holder(server: S3) -> dict[str, Any]:
+def _holder(server: S3, key: str = KEY) -> dict[str, Any]:
     found: dict[str, Any] = json.loads(
-        server.client.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
+        server.client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     )
     return found
 
@@ -161,3 +164,86 @@ def test_same_host_dead_process_is_stale_at_once() -> None:
     assert not Holder("elsewhere:999999999:ab", time.time()).stale(60, time.time())
     assert Holder("elsewhere:1:ab", time.time() - 61).stale(60, time.time())
     assert Holder.decode(b"not json").stale(60, time.time())
+
+
+def test_remove_and_publish_on_a_url_hold_the_lease_too(
+    out: S3,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The other commands that write a version on a URL: a takedown (``remove --out URL``) and
+    a copy (``publish --to URL``) are refused by a live lease as an ingest is (exit 1, nothing
+    written), and hold the lease themselves while they write, then release it."""
+    monkeypatch.chdir(tmp_path)  # no corpus.toml
+    for key in _keys(out, "releases/"):
+        out.client.delete_object(Bucket=BUCKET, Key=key)
+    cfg, mini = Config(dataset="news", workers=1, out=tmp_path / "local"), DATA / "mini"
+    gone = outputs.rows(pipeline.ingest([mini], cfg, created_at=WHEN).version_dir)["data"][0]
+    pipeline.ingest([mini], cfg, created_at=WHEN, out=OUT)
+    remove = ["remove", "--id", gone["id"], "--reason", "test", "--out", OUT]
+    copy = [
+        "publish",
+        str(tmp_path / "local" / "news" / "v1.0.0"),
+        "--to",
+        f"s3://{BUCKET}/releases",
+    ]
+    runner, taken = CliRunner(), "releases/news/.lease"
+    for args, key in ((remove, KEY), (copy, taken)):
+        _put(out, "other-host:4242:beef", ago=30, key=key)
+        before = _keys(out, "")
+        refused = runner.invoke(app, args)
+        assert refused.exit_code == 1, refused.output
+        assert "another driver is writing this dataset" in refused.output
+        assert "other-host:4242:beef" in refused.output
+        assert _keys(out, "") == before  # nothing written, the lease left as it was
+        out.client.delete_object(Bucket=BUCKET, Key=key)
+    held: list[str] = []
+    upload, render = storage.Mirror.upload, publish.rendered_for
+    monkeypatch.setattr(
+        storage.Mirror,
+        "upload",
+        lambda mirror, staged: held.append(_holder(out)["owner"]) or upload(mirror, staged),
+    )
+    monkeypatch.setattr(
+        publish,
+        "rendered_for",
+        lambda *a: held.append(_holder(out, taken)["owner"]) or render(*a),
+    )
+    for args in (remove, copy):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, done.output
+    me = lease.owner_id().rsplit(":", 1)[0]
+    assert [h.rsplit(":", 1)[0] for h in held] == [me, me]  # held while writing
+    keys = _keys(out, "")
+    assert "processed/news/v1.1.0/manifest.json" in keys  # the takedown's version
+    assert "releases/news/v1.0.0/manifest.json" in keys  # the copy
+    assert KEY not in keys and taken not in keys  # released
+
+
+def test_the_commands_that_take_it_have_a_lease_timeout_option(
+    out: S3,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--lease-timeout SECONDS`` on ingest, remove and publish: the lease they take has that
+    timeout (a refusal names it); a value not above 0 is a usage error naming the option."""
+    monkeypatch.chdir(tmp_path)  # no corpus.toml
+    local = pipeline.ingest([DATA / "mini"], Config(dataset="news", out=tmp_path), created_at=WHEN)
+    for key in (KEY, "releases/news/.lease"):  # stale after the default 300 s, not after 3600.5
+        _put(out, "other-host:4242:beef", ago=400, key=key)
+    runner = CliRunner()
+    for command in (
+        ["ingest", str(DATA / "mini"), "--out", OUT, "--dataset", "news"],
+        ["remove", "--id", "x", "--reason", "test", "--out", OUT, "--dataset", "news"],
+        ["publish", str(local.version_dir), "--to", f"s3://{BUCKET}/releases"],
+    ):
+        refused = runner.invoke(app, [*command, "--lease-timeout", "3600.5"])
+        assert refused.exit_code == 1, refused.output
+        said = " ".join(refused.output.split())
+        assert "another driver is writing this dataset" in said
+        assert "(stale 3600.5 s after that" in said
+        for bad in ("0", "-3", "nan", "inf"):
+            wrong = runner.invoke(app, [*command, "--lease-timeout", bad])
+            assert wrong.exit_code == 2, wrong.output
+            said = " ".join(wrong.output.split())
+            assert "Invalid value for '--lease-timeout'" in said and "above 0" in said
