@@ -183,10 +183,10 @@ def test_a_record_is_reused_only_for_its_own_slice_survey_and_files(tmp_path: Pa
     )
 
 
-def _command(raw: Path) -> list[str]:
+def _command(raw: Path, *flags: str) -> list[str]:
     return [
         sys.executable, "-m", "corpus", "ingest", str(raw), "--out", "processed",
-        "--dataset", "news", "--distributed", "--workers", "2", "--batch-size", "25",
+        "--dataset", "news", "--distributed", "--workers", "2", "--batch-size", "25", *flags,
     ]  # fmt: skip
 
 
@@ -194,20 +194,26 @@ def _env() -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONUNBUFFERED": "1"}
 
 
-def _kill_after(raw: Path, cwd: Path, records: int) -> int:
+def _kill_after(raw: Path, cwd: Path, records: int, *flags: str) -> int:
     """Start a distributed ingest, kill -9 its driver once ``records`` read tasks have left
     their record; the records it left."""
     dataset = cwd / "processed" / "news"
     proc = subprocess.Popen(
-        _command(raw), cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        _command(raw, *flags),
+        cwd=cwd,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 120
-    while len(_records(dataset)) < records and proc.poll() is None:
-        assert time.monotonic() < deadline, "no read task finished in two minutes"
-        time.sleep(0.005)
-    ended = proc.poll() is not None
-    proc.send_signal(signal.SIGKILL)
-    _, stderr = proc.communicate()
+    deadline = time.monotonic() + 180  # a Ray instance starts first
+    try:
+        while len(_records(dataset)) < records and proc.poll() is None:
+            assert time.monotonic() < deadline, "no read task finished in three minutes"
+            time.sleep(0.005)
+        ended = proc.poll() is not None
+    finally:  # never left running, whatever fails here
+        proc.send_signal(signal.SIGKILL)
+        _, stderr = proc.communicate()
     assert not ended, f"the ingest ended before {records} tasks were done: {stderr.decode()}"
     assert not (dataset / "v1.0.0").exists()
     return len(_records(dataset))
@@ -231,6 +237,33 @@ def test_kill_9_of_the_driver_then_rerun_matches_an_uninterrupted_run(
     facts = _report(version)["facts"]
     assert (facts["produce_tasks"], facts["produce_tasks_reused"]) == (FILES, left)
     assert not (resumed / "processed" / "news" / runs.RUNS).exists()
+
+
+def test_a_ray_run_killed_then_rerun_on_ray_matches_an_uninterrupted_local_run(
+    raw: Path, tmp_path: Path
+) -> None:
+    """The run's records do not depend on the executor: a Ray run's driver killed -9 (its
+    local Ray instance dies with it), the rerun on a new Ray instance reuses the read tasks
+    that finished and writes what an uninterrupted run on local processes writes."""
+    pytest.importorskip("ray")
+    reference, resumed = tmp_path / "reference", tmp_path / "resumed"
+    for cwd in (reference, resumed):
+        cwd.mkdir()
+    done = subprocess.run(_command(raw), cwd=reference, env=_env(), capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    ray = ("--executor", "ray")
+    left = _kill_after(raw, resumed, 2, *ray)
+    assert 2 <= left <= FILES
+    done = subprocess.run(_command(raw, *ray), cwd=resumed, env=_env(), capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    version = resumed / "processed" / "news" / "v1.0.0"
+    assert outputs.digests(version) == outputs.digests(reference / "processed" / "news" / "v1.0.0")
+    report = _report(version)
+    assert report["executor"] == "ray"
+    assert (report["facts"]["produce_tasks"], report["facts"]["produce_tasks_reused"]) == (
+        FILES,
+        left,
+    )
 
 
 def test_a_run_to_s3_resumes_from_another_machine(
