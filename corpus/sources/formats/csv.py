@@ -118,7 +118,6 @@ class Boundaries:
     """Where slices of a CSV file may start (``boundaries``): ``at`` holds ``(byte offset,
     records before, physical lines before)`` of each; ``rows`` / ``lines``: the file's."""
 
-    header: list[str]
     at: list[tuple[int, int, int]]
     rows: int
     lines: int
@@ -145,7 +144,7 @@ def boundaries(stream: IO[bytes], decoder: Decoder, every: int) -> Boundaries | 
                 if offset is not None:
                     at.append((offset, row, lines.next_line - 1))
                     goal = lines.chars + every
-        return Boundaries(header, at, row, lines.next_line - 1)
+        return Boundaries(at, row, lines.next_line - 1)
     finally:
         text.detach()
 
