@@ -8,10 +8,12 @@ object naming its owner (host, pid, a random part) and when it was last renewed.
 
 - **Taken** by an exclusive create (on S3 a PUT with ``If-None-Match: *``: of two drivers
   racing, one wins). A lease not renewed for ``timeout`` seconds is stale (its driver died), as
-  is one of a process gone on this same host, and is taken over: on S3 by a PUT conditional on
-  the stale object's ETag (``If-Match``), so of two drivers taking over one stale lease, one
-  wins. Where the file system has no conditional write, the lease is written and read back
-  after ``SETTLE`` seconds, and must still be ours: a race window, see docs/scaling.md.
+  is one of a process gone on this same host, and is taken over (its age is judged on the
+  storage's clock where it has one: the lease's modified time against a probe's, ``now``;
+  ``GRAIN`` more for the storage's rounding): on S3 by a PUT conditional on the stale object's
+  ETag (``If-Match``), so of two drivers taking over one stale lease, one wins. Where the file
+  system has no conditional write, the lease is written and read back after ``SETTLE`` seconds,
+  and must still be ours: a race window, see docs/scaling.md.
 - **Live** lease of another owner: ``LeaseError`` naming it and when it was last renewed.
 - **Renewed** by a thread every ``timeout / 4`` (each renewal checks the owner is still this
   driver; one that lost its lease stops at its next step or write on the URL: ``check``),
@@ -20,6 +22,7 @@ object naming its owner (host, pid, a random part) and when it was last renewed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -40,6 +43,9 @@ NAME = ".lease"
 TIMEOUT = 300.0
 #: Seconds a lease written where there is no conditional write is left before it is read back.
 SETTLE = 2.0
+#: Seconds a storage's modified time may be off (S3 dates objects to the second): a lease is
+#: taken over only when older than its timeout by this much more, never early.
+GRAIN = 1.0
 
 
 class LeaseError(VersionError):
@@ -114,7 +120,7 @@ class Lease:
         """Hold the lease: create it, or take over a stale one; ``LeaseError`` if it is live."""
         holder, tag = self.read()
         mine = Holder(self.owner, time.time())
-        if holder is not None and not holder.stale(self.timeout, time.time()):
+        if holder is not None and not holder.stale(self.timeout + GRAIN, self.now()):
             raise self._held_by(holder)
         try:
             if holder is None:
@@ -167,14 +173,37 @@ class Lease:
             log.warning("could not release the lease %s: %s", self.url, error)
 
     def read(self) -> tuple[Holder | None, str | None]:
-        """The lease on the URL and its ETag (S3); ``(None, None)`` when there is none."""
+        """The lease on the URL and its ETag (S3); ``(None, None)`` when there is none. Its
+        ``renewed`` is the object's modified time, set by the storage at each renewal (the clock
+        ``now`` reads), where the file system gives one; else the time its owner wrote in it."""
         self.fs.invalidate_cache(self.path)
         try:
             tag = self.fs.info(self.path).get("ETag") if self.conditional else None
-            data = self.fs.cat_file(self.path)
+            holder = Holder.decode(self.fs.cat_file(self.path))
+            modified = self._modified(self.path)  # read last: a newer write only looks younger
         except FileNotFoundError:
             return None, None
-        return Holder.decode(data), tag
+        if modified is not None and holder.renewed:  # (an unreadable lease stays stale)
+            holder = dataclasses.replace(holder, renewed=modified)
+        return holder, tag
+
+    def now(self) -> float:
+        """Now on the clock ``read`` dates the lease by, so that a lease's age never compares
+        two machines' clocks: the modified time of a probe written beside it (then removed)
+        where the file system gives one, else this machine's clock (as its owner's is read)."""
+        probe = f"{self.path}-clock-{secrets.token_hex(4)}"
+        self.fs.pipe_file(probe, b"")
+        try:
+            return self._modified(probe) or time.time()
+        finally:
+            self.fs.rm_file(probe)
+
+    def _modified(self, path: str) -> float | None:
+        """A file's modified time (epoch seconds) as its file system gives it, if it does."""
+        try:
+            return float(self.fs.modified(path).timestamp())
+        except NotImplementedError:
+            return None
 
     def _renewing(self) -> None:
         while not self._stop.wait(self.timeout / 4):

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -100,8 +102,8 @@ def test_a_dead_drivers_stale_lease_is_taken_over_and_its_run_resumed(
         pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
     assert sum("/produced-" in k for k in _keys(out, "processed/")) == 4  # its tasks are kept
     ran.clear()
-    _put(out, "other-host:4242:beef", ago=CFG.lease_timeout + 1)  # not renewed: stale
-    made = pipeline.ingest([raw], CFG, created_at=WHEN, out=OUT)
+    time.sleep(3.1)  # not renewed for 1 s + GRAIN + S3's rounding, on the server's clock
+    made = pipeline.ingest([raw], replace(CFG, lease_timeout=1.0), created_at=WHEN, out=OUT)
     assert ran == [4, 5]  # the dead driver's finished tasks reused
     assert made.url is not None
     assert outputs.digests(_download(made.url, tmp_path / "got")) == outputs.digests(
@@ -123,10 +125,10 @@ def test_taken_exclusively_renewed_and_lost_to_a_taker_over(out: S3) -> None:  #
         with pytest.raises(LeaseError, match=first.owner):
             Lease(fs, root, OUT, timeout=2.0).take()
     assert KEY not in _keys(out, "processed/")  # released
-    first = Lease(fs, root, OUT, timeout=0.6)
-    first.take()  # held, not renewed: stale after its timeout
-    time.sleep(0.7)
-    second = Lease(fs, root, OUT, timeout=0.6)
+    first = Lease(fs, root, OUT, timeout=1.0)
+    first.take()  # held, not renewed: stale after its timeout (S3 dates it to the second)
+    time.sleep(3.1)  # timeout + GRAIN + the lease's own rounding to the second
+    second = Lease(fs, root, OUT, timeout=1.0)
     second.take()
     assert _holder(out)["owner"] == second.owner
     first.check()  # it has not noticed yet
@@ -142,14 +144,15 @@ def test_s3_writes_it_conditionally(out: S3) -> None:  # noqa: F811
     """What ``take`` relies on: S3 (here moto, through s3fs) refuses a create over an existing
     object and a write conditional on an ETag that changed, so of two racers one wins."""
     fs, root = storage.Mirror.open(OUT, "news").fs, f"{BUCKET}/processed/news"
-    _put(out, "other-host:4242:beef", ago=1000)
-    racer = Lease(fs, root, OUT, timeout=60)
+    _put(out, "other-host:4242:beef", ago=0)
+    time.sleep(3.1)  # stale after 1 s (+ GRAIN, + rounding to the second), on the server's clock
+    racer = Lease(fs, root, OUT, timeout=1.0)
     assert racer.conditional
     stale, tag = racer.read()
-    assert stale is not None and stale.stale(60, time.time()) and tag
+    assert stale is not None and stale.stale(1.0 + lease.GRAIN, racer.now()) and tag
     with pytest.raises(FileExistsError):
         fs.pipe_file(racer.path, b"{}", mode="create")
-    Lease(fs, root, OUT, timeout=60).take()  # the other racer wins
+    Lease(fs, root, OUT, timeout=1.0).take()  # the other racer wins
     with pytest.raises(OSError):
         fs.pipe_file(racer.path, b"{}", IfMatch=tag)
     with pytest.raises(LeaseError):
@@ -247,3 +250,24 @@ def test_the_commands_that_take_it_have_a_lease_timeout_option(
             assert wrong.exit_code == 2, wrong.output
             said = " ".join(wrong.output.split())
             assert "Invalid value for '--lease-timeout'" in said and "above 0" in said
+
+
+@pytest.mark.parametrize("skew", [-3600.0, 3600.0])
+def test_a_lease_is_judged_on_the_storage_servers_clock(
+    out: S3,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    skew: float,
+) -> None:
+    """Two machines' clocks may disagree by an hour: the taker judges a lease's age by the
+    server's times (the lease's LastModified against a probe's), not its own clock against the
+    owner's; a fresh lease stays live, one not renewed for its timeout is taken over."""
+    fs, root = storage.Mirror.open(OUT, "news").fs, f"{BUCKET}/processed/news"
+    _put(out, "other-host:4242:beef", ago=0)  # renewed now, by its owner's and the server's clock
+    monkeypatch.setattr(lease, "time", SimpleNamespace(time=lambda: time.time() + skew))
+    with pytest.raises(LeaseError, match="other-host:4242:beef"):
+        Lease(fs, root, OUT, timeout=10.0).take()  # live (the machine is slow: 10 s to spare)
+    time.sleep(12.1)  # not renewed for its timeout + GRAIN + rounding, on the server's clock
+    taker = Lease(fs, root, OUT, timeout=10.0)
+    taker.take()
+    assert _holder(out)["owner"] == taker.owner
+    assert _keys(out, "processed/") == [KEY]  # the clock probes are removed
