@@ -213,12 +213,12 @@ class Lease:
                 log.warning("could not renew the lease %s: %s", self.url, error)
 
     def _held_by(self, holder: Holder) -> LeaseError:
-        stale = holder.renewed + self.timeout
+        after = self.timeout + GRAIN
         return LeaseError(
             f"another driver is writing this dataset: {self.url} is held by {holder.owner}, "
-            f"last renewed {holder.since()} (stale {self.timeout:g} s after that, at "
-            f"{Holder('', stale).since()}, when a run here takes it over); wait for it to "
-            "finish or stop it, then run again"
+            f"last renewed {holder.since()} (stale {after:g} s after that, at "
+            f"{Holder('', holder.renewed + after).since()}, when a run here takes it over); "
+            "wait for it to finish or stop it, then run again"
         )
 
 

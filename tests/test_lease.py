@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import fsspec
 import pytest
 from typer.testing import CliRunner
 
@@ -232,8 +233,8 @@ def test_the_commands_that_take_it_have_a_lease_timeout_option(
     timeout (a refusal names it); a value not above 0 is a usage error naming the option."""
     monkeypatch.chdir(tmp_path)  # no corpus.toml
     local = pipeline.ingest([DATA / "mini"], Config(dataset="news", out=tmp_path), created_at=WHEN)
-    for key in (KEY, "releases/news/.lease"):  # stale after the default 300 s, not after 3600.5
-        _put(out, "other-host:4242:beef", ago=400, key=key)
+    for key in (KEY, "releases/news/.lease"):  # live: renewed now, on the server's clock
+        _put(out, "other-host:4242:beef", ago=0, key=key)
     runner = CliRunner()
     for command in (
         ["ingest", str(DATA / "mini"), "--out", OUT, "--dataset", "news"],
@@ -244,7 +245,7 @@ def test_the_commands_that_take_it_have_a_lease_timeout_option(
         assert refused.exit_code == 1, refused.output
         said = " ".join(refused.output.split())
         assert "another driver is writing this dataset" in said
-        assert "(stale 3600.5 s after that" in said
+        assert "(stale 3601.5 s after that" in said  # the timeout given + GRAIN
         for bad in ("0", "-3", "nan", "inf"):
             wrong = runner.invoke(app, [*command, "--lease-timeout", bad])
             assert wrong.exit_code == 2, wrong.output
@@ -271,3 +272,25 @@ def test_a_lease_is_judged_on_the_storage_servers_clock(
     taker.take()
     assert _holder(out)["owner"] == taker.owner
     assert _keys(out, "processed/") == [KEY]  # the clock probes are removed
+
+
+def test_where_there_is_no_conditional_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fsspec's memory file system (no If-Match, no If-None-Match; modified times of its own):
+    the lease is written and read back after SETTLE; a live one is refused, one not renewed for
+    its timeout (+ GRAIN) is taken over, and a release leaves no clock probe behind."""
+    fs = fsspec.filesystem("memory")
+    root = f"/lease-test-{time.monotonic_ns()}"
+    fs.mkdirs(root, exist_ok=True)
+    monkeypatch.setattr(lease, "SETTLE", 0.05)
+    first = Lease(fs, root, f"memory:/{root}", timeout=1.0)
+    assert not first.conditional
+    first.take()
+    with pytest.raises(LeaseError, match=first.owner):
+        Lease(fs, root, f"memory:/{root}", timeout=1.0).take()
+    time.sleep(1.0 + lease.GRAIN + 0.2)  # the memory file system dates to the microsecond
+    second = Lease(fs, root, f"memory:/{root}", timeout=1.0)
+    second.take()
+    assert Holder.decode(fs.cat_file(f"{root}/{lease.NAME}")).owner == second.owner
+    first.release()  # not its own any more: left alone
+    second.release()
+    assert fs.ls(root, detail=False) == []
