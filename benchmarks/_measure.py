@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import compileall
+import contextlib
 import functools
 import json
+import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import corpus
@@ -58,3 +61,20 @@ def measured_ingest(args: list[str]) -> tuple[float, float, float]:
     seconds = time.perf_counter() - started
     usage = json.loads(done.stderr.strip().splitlines()[-1])
     return seconds, usage["self"] / 1024, usage["children"] / 1024
+
+
+@contextlib.contextmanager
+def simulated_cluster(nodes: int) -> Iterator[str]:
+    """A Ray cluster simulated on this machine (``ray.cluster_utils.Cluster``: a head without
+    CPUs and ``nodes`` nodes of one CPU, as the issue's check has it), its address while open."""
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
+    try:
+        for _ in range(nodes):
+            cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        yield cluster.address
+    finally:
+        cluster.shutdown()

@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _measure import measured_ingest  # benchmarks/ is on sys.path when run as a script
+from _measure import measured_ingest, simulated_cluster  # benchmarks/ is on sys.path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -68,42 +67,9 @@ def main() -> None:
         "--distributed-only", action="store_true", help="no embedded run (no same-content check)"
     )
     args = parser.parse_args()
-    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
-    from ray.cluster_utils import Cluster
-
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
-    for _ in range(args.nodes):
-        cluster.add_node(num_cpus=1)
-    cluster.wait_for_nodes()
-    print(f"cluster: head without CPUs + {args.nodes} nodes of 1 CPU at {cluster.address}\n")
-    print(
-        "| articles | embedded s | distributed s | driver peak RSS embedded / distributed "
-        "| same content |"
-    )
-    print("|---:|---:|---:|---|---|")
-    driver: list[tuple[int, float]] = []
-    by_step: list[tuple[int, dict[str, float]]] = []
-    try:
-        for n in args.sizes:
-            with tempfile.TemporaryDirectory(prefix="corpus-dist-") as tmp:
-                raw = generate(n, Path(tmp), args.files)
-                local_s, local_mb = 0.0, 0.0
-                if not args.distributed_only:
-                    local_s, local_mb, _ = measured_ingest([str(raw), "--out", f"{tmp}/local"])
-                ray_s, ray_mb, _ = measured_ingest(
-                    [str(raw), "--out", f"{tmp}/ray", "--executor", "ray",
-                     "--address", cluster.address]
-                )  # fmt: skip
-                steps = driver_steps(next(Path(tmp, "ray").glob("*/v1.0.0")))
-                same = args.distributed_only or outputs.content(
-                    next(Path(tmp, "local").glob("*/v1.0.0"))
-                ) == outputs.content(next(Path(tmp, "ray").glob("*/v1.0.0")))
-            driver.append((n, ray_mb))
-            by_step.append((n, steps))
-            print(f"| {n:,} | {local_s:,.1f} | {ray_s:,.1f} | {local_mb:,.0f} MB / {ray_mb:,.0f} MB "
-                  f"| {'-' if args.distributed_only else 'yes' if same else 'NO'} |", flush=True)  # fmt: skip
-    finally:
-        cluster.shutdown()
+    with simulated_cluster(args.nodes) as address:
+        print(f"cluster: head without CPUs + {args.nodes} nodes of 1 CPU at {address}\n")
+        driver, by_step = _rows(args, address)
     for (n1, m1), (n2, m2) in itertools.pairwise(driver):
         per = (m2 - m1) * 1024 * 1024 / (n2 - n1)
         print(f"\ndriver peak RSS growth {n1:,} -> {n2:,} articles: {per:,.0f} bytes/article "
@@ -111,6 +77,37 @@ def main() -> None:
     print("\ndistributed driver's peak RSS at the end of each step, MB:")
     for n, steps in by_step:
         print(f"  {n:,}: " + ", ".join(f"{s} {mb:,.1f}" for s, mb in steps.items()))
+
+
+def _rows(
+    args: argparse.Namespace, address: str
+) -> tuple[list[tuple[int, float]], list[tuple[int, dict[str, float]]]]:
+    """A row per size (printed as it is measured); the driver's peaks, overall and by step."""
+    print(
+        "| articles | embedded s | distributed s | driver peak RSS embedded / distributed "
+        "| same content |"
+    )
+    print("|---:|---:|---:|---|---|")
+    driver: list[tuple[int, float]] = []
+    by_step: list[tuple[int, dict[str, float]]] = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="corpus-dist-") as tmp:
+            raw = generate(n, Path(tmp), args.files)
+            local_s, local_mb = 0.0, 0.0
+            if not args.distributed_only:
+                local_s, local_mb, _ = measured_ingest([str(raw), "--out", f"{tmp}/local"])
+            ray_s, ray_mb, _ = measured_ingest(
+                [str(raw), "--out", f"{tmp}/ray", "--executor", "ray", "--address", address]
+            )
+            steps = driver_steps(next(Path(tmp, "ray").glob("*/v1.0.0")))
+            same = args.distributed_only or outputs.content(
+                next(Path(tmp, "local").glob("*/v1.0.0"))
+            ) == outputs.content(next(Path(tmp, "ray").glob("*/v1.0.0")))
+        driver.append((n, ray_mb))
+        by_step.append((n, steps))
+        print(f"| {n:,} | {local_s:,.1f} | {ray_s:,.1f} | {local_mb:,.0f} MB / {ray_mb:,.0f} MB "
+              f"| {'-' if args.distributed_only else 'yes' if same else 'NO'} |", flush=True)  # fmt: skip
+    return driver, by_step
 
 
 if __name__ == "__main__":

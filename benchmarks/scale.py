@@ -1,7 +1,10 @@
 """Whole `corpus ingest` runs at growing sizes: wall time, throughput, peak RSS.
 
-    uv run python benchmarks/scale.py DIR [DIR ...] [-- INGEST_FLAGS ...]
+    uv run python benchmarks/scale.py DIR [DIR ...] [--simulated-cluster N] [-- INGEST_FLAGS ...]
     # e.g. -- --distributed   (the distributed ingest on local worker processes)
+
+``--simulated-cluster N`` runs each ingest with ``--executor ray`` on a Ray cluster simulated
+on this machine (a head without CPUs and N nodes of one CPU; ``benchmarks/distributed.py``).
 
 Each DIR holds the raw files of one corpus, e.g. the ones `benchmarks/dedup/generate.py` writes
 (10k/100k/1M articles built from the shared real articles, with injected near-duplicates).
@@ -18,15 +21,30 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _measure import measured_ingest  # benchmarks/ is on sys.path when run as a script
+from _measure import measured_ingest, simulated_cluster  # benchmarks/ is on sys.path
 
 
 def main() -> None:
     args = sys.argv[1:]
     flags = args[args.index("--") + 1 :] if "--" in args else []
     dirs = args[: args.index("--")] if "--" in args else args
+    nodes = 0
+    if "--simulated-cluster" in dirs:
+        at = dirs.index("--simulated-cluster")
+        nodes = int(dirs[at + 1])
+        del dirs[at : at + 2]
     if not dirs:
         sys.exit(__doc__)
+    if not nodes:
+        _table(dirs, flags)
+        return
+    with simulated_cluster(nodes) as address:
+        print(f"cluster: head without CPUs + {nodes} nodes of 1 CPU at {address}\n")
+        _table(dirs, [*flags, "--executor", "ray", "--address", address])
+
+
+def _table(dirs: list[str], flags: list[str]) -> None:
+    """A row per corpus, printed as it is measured; then the peaks by step and by task."""
     steps: list[str] = []
     print(
         "| corpus | records | accepted | duplicates | rejected | seconds | records/s "
