@@ -21,7 +21,8 @@ ray = pytest.importorskip("ray")
 cluster_utils = pytest.importorskip("ray.cluster_utils")
 
 # Four Ray nodes (a head and three workers) on a 2-core machine take minutes to start and time
-# out under other load: run by `benchmarks/distributed.py --kill-node` and on demand.
+# out under other load: run on demand,
+#   CORPUS_RAY_CLUSTER_TESTS=1 uv run pytest tests/test_distributed_ray.py
 pytestmark = pytest.mark.skipif(
     os.environ.get("CORPUS_RAY_CLUSTER_TESTS") != "1",
     reason="set CORPUS_RAY_CLUSTER_TESTS=1 to start a simulated multi-node Ray cluster",
