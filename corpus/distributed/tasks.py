@@ -16,7 +16,7 @@ driver never holds articles.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,9 +158,11 @@ class LinkJob:
 
 
 def _keys_of(
-    paths: list[tuple[np.ndarray, np.ndarray]], part: int, parts_: int
+    paths: Iterable[tuple[np.ndarray, np.ndarray]], part: int, parts_: int
 ) -> tuple[I64, np.ndarray]:
-    """(row, key) pairs of one partition (``dedup.keys``), rows counted over ``paths``."""
+    """(row, key) pairs of one partition (``dedup.keys``), rows counted over ``paths``: each
+    task's keys are dropped once its partition's are taken (a task of 1/P of the keys holds
+    1/P of them, not every article's; 136 bytes per article, 0.4 GB at 3M read whole)."""
     rows, keys = [], []
     start = 0
     for url, bands in paths:
@@ -179,7 +181,7 @@ def linked(work: Work, job: LinkJob) -> int:
     each one's component in this partition's part of the key graph: this run's ordinals as
     they are, published rows as ``-row - 1`` (``components.forest``), left in a file for the
     cut task. Returns how many it found."""
-    new = [parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks]
+    new = (parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks)
     # rows count from 0 over every task in order: they are the run's ordinals
     ordinals, keys = _keys_of(new, job.part, job.parts)
     old_rows, old_keys = _published_keys(work, job.part, job.parts)
