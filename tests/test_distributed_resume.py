@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +216,21 @@ def _kill_after(raw: Path, cwd: Path, records: int, *flags: str) -> int:
         _, stderr = proc.communicate()
     assert not ended, f"the ingest ended before {records} tasks were done: {stderr.decode()}"
     assert not (dataset / "v1.0.0").exists()
-    return len(_records(dataset))
+    return _settled(lambda: len(_records(dataset)))
+
+
+def _settled(count: Callable[[], int]) -> int:
+    """A count once it has not changed for a second: a Ray driver's tasks run in the workers
+    of its Ray instance, which die a moment after it, and one may leave its record then."""
+    deadline = time.monotonic() + 60
+    seen = count()
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = count()
+        if now == seen:
+            return now
+        seen = now
+    raise AssertionError("the task records kept changing for a minute after the kill")
 
 
 def test_kill_9_of_the_driver_then_rerun_matches_an_uninterrupted_run(
