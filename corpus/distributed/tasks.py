@@ -162,7 +162,8 @@ def _keys_of(
 ) -> tuple[I64, np.ndarray]:
     """(row, key) pairs of one partition (``dedup.keys``), rows counted over ``paths``: each
     task's keys are dropped once its partition's are taken (a task of 1/P of the keys holds
-    1/P of them, not every article's; 136 bytes per article, 0.4 GB at 3M read whole)."""
+    1/P of them, not every article's 136 bytes: 1,012 -> 863 MB of peak at 3M, P = 4, in
+    ``benchmarks/dedup/linking.py``)."""
     rows, keys = [], []
     start = 0
     for url, bands in paths:
