@@ -9,10 +9,12 @@ sentences, 10% injected near-duplicates; one JSONL file, or ``--files`` of them)
 * distributed: ``corpus ingest DIR --executor ray --address A`` on a cluster simulated on this
   machine (``ray.cluster_utils.Cluster``: a head without CPUs and ``--nodes`` nodes of one CPU),
 
-each in a fresh interpreter. Reported: wall seconds, the driver's (main process's) peak RSS,
-the workers' peak RSS (from the run report), whether the two versions hold the same content
+each in a fresh interpreter. Reported: wall seconds, the driver's (main process's) peak RSS
+(overall and at the end of each step), whether the two versions hold the same content
 (``tests.outputs.content``: rows in order, fates, counts, dedup index), and the driver's RSS
 growth per article between consecutive sizes (the issue's bound: <= 100 bytes per article).
+The workers' and tasks' peaks, counts and spool: ``benchmarks/scale.py DIR --simulated-cluster
+3`` on a corpus already generated.
 """
 
 from __future__ import annotations
