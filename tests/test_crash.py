@@ -9,9 +9,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from corpus import pipeline
+from corpus import pipeline, units
 from corpus.audit import check_version
 from corpus.config import Config
 from corpus.versions import list_versions
@@ -71,39 +72,50 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+#: Records per unit in the killed runs: 3,000 records make ~20 units, points to kill between.
+_BATCH = 200
+
+
+def _units_written(dataset: Path) -> int:
+    return sum(1 for _ in dataset.glob(".runs/*/units/*.unit"))
+
+
+def _kill_when(command: list[str], env: dict[str, str], ready: Callable[[float], bool]) -> None:
+    """Run ``command`` and kill -9 it once ``ready(seconds since its start)`` holds: points in
+    the run's progress (what it has written), not in wall time, which a fast machine outruns."""
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    start = time.monotonic()
+    try:
+        while not ready(time.monotonic() - start):
+            assert proc.poll() is None, "the ingest ended before its kill point"
+            assert time.monotonic() - start < 300, "no kill point in five minutes"
+            time.sleep(0.002)
+        assert proc.poll() is None, "the ingest ended before its kill point"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+
 def test_kill_9_at_several_points(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     v1 = pipeline.ingest([mini], Config(dataset="mini", out=out)).version_dir
     before = _snapshot(v1)
     _write_corpus(mini / "big.jsonl", 3000)
-    command = [
-        sys.executable,
-        "-m",
-        "corpus",
-        "ingest",
-        str(mini),
-        "--out",
-        str(out),
-        "--dataset",
-        "mini",
-        "--workers",
-        "1",
-    ]
+    dataset = out / "mini"
+    command = [sys.executable, "-m", "corpus", "ingest", str(mini), "--out", str(out)]
+    command += ["--dataset", "mini", "--workers", "1", "--batch-size", str(_BATCH)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    for delay in (0.3, 1.5, 3.0):
-        proc = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        assert not finished, (
-            f"the ingest ended before the kill at {delay} s; make the corpus bigger"
-        )
-        assert [str(v) for v in list_versions(out / "mini")] == ["1.0.0"]
-        assert not (out / "mini" / "v1.1.0").exists()
-        assert _snapshot(v1) == before
+    every = len(units.layout(3000, _BATCH))  # the run's units (only big.jsonl is new)
+    points = {
+        "starting": lambda seconds: seconds >= 0.3,
+        "among the units": lambda seconds: _units_written(dataset) >= 3,
+        "past the units (dedup, writing)": lambda seconds: _units_written(dataset) >= every,
+    }
+    for point, ready in points.items():
+        _kill_when(command, env, ready)
+        assert [str(v) for v in list_versions(dataset)] == ["1.0.0"], point
+        assert not (dataset / "v1.1.0").exists(), point
+        assert _snapshot(v1) == before, point
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert [str(v) for v in list_versions(out / "mini")] == ["1.0.0", "1.1.0"]
