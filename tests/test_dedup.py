@@ -535,3 +535,17 @@ def test_distinct_is_numpys_unique(values: list[int], dtype: type) -> None:
     array = np.array(values, dtype=dtype)
     found = dedup.minhash.distinct(array)
     assert found.dtype == array.dtype and found.tolist() == np.unique(array).tolist()
+
+
+@given(
+    st.lists(st.integers(0, 40) | st.integers(0, 2**63 - 1), max_size=200),
+    st.lists(st.integers(0, 40) | st.integers(0, 2**63 - 1), max_size=200),
+    st.booleans(),
+)
+def test_among_is_numpys_isin(values: list[int], of: list[int], sort_queries: bool) -> None:
+    """Both searches (queries as they come, and sorted first as for a big ``of``)."""
+    a, b = np.array(values, np.uint64), np.array(of, np.uint64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dedup.minhash, "_SORT_QUERIES", -1 if sort_queries else 1 << 20)
+        found = dedup.minhash.among(a, b)
+    assert found.dtype == np.bool_ and found.tolist() == np.isin(a, b).tolist()

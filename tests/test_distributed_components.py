@@ -80,6 +80,29 @@ def test_partition_forests_join_into_the_key_graphs_components() -> None:
     assert least.tolist() == ids[want[linked]].tolist()
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_link_takes_the_published_pairs_whose_key_a_new_article_has(seed: int) -> None:
+    """``link`` is the forest of the new pairs and the published pairs sharing a key with
+    a new one; a published key no new article has joins nothing, even published rows."""
+    rnd = np.random.default_rng(seed)
+    ordinals = rnd.integers(0, 200, 600).astype(np.int64)
+    keys = rnd.integers(0, 500, 600).astype(np.uint64)
+    old_rows = rnd.integers(0, 300, 900).astype(np.int64)
+    old_keys = rnd.integers(0, 1_000, 900).astype(np.uint64)
+    got, least = components.link(ordinals, keys, old_rows, old_keys)
+    mine = np.isin(old_keys, keys)
+    want = components.forest(
+        np.concatenate([ordinals, -old_rows[mine] - 1]), np.concatenate([keys, old_keys[mine]])
+    )
+    assert got.tolist() == want[0].tolist() and least.tolist() == want[1].tolist()
+    assert (got < 0).any()  # published rows were linked
+    unshared = old_rows[~np.isin(old_keys, keys)]
+    only_old = np.setdiff1d(-unshared - 1, -old_rows[mine] - 1)
+    assert not np.isin(only_old, got).any()
+    alone = components.link(ordinals, keys, old_rows[:0], old_keys[:0])
+    assert [x.tolist() for x in alone] == [x.tolist() for x in components.forest(ordinals, keys)]
+
+
 @pytest.mark.parametrize(
     ("size", "limit", "least"),
     [

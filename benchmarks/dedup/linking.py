@@ -1,13 +1,13 @@
-"""Peak memory of one distributed linking task (``corpus.distributed.tasks.linked``'s work).
+"""Peak memory and time of one distributed linking task (``corpus.distributed.tasks.linked``).
 
     uv run python benchmarks/dedup/linking.py 3000000 [--tasks 281] [--parts 4]
 
-Writes ``--tasks`` key files (the ``url`` and ``bands`` columns of a read task's fingerprints,
-random keys, 10% of the articles copies of an earlier one's keys, as the generated corpora
-have), then, each in a fresh interpreter, runs one partition's linking as the task does: the
-tasks' keys read, that partition's (row, key) pairs taken, the spanning forest built. Reported:
-the process's peak RSS over its start, for the keys taken task by task (the code today) and
-all read first (the code before the twelfth session), with the pairs it held.
+Writes ``--tasks`` read tasks' fingerprint files (their ``url`` and ``bands`` columns, random
+keys, 10% of the articles copies of an earlier one's keys, as the generated corpora have), then,
+in a fresh interpreter, runs the linking task of partition 0 of ``--parts`` over them, as a first
+ingest does (no published version): the tasks' keys read, the partition's (row, key) pairs
+taken, the spanning forest built and written. Reported: the pairs, the linked articles, the
+task's seconds and its peak RSS over the interpreter's start.
 """
 
 from __future__ import annotations
@@ -24,20 +24,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.dedup.minhash import BANDS
+from corpus.distributed import parts
+from corpus.storage import Place
 
 _RUN = """
-import json, resource, sys
-from pathlib import Path
-from corpus.distributed import components, parts, tasks
+import json, resource, sys, time
+from corpus import versions
+from corpus.config import Config
+from corpus.distributed import tasks
 from corpus.storage import Place
-folder, part, count, whole = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-paths = sorted(folder.glob("keys-*.parquet"))
-read = (parts.read_keys(Place.local(p)) for p in paths)
-ordinals, keys = tasks._keys_of(list(read) if whole == "whole" else read, part, count)
-found, least = components.forest(ordinals, keys)
+from corpus.survey import Survey
+folder, part, count, n = Place.local(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+work = tasks.Work(Config(), Survey(), versions.Takedowns.of(()), folder, folder, None)
+start, clock = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter()
+linked = tasks.linked(work, tasks.LinkJob(part, count, tuple(range(n))))
+seconds = time.perf_counter() - clock
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"pairs": len(keys), "linked": len(found), "growth_kib": peak - start}))
+print(json.dumps({"linked": linked, "seconds": seconds, "growth_kib": peak - start}))
 """
 
 
@@ -58,7 +61,7 @@ def write_keys(folder: Path, n: int, tasks: int, seed: int = 0) -> None:
                 ),
             }
         )
-        pq.write_table(table, folder / f"keys-{t:06d}.parquet")
+        pq.write_table(table, parts.fingerprints_path(Place.local(folder), t).path)
 
 
 def main() -> None:
@@ -69,17 +72,18 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="corpus-linking-") as tmp:
         write_keys(Path(tmp), args.articles, args.tasks)
-        print("| keys read | pairs | linked | peak RSS growth MB | bytes per pair |")
-        print("|---|---:|---:|---:|---:|")
-        for whole in ("by task", "whole"):
-            done = subprocess.run(
-                [sys.executable, "-c", _RUN, tmp, "0", str(args.parts), whole],
-                check=True, capture_output=True, text=True,
-            )  # fmt: skip
-            got = json.loads(done.stdout)
-            mb = got["growth_kib"] / 1024
-            print(f"| {whole} | {got['pairs']:,} | {got['linked']:,} | {mb:,.0f} "
-                  f"| {got['growth_kib'] * 1024 / max(got['pairs'], 1):,.0f} |", flush=True)  # fmt: skip
+        pairs = args.articles * (BANDS + 1) / args.parts  # a URL hash and a key per band
+        done = subprocess.run(
+            [sys.executable, "-c", _RUN, tmp, "0", str(args.parts), str(args.tasks)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        got = json.loads(done.stdout)
+        mb = got["growth_kib"] / 1024
+        print("| articles | partitions | pairs (about) | linked | seconds | peak RSS growth MB "
+              "| bytes per pair |")  # fmt: skip
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"| {args.articles:,} | {args.parts} | {pairs:,.0f} | {got['linked']:,} "
+              f"| {got['seconds']:.1f} | {mb:,.0f} | {got['growth_kib'] * 1024 / pairs:,.0f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

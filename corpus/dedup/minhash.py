@@ -268,6 +268,32 @@ def distinct(values: npt.NDArray[_D]) -> npt.NDArray[_D]:
     return ordered[keep]
 
 
+#: Above this many values to look in, ``among`` sorts its queries too: a binary search of
+#: scattered queries in a bigger array misses the cache at every step (41 s for 25M queries in
+#: 25M values, 9.5 s sorted first; for 100k values, 3.1 s as they come, 6.7 s sorted first).
+_SORT_QUERIES = 1 << 20
+
+
+def among(values: npt.NDArray[_D], of: npt.NDArray[_D]) -> npt.NDArray[np.bool_]:
+    """``np.isin(values, of)``, by sorting ``of`` and a binary search: numpy 2.4's ``isin``
+    hashes every value of ``of`` (``np.unique``'s hashing path) whatever ``values`` holds:
+    42 s and +1.5 GB for 24.75M keys with ``values`` empty (a linking task's published keys
+    on a first ingest); this: nothing then, 9.5 s and ~34 bytes per value for 25M in 25M."""
+    found = np.zeros(len(values), dtype=bool)
+    if not len(values) or not len(of):
+        return found
+    ordered = np.sort(of)
+    order = np.argsort(values) if len(ordered) > _SORT_QUERIES else None
+    queries = values if order is None else values[order]
+    at = np.searchsorted(ordered, queries)
+    np.minimum(at, len(ordered) - 1, out=at)
+    hit: npt.NDArray[np.bool_] = ordered[at] == queries
+    if order is None:
+        return hit
+    found[order] = hit
+    return found
+
+
 def _forms(folded: str) -> tuple[bytes, bytes]:
     """A folded body's ``_spaced`` and ``_normal`` forms (UTF-8)."""
     folded, data, wide = _utf8(folded)

@@ -31,7 +31,7 @@ from corpus.dedup.clusters import Edges, cluster_of, greedy, promote
 from corpus.dedup.fingerprints import Fingerprints, record_key
 from corpus.dedup.index import DedupIndex
 from corpus.dedup.judge import Judge, LocalJudge, Texts, sizes_of
-from corpus.dedup.minhash import I64
+from corpus.dedup.minhash import I64, among
 from corpus.dedup.verify import DedupError, Rule
 from corpus.executor import default_workers
 from corpus.records import Article
@@ -255,7 +255,7 @@ def _content_graph(
     pairs = band_pairs(fps.bands, nodes, settings.threads)
     pairs = pairs[_plausible(fps, index, pairs, rule, judge)]
     old_exact = index.match_exact(fps.exact, nodes)
-    searched = nodes[~np.isin(nodes, np.fromiter(old_exact, np.int64, len(old_exact)))]
+    searched = nodes[~among(nodes, np.fromiter(old_exact, np.int64, len(old_exact)))]
     old = index.band_pairs(fps.bands, searched, settings.threads)
     old[:, 1] = -old[:, 1] - 1
     old = old[_plausible(fps, index, old, rule, judge)]

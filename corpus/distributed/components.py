@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from corpus.dedup.minhash import I64, U64
+from corpus.dedup.minhash import I64, U64, among
 
 
 def labels(count: int, a: I64, b: I64) -> I64:
@@ -74,6 +74,18 @@ def forest(nodes: I64, keys: U64) -> tuple[I64, I64]:
     node, key = nodes[order], keys[order]
     same = key[1:] == key[:-1]
     return join(node[:-1][same], node[1:][same])
+
+
+def link(ordinals: I64, keys: U64, old_rows: I64, old_keys: U64) -> tuple[I64, I64]:
+    """``forest`` of one partition's (row, key) pairs: this run's articles' (``ordinals``,
+    ``keys``) and the published index's (``old_rows``, ``old_keys``) whose key one of this
+    run's articles has (a published key no new article has links nothing), published rows
+    as ``-row - 1``."""
+    if len(old_keys):
+        mine = among(old_keys, keys)
+        ordinals = np.concatenate([ordinals, -old_rows[mine] - 1])
+        keys = np.concatenate([keys, old_keys[mine]])
+    return forest(ordinals, keys)
 
 
 def pack(size: I64, limit: int, least: int) -> I64:

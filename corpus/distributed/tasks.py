@@ -173,7 +173,7 @@ def _keys_of(
         start += len(url)
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
-    return np.concatenate(rows).astype(np.int64), np.concatenate(keys)
+    return np.concatenate(rows).astype(np.int64, copy=False), np.concatenate(keys)
 
 
 def linked(work: Work, job: LinkJob) -> int:
@@ -185,10 +185,7 @@ def linked(work: Work, job: LinkJob) -> int:
     new = (parts.read_keys(parts.fingerprints_path(work.units, t)) for t in job.tasks)
     # rows count from 0 over every task in order: they are the run's ordinals
     ordinals, keys = _keys_of(new, job.part, job.parts)
-    old_rows, old_keys = _published_keys(work, job.part, job.parts)
-    mine = np.isin(old_keys, keys)  # a published key no new article has links nothing
-    nodes = np.concatenate([ordinals, -old_rows[mine] - 1])
-    found, least = components.forest(nodes, np.concatenate([keys, old_keys[mine]]))
+    found, least = components.link(ordinals, keys, *_published_keys(work, job.part, job.parts))
     parts.write_forest(work.units, job.part, found, least)
     return len(found)
 
