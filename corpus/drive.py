@@ -122,6 +122,7 @@ class Drive:
             executor=self.cfg.executor,
             workers=self.workers,
             address=self.cfg.address,
+            here_while_starting=True,  # the driver surveys too until the workers are up
         )
         parts = list(survey.by_file(found))
         self.expected = sum(p.items for p in parts)
@@ -144,6 +145,7 @@ class Drive:
                 executor=self.cfg.executor,
                 workers=self.workers,
                 address=self.cfg.address,
+                here_while_starting=True,
             )
 
         # the driver does not read the big files: their slices are counted by the workers

@@ -11,6 +11,7 @@ records as they are, with no conversion to and from Arrow blocks.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import multiprocessing
@@ -21,7 +22,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ def map_ordered(
     address: str | None = None,
     warm_up: Callable[[], object] | None = None,
     ahead: int = 2,
+    here_while_starting: bool = False,
 ) -> Iterator[R]:
     """``fn`` over ``jobs``, results in input order; a ``Done`` job yields its result as is.
 
@@ -147,7 +149,8 @@ def map_ordered(
     in flight, so memory stays bounded by the job size, not by the input (jobs that are
     quick beside what the caller does with each result run further ahead). ``fn`` (and ``warm_up``,
     run once per local worker process at its start) must be picklable (a module-level function
-    or a ``functools.partial`` of one).
+    or a ``functools.partial`` of one). ``here_while_starting``: while a ``session``'s workers
+    start, this process runs jobs itself (those beyond one queued for each worker).
     """
     if executor == "ray":
         yield from _ray(fn, jobs, workers=workers, address=address)
@@ -165,7 +168,7 @@ def map_ordered(
         return
     if shared is not None:  # a session's pool: its workers started (and warmed up) once
         yield from _windowed(
-            lambda job: shared.submit(fn, job),
+            functools.partial(shared.submit, fn, here=here_while_starting),
             lambda future: future.result(),
             itertools.chain(head, iterator),
             ahead * workers,
@@ -180,19 +183,106 @@ def map_ordered(
         )
 
 
+class _Starting:
+    """A session's worker pool, its processes started in a background thread: the first one
+    waits for the forkserver to load the stages (~0.2-0.6 s after this process has loaded
+    its own), time in which the caller goes on. Jobs submitted meanwhile wait in a queue
+    (each worker finds one there when it starts) or, when the caller allows it and as many
+    are queued as there are workers, run in the caller's process."""
+
+    def __init__(self, workers: int, warm_up: Callable[[], object] | None) -> None:
+        self.workers = workers
+        self._pool = _new_pool(workers)
+        self._lock = threading.Lock()
+        self._queued: list[tuple[Callable[[Any], Any], Any, Future[Any]]] = []
+        self._started = False
+        self._error: BaseException | None = None
+        # ProcessPoolExecutor starts a process at a submit that finds no idle one
+        first = [warm_up or os.getpid] * workers
+        self._thread = threading.Thread(
+            target=self._start, args=(first,), name="corpus-start-workers", daemon=True
+        )
+        self._thread.start()
+
+    def _start(self, first: list[Callable[[], object]]) -> None:
+        try:
+            for job in first:
+                self._pool.submit(job)
+        except BaseException as error:  # raised for every job submitted (``submit``)
+            self._error = error
+        with self._lock:
+            self._started = True
+            for fn, job, queued in self._queued:
+                _forward(self._pool_or_error, fn, job, queued)
+            self._queued = []
+
+    def _pool_or_error(self) -> ProcessPoolExecutor:
+        if self._error is not None:
+            raise self._error
+        return self._pool
+
+    def submit(self, fn: Callable[[T], R], job: T, *, here: bool = False) -> Future[R]:
+        """``fn(job)`` on the workers (queued while they start); with ``here``, in this
+        process if they are starting and have as many jobs queued as there are workers."""
+        with self._lock:
+            started = self._started
+            if not started and not (here and len(self._queued) >= self.workers):
+                queued: Future[R] = Future()
+                self._queued.append((fn, job, queued))
+                return queued
+        if started:
+            return self._pool_or_error().submit(fn, job)
+        done: Future[R] = Future()  # run here, the lock released: the workers may start meanwhile
+        try:
+            done.set_result(fn(job))
+        except Exception as error:  # raised where the result is taken
+            done.set_exception(error)
+        return done
+
+    def shutdown(self) -> None:
+        self._thread.join()
+        self._pool.shutdown(wait=True)
+
+
+def _forward(
+    pool: Callable[[], ProcessPoolExecutor],
+    fn: Callable[[Any], Any],
+    job: Any,
+    queued: Future[Any],
+) -> None:
+    """Submit a queued job to the pool; its result (or error) goes to the future it was given."""
+
+    def settle(future: Future[Any]) -> None:
+        if future.cancelled():
+            queued.cancel()
+        elif (error := future.exception()) is not None:
+            queued.set_exception(error)
+        else:
+            queued.set_result(future.result())
+
+    try:
+        pool().submit(fn, job).add_done_callback(settle)
+    except BaseException as error:
+        queued.set_exception(error)
+
+
 #: The worker pool of the current ``session`` (local executor), if any.
-_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("corpus_pool", default=None)
+_POOL: ContextVar[_Starting | None] = ContextVar("corpus_pool", default=None)
 
 
-@contextmanager
-def _pool(workers: int, warm_up: Callable[[], object] | None) -> Iterator[ProcessPoolExecutor]:
+def _new_pool(workers: int) -> ProcessPoolExecutor:
     # Never plain fork: this process may hold threads (a progress bar) and their locks.
-    with ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context(),
         initializer=_start_worker,
         initargs=(dict(os.environ), os.getpid()),
-    ) as pool:
+    )
+
+
+@contextmanager
+def _pool(workers: int, warm_up: Callable[[], object] | None) -> Iterator[ProcessPoolExecutor]:
+    with _new_pool(workers) as pool:
         if warm_up is not None:
             # Workers start and load their models now, while this process works through
             # jobs that are already done (a resumed run) or reads the first ones.
@@ -251,12 +341,13 @@ def session(
         if workers <= 1 or _POOL.get() is not None:  # inline, or inside a session already
             yield
             return
-        with _pool(workers, warm_up) as pool:
-            token = _POOL.set(pool)
-            try:
-                yield
-            finally:
-                _POOL.reset(token)
+        pool = _Starting(workers, warm_up)
+        token = _POOL.set(pool)
+        try:
+            yield
+        finally:
+            _POOL.reset(token)
+            pool.shutdown()
         return
     ray = _import_ray()
     started_here = not ray.is_initialized()

@@ -5,12 +5,15 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from corpus import units
+from corpus import executor, units
 from corpus.errors import ConfigError
 from corpus.executor import Done, batched, default_workers, map_ordered, prestart
 from corpus.records import Provenance, RawRecord
@@ -144,3 +147,78 @@ def test_a_killed_ingest_leaves_no_worker_behind(tmp_path: Path) -> None:
     while time.monotonic() < deadline and not all(map(_gone, workers)):
         time.sleep(0.1)
     assert all(map(_gone, workers)), [p for p in workers if not _gone(p)]
+
+
+class _GatedPool(ThreadPoolExecutor):
+    """A pool whose workers take as long to start as the test wants: ``submit`` waits for
+    ``gate`` (the real one waits for the forkserver to load the stages)."""
+
+    def __init__(self, gate: threading.Event, fail: BaseException | None = None) -> None:
+        super().__init__(max_workers=2)
+        self.gate, self.fail = gate, fail
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.gate.wait()
+        if self.fail is not None:
+            raise self.fail
+        return super().submit(fn, *args, **kwargs)
+
+
+def _where(gate: threading.Event, x: int) -> tuple[str, int]:
+    """Where a job ran (this test's thread, or a pool's), and its result; a job run here
+    opens the gate (the workers start while this process works)."""
+    if threading.current_thread() is threading.main_thread():
+        gate.set()
+        return "here", x * x
+    return "pool", x * x
+
+
+@pytest.mark.parametrize("here", [False, True])
+def test_jobs_wait_for_starting_workers_or_run_here(
+    monkeypatch: pytest.MonkeyPatch, here: bool
+) -> None:
+    gate = threading.Event()
+    monkeypatch.setattr(executor, "_new_pool", lambda workers: _GatedPool(gate))
+    if not here:
+        threading.Timer(0.3, gate.set).start()  # the workers start a while later
+    with executor.session("local", workers=2, address=None):
+        jobs = functools.partial(_where, gate)
+        found = list(map_ordered(jobs, range(8), workers=2, here_while_starting=here))
+    assert [x for _, x in found] == [x * x for x in range(8)]  # in order, wherever they ran
+    where = [w for w, _ in found]
+    if here:  # one job queued for each worker, the next run here while they start
+        assert where[:3] == ["pool", "pool", "here"]
+    else:
+        assert where == ["pool"] * 8
+
+
+def test_workers_that_cannot_start_fail_every_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    gate.set()
+    broken = _GatedPool(gate, fail=RuntimeError("the forkserver is gone"))
+    monkeypatch.setattr(executor, "_new_pool", lambda workers: broken)
+    with (
+        executor.session("local", workers=2, address=None),
+        pytest.raises(RuntimeError, match="forkserver is gone"),
+    ):
+        list(map_ordered(_square, range(4), workers=2))
+
+
+def _fails_here(gate: threading.Event, x: int) -> int:
+    if threading.current_thread() is threading.main_thread():
+        gate.set()
+        raise ValueError(f"job {x} failed")
+    return x
+
+
+def test_a_job_run_here_fails_where_its_result_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    monkeypatch.setattr(executor, "_new_pool", lambda workers: _GatedPool(gate))
+    with executor.session("local", workers=2, address=None):
+        # jobs 0 and 1 wait for the workers, job 2 runs here, fails and lets them start
+        results = map_ordered(
+            functools.partial(_fails_here, gate), range(8), workers=2, here_while_starting=True
+        )
+        assert next(results) == 0 and next(results) == 1
+        with pytest.raises(ValueError, match="job 2 failed"):
+            next(results)
