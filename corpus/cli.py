@@ -458,7 +458,9 @@ def ingest_command(
     if workers != 1 and executor in (None, Executor.local):
         from corpus.executor import prestart
 
-        prestart()  # the workers' parent loads the stages while this process imports its own
+        # the workers' parent loads the stages while this process imports its own; this
+        # module too, which each worker imports again when it runs the ``corpus`` script
+        prestart(preload=[__name__])
     from corpus import imports, storage
     from corpus.pipeline import ingest
 

@@ -116,9 +116,12 @@ class Drive:
         rules = structure.rules_for(self.cfg)
         if self.workers > 1:
             self._ahead = _ReadAhead(self.records(), 2 * self.workers * self.cfg.batch_size)
+        # the biggest files first, so that the last jobs are small and the workers finish
+        # together (``combine`` puts the files back in input order; a file's slices stay in order)
+        pieces = sorted(self._survey_pieces(), key=lambda piece: -piece.file.size)
         found = executor.map_ordered(
             functools.partial(survey.survey_slice, cfg=self.cfg),
-            self._survey_pieces(),
+            pieces,
             executor=self.cfg.executor,
             workers=self.workers,
             address=self.cfg.address,

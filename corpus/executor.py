@@ -21,7 +21,7 @@ import select
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -110,21 +110,24 @@ def _start_worker(environ: dict[str, str], ingest: int) -> None:
 _PRELOAD = ["corpus.preload"]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: Sequence[str] = ()) -> multiprocessing.context.BaseContext:
     """How local workers start: forked from a forkserver that has loaded the per-record stages
-    once (a worker then starts in milliseconds, sharing the loaded models copy-on-write), or
-    spawned where there is no forkserver (each worker imports and loads them itself)."""
+    (and ``preload``) once (a worker then starts in milliseconds, sharing the loaded models
+    copy-on-write), or spawned where there is no forkserver (each worker imports and loads
+    them itself)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    context.set_forkserver_preload([*preload, *_PRELOAD])
     return context
 
 
-def prestart() -> None:
+def prestart(preload: Sequence[str] = ()) -> None:
     """Start the local workers' parent (the forkserver) now, in the background: its imports and
-    model loading then overlap this process's own start-up instead of following it."""
-    if _context().get_start_method() == "forkserver":
+    model loading then overlap this process's own start-up instead of following it. It
+    imports ``preload`` too: modules each worker would import after the fork (multiprocessing
+    runs the main script again in every worker, and the ``corpus`` script imports the CLI)."""
+    if _context(preload).get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
