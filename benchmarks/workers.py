@@ -4,7 +4,8 @@
 
 Rows: ``corpus ingest RAW`` with ``--workers 1`` and ``--workers 2``, embedded (the default)
 and ``--distributed``, each in a fresh interpreter, rounds interleaved so that other load on
-the machine falls on every row alike; best wall time of the rounds. Checks that 1 and 2
+the machine falls on every row alike; best wall time of the rounds, and each round's own
+2-vs-1 ratio (how much it moves with the machine's speed). Checks that 1 and 2
 workers write identical shards (sha256 of every data/duplicates/rejects file) in each mode,
 and reports the 2-vs-1 speed-up (issue's target >= 1.7x) and each row against the I/O floor
 (``benchmarks/ingest.py``: read every record and write the raw fields as zstd Parquet, in
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -56,10 +58,13 @@ def main() -> None:
     io_floor(files, Config())
     floor = time.perf_counter() - started
     best: dict[tuple[str, int], float] = {}
+    every: dict[tuple[str, int], list[float]] = {}
     digests: dict[tuple[str, int], dict[str, str]] = {}
-    for _ in range(args.rounds):
+    for round_ in range(args.rounds):
         for mode, flags in MODES.items():
-            for workers in (1, 2):
+            # every other round two workers first: a drift in the machine's speed during a
+            # round then falls on both rows alike
+            for workers in (1, 2) if round_ % 2 == 0 else (2, 1):
                 if args.cold_machine:
                     tokens.clear()
                 with tempfile.TemporaryDirectory(prefix="corpus-workers-") as out:
@@ -68,16 +73,24 @@ def main() -> None:
                     digests[(mode, workers)] = shard_digests(Path(out))
                 key = (mode, workers)
                 best[key] = min(seconds, best.get(key, seconds))
+                every.setdefault(key, []).append(seconds)
     cache = "removed before each row" if args.cold_machine else "as the machine has it"
     print(f"{args.raw}: I/O floor {floor:.1f} s; best of {args.rounds} rounds")
     print(f"langid token cache: {cache}\n")
-    print("| mode | 1 worker s | 2 workers s | 2 vs 1 | 2 workers vs I/O floor | 1 vs 2 shards |")
-    print("|---|---:|---:|---:|---:|---|")
+    print(
+        "| mode | 1 worker s | 2 workers s | 2 vs 1 | rounds' 2 vs 1 (median) "
+        "| 2 workers vs I/O floor | 1 vs 2 shards |"
+    )
+    print("|---|---:|---:|---:|---|---:|---|")
     for mode in MODES:
         one, two = best[(mode, 1)], best[(mode, 2)]
         same = digests[(mode, 1)] == digests[(mode, 2)]
+        # each round's own pair: how much the ratio moves with the machine's speed
+        ratios = [a / b for a, b in zip(every[(mode, 1)], every[(mode, 2)], strict=True)]
+        rounds = ", ".join(f"{r:.2f}" for r in ratios)
         print(
-            f"| {mode} | {one:.1f} | {two:.1f} | {one / two:.2f}x | {two / floor:.1f}x "
+            f"| {mode} | {one:.1f} | {two:.1f} | {one / two:.2f}x "
+            f"| {rounds} ({statistics.median(ratios):.2f}x) | {two / floor:.1f}x "
             f"| {'identical' if same else 'DIFFERENT'} ({len(digests[(mode, 2)])} files) |"
         )
 
