@@ -216,7 +216,10 @@ class _Starting:
         with self._lock:
             self._started = True
             for fn, job, queued in self._queued:
-                _forward(self._pool_or_error, fn, job, queued)
+                if self._error is not None:
+                    queued.set_exception(self._error)
+                else:
+                    _forward(self._pool, fn, job, queued)
             self._queued = []
 
     def _pool_or_error(self) -> ProcessPoolExecutor:
@@ -248,10 +251,7 @@ class _Starting:
 
 
 def _forward(
-    pool: Callable[[], ProcessPoolExecutor],
-    fn: Callable[[Any], Any],
-    job: Any,
-    queued: Future[Any],
+    pool: ProcessPoolExecutor, fn: Callable[[Any], Any], job: Any, queued: Future[Any]
 ) -> None:
     """Submit a queued job to the pool; its result (or error) goes to the future it was given."""
 
@@ -264,7 +264,7 @@ def _forward(
             queued.set_result(future.result())
 
     try:
-        pool().submit(fn, job).add_done_callback(settle)
+        pool.submit(fn, job).add_done_callback(settle)
     except BaseException as error:
         queued.set_exception(error)
 
