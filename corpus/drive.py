@@ -1,17 +1,17 @@
-"""The embedded ingest, and its driver's side: the survey runs file by file on the workers;
-the driver reads the inputs, hands batches to the executor as work units, saves each finished
-unit so an interrupted run resumes (corpus/runs.py), feeds dedup's fingerprint store and plans
-dedup; the workers read back the texts dedup's judge asks for and route each unit's articles
-into tables, which the driver writes in unit order; it counts what flows by for the progress
-bars and the run report. (A distributed ingest, corpus/distributed/, leaves reading and
-writing to the workers.)"""
+"""The embedded ingest, and its driver's side: the survey runs file by file on the workers
+and notes where reading each file may start again (``sources.Marks``); the driver lays the
+records out in work units by position, which the workers read themselves (``sources.Span``),
+saves each finished unit so an interrupted run resumes (corpus/runs.py), feeds dedup's
+fingerprint store and plans dedup; the workers read back the texts dedup's judge asks for and
+route each unit's articles into tables, which the driver writes in unit order; it counts what
+flows by for the progress bars and the run report. (A distributed ingest, corpus/distributed/,
+leaves writing to the workers too.)"""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -34,7 +34,7 @@ from corpus import (
     versions,
 )
 from corpus.config import Config
-from corpus.errors import VersionError
+from corpus.errors import InputError, VersionError
 from corpus.manifest import Artifacts, Counts, InputEntry, Manifest, Skipped
 from corpus.records import RawRecord, Rejected
 from corpus.stats import Stats
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 #: ("process"), articles deduplicated ("dedup": 0 when planning starts, all when done) and
 #: routed to their table ("write"). ``total`` is None until it is known.
 Progress = Callable[[str, int, int | None], None]
-_EVERY = 256
 #: Bytes of a big JSONL file per survey job at least (as the distributed ingest's read tasks):
 #: one big file is surveyed by every worker at once, not by one while the others wait.
 SURVEY_SLICE = 32 << 20
@@ -53,36 +52,9 @@ SURVEY_SLICE = 32 << 20
 ROUTE_AHEAD = 8
 
 
-class _ReadAhead:
-    """The first ``n`` input records, read in a thread while the survey runs on the workers
-    (the driver only waits there): the first units go out as soon as the survey ends, not
-    after the driver has read them (~0.3 s of idle workers at the default sizes)."""
-
-    def __init__(self, items: Iterator[RawRecord | Rejected], n: int) -> None:
-        self._items = items
-        self._read: list[RawRecord | Rejected] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(n,), name="corpus-read-ahead")
-        self._thread.start()
-
-    def _run(self, n: int) -> None:
-        try:
-            self._read.extend(itertools.islice(self._items, n))
-        except BaseException as error:  # raised where the records are taken (``rest``)
-            self._error = error
-
-    def rest(self) -> Iterator[RawRecord | Rejected]:
-        """Every record: those read ahead, then the others."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        yield from self._read
-        yield from self._items
-
-
 class Drive:
-    """The driver's side of one ingest: reads the inputs, hands batches to the executor as work
-    units, saves finished units for resuming, and counts what flows by (progress, report)."""
+    """The driver's side of one ingest: lays the input out in work units for the executor,
+    saves finished units for resuming, and counts what flows by (progress, report)."""
 
     def __init__(
         self,
@@ -101,12 +73,11 @@ class Drive:
         self.n_read = self.n_processed = self.n_articles = self.n_units = 0
         self.expected = 0  # records the survey read: the units are laid out for them
         self.read_seconds = 0.0
-        self.all_read = False
         self.run_log = runs.RunLog(Path())  # replaced by open_log
         self.finished: frozenset[int] = frozenset()
         self.kept: list[int] = []  # per unit, its articles not taken down (planned, in order)
         self.context = survey.Survey()
-        self._ahead: _ReadAhead | None = None  # records read while the survey ran
+        self.surveyed: list[survey.FileSurvey] = []  # per input file, in input order
         self.line_stats = learned.LineStats()
 
     def survey(self, parent_dir: Path | None) -> None:
@@ -114,22 +85,22 @@ class Drive:
         file on the executor (in parallel; big JSONL files cut in slices), put together here in
         input order."""
         rules = structure.rules_for(self.cfg)
-        if self.workers > 1:
-            self._ahead = _ReadAhead(self.records(), 2 * self.workers * self.cfg.batch_size)
         # the biggest files first, so that the last jobs are small and the workers finish
         # together (``combine`` puts the files back in input order; a file's slices stay in order)
         pieces = sorted(self._survey_pieces(), key=lambda piece: -piece.file.size)
         found = executor.map_ordered(
-            functools.partial(survey.survey_slice, cfg=self.cfg),
+            # marked: where the units' readers may start in each file (``_parts``)
+            functools.partial(survey.survey_slice, cfg=self.cfg, marked=True),
             pieces,
             executor=self.cfg.executor,
             workers=self.workers,
             address=self.cfg.address,
             here_while_starting=True,  # the driver surveys too until the workers are up
         )
-        parts = list(survey.by_file(found))
-        self.expected = sum(p.items for p in parts)
-        self.context, self.line_stats = survey.combine(parts, self.files, rules, parent_dir)
+        parts = {p.relpath: p for p in survey.by_file(found)}
+        self.surveyed = [parts[f.relpath] for f in self.files]
+        self.expected = sum(p.items for p in self.surveyed)
+        self.context, self.line_stats = survey.combine(self.surveyed, self.files, rules, parent_dir)
         self.times.lap("survey")
 
     def _survey_pieces(self) -> list[sources.Slice]:
@@ -173,36 +144,60 @@ class Drive:
         self.finished = self.run_log.finished()
         self.times.lap("setup")
 
-    def records(self) -> Iterator[RawRecord | Rejected]:
-        """Every input record, as read (rejects of the readers included)."""
-        items = iter(sources.run(self.files, self.cfg, self.stats))
+    def _jobs(self) -> Iterator[units.Job | executor.Done[units.UnitResult]]:
+        for index, parts in enumerate(self._parts()):
+            job = (index, parts)
+            if index in self.finished:  # done by an interrupted run of this command
+                reuse = functools.partial(units.reused, self.run_log, self.cfg, self.context, job)
+                yield executor.Done(reuse)
+            else:
+                yield job
+        self.tell("read", self.n_read, self.n_read)
+
+    def _parts(self) -> Iterator[tuple[units.Part, ...]]:
+        """Each unit's records (``units.layout`` of the survey's count), as the parts of each
+        file it holds: a span the worker reads from the survey's mark before it; the records
+        themselves, read here, of a file no reader can enter mid-way (compressed, JSON) that
+        fills more than one unit (a worker would read it from its start for each)."""
+        here: Iterator[RawRecord | Rejected] = iter(())
+        items = [p.items for p in self.surveyed]
+        for cuts in units.cut(self.expected, self.cfg.batch_size, items):
+            parts: list[units.Part] = []
+            for n, first, take in cuts:
+                f, found = self.files[n], self.surveyed[n]
+                if found.marks or take == found.items:
+                    parts.append(sources.Span.of(f, found.marks, first, take, found.items))
+                    continue
+                if first == 0:
+                    here = self._read_here(f)
+                parts.append(self._taken(here, f, take))
+            self.n_read += sum(take for _, _, take in cuts)
+            self.tell("read", self.n_read, None)
+            yield tuple(parts)
+
+    def _read_here(self, f: sources.InputFile) -> Iterator[RawRecord | Rejected]:
+        """The records of ``f``, read in this process (timed as ``read_seconds``)."""
+        options = sources.ReadOptions.of(self.cfg)
+        items = sources.read_file(f, sources.ColumnMapper(options.column_map), options)
         while True:
             clock = time.perf_counter()
             item = next(items, None)
             self.read_seconds += time.perf_counter() - clock
             if item is None:
-                break
-            self.n_read += 1
-            self.per_file[
-                item.source.path if isinstance(item, Rejected) else item.provenance.path
-            ] += 1
-            if self.n_read % _EVERY == 0:
-                self.tell("read", self.n_read, None)
+                return
             yield item
-        self.all_read = True
-        self.tell("read", self.n_read, self.n_read)
 
-    def _jobs(self) -> Iterator[units.Job | executor.Done[units.UnitResult]]:
-        size = self.cfg.batch_size
-        sizes = units.layout(self.expected, size)
-        records = self._ahead.rest() if self._ahead else self.records()
-        for index, batch in enumerate(executor.batched(records, size, first=sizes)):
-            if index in self.finished:  # done by an interrupted run of this command
-                job = (index, batch)
-                reuse = functools.partial(units.reused, self.run_log, self.cfg, self.context, job)
-                yield executor.Done(reuse)
-            else:
-                yield index, batch
+    @staticmethod
+    def _taken(
+        items: Iterator[RawRecord | Rejected], f: sources.InputFile, take: int
+    ) -> tuple[RawRecord | Rejected, ...]:
+        taken = tuple(itertools.islice(items, take))
+        if len(taken) < take:
+            raise InputError(
+                f"{f.relpath}: the file changed while it was ingested (it holds fewer records "
+                "than its first reading found); ingest it again once it is no longer being written"
+            )
+        return taken
 
     def run_units(self, writer: versions.VersionWriter, store: dedup.FingerprintStore) -> None:
         """Run every unit; rejects and takedowns go to ``writer``, the articles' fingerprints to
@@ -221,6 +216,7 @@ class Drive:
             result = units.unpacked(blob, articles=bool(self.takedowns.ids))
             self.times.add_unit(result.seconds, result.records, result.peak_rss, reused)
             self.stats.merge(result.counts)
+            self.per_file.update(result.per_file)
             for item in result.rejected:
                 writer.write("rejects", item)
             kept = np.ones(len(result.fingerprints), dtype=bool)
@@ -234,7 +230,7 @@ class Drive:
             store.add(result.fingerprints.select(kept))
             self.n_processed += size
             self.n_units += 1
-            self.tell("process", self.n_processed, self.n_read if self.all_read else None)
+            self.tell("process", self.n_processed, self.expected)
         self.times.lap("units")
         self.tell("process", self.n_processed, self.n_processed)
         self.tell("dedup", 0, self.n_articles)
@@ -323,8 +319,8 @@ class Drive:
 def embedded(
     plan: versions.IngestPlan, progress: Progress | None
 ) -> tuple[Manifest, Counts, dict[str, int]]:
-    """The embedded ingest: the driver reads, workers process, the driver deduplicates and
-    writes. The new version's manifest, this ingest's counts and the version's languages."""
+    """The embedded ingest: workers read and process, the driver deduplicates and writes.
+    The new version's manifest, this ingest's counts and the version's languages."""
     cfg, previous, parent, times = plan.cfg, plan.previous, plan.parent, plan.times
     drive = Drive(cfg, plan.files, parent, times, progress)
     drive.open_log(plan.dataset_dir, plan.version, parent, plan.hashes)

@@ -4,7 +4,7 @@
 
 Here: the input files, the version they extend (new files only, by sha256), the next version
 number and its provenance (``versions.IngestPlan``). Then the embedded ingest
-(corpus/drive.py: the driver reads and writes, worker processes run the per-record stages) or
+(corpus/drive.py: worker processes read and run the per-record stages, the driver writes) or
 the distributed one (corpus/distributed/: tasks read, process and write; the driver plans
 dedup). One set of workers serves every step. The one version writer makes the version.
 """

@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The per-record stages, in pipeline order, as workers time them.
-WORKER_STAGES = ("validate", "structure", "langid", "fingerprints")
+#: The per-record stages, in pipeline order, as workers time them (``read``: the records
+#: a worker read itself, all of them but those of files the driver reads).
+WORKER_STAGES = ("read", "validate", "structure", "langid", "fingerprints")
 #: The driver's steps, in order.
 DRIVER_STEPS = ("setup", "survey", "units", "dedup", "write", "finish")
 REPORT = "report.json"
@@ -167,9 +168,12 @@ def build(
         "facts": dict(sorted(times.facts.items())),
         "notes": {
             "driver_seconds": "wall-clock steps of the main process: setup (finding and hashing "
-            "inputs), survey (reading every input once for learned boilerplate), units (reading, the per-record stages in workers, dedup pass one), dedup "
+            "inputs), survey (reading every input once for learned boilerplate), units (the "
+            "per-record stages in workers, dedup pass one), dedup "
             "(planning), write (routing and Parquet writing), finish (index, manifest, card); "
-            "read_seconds is the part of units spent inside the readers",
+            "read_seconds is the part of units spent inside the driver's readers (the files it "
+            "reads itself: those that cannot be entered mid-way and fill several units; the "
+            "workers read the others, per_record_stages.read)",
             "driver_cpu_seconds": "CPU seconds of the main process in each step (all its "
             "threads): with local workers on the same cores, what the driver takes from them",
             "facts": "dedup_linked: articles sharing a URL or band key with another (the only "

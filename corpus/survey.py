@@ -53,6 +53,7 @@ class FileSurvey:
     date_orders: Mapping[str, str]  # input path -> dmy | mdy, where this file's dates settle it
     title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]  # input path -> host -> suffixes
     items: int = 0  # what the reader gave, rejects included (``SliceSurvey.items``)
+    marks: tuple[tuple[int, int, int], ...] = ()  # where reading may start again (sources.Marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +67,15 @@ class SliceSurvey:
     titles: structure.TitleSuffixes
     paths: frozenset[str]
     items: int = 0  # what the reader gave, rejects included: what the units will batch
+    marks: tuple[tuple[int, int, int], ...] = ()  # noted when asked (``survey_slice``)
 
 
-def survey_slice(piece: sources.Slice, cfg: Config) -> SliceSurvey:
+def survey_slice(piece: sources.Slice, cfg: Config, *, marked: bool = False) -> SliceSurvey:
     """Read one slice of an input file (a big JSONL file is read in slices, in parallel) for
-    the survey: its part of the file's line statistics, date votes and title counts."""
+    the survey: its part of the file's line statistics, date votes and title counts; with
+    ``marked``, the places its reading may start again (for units read on the workers)."""
     votes, titles = _DateVotes(), structure.TitleSuffixes()
+    marks = sources.Marks() if marked else None
     paths: set[str] = set()
 
     def see(record: RawRecord) -> RawRecord:
@@ -80,7 +84,7 @@ def survey_slice(piece: sources.Slice, cfg: Config) -> SliceSurvey:
         return votes.see(record)
 
     options = sources.ReadOptions.of(cfg)
-    read = sources.read_slice(piece, sources.ColumnMapper(options.column_map), options)
+    read = sources.read_slice(piece, sources.ColumnMapper(options.column_map), options, marks)
     items = 0
 
     def records() -> Iterator[RawRecord]:
@@ -91,7 +95,9 @@ def survey_slice(piece: sources.Slice, cfg: Config) -> SliceSurvey:
                 yield see(item)
 
     lines = learned.file_lines(records())
-    return SliceSurvey(piece.file.relpath, lines, votes.finish(), titles, frozenset(paths), items)
+    noted = tuple(marks.at) if marks else ()
+    found = votes.finish(), titles, frozenset(paths)
+    return SliceSurvey(piece.file.relpath, lines, *found, items=items, marks=noted)
 
 
 def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
@@ -99,7 +105,9 @@ def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
     whole."""
     lines = functools.reduce(learned.FileLines.then, (p.lines for p in parts))
     orders, suffixes = file_context(parts)
-    return FileSurvey(parts[0].relpath, lines, orders, suffixes, sum(p.items for p in parts))
+    items = sum(p.items for p in parts)
+    marks = tuple(mark for p in parts for mark in p.marks)
+    return FileSurvey(parts[0].relpath, lines, orders, suffixes, items, marks)
 
 
 def file_context(

@@ -1,6 +1,10 @@
 """Work units: one batch of input records through the per-record stages, in a worker.
 
-    validate -> structure -> langid -> dedup fingerprints
+    read -> validate -> structure -> langid -> dedup fingerprints
+
+A unit names its records by position (``cut``: runs of each file's records), and the worker
+reads them itself (``sources.Span``, from a mark the survey noted), but for a file the driver
+read (``Drive._parts``).
 
 A unit's result is pickled and packed in the worker (``process_unit``): the driver stores those
 bytes as the unit's record for resuming (corpus/runs.py) and unpacks them. Each stage emits
@@ -17,7 +21,7 @@ import itertools
 import pickle
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from corpus import dedup, langid, learned, report, runs, structure, validate, versions
+from corpus import dedup, langid, learned, report, runs, sources, structure, validate, versions
 from corpus.config import Config
 from corpus.manifest import Summary
 from corpus.records import (
@@ -42,8 +46,11 @@ from corpus.stats import Stats
 from corpus.survey import Survey
 from corpus.versions.writer import SCHEMAS
 
-#: A work unit: its number and its batch of input records.
-Job = tuple[int, list[RawRecord | Rejected]]
+#: A part of a unit's batch: records named by position, which the worker reads itself
+#: (``sources.Span``), or records the driver read (``Drive._parts`` says which).
+Part = sources.Span | tuple[RawRecord | Rejected, ...]
+#: A work unit: its number and its batch's parts, in input order.
+Job = tuple[int, tuple[Part, ...]]
 #: A finished unit: number, input records, the packed pickled ``BatchResult`` (runs.pack), and
 #: whether it was reused from an interrupted run's log.
 UnitResult = tuple[int, int, bytes, bool]
@@ -69,6 +76,21 @@ def layout(expected: int, batch: int) -> list[int]:
     return sizes[::-1]
 
 
+def cut(expected: int, batch: int, items: Sequence[int]) -> Iterator[list[tuple[int, int, int]]]:
+    """Each unit ``layout`` gives, as ``(file, first record, records)`` of each file it holds
+    records of; ``items``: each file's records, in input order (they add up to ``expected``)."""
+    n = first = 0  # the file the next unit starts in, and its record there
+    for size in layout(expected, batch):
+        cuts = []
+        while size:
+            while first == items[n]:  # that file is done (or holds nothing): the next one
+                n, first = n + 1, 0
+            take = min(size, items[n] - first)
+            cuts.append((n, first, take))
+            first, size = first + take, size - take
+        yield cuts
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     """What the per-record stages make of one batch (a work unit), in a worker."""
@@ -80,12 +102,26 @@ class BatchResult:
     seconds: dict[str, float]  # CPU seconds per stage (report.WORKER_STAGES)
     records: dict[str, int]  # records into each stage
     peak_rss: int  # the worker's peak RSS so far, bytes
+    per_file: Counter[str] = dataclasses.field(default_factory=Counter)  # input path -> items
 
 
 def process_unit(cfg: Config, survey: Survey, job: Job) -> UnitResult:
-    """A work unit in a worker: ``process_batch`` over its batch, the result pickled and packed."""
-    index, batch = job
-    result = process_batch(cfg, survey, batch)
+    """A work unit in a worker: its records read (those the driver did not send), then
+    ``process_batch`` over them, the result pickled and packed."""
+    index, parts = job
+    started, stats = time.process_time(), Stats()
+    batch = list(sources.counted(itertools.chain.from_iterable(_read(cfg, parts)), stats))
+    read = time.process_time() - started
+    result = process_batch(cfg, survey, batch, stats)
+    per_file = Counter(
+        item.source.path if isinstance(item, Rejected) else item.provenance.path for item in batch
+    )
+    result = dataclasses.replace(
+        result,
+        seconds={"read": read, **result.seconds},
+        records={"read": len(batch), **result.records},
+        per_file=per_file,
+    )
     # the articles kept apart, as the data table's rows (what ``route_unit`` writes of most of
     # them as they are): the driver reads a unit's counts, rejects and fingerprints without
     # them (``unpacked(articles=False)``); made here, in parallel, not in the route
@@ -93,6 +129,14 @@ def process_unit(cfg: Config, survey: Survey, job: Job) -> UnitResult:
     stored = (dataclasses.replace(result, articles=()), rows)
     packed = runs.pack(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     return index, len(batch), packed, False
+
+
+def _read(cfg: Config, parts: tuple[Part, ...]) -> Iterator[Sequence[RawRecord | Rejected]]:
+    """Each part's records: a span read here, or those the driver sent."""
+    options = sources.ReadOptions.of(cfg)
+    mapper = sources.ColumnMapper(options.column_map)
+    for part in parts:
+        yield sources.read_span(part, mapper, options) if isinstance(part, sources.Span) else part
 
 
 def warm_up(cfg: Config) -> None:
@@ -104,9 +148,10 @@ def warm_up(cfg: Config) -> None:
 def reused(run_log: runs.RunLog, cfg: Config, survey: Survey, job: Job) -> UnitResult:
     """A unit an interrupted run finished, from its log; computed again (here, in the driver)
     if its file is damaged."""
-    index, batch = job
+    index, parts = job
     try:
-        return index, len(batch), run_log.load(index), True
+        size = sum(p.take if isinstance(p, sources.Span) else len(p) for p in parts)
+        return index, size, run_log.load(index), True
     except runs.DamagedUnit:
         return process_unit(cfg, survey, job)
 
@@ -141,11 +186,14 @@ class _Clock:
         self._since = now
 
 
-def process_batch(cfg: Config, survey: Survey, batch: list[RawRecord | Rejected]) -> BatchResult:
+def process_batch(
+    cfg: Config, survey: Survey, batch: list[RawRecord | Rejected], stats: Stats | None = None
+) -> BatchResult:
     """The per-record stages over one batch, each over the whole batch in turn (so each can be
     timed); the articles' dedup fingerprints are computed here too, per-article work better
-    spread over the workers than left to the one process that plans dedup."""
-    stats, clock = Stats(), _Clock()
+    spread over the workers than left to the one process that plans dedup. ``stats``: what
+    was counted of the batch before (its reading), counted on."""
+    stats, clock = Stats() if stats is None else stats, _Clock()
     rejected: list[tuple[int, Rejected]] = []  # (position in the batch, reject)
 
     valid: list[tuple[int, RawRecord]] = []

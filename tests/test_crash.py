@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -83,17 +84,23 @@ def _units_written(dataset: Path) -> int:
 def _kill_when(command: list[str], env: dict[str, str], ready: Callable[[float], bool]) -> None:
     """Run ``command`` and kill -9 it once ``ready(seconds since its start)`` holds: points in
     the run's progress (what it has written), not in wall time, which a fast machine outruns."""
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    start = time.monotonic()
-    try:
-        while not ready(time.monotonic() - start):
-            assert proc.poll() is None, "the ingest ended before its kill point"
-            assert time.monotonic() - start < 300, "no kill point in five minutes"
-            time.sleep(0.002)
-        assert proc.poll() is None, "the ingest ended before its kill point"
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+
+        def said() -> str:  # what the ingest wrote to stderr, for a failing assertion
+            errors.seek(0)
+            return errors.read().decode(errors="replace")[-3000:]
+
+        start = time.monotonic()
+        try:
+            while not ready(time.monotonic() - start):
+                assert proc.poll() is None, f"the ingest ended before its kill point: {said()}"
+                assert time.monotonic() - start < 300, "no kill point in five minutes"
+                time.sleep(0.002)
+            assert proc.poll() is None, f"the ingest ended before its kill point: {said()}"
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
 
 
 def test_kill_9_at_several_points(mini: Path, tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus import executor, units
 from corpus.errors import ConfigError
@@ -39,6 +41,21 @@ def test_units_shrink_towards_the_end_so_workers_finish_together() -> None:
     assert set(sizes[1:-8]) == {1000}
     assert units.layout(0, 1000) == [] and units.layout(1, 1000) == [1]
     assert units.layout(100, 40) == [20, 40, 40]  # no unit under 50 cut from a small batch
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=st.lists(st.integers(0, 300), max_size=12),
+    batch=st.integers(1, 400),
+)
+def test_units_are_cut_over_the_files_in_order(items: list[int], batch: int) -> None:
+    """Each unit of the layout, as runs of the files' records: every record once, in order."""
+    expected = sum(items)
+    cuts = list(units.cut(expected, batch, items))
+    assert [sum(take for _, _, take in unit) for unit in cuts] == units.layout(expected, batch)
+    flat = [(n, first + k) for unit in cuts for n, first, take in unit for k in range(take)]
+    assert flat == [(n, k) for n, count in enumerate(items) for k in range(count)]
+    assert all(take > 0 for unit in cuts for _, _, take in unit)
 
 
 def test_results_keep_input_order_with_any_worker_count() -> None:

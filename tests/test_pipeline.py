@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from datasets import load_dataset
 
-from corpus import drive, langid, pipeline, runs, sources
+from corpus import drive, langid, pipeline, runs
 from corpus.audit import check_version
 from corpus.config import Config
 from corpus.errors import InputError, VersionError
@@ -562,41 +562,73 @@ def test_three_growing_ingests_share_shards_and_stay_immutable(mini: Path, tmp_p
         assert check_version(v.version_dir, load=False).ok
 
 
+def _story(n: int, where: str) -> dict[str, str]:
+    return {"isi": f"Berita nomor {n} dari {where} tentang pasar ikan di Muara Angke yang ramai."}
+
+
 def test_worker_count_does_not_change_a_byte(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # workers read their units' records themselves from the survey's marks (JSONL, CSV), but
+    # for a file no reader enters mid-way that fills several units (gzip, a JSON array): the
+    # driver reads those
     for n in range(30):  # enough records for several batches
-        (mini / f"extra-{n:02d}.jsonl").write_text(
-            json.dumps({"isi": f"Berita nomor {n} tentang pasar ikan di Muara Angke yang ramai."})
-            + "\n"
-        )
+        (mini / f"extra-{n:02d}.jsonl").write_text(json.dumps(_story(n, "kota")) + "\n")
+    with gzip.open(mini / "packed.jsonl.gz", "wt", encoding="utf-8") as packed:
+        packed.writelines(json.dumps(_story(n, "arsip")) + "\n" for n in range(11))
+    (mini / "array.json").write_text(json.dumps([_story(n, "larik") for n in range(9)]))
+    rows = [f'"Judul {n}","{_story(n, "tabel")["isi"]}\nParagraf dua."' for n in range(13)]
+    (mini / "table.csv").write_text("judul,isi\n" + "\n".join(rows) + "\n")
     digests = []
     for workers in (1, 2):
         run = tmp_path / f"w{workers}"
         run.mkdir()
         monkeypatch.chdir(run)
         cfg = Config(dataset="mini", out=Path("processed"), workers=workers, batch_size=4)
-        version = pipeline.ingest([mini], cfg, created_at=WHEN).version_dir
-        digests.append(outputs.digests(run / version))
+        made = pipeline.ingest([mini], cfg, created_at=WHEN)
+        digests.append(outputs.digests(run / made.version_dir))
+        data = table(run / made.version_dir, "data")
+        assert [r["text"].split(" dari ")[1][:5] for r in data if " dari " in r["text"]] == [
+            *["larik"] * 9,
+            *["kota "] * 30,
+            *["arsip"] * 11,
+            *["tabel"] * 13,
+        ]  # input order: array.json, extra-*.jsonl, packed.jsonl.gz, table.csv (then wire)
+        inputs = json.loads((run / made.version_dir / "manifest.json").read_text())["inputs"]
+        records = {i["path"]: i["records"] for i in inputs}
+        assert (records["packed.jsonl.gz"], records["array.json"], records["table.csv"]) == (
+            11,
+            9,
+            13,
+        )
     assert digests[0] == digests[1]
 
 
-def test_an_error_reading_ahead_during_the_survey_stops_the_run(
-    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("change", ["grown", "shrunk"])
+def test_a_file_changed_during_the_ingest(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    # with workers, the driver reads the first units' records in a thread while they survey
-    # (drive._ReadAhead): what goes wrong there is raised in the run, which makes no version
-    read = sources.run
+    # the units name their records by where the survey found them (up to the size the file
+    # had when it was found): a file appended to meanwhile gives what it held then; one that
+    # no longer holds its records there stops the run, which says so (no version)
+    wire = mini / "wire.jsonl"
+    surveyed = drive.Drive.survey
 
-    def failing(*args: object, **kwargs: object) -> Iterator[object]:
-        for n, item in enumerate(read(*args, **kwargs)):  # type: ignore[arg-type]
-            if n == 2:
-                raise InputError("disk gone after two records")
-            yield item
+    def then_changed(self: drive.Drive, parent_dir: Path | None) -> None:
+        surveyed(self, parent_dir)
+        lines = wire.read_text(encoding="utf-8").splitlines(keepends=True)
+        more = [json.dumps(_story(0, "nanti")) + "\n"]
+        wire.write_text("".join(lines + more if change == "grown" else lines[:-1]))
 
-    monkeypatch.setattr(drive.sources, "run", failing)
-    cfg = Config(dataset="mini", out=tmp_path / "out", workers=2, batch_size=2)
-    with pytest.raises(InputError, match="disk gone"):
+    cfg = Config(dataset="mini", out=tmp_path / "out", workers=1, batch_size=2)
+    before = pipeline.ingest([mini], replace(cfg, out=tmp_path / "before"), created_at=WHEN)
+    monkeypatch.setattr(drive.Drive, "survey", then_changed)
+    if change == "grown":
+        made = pipeline.ingest([mini], cfg, created_at=WHEN)
+        assert made.counts == before.counts
+        assert outputs.digests(made.version_dir) == outputs.digests(before.version_dir)
+        return
+    with pytest.raises(InputError, match=r"wire\.jsonl: the file changed while it was ingested"):
         pipeline.ingest([mini], cfg, created_at=WHEN)
     assert not list((tmp_path / "out" / "mini").glob("v*"))
 

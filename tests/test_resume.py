@@ -140,7 +140,10 @@ def test_a_changed_setting_starts_over(mini: Path, tmp_path: Path) -> None:
 def test_the_report_accounts_for_every_stage(mini: Path, tmp_path: Path) -> None:
     result = pipeline.ingest([mini], Config(dataset="mini", out=tmp_path, workers=1))
     report = json.loads((result.version_dir / "report.json").read_text())
-    assert set(report["per_record_stages"]) == {"validate", "structure", "langid", "fingerprints"}
+    stages = {"read", "validate", "structure", "langid", "fingerprints"}
+    assert set(report["per_record_stages"]) == stages
+    assert report["per_record_stages"]["read"]["records"] == result.counts["read"]
+    assert report["per_record_stages"]["read"]["cpu_seconds"] > 0  # the worker read them
     assert report["per_record_stages"]["validate"]["records"] == result.counts["read"]
     assert report["reasons"]["dedup"]["unique"] == result.counts["accepted"]
     assert set(report["driver_seconds"]) == {"setup", "survey", "units", "dedup", "write", "finish"}

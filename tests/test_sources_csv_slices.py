@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from corpus import sources
 from corpus.records import RawRecord, Rejected
 from corpus.sources import ColumnMapper, Slice, read_file, read_slice, split
-from tests.test_sources_slices import _file, _sliced, _tile, _whole
+from tests.test_sources_slices import _file, _marks_hold, _sliced, _tile, _whole
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-id-2019"
 
@@ -42,6 +42,7 @@ def _check(f: sources.InputFile, target: int) -> list[Slice]:
     assert _sliced(parts) == whole
     assert _where_read(f, target) == parts
     _tile(f, parts, whole)
+    _marks_hold(f, parts, whole)
     return parts
 
 
@@ -143,6 +144,10 @@ def test_single_byte_encodings_are_cut_and_utf16_is_read_whole(tmp_path: Path) -
         whole = list(read_file(f, mapper, options))
         assert [r for s in parts for r in read_slice(s, mapper, options)] == whole
         assert all(isinstance(r, RawRecord) for r in whole) and len(whole) == 40
+        marks = sources.Marks(1)
+        assert list(read_file(f, mapper, options, marks)) == whole
+        assert bool(marks.at) == cut  # UTF-16 is not entered mid-way
+        _marks_hold(f, parts, whole, options)
 
 
 def test_a_file_whose_header_cannot_be_read_is_one_whole_slice(tmp_path: Path) -> None:

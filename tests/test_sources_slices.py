@@ -46,12 +46,41 @@ def _sliced(parts: list[Slice]) -> list[RawRecord | Rejected]:
 
 
 def _check(f: sources.InputFile, target: int) -> list[Slice]:
-    """Slices of ``f`` tile the file, count its records, and read as the whole file reads."""
+    """Slices of ``f`` tile the file, count its records, and read as the whole file reads;
+    the marks noted while reading it, whole or in slices, are places to start reading."""
     parts = split(f, target)
     whole = _whole(f)
     assert _sliced(parts) == whole
     _tile(f, parts, whole)
+    _marks_hold(f, parts, whole)
     return parts
+
+
+def _marks_hold(
+    f: sources.InputFile,
+    parts: list[Slice],
+    whole: list[RawRecord | Rejected],
+    options: sources.ReadOptions | None = None,
+) -> None:
+    """Reading from any mark (noted reading ``f`` whole, or slice by slice) gives the whole
+    read's records from there on; a span from the marks gives any run of them."""
+    mapper = ColumnMapper({})
+    for every in (1, 3):
+        noted: list[tuple[int, int, int]] = []
+        for piece in [Slice(f), *parts]:
+            marks = sources.Marks(every)
+            assert list(read_slice(piece, mapper, options, marks)) == (
+                whole if piece.end is None else list(read_slice(piece, mapper, options))
+            )
+            noted += marks.at
+        some = noted[:: max(1, len(noted) // 5)] + noted[-1:]  # each is a read of the rest
+        for offset, rows, lines in some:
+            rest = read_slice(Slice(f, offset, f.size, rows, lines), mapper, options)
+            assert list(rest) == whole[rows:]
+        marks_of = sorted(set(noted), key=lambda mark: mark[1])
+        for first, take in ((0, len(whole)), (len(whole) // 3, len(whole) // 2)):
+            span = sources.Span.of(f, marks_of, first, take, len(whole))
+            assert sources.read_span(span, mapper, options) == whole[first : first + take]
 
 
 def _tile(f: sources.InputFile, parts: list[Slice], whole: list[RawRecord | Rejected]) -> None:

@@ -15,6 +15,7 @@ driver never holds articles.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -96,11 +97,8 @@ def _shards(rel: str, writer: ShardWriter) -> tuple[ShardInfo, ...]:
 
 def _records(piece: sources.Slice, cfg: Config, stats: Stats) -> Iterator[RawRecord | Rejected]:
     options = sources.ReadOptions.of(cfg)
-    for item in sources.read_slice(piece, sources.ColumnMapper(options.column_map), options):
-        stats.count("read", "records")
-        if isinstance(item, Rejected):
-            stats.count("read", f"rejected:{item.reason}")
-        yield item
+    items = sources.read_slice(piece, sources.ColumnMapper(options.column_map), options)
+    return sources.counted(items, stats)
 
 
 def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
@@ -117,11 +115,14 @@ def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
     (work.units / rel).remove()  # what an attempt that died half-way left
     with (work.units / rel).written() as folder:
         rejects = ShardWriter(folder, "rejects", REJECTED_SCHEMA, ShardSettings.of(cfg))
+        reading = time.process_time()
         for batch in executor.batched(_records(piece, cfg, stats), cfg.batch_size):
             records += len(batch)
+            read = time.process_time() - reading  # the batch's reading (lazy: just now)
             result = units.process_batch(cfg, work.survey, batch)
             stats.merge(result.counts)
-            batches.append((result.seconds, result.records, result.peak_rss))
+            seconds, counted = {"read": read, **result.seconds}, {"read": len(batch)}
+            batches.append((seconds, counted | result.records, result.peak_rss))
             for item in result.rejected:
                 rejects.write(to_row(item))
             keep = np.array([not work.takedowns.covers(a) for a in result.articles], dtype=bool)
@@ -132,6 +133,7 @@ def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
                     stats.count("removed", "taken_down")
                     rejects.write(to_row(work.takedowns.reject(article)))
             fingerprints.append(result.fingerprints.select(keep))
+            reading = time.process_time()
         shards = _shards(rel, rejects)
     articles, prints = (
         parts.articles_path(work.units, task),

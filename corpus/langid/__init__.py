@@ -151,7 +151,7 @@ def _decisions(analyses: list[Analysis]) -> list[regional.Decision | None]:
 
 
 def warm_up(seed: int = 0) -> None:
-    """Load both models and run them once (a worker calls it while the driver reads)."""
+    """Load both models and run them once (a worker calls it before its first unit)."""
     identify("Pemerintah kota mengumumkan jadwal baru untuk warga.", seed)
 
 

@@ -10,22 +10,27 @@ skip with its reason (``limits`` documents the caps).
 - ``read``: opening, sniffing and the per-file loop; ``formats/``: one reader per format
 - ``html``: pages through trafilatura; ``columns``: mapping and inference
 - ``encoding``: codecs and detection; ``limits``: caps on size, expansion and depth
-- ``slices``: big JSONL and CSV files as byte ranges at record boundaries, read one by one
+- ``slices``: big JSONL and CSV files as byte ranges at record boundaries, read one by one;
+  ``Span``: records named by position (from a ``marks.Marks`` the survey noted), read where
+  they are processed
 """
 
 from __future__ import annotations
 
 from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
 from corpus.sources.discover import FORMATS, InputFile, Skipped, absolute, discover, file_format
-from corpus.sources.read import ReadOptions, mappings, read_file, run
+from corpus.sources.marks import Marks
+from corpus.sources.read import ReadOptions, counted, mappings, read_file, run
 from corpus.sources.slices import (
     Slice,
+    Span,
     count,
     count_slice,
     cut_where_read,
     joined,
     number_slices,
     read_slice,
+    read_span,
     split,
 )
 
@@ -35,12 +40,15 @@ __all__ = [
     "ColumnMapping",
     "ColumnRole",
     "InputFile",
+    "Marks",
     "ReadOptions",
     "Skipped",
     "Slice",
+    "Span",
     "absolute",
     "count",
     "count_slice",
+    "counted",
     "cut_where_read",
     "discover",
     "file_format",
@@ -49,6 +57,7 @@ __all__ = [
     "number_slices",
     "read_file",
     "read_slice",
+    "read_span",
     "run",
     "split",
 ]

@@ -26,8 +26,9 @@ from corpus.sources.columns import (
 )
 from corpus.sources.discover import InputFile
 from corpus.sources.encoding import SAMPLE_BYTES, UTF8, Decoder, encoding_for
-from corpus.sources.formats import COLUMNAR, READERS
+from corpus.sources.formats import COLUMNAR, MARKED, READERS
 from corpus.sources.limits import CappedReader, LimitExceeded, expansion_limit
+from corpus.sources.marks import Marks, csv_cuttable
 from corpus.sources.rejects import Parsed, file_reject, reject
 from corpus.stats import Stats
 
@@ -73,11 +74,16 @@ def run(files: Iterable[InputFile], cfg: Any, stats: Stats) -> Iterator[RawRecor
     options = ReadOptions.of(cfg)
     mapper = ColumnMapper(options.column_map)
     for f in files:
-        for item in read_file(f, mapper, options):
-            stats.count("read", "records")
-            if isinstance(item, Rejected):
-                stats.count("read", f"rejected:{item.reason}")
-            yield item
+        yield from counted(read_file(f, mapper, options), stats)
+
+
+def counted(items: Iterable[RawRecord | Rejected], stats: Stats) -> Iterator[RawRecord | Rejected]:
+    """``items``, each counted in ``stats`` as read (and the readers' rejects by reason)."""
+    for item in items:
+        stats.count("read", "records")
+        if isinstance(item, Rejected):
+            stats.count("read", f"rejected:{item.reason}")
+        yield item
 
 
 def mappings(files: Iterable[InputFile], cfg: Any) -> list[ColumnMapping]:
@@ -98,25 +104,31 @@ def mappings(files: Iterable[InputFile], cfg: Any) -> list[ColumnMapping]:
 
 
 def read_file(
-    f: InputFile, mapper: ColumnMapper, options: ReadOptions | None = None
+    f: InputFile,
+    mapper: ColumnMapper,
+    options: ReadOptions | None = None,
+    marks: Marks | None = None,
 ) -> Iterator[RawRecord | Rejected]:
-    """Records of one file. A file that cannot be read at all yields one ``Rejected``."""
+    """Records of one file. A file that cannot be read at all yields one ``Rejected``.
+    ``marks``: where reading may start again is noted there, if the file's reader can."""
     options = options or ReadOptions()
     produced = False
-    for item in guarded(f, _file_records(f, mapper, options)):
+    for item in guarded(f, _file_records(f, mapper, options, marks)):
         produced = True
         yield item
     if not produced:
+        if marks is not None:  # this reject is not its reader's: read whole to give it again
+            marks.at.clear()
         yield file_reject(f, "no_records", "the file holds no records", b"")
 
 
 def _file_records(
-    f: InputFile, mapper: ColumnMapper, options: ReadOptions
+    f: InputFile, mapper: ColumnMapper, options: ReadOptions, marks: Marks | None
 ) -> Iterator[RawRecord | Rejected]:
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     if f.format in COLUMNAR:
         mapper = file_mapper(f, decoder, mapper)
-    for item in _parsed(f, decoder):
+    for item in _parsed(f, decoder, marks):
         yield item if isinstance(item, Rejected) else to_record(item, mapper)
 
 
@@ -166,7 +178,9 @@ def _stored_size(f: InputFile, stored: IO[bytes]) -> int:
     return f.size if f.remote else os.fstat(stored.fileno()).st_size
 
 
-def _parsed(f: InputFile, decoder: Decoder) -> Iterator[Parsed | Rejected]:
+def _parsed(
+    f: InputFile, decoder: Decoder, marks: Marks | None = None
+) -> Iterator[Parsed | Rejected]:
     with open_stream(f) as stream:
         head = stream.peek(_SNIFF)[:_SNIFF]  # type: ignore[attr-defined]
         if not head:
@@ -176,7 +190,18 @@ def _parsed(f: InputFile, decoder: Decoder) -> Iterator[Parsed | Rejected]:
         if why is not None:
             yield file_reject(f, "binary", f"the file looks binary, not text: {why}", head)
             return
-        yield from READERS[f.format](f, stream, decoder)
+        if marks is not None and markable(f, decoder):
+            yield from MARKED[f.format](f, stream, decoder, marks=marks)
+        else:
+            yield from READERS[f.format](f, stream, decoder)
+
+
+def markable(f: InputFile, decoder: Decoder) -> bool:
+    """Whether reading ``f`` may start at a byte offset its reader named (``marks``): a JSONL
+    or CSV file (in an encoding that writes the CSV syntax as ASCII), not compressed."""
+    if f.compressed or f.format not in MARKED:
+        return False
+    return f.format == "jsonl" or csv_cuttable(decoder.codec)
 
 
 def _binary(head: bytes, decoder: Decoder) -> str | None:
@@ -246,11 +271,13 @@ def to_record(item: Parsed, mapper: ColumnMapper) -> RawRecord | Rejected:
 
 __all__ = [
     "ReadOptions",
+    "counted",
     "file_mapper",
     "first_bytes",
     "guarded",
     "head_problem",
     "mappings",
+    "markable",
     "open_stream",
     "read_file",
     "run",

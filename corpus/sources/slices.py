@@ -22,24 +22,29 @@ slice each (``end`` None), read by ``read_file`` itself.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
+from corpus.errors import InputError
 from corpus.records import RawRecord, Rejected
 from corpus.sources.columns import ColumnMapper
 from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
 from corpus.sources.formats import csv, jsonl
 from corpus.sources.limits import MAX_RECORD_BYTES
+from corpus.sources.marks import Marks, csv_cuttable
 from corpus.sources.read import (
     ReadOptions,
     file_mapper,
     first_bytes,
     guarded,
     head_problem,
+    markable,
     open_stream,
     read_file,
     to_record,
@@ -52,9 +57,6 @@ CHUNK = 4 << 20
 _WHITESPACE = b" \t\r\x0b\x0c"  # what bytes.strip() removes, but the newline
 _NEWLINE = ord("\n")
 _BLANK_STARTS = list(b"\n" + _WHITESPACE)
-#: What a CSV reader's line ends and quoting are made of: an encoding that writes these as the
-#: same bytes lets a slice start at a byte offset the reader named.
-_CSV_SYNTAX = '\n\r",'
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,7 @@ def _csv_slices(f: InputFile, target: int, options: ReadOptions) -> list[Slice]:
     whole = [Slice(f)]
     try:
         decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
-        if _CSV_SYNTAX.encode(decoder.codec, "strict") != _CSV_SYNTAX.encode("ascii"):
+        if not csv_cuttable(decoder.codec):
             return whole
         with open_stream(f) as stream:
             found = csv.boundaries(stream, decoder, target)
@@ -310,23 +312,39 @@ def _seek(f: InputFile, stream: IO[bytes], target: int) -> list[Slice]:
 
 
 class _Range(io.RawIOBase):
-    """At most ``length`` bytes of ``inner`` from where it stands, then end of file."""
+    """Bytes ``[start, end)`` of ``inner`` (which stands at ``start``), then end of file; it
+    tells where it stands in the file (for the readers' marks), and reads forward only."""
 
-    def __init__(self, inner: IO[bytes], length: int) -> None:
+    def __init__(self, inner: IO[bytes], start: int, end: int) -> None:
         super().__init__()
         self._inner = inner
-        self._left = length
+        self._at = start
+        self._end = end
 
     def readable(self) -> bool:
         """Always: this is a reading stream."""
         return True
 
+    def seekable(self) -> bool:
+        """Yes, for ``tell`` (a text reader only tells where a seekable stream stands)."""
+        return True
+
+    def tell(self) -> int:
+        """The offset in the file of the next byte read."""
+        return self._at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Only to where the stream stands (what ``tell`` asks of a raw stream)."""
+        if (offset, whence) in ((0, io.SEEK_CUR), (self._at, io.SEEK_SET)):
+            return self._at
+        raise io.UnsupportedOperation("a slice of a file is read forward only")
+
     def readinto(self, buffer: Any) -> int:
         """Fill ``buffer`` from the inner stream, stopping at the end of the range."""
-        data = self._inner.read(min(len(buffer), self._left))
+        data = self._inner.read(min(len(buffer), self._end - self._at))
         size = len(data)
         buffer[:size] = data
-        self._left -= size
+        self._at += size
         return size
 
     def close(self) -> None:
@@ -343,29 +361,35 @@ def open_slice(s: Slice) -> IO[bytes]:
     if s.end is None:
         return stream
     stream.seek(s.start)
-    return io.BufferedReader(_Range(stream, s.end - s.start), buffer_size=1 << 16)
+    return io.BufferedReader(_Range(stream, s.start, s.end), buffer_size=1 << 16)
 
 
 def read_slice(
-    s: Slice, mapper: ColumnMapper, options: ReadOptions | None = None
+    s: Slice,
+    mapper: ColumnMapper,
+    options: ReadOptions | None = None,
+    marks: Marks | None = None,
 ) -> Iterator[RawRecord | Rejected]:
-    """The records of one slice: all slices of a file together give ``read_file``'s records."""
+    """The records of one slice: all slices of a file together give ``read_file``'s records.
+    ``marks``: where reading may start again is noted there, if the file's reader can."""
     if s.rows_before is None or s.lines_before is None:
         raise ValueError(
             f"{s.file.relpath}: the slice at byte {s.start:,} is not numbered "
             "(count each slice, then number them)"
         )
     if s.end is None:
-        return read_file(s.file, mapper, options)
+        return read_file(s.file, mapper, options, marks)
     where = f" (bytes {s.start:,}-{s.end:,})"
-    return guarded(s.file, _slice_records(s, mapper, options or ReadOptions()), where)
+    return guarded(s.file, _slice_records(s, mapper, options or ReadOptions(), marks), where)
 
 
 def _slice_records(
-    s: Slice, mapper: ColumnMapper, options: ReadOptions
+    s: Slice, mapper: ColumnMapper, options: ReadOptions, marks: Marks | None
 ) -> Iterator[RawRecord | Rejected]:
     f = s.file
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
+    if marks is not None and not markable(f, decoder):
+        marks = None
     mapper = file_mapper(f, decoder, mapper)  # from the file's first records, as read_file does
     before = (s.rows_before or 0, s.lines_before or 0)
     header = None
@@ -377,21 +401,71 @@ def _slice_records(
             return
     with open_slice(s) as stream:
         if f.format == "csv":
-            items = csv.read(f, stream, decoder, header=header, before=before)
+            items = csv.read(f, stream, decoder, header=header, before=before, marks=marks)
         else:
-            items = jsonl.read(f, stream, decoder, before=before)
-        for item in items:
-            yield item if isinstance(item, Rejected) else to_record(item, mapper)
+            items = jsonl.read(f, stream, decoder, before=before, marks=marks)
+        with contextlib.closing(items):  # left part-way (a span): the reader ends first
+            for item in items:
+                yield item if isinstance(item, Rejected) else to_record(item, mapper)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Records of one file named by position, read where they are processed (``read_span``):
+    ``take`` of them, after the first ``skip`` of ``piece`` (a slice from a mark the survey
+    noted, ``marks``; or the whole file). ``last``: they end the file."""
+
+    piece: Slice
+    skip: int
+    take: int
+    last: bool
+
+    @classmethod
+    def of(
+        cls, f: InputFile, marks: Sequence[tuple[int, int, int]], first: int, take: int, end: int
+    ) -> Span:
+        """Records ``[first, first + take)`` of ``f``, which holds ``end`` (the survey's
+        count), from the last of its ``marks`` at or before ``first`` (none: from the start
+        of the file, read whole)."""
+        at = bisect.bisect_right(marks, first, key=lambda mark: mark[1]) - 1
+        if at < 0:
+            return cls(Slice(f), first, take, first + take == end)
+        offset, rows, lines = marks[at]
+        piece = Slice(f, offset, f.size, rows, lines)
+        return cls(piece, first - rows, take, first + take == end)
+
+
+def read_span(
+    span: Span, mapper: ColumnMapper, options: ReadOptions | None = None
+) -> list[RawRecord | Rejected]:
+    """The records ``span`` names; InputError when the file no longer holds them where the
+    survey found them (it changed during the ingest)."""
+    items = read_slice(span.piece, mapper, options)
+    try:
+        taken = list(itertools.islice(items, span.skip, span.skip + span.take))
+        beyond = span.last and next(items, None) is not None
+    finally:
+        getattr(items, "close", lambda: None)()  # a generator: its file is closed now
+    if len(taken) < span.take or beyond:
+        first = span.piece.rows_before or 0
+        raise InputError(
+            f"{span.piece.file.relpath}: the file changed while it was ingested (records "
+            f"{first + span.skip + 1:,}-{first + span.skip + span.take:,} are not where its "
+            "first reading found them); ingest it again once it is no longer being written"
+        )
+    return taken
 
 
 __all__ = [
     "CHUNK",
     "Slice",
+    "Span",
     "count",
     "count_slice",
     "cut_where_read",
     "number_slices",
     "open_slice",
     "read_slice",
+    "read_span",
     "split",
 ]

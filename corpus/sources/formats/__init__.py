@@ -24,7 +24,11 @@ READERS: Mapping[str, Reader] = MappingProxyType(
         "html": html.read,
     }
 )
+#: Readers that note where reading may start again (``sources.marks``) when asked.
+MARKED: Mapping[str, Callable[..., Iterator[Parsed | Rejected]]] = MappingProxyType(
+    {"jsonl": jsonl.read, "csv": csv.read}
+)
 #: Formats whose records are objects with named columns (mapped, and inferred from content).
 COLUMNAR = frozenset({"csv", "json", "jsonl"})
 
-__all__ = ["COLUMNAR", "READERS", "Reader"]
+__all__ = ["COLUMNAR", "MARKED", "READERS", "Reader"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -24,6 +24,7 @@ from corpus.records import Provenance, Rejected
 from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
 from corpus.sources.limits import MAX_RECORD_BYTES, PREVIEW_BYTES, next_csv_row
+from corpus.sources.marks import Marks
 from corpus.sources.rejects import (
     Parsed,
     file_reject,
@@ -98,17 +99,24 @@ def read(
     *,
     header: list[str] | None = None,
     before: tuple[int, int] = (0, 0),
-) -> Iterator[Parsed | Rejected]:
+    marks: Marks | None = None,
+) -> Generator[Parsed | Rejected]:
     """The rows of the file as ``{column: cell}`` records.
 
     ``header`` and ``before``: ``stream`` is a slice of the file that starts at a boundary
     (``boundaries``), after the file's header row and ``before`` records and physical lines.
+    ``marks``: boundaries are noted there too (the caller checks the encoding allows them).
     """
     text = _text(stream, decoder, first=header is None)
     lines = _Lines(text, before[1])
     try:
         reader = csv.reader(lines, strict=True)
-        yield from _records(f, reader, lines, decoder, header, before[0])
+        if header is None:
+            header = yield from _file_header(f, reader, lines)
+            if header is None:
+                return
+        for row, parsed in _rows(reader, lines, header, before[0], marks, text):
+            yield _record(f, row, parsed, header, decoder)
     finally:
         text.detach()  # the caller closes the binary stream; don't close it twice
 
@@ -196,32 +204,37 @@ def _parse(reader: Iterator[list[str]], lines: _Lines) -> _Row | None:
     return _Row(cells, error, lines.taken, start)
 
 
-def _records(
-    f: InputFile,
-    reader: Iterator[list[str]],
-    lines: _Lines,
-    decoder: Decoder,
-    header: list[str] | None,
-    before: int,
-) -> Iterator[Parsed | Rejected]:
+def _file_header(
+    f: InputFile, reader: Iterator[list[str]], lines: _Lines
+) -> Generator[Rejected, None, list[str] | None]:
+    """The file's column names from its first row; None (after the file's reject, when the
+    row is there but unreadable) when there are none."""
+    first = _parse(reader, lines)
+    if first is None:
+        return None
+    header = _header(first)
     if header is None:
-        first = _parse(reader, lines)
-        if first is None:
-            return
-        header = _header(first)
-        if header is None:
-            raw = "".join(first.lines).encode("utf-8", "surrogateescape")[:PREVIEW_BYTES]
-            yield file_reject(f, "csv_header", f"the header row cannot be read: {first.error}", raw)
-            return
-    for row, parsed in _rows(reader, lines, header, before):
-        yield _record(f, row, parsed, header, decoder)
+        raw = "".join(first.lines).encode("utf-8", "surrogateescape")[:PREVIEW_BYTES]
+        yield file_reject(f, "csv_header", f"the header row cannot be read: {first.error}", raw)
+    return header
 
 
 def _rows(
-    reader: Iterator[list[str]], lines: _Lines, header: list[str], row: int
+    reader: Iterator[list[str]],
+    lines: _Lines,
+    header: list[str],
+    row: int,
+    marks: Marks | None = None,
+    text: io.TextIOWrapper | None = None,
 ) -> Iterator[tuple[int, _Row]]:
-    """The rows after the header, numbered on from ``row``; blank lines skipped."""
-    while (parsed := _parse(reader, lines)) is not None:
+    """The rows after the header, numbered on from ``row``; blank lines skipped. ``marks``:
+    the boundaries of ``text`` are noted there, when due."""
+    while True:
+        if marks is not None and text is not None and marks.due(row) and not lines.ahead:
+            marks.note(_offset(text), row, lines.next_line - 1)
+        parsed = _parse(reader, lines)
+        if parsed is None:
+            return
         if len(parsed.lines) > 1 and _stray_quote(parsed, header):
             lines.put_back(parsed.lines[1:])
             message = (

@@ -7,7 +7,7 @@ as a read of the whole file does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import IO
 
 from corpus.records import Provenance, Rejected
@@ -15,19 +15,28 @@ from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
 from corpus.sources.formats.json import record
 from corpus.sources.limits import MAX_RECORD_BYTES, PREVIEW_BYTES, read_line
+from corpus.sources.marks import Marks, position
 from corpus.sources.rejects import Parsed, lossless, reject, sha256
 
 
 def read(
-    f: InputFile, stream: IO[bytes], decoder: Decoder, *, before: tuple[int, int] = (0, 0)
-) -> Iterator[Parsed | Rejected]:
+    f: InputFile,
+    stream: IO[bytes],
+    decoder: Decoder,
+    *,
+    before: tuple[int, int] = (0, 0),
+    marks: Marks | None = None,
+) -> Generator[Parsed | Rejected]:
     """Each non-blank line as a record (``row`` counts records, ``line`` physical lines).
 
     ``before``: the records and lines that precede ``stream`` in the file, when it is a slice
     of one. A line longer than the record limit is a record (rejected), whatever it holds.
+    ``marks``: where reading may start again is noted there (any line start will do).
     """
     row, lineno = before
     while True:
+        if marks is not None and marks.due(row):
+            marks.note(position(stream), row, lineno)
         line, size = read_line(stream)
         if not size:
             return

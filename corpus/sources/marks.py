@@ -1,0 +1,66 @@
+"""Marks: places in a file where reading may start again, noted while the file is read.
+
+The embedded ingest reads every file once for its survey; the readers that can start mid-file
+(JSONL, and CSV in an encoding that writes its syntax as ASCII; neither compressed) note a mark
+there about every ``every`` records: the byte offset, and the records and physical lines before
+it (what a ``Slice`` starting there needs to number its records as the whole file's read
+does). A work unit then names its records by position (``slices.Span``: a mark, records to
+skip, records to take) and the worker reads them itself, instead of the driver reading every
+record and sending it over.
+
+A CSV mark is noted only where the reader holds no line read ahead (see ``formats.csv``), so it
+may come a few records after the one due; a JSONL mark may fall on a blank line (not a record).
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+#: Records between marks, about: a worker reads (and drops) fewer than this many records
+#: before its first one, ~1 ms of parsing at most.
+EVERY = 64
+#: What a CSV reader's line ends and quoting are made of: an encoding that writes these as the
+#: same bytes lets reading start at a byte offset the reader named.
+CSV_SYNTAX = '\n\r",'
+
+
+class Marks:
+    """The marks of one file (or slice of one), in file order: ``at`` holds ``(byte offset,
+    records before, physical lines before)`` of each."""
+
+    def __init__(self, every: int = EVERY) -> None:
+        if every < 1:
+            raise ValueError(f"every must be positive, got {every}")
+        self.every = every
+        self.at: list[tuple[int, int, int]] = []
+        self._due = 0  # the records before the next mark, at least
+
+    def due(self, rows: int) -> bool:
+        """Whether a mark is wanted where ``rows`` records precede the reader."""
+        return rows >= self._due
+
+    def note(self, offset: int | None, rows: int, lines: int) -> None:
+        """A mark at ``offset`` (None: the stream cannot tell where it stands; no mark)."""
+        if offset is None:
+            return
+        self.at.append((offset, rows, lines))
+        self._due = rows + self.every
+
+
+def position(stream: IO[bytes]) -> int | None:
+    """Where a binary stream stands, as an offset in its file; None when it cannot tell."""
+    try:
+        return stream.tell()
+    except (OSError, ValueError):
+        return None
+
+
+def csv_cuttable(codec: str) -> bool:
+    """Whether a CSV file in ``codec`` may be entered at a byte offset its reader named."""
+    try:
+        return CSV_SYNTAX.encode(codec, "strict") == CSV_SYNTAX.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
+
+
+__all__ = ["CSV_SYNTAX", "EVERY", "Marks", "csv_cuttable", "position"]
