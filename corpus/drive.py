@@ -159,18 +159,18 @@ class Drive:
         file it holds: a span the worker reads from the survey's mark before it; the records
         themselves, read here, of a file no reader can enter mid-way (compressed, JSON) that
         fills more than one unit (a worker would read it from its start for each)."""
-        here: Iterator[RawRecord | Rejected] = iter(())
+        here: Iterator[RawRecord | Rejected] = iter(())  # the file being read here
         items = [p.items for p in self.surveyed]
         for cuts in units.cut(self.expected, self.cfg.batch_size, items):
             parts: list[units.Part] = []
             for n, first, take in cuts:
                 f, found = self.files[n], self.surveyed[n]
-                if found.marks or take == found.items:
+                if sources.covers(found.marks, found.items) or take == found.items:
                     parts.append(sources.Span.of(f, found.marks, first, take, found.items))
                     continue
                 if first == 0:
                     here = self._read_here(f)
-                parts.append(self._taken(here, f, take))
+                parts.append(self._taken(here, f, take, last=first + take == found.items))
             self.n_read += sum(take for _, _, take in cuts)
             self.tell("read", self.n_read, None)
             yield tuple(parts)
@@ -189,13 +189,16 @@ class Drive:
 
     @staticmethod
     def _taken(
-        items: Iterator[RawRecord | Rejected], f: sources.InputFile, take: int
+        items: Iterator[RawRecord | Rejected], f: sources.InputFile, take: int, *, last: bool
     ) -> tuple[RawRecord | Rejected, ...]:
+        """The next ``take`` records of ``f`` read here (``last``: the file ends with them),
+        as the survey counted them (as ``sources.read_span`` checks a worker's)."""
         taken = tuple(itertools.islice(items, take))
-        if len(taken) < take:
+        if len(taken) < take or (last and next(items, None) is not None):
             raise InputError(
-                f"{f.relpath}: the file changed while it was ingested (it holds fewer records "
-                "than its first reading found); ingest it again once it is no longer being written"
+                f"{f.relpath}: the file changed while it was ingested (it no longer holds the "
+                "records its first reading found); ingest it again once it is no longer being "
+                "written"
             )
         return taken
 

@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The per-record stages, in pipeline order, as workers time them (``read``: the records
-#: a worker read itself, all of them but those of files the driver reads).
+#: The per-record stages, in pipeline order, as workers time them (``read``: a unit's records
+#: read by its worker, and those the driver read and sent, counted but hardly timed).
 WORKER_STAGES = ("read", "validate", "structure", "langid", "fingerprints")
 #: The driver's steps, in order.
 DRIVER_STEPS = ("setup", "survey", "units", "dedup", "write", "finish")

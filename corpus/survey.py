@@ -95,9 +95,15 @@ def survey_slice(piece: sources.Slice, cfg: Config, *, marked: bool = False) -> 
                 yield see(item)
 
     lines = learned.file_lines(records())
-    noted = tuple(marks.at) if marks else ()
-    found = votes.finish(), titles, frozenset(paths)
-    return SliceSurvey(piece.file.relpath, lines, *found, items=items, marks=noted)
+    return SliceSurvey(
+        piece.file.relpath,
+        lines,
+        votes.finish(),
+        titles,
+        frozenset(paths),
+        items=items,
+        marks=() if marks is None else tuple(marks.at),
+    )
 
 
 def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:

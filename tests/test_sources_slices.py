@@ -7,17 +7,21 @@ lines, CRLF, a BOM, a last line without a newline, bad lines, a line over the re
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
 import itertools
 import json
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus import sources
+from corpus.errors import InputError
 from corpus.records import RawRecord, Rejected
 from corpus.sources import (
     ColumnMapper,
@@ -29,6 +33,7 @@ from corpus.sources import (
     slices,
     split,
 )
+from corpus.sources.formats import csv
 from corpus.sources.limits import MAX_RECORD_BYTES
 
 
@@ -251,3 +256,87 @@ def test_a_file_whose_seek_finds_no_cut_is_still_numbered(tmp_path: Path) -> Non
     )
     assert len(found) == 1 and found[0].rows == 2
     assert _sliced(found) == _whole(f)
+
+
+class _Failing(io.RawIOBase):
+    """A file's bytes that cannot be read past ``at`` (a bad sector, a dropped connection)."""
+
+    def __init__(self, data: bytes, at: int) -> None:
+        super().__init__()
+        self.data, self.at, self.pos = data, at, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.pos = offset if whence == io.SEEK_SET else self.pos + offset
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def readinto(self, buffer: Any) -> int:
+        if self.pos >= self.at:
+            raise OSError(errno.EIO, "Input/output error")
+        piece = self.data[self.pos : min(self.at, self.pos + len(buffer))]
+        buffer[: len(piece)] = piece
+        self.pos += len(piece)
+        return len(piece)
+
+
+def test_a_file_whose_reading_fails_keeps_no_marks_and_a_span_over_the_failure_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(_mixed_lines(400)) + "\n", encoding="utf-8")
+    f = _file(path)
+    good = sources.Marks()
+    whole = list(read_file(f, ColumnMapper({}), marks=good))
+    assert len(good.at) > 3
+    data = path.read_bytes()
+    monkeypatch.setattr(
+        sources.InputFile, "open", lambda self: io.BufferedReader(_Failing(data, len(data) // 2))
+    )
+    # where a read fails depends on where it started: the file is read whole, from its start
+    marks = sources.Marks()
+    failed = list(read_file(f, ColumnMapper({}), marks=marks))
+    assert failed[-1].reason == "unreadable" and len(failed) < len(whole)  # type: ignore[union-attr]
+    assert marks.at == []
+    # a span from a mark noted before the file failed: an error naming the cause, no reject
+    span = sources.Span.of(f, good.at, len(whole) - 10, 10, len(whole))
+    with pytest.raises(
+        InputError, match=r"wire\.jsonl: cannot read the file from byte .*Input/output"
+    ):
+        sources.read_span(span, ColumnMapper({}))
+
+
+def test_a_reader_that_cannot_tell_where_it_stands_tries_again_every_few_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a lone CR ends each line: the text reader holds it back, and cannot tell a byte offset
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(["judul,isi", *(f"J{n},Isi {n}" for n in range(1000))]).encode())
+    tried = []
+    told = csv._offset
+
+    def offset(text: Any) -> int | None:
+        tried.append(1)
+        return told(text)
+
+    monkeypatch.setattr(csv, "_offset", offset)
+    marks = sources.Marks()
+    assert len(list(read_file(_file(path), ColumnMapper({}), marks=marks))) == 1000
+    assert marks.at == [] and len(tried) <= 1000 // sources.marks.EVERY + 2
+    assert not sources.covers(marks.at, 1000)
+
+
+def test_marks_cover_a_file_when_no_gap_is_wider_than_the_limit() -> None:
+    gap = sources.marks.GAP
+    assert sources.covers([(0, 0, 0), (10, gap, gap)], 2 * gap)
+    assert not sources.covers([(0, 0, 0), (10, gap + 1, gap + 1)], gap + 2)
+    assert not sources.covers([(0, 0, 0)], gap + 1)  # the last one too far from the end
+    assert not sources.covers([(50, gap + 1, gap + 1)], gap + 2)  # the first one too far
+    assert not sources.covers([], 1)

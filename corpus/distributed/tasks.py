@@ -121,8 +121,8 @@ def produce(work: Work, job: tuple[int, sources.Slice]) -> Produced:
             read = time.process_time() - reading  # the batch's reading (lazy: just now)
             result = units.process_batch(cfg, work.survey, batch)
             stats.merge(result.counts)
-            seconds, counted = {"read": read, **result.seconds}, {"read": len(batch)}
-            batches.append((seconds, counted | result.records, result.peak_rss))
+            seconds, into = {"read": read, **result.seconds}, {"read": len(batch)}
+            batches.append((seconds, into | result.records, result.peak_rss))
             for item in result.rejected:
                 rejects.write(to_row(item))
             keep = np.array([not work.takedowns.covers(a) for a in result.articles], dtype=bool)

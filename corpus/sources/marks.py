@@ -14,11 +14,17 @@ may come a few records after the one due; a JSONL mark may fall on a blank line 
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import IO
 
 #: Records between marks, about: a worker reads (and drops) fewer than this many records
 #: before its first one, ~1 ms of parsing at most.
 EVERY = 64
+#: The most records a file's marks may leave between them (or after the last) for its units
+#: to be read from them (``covers``): a CSV reader that cannot tell where it stands (a lone CR
+#: ends its lines) notes none for a while, and units far from a mark would read far.
+GAP = 4 * EVERY
 #: What a CSV reader's line ends and quoting are made of: an encoding that writes these as the
 #: same bytes lets reading start at a byte offset the reader named.
 CSV_SYNTAX = '\n\r",'
@@ -40,11 +46,23 @@ class Marks:
         return rows >= self._due
 
     def note(self, offset: int | None, rows: int, lines: int) -> None:
-        """A mark at ``offset`` (None: the stream cannot tell where it stands; no mark)."""
-        if offset is None:
-            return
-        self.at.append((offset, rows, lines))
+        """A mark at ``offset`` (None: the stream cannot tell where it stands: no mark, and
+        the next try ``every`` records on, not at every record)."""
+        if offset is not None:
+            self.at.append((offset, rows, lines))
         self._due = rows + self.every
+
+    def clear(self) -> None:
+        """No mark holds: the file is read from its start (its reading failed part-way, or
+        the reader's records were not all the file gave)."""
+        self.at.clear()
+
+
+def covers(marks: Sequence[tuple[int, int, int]], items: int) -> bool:
+    """Whether ``marks`` leave no more than ``GAP`` records between them, from the first
+    record to the last of ``items``."""
+    rows = [0, *(mark[1] for mark in marks), items]
+    return bool(marks) and all(b - a <= GAP for a, b in itertools.pairwise(rows))
 
 
 def position(stream: IO[bytes]) -> int | None:
@@ -63,4 +81,4 @@ def csv_cuttable(codec: str) -> bool:
         return False
 
 
-__all__ = ["CSV_SYNTAX", "EVERY", "Marks", "csv_cuttable", "position"]
+__all__ = ["CSV_SYNTAX", "EVERY", "GAP", "Marks", "covers", "csv_cuttable", "position"]

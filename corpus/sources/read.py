@@ -12,7 +12,7 @@ import itertools
 import os
 import typing
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -108,17 +108,17 @@ def read_file(
     mapper: ColumnMapper,
     options: ReadOptions | None = None,
     marks: Marks | None = None,
-) -> Iterator[RawRecord | Rejected]:
+) -> Generator[RawRecord | Rejected]:
     """Records of one file. A file that cannot be read at all yields one ``Rejected``.
     ``marks``: where reading may start again is noted there, if the file's reader can."""
     options = options or ReadOptions()
     produced = False
-    for item in guarded(f, _file_records(f, mapper, options, marks)):
+    for item in guarded(f, _file_records(f, mapper, options, marks), marks=marks):
         produced = True
         yield item
     if not produced:
         if marks is not None:  # this reject is not its reader's: read whole to give it again
-            marks.at.clear()
+            marks.clear()
         yield file_reject(f, "no_records", "the file holds no records", b"")
 
 
@@ -133,18 +133,29 @@ def _file_records(
 
 
 def guarded(
-    f: InputFile, items: Iterator[RawRecord | Rejected], where: str = ""
+    f: InputFile,
+    items: Iterator[RawRecord | Rejected],
+    where: str = "",
+    marks: Marks | None = None,
 ) -> Iterator[RawRecord | Rejected]:
-    """``items``, then one reject for the rest of the file (``where``) when reading fails."""
+    """``items``, then one reject for the rest of the file (``where``) when reading fails
+    (and then no mark of the file holds: where it fails depends on where reading started)."""
     try:
         yield from items
-    except LimitExceeded as exc:
-        yield file_reject(f, "too_large", f"stopped reading{where}: {exc}", b"")
-    except (OSError, EOFError, zlib.error) as exc:
-        # Records already yielded stay; the unreadable rest is one reject naming the cause.
-        yield file_reject(f, "unreadable", f"cannot read the file{where}: {exc}", b"")
-    except LookupError as exc:  # an encoding named per file that Python does not know
-        yield file_reject(f, "decode", f"cannot decode the file: {exc}", b"")
+    except (LimitExceeded, OSError, EOFError, zlib.error, LookupError) as exc:
+        if marks is not None:
+            marks.clear()
+        yield _failed(f, exc, where)
+
+
+def _failed(f: InputFile, exc: Exception, where: str) -> Rejected:
+    """The reject for the rest of a file whose reading failed with ``exc`` (records already
+    read stay)."""
+    if isinstance(exc, LimitExceeded):
+        return file_reject(f, "too_large", f"stopped reading{where}: {exc}", b"")
+    if isinstance(exc, LookupError):  # an encoding named per file that Python does not know
+        return file_reject(f, "decode", f"cannot decode the file: {exc}", b"")
+    return file_reject(f, "unreadable", f"cannot read the file{where}: {exc}", b"")
 
 
 def file_mapper(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> ColumnMapper:

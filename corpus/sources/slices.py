@@ -26,7 +26,8 @@ import bisect
 import contextlib
 import io
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -36,7 +37,7 @@ from corpus.sources.columns import ColumnMapper
 from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
 from corpus.sources.formats import csv, jsonl
-from corpus.sources.limits import MAX_RECORD_BYTES
+from corpus.sources.limits import MAX_RECORD_BYTES, LimitExceeded
 from corpus.sources.marks import Marks, csv_cuttable
 from corpus.sources.read import (
     ReadOptions,
@@ -355,12 +356,15 @@ class _Range(io.RawIOBase):
             super().close()
 
 
-def open_slice(s: Slice) -> IO[bytes]:
-    """The stored bytes of a slice (the whole file when ``end`` is None)."""
+def open_slice(s: Slice, *, to_end: bool = False) -> IO[bytes]:
+    """The stored bytes of a slice (the whole file when ``end`` is None); ``to_end``: from
+    its start to the end of the file as it is now."""
     stream = s.file.open()
     if s.end is None:
         return stream
     stream.seek(s.start)
+    if to_end:
+        return stream
     return io.BufferedReader(_Range(stream, s.start, s.end), buffer_size=1 << 16)
 
 
@@ -380,12 +384,18 @@ def read_slice(
     if s.end is None:
         return read_file(s.file, mapper, options, marks)
     where = f" (bytes {s.start:,}-{s.end:,})"
-    return guarded(s.file, _slice_records(s, mapper, options or ReadOptions(), marks), where)
+    records = _slice_records(s, mapper, options or ReadOptions(), marks)
+    return guarded(s.file, records, where, marks)
 
 
 def _slice_records(
-    s: Slice, mapper: ColumnMapper, options: ReadOptions, marks: Marks | None
-) -> Iterator[RawRecord | Rejected]:
+    s: Slice,
+    mapper: ColumnMapper,
+    options: ReadOptions,
+    marks: Marks | None = None,
+    *,
+    to_end: bool = False,
+) -> Generator[RawRecord | Rejected]:
     f = s.file
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     if marks is not None and not markable(f, decoder):
@@ -399,7 +409,7 @@ def _slice_records(
         if header is None:  # it could be when the file was cut: it changed since
             yield file_reject(f, "csv_header", "the header row can no longer be read", b"")
             return
-    with open_slice(s) as stream:
+    with open_slice(s, to_end=to_end) as stream:
         if f.format == "csv":
             items = csv.read(f, stream, decoder, header=header, before=before, marks=marks)
         else:
@@ -413,7 +423,8 @@ def _slice_records(
 class Span:
     """Records of one file named by position, read where they are processed (``read_span``):
     ``take`` of them, after the first ``skip`` of ``piece`` (a slice from a mark the survey
-    noted, ``marks``; or the whole file). ``last``: they end the file."""
+    noted, ``marks``, read on to the end of the file; or the whole file). ``last``: they end
+    the file."""
 
     piece: Slice
     skip: int
@@ -422,36 +433,47 @@ class Span:
 
     @classmethod
     def of(
-        cls, f: InputFile, marks: Sequence[tuple[int, int, int]], first: int, take: int, end: int
+        cls, f: InputFile, marks: Sequence[tuple[int, int, int]], first: int, take: int, items: int
     ) -> Span:
-        """Records ``[first, first + take)`` of ``f``, which holds ``end`` (the survey's
+        """Records ``[first, first + take)`` of ``f``, which holds ``items`` (the survey's
         count), from the last of its ``marks`` at or before ``first`` (none: from the start
         of the file, read whole)."""
         at = bisect.bisect_right(marks, first, key=lambda mark: mark[1]) - 1
         if at < 0:
-            return cls(Slice(f), first, take, first + take == end)
+            return cls(Slice(f), first, take, first + take == items)
         offset, rows, lines = marks[at]
         piece = Slice(f, offset, f.size, rows, lines)
-        return cls(piece, first - rows, take, first + take == end)
+        return cls(piece, first - rows, take, first + take == items)
+
+
+#: What a stream that fails part-way raises (``guarded`` makes a reject of them).
+_READ_ERRORS = (OSError, EOFError, zlib.error, LookupError, LimitExceeded)
 
 
 def read_span(
     span: Span, mapper: ColumnMapper, options: ReadOptions | None = None
 ) -> list[RawRecord | Rejected]:
-    """The records ``span`` names; InputError when the file no longer holds them where the
-    survey found them (it changed during the ingest)."""
-    items = read_slice(span.piece, mapper, options)
+    """The records ``span`` names. InputError when they are not where the survey found them
+    (the file changed during the ingest), or when its reading fails where the survey's did
+    not: a reject for the rest of the file would depend on where reading started."""
+    f, options = span.piece.file, options or ReadOptions()
+    if span.piece.end is None:  # read whole, as the survey did: it fails where the survey did
+        items = read_file(f, mapper, options)
+    else:
+        items = _slice_records(span.piece, mapper, options, to_end=True)
     try:
-        taken = list(itertools.islice(items, span.skip, span.skip + span.take))
-        beyond = span.last and next(items, None) is not None
-    finally:
-        getattr(items, "close", lambda: None)()  # a generator: its file is closed now
+        with contextlib.closing(items):
+            taken = list(itertools.islice(items, span.skip, span.skip + span.take))
+            beyond = span.last and next(items, None) is not None
+    except _READ_ERRORS as exc:
+        where = f" from byte {span.piece.start:,}"
+        raise InputError(f"{f.relpath}: cannot read the file{where}: {exc}") from None
     if len(taken) < span.take or beyond:
-        first = span.piece.rows_before or 0
+        first = (span.piece.rows_before or 0) + span.skip
         raise InputError(
-            f"{span.piece.file.relpath}: the file changed while it was ingested (records "
-            f"{first + span.skip + 1:,}-{first + span.skip + span.take:,} are not where its "
-            "first reading found them); ingest it again once it is no longer being written"
+            f"{f.relpath}: the file changed while it was ingested (records {first + 1:,}-"
+            f"{first + span.take:,} are not where its first reading found them); ingest it "
+            "again once it is no longer being written"
         )
     return taken
 
