@@ -53,13 +53,9 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def batched(items: Iterable[T], size: int, first: Iterable[int] = ()) -> Iterator[list[T]]:
-    """Consecutive lists of items: of the sizes in ``first``, then of up to ``size``."""
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of up to ``size`` items."""
     iterator = iter(items)
-    for n in first:
-        if not (batch := list(islice(iterator, n))):
-            return
-        yield batch
     while batch := list(islice(iterator, size)):
         yield batch
 

@@ -28,9 +28,6 @@ def _square_all(offset: int, batch: list[int]) -> list[int]:
 def test_batched() -> None:
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
-    # the first sizes given, then the size; fewer items than planned end early
-    assert list(batched(range(7), 3, first=[1, 2])) == [[0], [1, 2], [3, 4, 5], [6]]
-    assert list(batched(range(2), 3, first=[1, 2, 2])) == [[0], [1]]
 
 
 def test_units_shrink_towards_the_end_so_workers_finish_together() -> None:

@@ -132,6 +132,10 @@ def _file_records(
         yield item if isinstance(item, Rejected) else to_record(item, mapper)
 
 
+#: What reading a stream that fails part-way raises (``guarded`` makes a reject of it).
+READ_ERRORS = (LimitExceeded, OSError, EOFError, zlib.error, LookupError)
+
+
 def guarded(
     f: InputFile,
     items: Iterator[RawRecord | Rejected],
@@ -142,7 +146,7 @@ def guarded(
     (and then no mark of the file holds: where it fails depends on where reading started)."""
     try:
         yield from items
-    except (LimitExceeded, OSError, EOFError, zlib.error, LookupError) as exc:
+    except READ_ERRORS as exc:
         if marks is not None:
             marks.clear()
         yield _failed(f, exc, where)
@@ -281,6 +285,7 @@ def to_record(item: Parsed, mapper: ColumnMapper) -> RawRecord | Rejected:
 
 
 __all__ = [
+    "READ_ERRORS",
     "ReadOptions",
     "counted",
     "file_mapper",

@@ -26,7 +26,6 @@ import bisect
 import contextlib
 import io
 import itertools
-import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
@@ -37,9 +36,10 @@ from corpus.sources.columns import ColumnMapper
 from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
 from corpus.sources.formats import csv, jsonl
-from corpus.sources.limits import MAX_RECORD_BYTES, LimitExceeded
+from corpus.sources.limits import MAX_RECORD_BYTES
 from corpus.sources.marks import Marks, csv_cuttable
 from corpus.sources.read import (
+    READ_ERRORS,
     ReadOptions,
     file_mapper,
     first_bytes,
@@ -446,10 +446,6 @@ class Span:
         return cls(piece, first - rows, take, first + take == items)
 
 
-#: What a stream that fails part-way raises (``guarded`` makes a reject of them).
-_READ_ERRORS = (OSError, EOFError, zlib.error, LookupError, LimitExceeded)
-
-
 def read_span(
     span: Span, mapper: ColumnMapper, options: ReadOptions | None = None
 ) -> list[RawRecord | Rejected]:
@@ -465,7 +461,7 @@ def read_span(
         with contextlib.closing(items):
             taken = list(itertools.islice(items, span.skip, span.skip + span.take))
             beyond = span.last and next(items, None) is not None
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         where = f" from byte {span.piece.start:,}"
         raise InputError(f"{f.relpath}: cannot read the file{where}: {exc}") from None
     if len(taken) < span.take or beyond:
