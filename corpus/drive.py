@@ -166,7 +166,8 @@ class Drive:
             for n, first, take in cuts:
                 f, found = self.files[n], self.surveyed[n]
                 if sources.covers(found.marks, found.items) or take == found.items:
-                    parts.append(sources.Span.of(f, found.marks, first, take, found.items))
+                    span = sources.Span.of(f, found.marks, first, take, found.items, found.setup)
+                    parts.append(span)
                     continue
                 if first == 0:
                     here = self._read_here(f)

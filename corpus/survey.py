@@ -54,6 +54,7 @@ class FileSurvey:
     title_suffixes: Mapping[str, Mapping[str, frozenset[str]]]  # input path -> host -> suffixes
     items: int = 0  # what the reader gave, rejects included (``SliceSurvey.items``)
     marks: tuple[tuple[int, int, int], ...] = ()  # where reading may start again (sources.Marks)
+    setup: sources.Setup | None = None  # what a reading from a mark needs (codec, column roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class SliceSurvey:
     paths: frozenset[str]
     items: int = 0  # what the reader gave, rejects included: what the units will batch
     marks: tuple[tuple[int, int, int], ...] = ()  # noted when asked (``survey_slice``)
+    setup: sources.Setup | None = None  # with the marks
 
 
 def survey_slice(piece: sources.Slice, cfg: Config, *, marked: bool = False) -> SliceSurvey:
@@ -103,6 +105,7 @@ def survey_slice(piece: sources.Slice, cfg: Config, *, marked: bool = False) -> 
         frozenset(paths),
         items=items,
         marks=() if marks is None else tuple(marks.at),
+        setup=None if marks is None else marks.setup,
     )
 
 
@@ -113,7 +116,7 @@ def join_slices(parts: Sequence[SliceSurvey]) -> FileSurvey:
     orders, suffixes = file_context(parts)
     items = sum(p.items for p in parts)
     marks = tuple(mark for p in parts for mark in p.marks)
-    return FileSurvey(parts[0].relpath, lines, orders, suffixes, items, marks)
+    return FileSurvey(parts[0].relpath, lines, orders, suffixes, items, marks, parts[0].setup)
 
 
 def file_context(

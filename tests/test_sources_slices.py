@@ -72,16 +72,19 @@ def _marks_hold(
     mapper = ColumnMapper({})
     for every in (1, 3):
         noted: list[tuple[int, int, int]] = []
+        setups = set()
         for piece in [Slice(f), *parts]:
             marks = sources.Marks(every)
             assert list(read_slice(piece, mapper, options, marks)) == (
                 whole if piece.end is None else list(read_slice(piece, mapper, options))
             )
             noted += marks.at
+            setups.add(repr(marks.setup))  # every slice finds what the whole read found
         some = noted[:: max(1, len(noted) // 5)] + noted[-1:]  # each is a read of the rest
         for offset, rows, lines in some:
             rest = read_slice(Slice(f, offset, f.size, rows, lines), mapper, options)
             assert list(rest) == whole[rows:]
+        assert len(setups - {"None"}) <= 1
         marks_of = sorted(set(noted), key=lambda mark: mark[1])
         for first, take in ((0, len(whole)), (len(whole) // 3, len(whole) // 2)):
             span = sources.Span.of(f, marks_of, first, take, len(whole))
@@ -340,3 +343,30 @@ def test_marks_cover_a_file_when_no_gap_is_wider_than_the_limit() -> None:
     assert not sources.covers([(0, 0, 0)], gap + 1)  # the last one too far from the end
     assert not sources.covers([(50, gap + 1, gap + 1)], gap + 2)  # the first one too far
     assert not sources.covers([], 1)
+
+
+def test_a_span_reads_with_the_codec_and_columns_its_survey_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --encoding auto detects the codec over the file's first MiB, and columns whose names
+    # give no role are inferred from its first records: the survey's reading found both,
+    # and a unit's reader is handed them instead of finding them again
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        {"a": f"Judul berita nomor {n}", "b": "Isi berita yang cukup panjang. " * 6}
+        for n in range(300)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    f, options = _file(path), sources.ReadOptions(encoding="auto")
+    marks = sources.Marks()
+    whole = list(read_file(f, ColumnMapper({}), options, marks))
+    assert marks.setup is not None and marks.setup.roles  # "a" found to be the title
+    assert isinstance(whole[0], RawRecord) and whole[0].fields.get("title")
+
+    def again(*args: object) -> object:
+        raise AssertionError("found again")
+
+    monkeypatch.setattr(sources.encoding, "detect", again)
+    monkeypatch.setattr(sources.read, "infer", again)
+    span = sources.Span.of(f, marks.at, 150, 100, len(whole), marks.setup)
+    assert sources.read_span(span, ColumnMapper({}), options) == whole[150:250]

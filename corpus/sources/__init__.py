@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from corpus.sources.columns import ColumnMapper, ColumnMapping, ColumnRole
 from corpus.sources.discover import FORMATS, InputFile, Skipped, absolute, discover, file_format
-from corpus.sources.marks import Marks, covers
+from corpus.sources.marks import Marks, Setup, covers
 from corpus.sources.read import ReadOptions, counted, mappings, read_file, run
 from corpus.sources.slices import (
     Slice,
@@ -42,6 +42,7 @@ __all__ = [
     "InputFile",
     "Marks",
     "ReadOptions",
+    "Setup",
     "Skipped",
     "Slice",
     "Span",

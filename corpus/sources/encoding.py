@@ -60,12 +60,15 @@ def detect(data: bytes) -> str | None:
 class Decoder:
     """Decodes one file's records: the setting's codec, or the detected one for ``auto``."""
 
-    def __init__(self, setting: str, sample: Callable[[], bytes]) -> None:
+    def __init__(self, setting: str, sample: Callable[[], bytes], found: str | None = None) -> None:
+        """``found``: the codec an earlier reading of the file detected (none is detected)."""
         self._sample = sample
         self._looks_like: str | bool | None = False  # False: not computed yet
         self.setting = setting
         self.codec = UTF8
-        if setting == AUTO:
+        if found is not None:
+            self.codec = found
+        elif setting == AUTO:
             found = detect(sample())
             self.codec = found or UTF8
             log.info("detected encoding %s", self.codec)

@@ -15,7 +15,8 @@ may come a few records after the one due; a JSONL mark may fall on a blank line 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO
 
 #: Records between marks, about: a worker reads (and drops) fewer than this many records
@@ -30,15 +31,26 @@ GAP = 4 * EVERY
 CSV_SYNTAX = '\n\r",'
 
 
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What reading a file found before its first record and a reader starting at a mark
+    needs again: the codec (detected, for ``--encoding auto``) and the column roles inferred
+    from its first records (``ColumnMapper.for_file``); carried instead of found again."""
+
+    codec: str
+    roles: Mapping[str, tuple[str, str]]
+
+
 class Marks:
     """The marks of one file (or slice of one), in file order: ``at`` holds ``(byte offset,
-    records before, physical lines before)`` of each."""
+    records before, physical lines before)`` of each; ``setup``: the reading's ``Setup``."""
 
     def __init__(self, every: int = EVERY) -> None:
         if every < 1:
             raise ValueError(f"every must be positive, got {every}")
         self.every = every
         self.at: list[tuple[int, int, int]] = []
+        self.setup: Setup | None = None
         self._due = 0  # the records before the next mark, at least
 
     def due(self, rows: int) -> bool:
@@ -81,4 +93,4 @@ def csv_cuttable(codec: str) -> bool:
         return False
 
 
-__all__ = ["CSV_SYNTAX", "EVERY", "GAP", "Marks", "covers", "csv_cuttable", "position"]
+__all__ = ["CSV_SYNTAX", "EVERY", "GAP", "Marks", "Setup", "covers", "csv_cuttable", "position"]

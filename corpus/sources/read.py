@@ -28,7 +28,7 @@ from corpus.sources.discover import InputFile
 from corpus.sources.encoding import SAMPLE_BYTES, UTF8, Decoder, encoding_for
 from corpus.sources.formats import COLUMNAR, MARKED, READERS
 from corpus.sources.limits import CappedReader, LimitExceeded, expansion_limit
-from corpus.sources.marks import Marks, csv_cuttable
+from corpus.sources.marks import Marks, Setup, csv_cuttable
 from corpus.sources.rejects import Parsed, file_reject, reject
 from corpus.stats import Stats
 
@@ -127,7 +127,10 @@ def _file_records(
 ) -> Iterator[RawRecord | Rejected]:
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     if f.format in COLUMNAR:
-        mapper = file_mapper(f, decoder, mapper)
+        roles = file_roles(f, decoder, mapper)
+        mapper = mapper.for_file(roles)
+        if marks is not None:
+            marks.setup = Setup(decoder.codec, roles)
     for item in _parsed(f, decoder, marks):
         yield item if isinstance(item, Rejected) else to_record(item, mapper)
 
@@ -164,7 +167,7 @@ def _failed(f: InputFile, exc: Exception, where: str) -> Rejected:
 
 def file_mapper(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> ColumnMapper:
     """``mapper`` for one file with columns, plus the roles inferred from its first records."""
-    return mapper.for_file(_inferred(f, decoder, mapper))
+    return mapper.for_file(file_roles(f, decoder, mapper))
 
 
 def head_problem(f: InputFile, options: ReadOptions) -> bool:
@@ -266,7 +269,7 @@ def _sample(f: InputFile, decoder: Decoder, limit: int = SAMPLE_RECORDS) -> list
     return rows
 
 
-def _inferred(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> dict[str, tuple[str, str]]:
+def file_roles(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> dict[str, tuple[str, str]]:
     """Roles inferred from the file's content; nothing to do when names give every role."""
     first = _sample(f, decoder, 1)
     if not first or not needs_inference(first[0], mapper):
@@ -289,6 +292,7 @@ __all__ = [
     "ReadOptions",
     "counted",
     "file_mapper",
+    "file_roles",
     "first_bytes",
     "guarded",
     "head_problem",

@@ -37,11 +37,11 @@ from corpus.sources.discover import InputFile
 from corpus.sources.encoding import Decoder
 from corpus.sources.formats import csv, jsonl
 from corpus.sources.limits import MAX_RECORD_BYTES
-from corpus.sources.marks import Marks, csv_cuttable
+from corpus.sources.marks import Marks, Setup, csv_cuttable
 from corpus.sources.read import (
     READ_ERRORS,
     ReadOptions,
-    file_mapper,
+    file_roles,
     first_bytes,
     guarded,
     head_problem,
@@ -395,12 +395,18 @@ def _slice_records(
     marks: Marks | None = None,
     *,
     to_end: bool = False,
+    setup: Setup | None = None,
 ) -> Generator[RawRecord | Rejected]:
     f = s.file
-    decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
+    found = setup.codec if setup else None
+    decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f), found)
     if marks is not None and not markable(f, decoder):
         marks = None
-    mapper = file_mapper(f, decoder, mapper)  # from the file's first records, as read_file does
+    # from the file's first records, as read_file does (or as an earlier reading found them)
+    roles = setup.roles if setup else file_roles(f, decoder, mapper)
+    mapper = mapper.for_file(roles)
+    if marks is not None:
+        marks.setup = Setup(decoder.codec, roles)
     before = (s.rows_before or 0, s.lines_before or 0)
     header = None
     if f.format == "csv" and s.start > 0:
@@ -430,10 +436,17 @@ class Span:
     skip: int
     take: int
     last: bool
+    setup: Setup | None = None  # what the survey's reading found before the first record
 
     @classmethod
     def of(
-        cls, f: InputFile, marks: Sequence[tuple[int, int, int]], first: int, take: int, items: int
+        cls,
+        f: InputFile,
+        marks: Sequence[tuple[int, int, int]],
+        first: int,
+        take: int,
+        items: int,
+        setup: Setup | None = None,
     ) -> Span:
         """Records ``[first, first + take)`` of ``f``, which holds ``items`` (the survey's
         count), from the last of its ``marks`` at or before ``first`` (none: from the start
@@ -443,7 +456,7 @@ class Span:
             return cls(Slice(f), first, take, first + take == items)
         offset, rows, lines = marks[at]
         piece = Slice(f, offset, f.size, rows, lines)
-        return cls(piece, first - rows, take, first + take == items)
+        return cls(piece, first - rows, take, first + take == items, setup)
 
 
 def read_span(
@@ -456,7 +469,7 @@ def read_span(
     if span.piece.end is None:  # read whole, as the survey did: it fails where the survey did
         items = read_file(f, mapper, options)
     else:
-        items = _slice_records(span.piece, mapper, options, to_end=True)
+        items = _slice_records(span.piece, mapper, options, to_end=True, setup=span.setup)
     try:
         with contextlib.closing(items):
             taken = list(itertools.islice(items, span.skip, span.skip + span.take))
