@@ -161,11 +161,13 @@ class Drive:
         fills more than one unit (a worker would read it from its start for each)."""
         here: Iterator[RawRecord | Rejected] = iter(())  # the file being read here
         items = [p.items for p in self.surveyed]
+        # once per file: its marks are many in a big one, and many units take from it
+        covered = [sources.covers(p.marks, p.items) for p in self.surveyed]
         for cuts in units.cut(self.expected, self.cfg.batch_size, items):
             parts: list[units.Part] = []
             for n, first, take in cuts:
                 f, found = self.files[n], self.surveyed[n]
-                if sources.covers(found.marks, found.items) or take == found.items:
+                if covered[n] or take == found.items:
                     span = sources.Span.of(f, found.marks, first, take, found.items, found.setup)
                     parts.append(span)
                     continue
