@@ -27,6 +27,14 @@ from typer.core import TyperGroup
 
 from corpus.errors import CorpusError, UsageError
 
+# Arrow's allocator for this process and the workers it starts (they inherit the variable; it
+# is read once, when pyarrow loads): the C library's, not Arrow's default mimalloc, which hands
+# freed pages back to the system within milliseconds and faults them in again for the next
+# table. Measured on an ingest of the 2019 corpus with two workers: system CPU 0.8 -> 0.3 s,
+# the driver's Parquet writing 0.9 -> 0.35 CPU s, its peak RSS 288 -> 212 MB. A curator's own
+# setting of the variable stands.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 if TYPE_CHECKING:
     from rich.console import Console
 

@@ -149,7 +149,8 @@ def map_ordered(
     quick beside what the caller does with each result run further ahead). ``fn`` (and ``warm_up``,
     run once per local worker process at its start) must be picklable (a module-level function
     or a ``functools.partial`` of one). ``here_while_starting``: while a ``session``'s workers
-    start, this process runs jobs itself (those beyond one queued for each worker).
+    start, this process runs jobs itself (the earliest queued, once there is one more queued
+    than there are workers).
     """
     if executor == "ray":
         yield from _ray(fn, jobs, workers=workers, address=address)
@@ -186,8 +187,8 @@ class _Starting:
     """A session's worker pool, its processes started in a background thread: the first one
     waits for the forkserver to load the stages (~0.2-0.6 s after this process has loaded
     its own), time in which the caller goes on. Jobs submitted meanwhile wait in a queue
-    (each worker finds one there when it starts) or, when the caller allows it and as many
-    are queued as there are workers, run in the caller's process."""
+    (each worker finds one there when it starts), and when the caller allows it and more are
+    queued than there are workers, the caller's process runs the first one queued."""
 
     def __init__(self, workers: int, warm_up: Callable[[], object] | None) -> None:
         self.workers = workers
@@ -224,22 +225,23 @@ class _Starting:
         return self._pool
 
     def submit(self, fn: Callable[[T], R], job: T, *, here: bool = False) -> Future[R]:
-        """``fn(job)`` on the workers (queued while they start); with ``here``, in this
-        process if they are starting and have as many jobs queued as there are workers."""
+        """``fn(job)`` on the workers (queued while they start); with ``here``, while they
+        start and more jobs are queued than there are workers, this process runs the first
+        one queued (the earliest submitted: a survey submits its biggest files first, so the
+        workers find the smaller ones left when they start)."""
+        queued: Future[R] = Future()
         with self._lock:
-            started = self._started
-            if not started and not (here and len(self._queued) >= self.workers):
-                queued: Future[R] = Future()
-                self._queued.append((fn, job, queued))
+            if self._started:
+                return self._pool_or_error().submit(fn, job)
+            self._queued.append((fn, job, queued))
+            if not (here and len(self._queued) > self.workers):
                 return queued
-        if started:
-            return self._pool_or_error().submit(fn, job)
-        done: Future[R] = Future()  # run here, the lock released: the workers may start meanwhile
-        try:
-            done.set_result(fn(job))
+            first, first_job, done = self._queued.pop(0)
+        try:  # run here, the lock released: the workers may start meanwhile
+            done.set_result(first(first_job))
         except Exception as error:  # raised where the result is taken
             done.set_exception(error)
-        return done
+        return queued
 
     def shutdown(self) -> None:
         self._thread.join()

@@ -63,6 +63,20 @@ def test_help_loads_no_heavy_module() -> None:
     assert not loaded & {"pyarrow", "datasets", "rich", "numpy", "huggingface_hub"}, loaded
 
 
+@pytest.mark.parametrize(("given", "used"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_command_chooses_arrows_allocator_unless_the_curator_has(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, used: str
+) -> None:
+    # the C library's allocator for the command and its workers (the variable, inherited);
+    # read once, when pyarrow loads: so set by the command's module before anything loads it
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    if given is not None:
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", given)
+    probe = "import corpus.cli, os, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == used, done.stderr
+
+
 def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
     mini: Path, tmp_path: Path
 ) -> None:

@@ -180,9 +180,10 @@ class _GatedPool(ThreadPoolExecutor):
 
 def _where(gate: threading.Event, x: int) -> tuple[str, int]:
     """Where a job ran (this test's thread, or a pool's), and its result; a job run here
-    opens the gate (the workers start while this process works)."""
+    opens the gate and takes a while (the workers start while this process works)."""
     if threading.current_thread() is threading.main_thread():
         gate.set()
+        time.sleep(0.5)
         return "here", x * x
     return "pool", x * x
 
@@ -200,8 +201,8 @@ def test_jobs_wait_for_starting_workers_or_run_here(
         found = list(map_ordered(jobs, range(8), workers=2, here_while_starting=here))
     assert [x for _, x in found] == [x * x for x in range(8)]  # in order, wherever they ran
     where = [w for w, _ in found]
-    if here:  # one job queued for each worker, the next run here while they start
-        assert where[:3] == ["pool", "pool", "here"]
+    if here:  # with a job queued for each worker, the first one queued runs here
+        assert where[:3] == ["here", "pool", "pool"]
     else:
         assert where == ["pool"] * 8
 
@@ -229,10 +230,9 @@ def test_a_job_run_here_fails_where_its_result_is_taken(monkeypatch: pytest.Monk
     gate = threading.Event()
     monkeypatch.setattr(executor, "_new_pool", lambda workers: _GatedPool(gate))
     with executor.session("local", workers=2, address=None):
-        # jobs 0 and 1 wait for the workers, job 2 runs here, fails and lets them start
+        # jobs 1 and 2 wait for the workers, job 0 runs here, fails and lets them start
         results = map_ordered(
             functools.partial(_fails_here, gate), range(8), workers=2, here_while_starting=True
         )
-        assert next(results) == 0 and next(results) == 1
-        with pytest.raises(ValueError, match="job 2 failed"):
+        with pytest.raises(ValueError, match="job 0 failed"):
             next(results)
