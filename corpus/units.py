@@ -107,28 +107,23 @@ class BatchResult:
 
 def process_unit(cfg: Config, survey: Survey, job: Job) -> UnitResult:
     """A work unit in a worker: its records read (those the driver did not send), then
-    ``process_batch`` over them, the result pickled and packed."""
+    ``process_batch`` over them, the result packed as the run's log keeps it."""
     index, parts = job
-    started, stats = time.process_time(), Stats()
+    stats = Stats()
+    started = time.process_time()
     batch = list(sources.counted(itertools.chain.from_iterable(_read(cfg, parts)), stats))
     read = time.process_time() - started
     result = process_batch(cfg, survey, batch, stats)
-    per_file = Counter(
-        item.source.path if isinstance(item, Rejected) else item.provenance.path for item in batch
-    )
     result = dataclasses.replace(
         result,
         seconds={"read": read, **result.seconds},
         records={"read": len(batch), **result.records},
-        per_file=per_file,
+        per_file=Counter(
+            item.source.path if isinstance(item, Rejected) else item.provenance.path
+            for item in batch
+        ),
     )
-    # the articles kept apart, as the data table's rows (what ``route_unit`` writes of most of
-    # them as they are): the driver reads a unit's counts, rejects and fingerprints without
-    # them (``unpacked(articles=False)``); made here, in parallel, not in the route
-    rows = to_table(result.articles, SCHEMAS["data"])
-    stored = (dataclasses.replace(result, articles=()), rows)
-    packed = runs.pack(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
-    return index, len(batch), packed, False
+    return index, len(batch), _packed(result), False
 
 
 def _read(cfg: Config, parts: tuple[Part, ...]) -> Iterator[Sequence[RawRecord | Rejected]]:
@@ -137,6 +132,16 @@ def _read(cfg: Config, parts: tuple[Part, ...]) -> Iterator[Sequence[RawRecord |
     mapper = sources.ColumnMapper(options.column_map)
     for part in parts:
         yield sources.read_span(part, mapper, options) if isinstance(part, sources.Span) else part
+
+
+def _packed(result: BatchResult) -> bytes:
+    """A unit's result as the run's log keeps it (``_stored`` reads it back): the articles
+    apart, as the data table's rows (what ``route_unit`` writes of most of them as they are),
+    so the driver reads a unit's counts, rejects and fingerprints without them
+    (``unpacked(articles=False)``); the rows made here, in parallel, not in the route."""
+    rows = to_table(result.articles, SCHEMAS["data"])
+    stored = (dataclasses.replace(result, articles=()), rows)
+    return runs.pack(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def warm_up(cfg: Config) -> None:

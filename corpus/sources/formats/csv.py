@@ -115,7 +115,8 @@ def read(
             header = yield from _file_header(f, reader, lines)
             if header is None:
                 return
-        for row, parsed in _rows(reader, lines, header, before[0], marks, text):
+        marking = None if marks is None else (marks, text)
+        for row, parsed in _rows(reader, lines, header, before[0], marking):
             yield _record(f, row, parsed, header, decoder)
     finally:
         text.detach()  # the caller closes the binary stream; don't close it twice
@@ -224,13 +225,14 @@ def _rows(
     lines: _Lines,
     header: list[str],
     row: int,
-    marks: Marks | None = None,
-    text: io.TextIOWrapper | None = None,
+    marking: tuple[Marks, io.TextIOWrapper] | None = None,
 ) -> Iterator[tuple[int, _Row]]:
-    """The rows after the header, numbered on from ``row``; blank lines skipped. ``marks``:
-    the boundaries of ``text`` are noted there, when due."""
+    """The rows after the header, numbered on from ``row``; blank lines skipped.
+    ``marking``: the boundaries of the text the rows are read from are noted in the marks,
+    when due."""
     while True:
-        if marks is not None and text is not None and marks.due(row) and not lines.ahead:
+        if marking is not None and marking[0].due(row) and not lines.ahead:
+            marks, text = marking
             marks.note(_offset(text), row, lines.next_line - 1)
         parsed = _parse(reader, lines)
         if parsed is None:
