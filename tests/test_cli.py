@@ -72,7 +72,7 @@ def test_the_command_chooses_arrows_allocator_unless_the_curator_has(
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     if given is not None:
         monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", given)
-    probe = "import corpus.cli, os, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    probe = "import corpus.cli, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.stdout.strip() == used, done.stderr
 

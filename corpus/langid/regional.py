@@ -264,7 +264,7 @@ class _Grams:
 
     def _key(self, gram: str, number: Mapping[str, int]) -> int:
         key = 0
-        for ch in gram:  # a dict, not the array: numpy's scalar indexing is ~10x slower
+        for ch in gram:  # a dict, not the array: numpy's scalar indexing is several times slower
             key = (key << self._bits) | number[ch]
         return key
 
