@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import corpus
+import corpus.cli  # the command's process settings (Arrow's allocator) for in-process floors too
 
 # The child reports its own peak RSS and its largest worker's (KiB), so the numbers are the
 # ingest's, not the benchmark's. Its own peak is VmHWM, the high-water mark of its own memory
