@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from _measure import measured_ingest  # benchmarks/ is on sys.path when run as a script
+from floor import io_floor
 
 from corpus import langid, sources, structure, validate
 from corpus.config import Config
@@ -106,38 +105,6 @@ def main() -> None:
         "peak RSS of an ingest (largest process): "
         + ", ".join(f"{w} worker(s) {mb:,.0f} MB" for w, mb in peaks.items())
     )
-
-
-def io_floor(files: list[sources.InputFile], cfg: Config) -> int:
-    """Read every record and write the raw fields as zstd Parquet: the cost of I/O alone."""
-    n = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        writer = None
-        batch: list[dict[str, str]] = []
-        for item in sources.run(files, cfg, Stats()):
-            n += 1
-            if isinstance(item, RawRecord):
-                batch.append(
-                    {k: str(v) for k, v in item.fields.items() if k in ("title", "text", "url")}
-                )
-            if len(batch) >= 5000:
-                writer = _write(writer, batch, Path(tmp))
-                batch = []
-        writer = _write(writer, batch, Path(tmp))
-        if writer is not None:
-            writer.close()
-    return n
-
-
-def _write(
-    writer: pq.ParquetWriter | None, batch: list[dict[str, str]], tmp: Path
-) -> pq.ParquetWriter | None:
-    schema = pa.schema([("title", pa.string()), ("text", pa.string()), ("url", pa.string())])
-    if not batch:
-        return writer
-    writer = writer or pq.ParquetWriter(tmp / "floor.parquet", schema, compression="zstd")
-    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-    return writer
 
 
 if __name__ == "__main__":
