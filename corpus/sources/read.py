@@ -127,10 +127,7 @@ def _file_records(
 ) -> Iterator[RawRecord | Rejected]:
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f))
     if f.format in COLUMNAR:
-        roles = file_roles(f, decoder, mapper)
-        mapper = mapper.for_file(roles)
-        if marks is not None:
-            marks.setup = Setup(decoder.codec, roles)
+        mapper = file_mapper(f, decoder, mapper, marks)
     for item in _parsed(f, decoder, marks):
         yield item if isinstance(item, Rejected) else to_record(item, mapper)
 
@@ -165,9 +162,20 @@ def _failed(f: InputFile, exc: Exception, where: str) -> Rejected:
     return file_reject(f, "unreadable", f"cannot read the file{where}: {exc}", b"")
 
 
-def file_mapper(f: InputFile, decoder: Decoder, mapper: ColumnMapper) -> ColumnMapper:
-    """``mapper`` for one file with columns, plus the roles inferred from its first records."""
-    return mapper.for_file(file_roles(f, decoder, mapper))
+def file_mapper(
+    f: InputFile,
+    decoder: Decoder,
+    mapper: ColumnMapper,
+    marks: Marks | None = None,
+    setup: Setup | None = None,
+) -> ColumnMapper:
+    """``mapper`` for one file with columns, plus the roles of its columns: as an earlier
+    reading found them (``setup``), or inferred from its first records. ``marks``: the roles
+    and the codec are noted there too, for readers that start at a mark."""
+    roles = setup.roles if setup else file_roles(f, decoder, mapper)
+    if marks is not None:
+        marks.setup = Setup(decoder.codec, roles)
+    return mapper.for_file(roles)
 
 
 def head_problem(f: InputFile, options: ReadOptions) -> bool:
@@ -292,7 +300,6 @@ __all__ = [
     "ReadOptions",
     "counted",
     "file_mapper",
-    "file_roles",
     "first_bytes",
     "guarded",
     "head_problem",

@@ -41,7 +41,7 @@ from corpus.sources.marks import Marks, Setup, csv_cuttable
 from corpus.sources.read import (
     READ_ERRORS,
     ReadOptions,
-    file_roles,
+    file_mapper,
     first_bytes,
     guarded,
     head_problem,
@@ -402,11 +402,7 @@ def _slice_records(
     decoder = Decoder(options.encoding_for(f.relpath), lambda: first_bytes(f), found)
     if marks is not None and not markable(f, decoder):
         marks = None
-    # from the file's first records, as read_file does (or as an earlier reading found them)
-    roles = setup.roles if setup else file_roles(f, decoder, mapper)
-    mapper = mapper.for_file(roles)
-    if marks is not None:
-        marks.setup = Setup(decoder.codec, roles)
+    mapper = file_mapper(f, decoder, mapper, marks, setup)  # as read_file maps the file
     before = (s.rows_before or 0, s.lines_before or 0)
     header = None
     if f.format == "csv" and s.start > 0:
