@@ -294,3 +294,32 @@ def test_a_batch_whose_only_new_token_is_punctuation_is_read() -> None:
     (found,) = model.analyse_many([f"{text[:-1]} \u2014"])
     assert found.ranked == detector.Model(0).analyse(f"{text[:-1]} \u2014").ranked
     assert found.ranked[0][0] == "id"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 9), min_size=1, max_size=60),
+    st.lists(st.integers(0, 59), max_size=200),
+    st.integers(1, 7),
+)
+def test_pool_rows_gathered_block_by_block_are_the_rows_of_the_whole_batch(
+    counts: list[int], picks: list[int], block: int
+) -> None:
+    # the code it replaced: one index array of the whole batch (``_Pool.rows_of`` up to 13a7546)
+    pool = detector._Pool()
+    n = len(counts)
+    rows = np.arange(1, sum(counts) + 1, dtype=np.int32) * 7
+    pool.add(np.arange(1, n + 1), rows, np.array(counts))
+    slots = np.array([1 + p % n for p in picks], dtype=np.intp)
+    sizes = pool.sizes[slots]
+    shift = np.repeat(pool.at[slots] - (np.cumsum(sizes) - sizes), sizes)
+    expected = pool.rows[shift + np.arange(len(shift))]
+    saved = detector._GATHER
+    detector._GATHER = block  # blocks of a few slots: every boundary case in a small batch
+    try:
+        got, got_sizes = pool.rows_of(slots)
+    finally:
+        detector._GATHER = saved
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got_sizes, sizes)

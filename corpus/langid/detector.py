@@ -86,6 +86,7 @@ _SPACES = re.compile("  +")
 _SEPARATORS_KEPT = re.compile(f"({_SEPARATORS.pattern})")
 _TOKEN_CACHE_MAX = 300_000  # tokens; a news corpus reuses most of its words
 _ALPHABET = 128  # characters of ``_Dense``'s table: 128**3 rows, 8 MB
+_GATHER = 8192  # token slots whose rows ``_Pool.rows_of`` gathers at once
 _LEARN_CHUNK = 16_000  # new tokens weighed at once (see Model._learn_new_tokens)
 _MARGIN = 1.5  # nats a letter for a sentence to count as another language (_sentence_languages)
 #: The machine's token cache (``tokens``): offered after 2**11, 2**12, ... texts (see
@@ -516,11 +517,8 @@ class Model:
         if not live:
             return found
         sizes = np.diff(bounds)[live]
-        grams = self._pool.sizes[slots]
-        # Row i of the batch is row i - (token's first) + (token's first in the pool).
-        shift = np.repeat(self._pool.at[slots] - (ends - grams), grams)
         text = _Texts(
-            rows=self._pool.rows[shift + np.arange(len(shift))],
+            rows=self._pool.rows_of(slots)[0],
             offsets=bounds[live],
             sizes=sizes.astype(np.uint64),
             shifts=np.array([32 - n.bit_length() for n in sizes.tolist()], dtype=np.uint64),
@@ -904,8 +902,17 @@ class _Pool:
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
         """The rows of ``slots``, one slot's after another, and how many each has."""
         sizes = self.sizes[slots]
-        shift = np.repeat(self.at[slots] - (np.cumsum(sizes) - sizes), sizes)
-        return self.rows[shift + np.arange(len(shift))], sizes
+        ends = np.cumsum(sizes)
+        out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.int32)
+        # A block of slots at a time: a batch's rows run to millions, and index arrays of the
+        # whole batch (int64, several) came each in fresh pages, costing more than the work.
+        for lo in range(0, len(slots), _GATHER):
+            size, end = sizes[lo : lo + _GATHER], ends[lo : lo + _GATHER]
+            first = int(end[0] - size[0])
+            # row i of the batch is row i - (its slot's first) + (that slot's first here)
+            shift = np.repeat(self.at[slots[lo : lo + _GATHER]] - (end - size), size)
+            out[first : int(end[-1])] = self.rows[shift + np.arange(first, int(end[-1]))]
+        return out, sizes
 
     def clear(self) -> None:
         """Forget every slot (the caches were emptied; slots are numbered afresh)."""
