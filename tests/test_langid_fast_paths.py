@@ -305,7 +305,7 @@ def test_a_batch_whose_only_new_token_is_punctuation_is_read() -> None:
 def test_pool_rows_gathered_block_by_block_are_the_rows_of_the_whole_batch(
     counts: list[int], picks: list[int], block: int
 ) -> None:
-    # the code it replaced: one index array of the whole batch (``_Pool.rows_of`` up to 13a7546)
+    # the code it replaced: one index array of the whole batch (``_Pool.rows_of`` up to c82cd4b)
     pool = detector._Pool()
     n = len(counts)
     rows = np.arange(1, sum(counts) + 1, dtype=np.int32) * 7
